@@ -1,0 +1,257 @@
+/*
+** agreement.h: the compiled agreement, the internal form every runtime module reads.
+**
+** compile.c builds it from a checked tree; after that it is immutable. Everything in it,
+** strings included, lives in the agreement's arena.
+**
+** Values at run time are int64: bools 0/1, enums their member index, integers and money
+** themselves, dates day numbers, and strings an id in the agreement's string table
+** (strings the agreement never mentions get negative ids, unique within one request or
+** event).
+*/
+#ifndef PACTUM_AGREEMENT_H
+#define PACTUM_AGREEMENT_H
+
+#include "arena.h"
+#include "ast.h"
+#include "buf.h"
+#include "pactum.h"
+
+#include <stdint.h>
+
+#define MAX_ATTRS 64     /* attributes per action: a request holds them inline */
+#define DAY_MIN INT32_MIN
+#define DAY_MAX INT32_MAX
+
+/* Compiled expression operations. */
+enum {
+  X_TRUE,     /* always holds */
+  X_TEST,     /* left operand is true */
+  X_EQ, X_NE, X_LT, X_LE, X_GT, X_GE,
+  X_IN,       /* left operand is one of consts[a .. a+b) */
+  X_NOT,      /* not nodes[a] */
+  X_AND,      /* nodes[a] and nodes[b] */
+  X_OR        /* nodes[a] or nodes[b] */
+};
+
+typedef struct xop {
+  uint8_t op;
+  uint8_t lsrc, rsrc;  /* value_src of each operand */
+  int32_t lslot, rslot;
+  int64_t lk, rk;      /* SRC_CONST values */
+  int32_t a, b;
+  uint32_t start, end; /* source span, for traces */
+} xop;
+
+/* The environment an expression is evaluated in. */
+typedef struct xenv {
+  const int64_t *attrs;  /* request attributes (SRC_ATTR) */
+  const int64_t *state;  /* state variables (SRC_STATE) */
+  const int64_t *event;  /* event fields (SRC_EVENT) */
+  int32_t day;           /* SRC_DATE */
+} xenv;
+
+typedef struct cattr {
+  const char *name;   /* "cloud" */
+  const char *qname;  /* "context.cloud" */
+  int is_context;
+  type_ref type;
+  int has_default;
+  int64_t def;
+} cattr;
+
+typedef struct caction {
+  const char *name;
+  uint8_t *principal_ok; /* [nparties] */
+  const char *principals_text; /* "openai" or "a, b" for messages */
+  int nattrs;
+  cattr *attrs;
+  uint64_t required;     /* attributes with no default */
+} caction;
+
+typedef struct cparty { const char *name, *title; } cparty;
+typedef struct csource { const char *name, *ref, *title; confidence conf; } csource;
+
+typedef struct cstate {
+  const char *name;
+  type_ref type;
+  int64_t init;
+} cstate;
+
+typedef struct cstmt {
+  stmt_kind kind;
+  int32_t cond;        /* expression root, -1 for none */
+  int32_t value;       /* ST_SET: an operand expression */
+  int slot;
+  const char *reason;
+} cstmt;
+
+typedef struct cfield { const char *name; type_ref type; } cfield;
+
+typedef struct cevent {
+  const char *name;
+  int nfields;
+  cfield *fields;
+  int nstmts;
+  cstmt *stmts;
+} cevent;
+
+typedef struct ccite {
+  const char *source; /* source id */
+  const char *text;
+  size_t len;
+} ccite;
+
+typedef struct cclause {
+  const char *id;
+  clause_kind kind;
+  int principal, action;
+  int32_t from, through;    /* inclusive window by date */
+  int32_t window;           /* state/date window expression, -1 for none */
+  int nwin;                 /* the window's items one by one, for traces */
+  int32_t *win;
+  uint8_t *win_until;       /* 1 where the item was written `until C` (win[i] is C) */
+  int32_t when, requires;   /* -1 for none */
+  int nexcepts;
+  int32_t *excepts;         /* global indices of the clauses this one excepts */
+  int ncites;
+  ccite *cites;
+  int nnotes;
+  const char **notes;
+  const char *frag;         /* JSON {"clause":..,"kind":..,"text":..,"source":..} */
+  size_t frag_len;
+  const char *idjson;       /* the id as a JSON string literal */
+  size_t idjson_len;
+  loc at;
+} cclause;
+
+/*
+** The clauses one principal may invoke for one action, ordered so that every exception
+** comes before the clauses it excepts. exc[exc_start[i] .. exc_start[i+1]) are the local
+** positions of the direct exceptions to the clause at position i; all are < i.
+*/
+typedef struct cgroup {
+  int n;
+  int32_t *clause;     /* [n] global clause index */
+  int32_t *exc_start;  /* [n+1] */
+  int32_t *exc;
+  int nbounds;
+  int32_t *bounds;     /* sorted days on which some clause's answer may change */
+  const char *state_dep; /* state variables the group's windows read, "" if none */
+} cgroup;
+
+typedef struct ccommit {
+  const char *id, *what, *unit;
+  int owed_by, owed_to;
+  int64_t total;
+  int is_money;
+  int event, field;    /* counted from events[event].fields[field] */
+  int has_deadline;
+  int32_t deadline;
+  int ncites;
+  ccite *cites;
+} ccommit;
+
+typedef struct cfact {
+  const char *name, *unit;
+  type_ref type;
+  int64_t value;
+  const char *str;     /* TY_STRING */
+  int ncites;
+  ccite *cites;
+} cfact;
+
+struct pactum_agreement {
+  arena ar;
+  const char *file;
+  const char *src;     /* a copy of the source */
+  size_t src_len;
+  const char *id, *version, *title;
+  int32_t effective;
+  int nparties, nsources, nactions, nstates, nevents, nclauses, ncommits, nfacts;
+  cparty *parties;
+  csource *sources;
+  caction *actions;
+  cstate *states;
+  cevent *events;
+  cclause *clauses;
+  cgroup *groups;      /* [nactions * nparties]: action * nparties + principal */
+  ccommit *commits;
+  cfact *facts;
+  int max_group;
+  xop *code;
+  int ncode;
+  int64_t *consts;
+  int nconsts;
+  /* Interned strings: ids 0..nstrs-1, found through an open-addressed table. */
+  const char **strs;
+  size_t *str_lens;
+  int nstrs;
+  int32_t *str_table;
+  uint32_t str_mask;
+  int64_t *init;       /* [nstates + ncommits]: the state before any event */
+  const char *tail;    /* the decision's closing "agreement":{...}} JSON */
+  size_t tail_len;
+  pactum_summary summary;
+};
+
+/* A timeline's snapshots: the state (and commitment progress) after each event. */
+struct pactum_timeline {
+  const pactum_agreement *agr;
+  size_t n, cap;
+  int32_t *days;       /* [n] the day of each accepted event */
+  int64_t *snaps;      /* [(n + 1) * width]; snapshot 0 is agr->init */
+  int width;           /* nstates + ncommits */
+};
+
+/* events.c: the values in force on `day`: nstates state values, then ncommits sums. */
+const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day);
+
+/* A request resolved against its agreement; see request.c. */
+struct pactum_request {
+  const pactum_agreement *agr;
+  int principal, action;
+  int32_t day;
+  uint64_t set;          /* attributes given explicitly */
+  int nunknown;          /* strings the agreement never mentions, ids -1, -2, ... */
+  size_t unknown_off[MAX_ATTRS]; /* offsets into `strings` */
+  size_t unknown_len[MAX_ATTRS];
+  buf strings;           /* backing store for unknown strings */
+  int64_t vals[MAX_ATTRS];
+};
+
+struct pactum_decision {
+  const pactum_agreement *agr;
+  pactum_outcome outcome;
+  int group;
+  int32_t day;
+  int ndet, nover, nobl;
+  int32_t *det, *over, *obl; /* global clause indices, in file order */
+  uint8_t *scratch;          /* 3 * max_group bytes of working space */
+  int32_t valid_until;       /* DAY_MAX when no date boundary is ahead */
+  const char *state_dep;     /* state the answer depends on, "" if none */
+};
+
+/* check.c: resolve names and types in f and report every error; 0 if clean. */
+int check_file(ast_file *f, arena *ar, diag_list *diags);
+/* compile.c: build agr (already holding file, src and arena) from a checked tree. */
+int compile_agreement(pactum_agreement *agr, const ast_file *f);
+
+/* The id of an interned string, or -1. */
+int32_t agreement_string_id(const pactum_agreement *agr, const char *s, size_t n);
+int agreement_find_action(const pactum_agreement *agr, const char *s, size_t n);
+int agreement_find_party(const pactum_agreement *agr, const char *s, size_t n);
+int agreement_find_event(const pactum_agreement *agr, const char *s, size_t n);
+
+/* explain.c: readable and JSON reports. Each returns a malloc'd string, or NULL. */
+char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req, int as_json);
+char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json);
+char *clauses_render(const pactum_agreement *agr, int as_json);
+/* 1 if clause c is in effect (dates and state window) on day with state st. */
+int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day);
+
+/* eval.c: evaluate expression root (which must be >= 0). */
+int eval_expr(const pactum_agreement *agr, int32_t root, const xenv *env);
+int64_t eval_operand(const xop *x, int right, const xenv *env);
+
+#endif

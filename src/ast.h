@@ -1,0 +1,233 @@
+/*
+** ast.h: the syntax tree of a `.pact` file, as built by parse.c and annotated by check.c.
+**
+** Every node carries the location of the token that names it. All nodes live in the
+** compile's arena. Declarations of one kind form a singly linked list in source order.
+*/
+#ifndef PACTUM_AST_H
+#define PACTUM_AST_H
+
+#include "diag.h"
+#include "lex.h"
+
+#include <stdint.h>
+
+typedef enum type_kind { TY_NONE = 0, TY_BOOL, TY_STRING, TY_INTEGER, TY_MONEY, TY_DATE, TY_ENUM } type_kind;
+
+typedef struct enum_def {
+  int n;
+  const char **names;
+  loc *at;
+} enum_def;
+
+typedef struct type_ref {
+  type_kind kind;
+  const enum_def *en; /* TY_ENUM only */
+} type_ref;
+
+/* Where an operand's value comes from once resolved. */
+typedef enum value_src { SRC_CONST = 0, SRC_ATTR, SRC_STATE, SRC_EVENT, SRC_DATE } value_src;
+
+typedef enum expr_kind { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_IN, EX_REF, EX_LIT } expr_kind;
+typedef enum ref_scope { REF_RESOURCE, REF_CONTEXT, REF_EVENT, REF_DATE, REF_NAME } ref_scope;
+
+typedef struct expr {
+  expr_kind kind;
+  loc at;           /* the operator or the operand's first token */
+  uint32_t start, end; /* source span of the whole expression, for traces */
+  tok_kind op;      /* EX_CMP: TK_EQ .. TK_GE */
+  struct expr *a, *b;
+  struct expr **items; /* EX_IN: the literals */
+  int nitems;
+  /* EX_REF */
+  ref_scope scope;
+  const char *name;
+  /* EX_LIT */
+  tok_kind lit;     /* TK_STRING, TK_INT, TK_MONEY, TK_DATE, or TK_IDENT for true/false/members */
+  int64_t num;
+  const char *str;
+  size_t str_len;
+  /* Filled by check.c. */
+  type_ref type;
+  value_src src;
+  int slot;         /* SRC_ATTR, SRC_STATE, SRC_EVENT */
+  int64_t value;    /* SRC_CONST */
+} expr;
+
+typedef struct citation {
+  struct citation *next;
+  loc at;           /* the source id */
+  const char *source;
+  const char *text;
+  size_t text_len;
+  loc text_at;
+  int source_index; /* filled by check.c */
+} citation;
+
+typedef struct note {
+  struct note *next;
+  const char *text;
+} note;
+
+typedef struct party_decl {
+  struct party_decl *next;
+  loc at;
+  const char *name, *title;
+} party_decl;
+
+typedef enum confidence { CONF_OFFICIAL, CONF_PRESS, CONF_SEED } confidence;
+
+typedef struct source_decl {
+  struct source_decl *next;
+  loc at;
+  const char *name, *ref, *title;
+  confidence conf;
+} source_decl;
+
+typedef struct attr_decl {
+  struct attr_decl *next;
+  loc at;
+  const char *name;
+  int is_context;
+  type_ref type;
+  expr *def;        /* the default literal, or NULL */
+  int slot;         /* filled by check.c */
+} attr_decl;
+
+typedef struct name_ref {
+  struct name_ref *next;
+  loc at;
+  const char *name;
+  int index;        /* filled by check.c */
+} name_ref;
+
+typedef struct action_decl {
+  struct action_decl *next;
+  loc at;
+  const char *name;
+  name_ref *principals;
+  attr_decl *attrs;
+  int nattrs;
+  int index;
+} action_decl;
+
+typedef struct state_decl {
+  struct state_decl *next;
+  loc at;
+  const char *name;
+  type_ref type;
+  expr *init;
+  int index;
+} state_decl;
+
+typedef struct field_decl {
+  struct field_decl *next;
+  loc at;
+  const char *name;
+  type_ref type;
+  int slot;
+} field_decl;
+
+typedef struct event_decl {
+  struct event_decl *next;
+  loc at;
+  const char *name;
+  field_decl *fields;
+  int nfields;
+  int index;
+} event_decl;
+
+typedef enum stmt_kind { ST_REQUIRE, ST_SET } stmt_kind;
+
+typedef struct stmt {
+  struct stmt *next;
+  stmt_kind kind;
+  loc at;
+  expr *cond;       /* ST_REQUIRE: the guard; ST_SET: the `when`, or NULL */
+  const char *reason;
+  const char *var;  /* ST_SET */
+  loc var_at;
+  expr *value;
+  int slot;
+} stmt;
+
+typedef struct transition_decl {
+  struct transition_decl *next;
+  loc at;
+  const char *event;
+  stmt *stmts;
+  int event_index;
+} transition_decl;
+
+typedef enum clause_kind { CL_PERMISSION, CL_PROHIBITION, CL_OBLIGATION } clause_kind;
+
+typedef struct window_cond {
+  struct window_cond *next;
+  expr *cond;
+  int negate;       /* `until C` is `while not C` */
+  loc at;
+} window_cond;
+
+typedef struct clause_decl {
+  struct clause_decl *next;
+  clause_kind kind;
+  loc at;
+  const char *name;
+  name_ref principal, action;
+  expr *when, *requires;
+  int has_from, has_through;
+  int32_t from, through;
+  loc from_at, through_at;
+  window_cond *windows;
+  name_ref *excepts;
+  citation *cites;
+  note *notes;
+  int index;
+} clause_decl;
+
+typedef struct commitment_decl {
+  struct commitment_decl *next;
+  loc at;
+  const char *name;
+  name_ref owed_by, owed_to;
+  const char *what, *unit;
+  int has_total, total_is_money;
+  int64_t total;
+  loc total_at;
+  name_ref count_event, count_field;
+  int has_deadline;
+  int32_t deadline;
+  citation *cites;
+  note *notes;
+} commitment_decl;
+
+typedef struct fact_decl {
+  struct fact_decl *next;
+  loc at;
+  const char *name;
+  expr *value;
+  const char *unit;
+  citation *cites;
+  note *notes;
+} fact_decl;
+
+typedef struct ast_file {
+  loc at;
+  const char *id, *version, *title;
+  int has_effective;
+  int32_t effective;
+  party_decl *parties;
+  source_decl *sources;
+  action_decl *actions;
+  state_decl *states;
+  event_decl *events;
+  transition_decl *transitions;
+  clause_decl *clauses;
+  commitment_decl *commitments;
+  fact_decl *facts;
+} ast_file;
+
+/* parse.c: build the tree; errors go to diags. Returns NULL only when out of memory. */
+ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags);
+
+#endif

@@ -1,0 +1,34 @@
+/*
+** buf.h: a growable byte buffer for building text (diagnostics, JSON, traces).
+**
+** A buf owns its bytes (malloc'd through alloc.h). After an allocation failure the buffer
+** is marked failed: later appends do nothing and buf_detach returns NULL, so callers can
+** append freely and check once at the end.
+*/
+#ifndef PACTUM_BUF_H
+#define PACTUM_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct buf {
+  char *data;
+  size_t len, cap;
+  int failed;
+} buf;
+
+void buf_init(buf *b);
+void buf_release(buf *b);
+void buf_append(buf *b, const char *s, size_t n);
+void buf_puts(buf *b, const char *s);
+void buf_putc(buf *b, char c);
+void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Append s[0..n) as a JSON string literal, quotes included. */
+void buf_json_str(buf *b, const char *s, size_t n);
+void buf_json_cstr(buf *b, const char *s);
+void buf_i64(buf *b, int64_t v);
+/* Hand the NUL-terminated text to the caller (who frees it with px_free); b is emptied. */
+char *buf_detach(buf *b);
+
+#endif

@@ -1,0 +1,656 @@
+/*
+** check.c: the checker. Resolves every name in a parsed `.pact` tree, gives every
+** expression a type and a value source, and reports every error it can find: unknown
+** names, type errors, duplicate ids, exception cycles, missing citations, bad windows.
+** After a clean check, compile.c can trust the tree.
+*/
+#include "agreement.h"
+#include "date.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "banned.h"
+
+/* ---- A small symbol table: name -> pointer, open addressing in the arena ----------- */
+
+typedef struct symtab {
+  const char **keys;
+  void **vals;
+  uint32_t mask;
+  int n;
+} symtab;
+
+static uint32_t hash_str(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static int sym_init(symtab *t, arena *ar, int expect) {
+  uint32_t cap = 16;
+  while (cap < (uint32_t)expect * 2u + 2u) cap *= 2;
+  t->keys = arena_alloc(ar, sizeof(char *) * cap);
+  t->vals = arena_alloc(ar, sizeof(void *) * cap);
+  t->mask = cap - 1;
+  t->n = 0;
+  return t->keys && t->vals ? 0 : -1;
+}
+
+static void *sym_get(const symtab *t, const char *k) {
+  uint32_t i = hash_str(k, strlen(k)) & t->mask;
+  while (t->keys[i]) {
+    if (strcmp(t->keys[i], k) == 0) return t->vals[i];
+    i = (i + 1) & t->mask;
+  }
+  return NULL;
+}
+
+/* Insert k; returns the previous value if k was already there (and keeps it). */
+static void *sym_put(symtab *t, const char *k, void *v) {
+  uint32_t i = hash_str(k, strlen(k)) & t->mask;
+  while (t->keys[i]) {
+    if (strcmp(t->keys[i], k) == 0) return t->vals[i];
+    i = (i + 1) & t->mask;
+  }
+  t->keys[i] = k;
+  t->vals[i] = v;
+  t->n++;
+  return NULL;
+}
+
+/* ---- Checker state ------------------------------------------------------------------ */
+
+typedef struct checker {
+  ast_file *f;
+  arena *ar;
+  diag_list *d;
+  symtab parties, sources, actions, states, events, clauses, facts, commits;
+  int oom;
+} checker;
+
+/* What an expression may read. */
+typedef struct scope {
+  const action_decl *action; /* request attributes, or NULL */
+  const event_decl *event;   /* event fields, or NULL */
+  const char *where;         /* "a window", "a transition", ... for messages */
+} scope;
+
+static const char *type_name(type_ref t, char *tbuf, size_t cap) {
+  switch (t.kind) {
+  case TY_BOOL: return "bool";
+  case TY_STRING: return "string";
+  case TY_INTEGER: return "integer";
+  case TY_MONEY: return "money";
+  case TY_DATE: return "date";
+  case TY_ENUM: {
+    size_t o = (size_t)snprintf(tbuf, cap, "enum {");
+    for (int i = 0; i < t.en->n && o < cap; i++)
+      o += (size_t)snprintf(tbuf + o, cap - o, "%s%s", i ? ", " : " ", t.en->names[i]);
+    if (o < cap) snprintf(tbuf + o, cap - o, " }");
+    return tbuf;
+  }
+  default: return "nothing";
+  }
+}
+
+static int same_type(type_ref a, type_ref b) {
+  if (a.kind != b.kind) return 0;
+  if (a.kind != TY_ENUM || a.en == b.en) return 1;
+  if (a.en->n != b.en->n) return 0;
+  for (int i = 0; i < a.en->n; i++)
+    if (strcmp(a.en->names[i], b.en->names[i]) != 0) return 0;
+  return 1;
+}
+
+static int enum_index(const enum_def *en, const char *name) {
+  for (int i = 0; i < en->n; i++)
+    if (strcmp(en->names[i], name) == 0) return i;
+  return -1;
+}
+
+static int check_enum_def(checker *c, type_ref t) {
+  if (t.kind != TY_ENUM) return 0;
+  int rc = 0;
+  for (int i = 0; i < t.en->n; i++)
+    for (int j = 0; j < i; j++)
+      if (strcmp(t.en->names[i], t.en->names[j]) == 0) {
+        rc = diag_error(c->d, t.en->at[i], "duplicate enum member '%s'", t.en->names[i]);
+        break;
+      }
+  return rc;
+}
+
+/*
+** Give literal e the type `want` if it can have it, setting its constant value. Enum
+** members may be written bare or as strings. Reports and returns -1 on a mismatch.
+*/
+static int coerce_literal(checker *c, expr *e, type_ref want) {
+  char tb[160];
+  e->src = SRC_CONST;
+  e->type = want;
+  const char *found = NULL;
+  switch (e->lit) {
+  case TK_STRING:
+    if (want.kind == TY_STRING) return 0;
+    if (want.kind == TY_ENUM) {
+      int i = enum_index(want.en, e->str);
+      if (i >= 0) {
+        e->value = i;
+        return 0;
+      }
+      return diag_error(c->d, e->at, "'%s' is not a member of %s", e->str, type_name(want, tb, sizeof tb));
+    }
+    found = "a string";
+    break;
+  case TK_INT:
+    if (want.kind == TY_INTEGER) { e->value = e->num; return 0; }
+    if (want.kind == TY_MONEY)
+      return diag_error(c->d, e->at, "money amounts are written with '$': '$%lld'", (long long)e->num);
+    found = "an integer";
+    break;
+  case TK_MONEY:
+    if (want.kind == TY_MONEY) { e->value = e->num; return 0; }
+    found = "a money amount";
+    break;
+  case TK_DATE:
+    if (want.kind == TY_DATE) { e->value = e->num; return 0; }
+    found = "a date";
+    break;
+  case TK_IDENT:
+    if (strcmp(e->str, "true") == 0 || strcmp(e->str, "false") == 0) {
+      if (want.kind == TY_BOOL) { e->value = e->str[0] == 't'; return 0; }
+      found = "a bool";
+      break;
+    }
+    if (want.kind == TY_ENUM) {
+      int i = enum_index(want.en, e->str);
+      if (i >= 0) { e->value = i; return 0; }
+      return diag_error(c->d, e->at, "'%s' is not a member of %s", e->str, type_name(want, tb, sizeof tb));
+    }
+    return diag_error(c->d, e->at, "unknown name '%s' where %s value is expected", e->str, type_name(want, tb, sizeof tb));
+  default:
+    found = "something else";
+  }
+  return diag_error(c->d, e->at, "type mismatch: expected %s, found %s", type_name(want, tb, sizeof tb), found);
+}
+
+/* The natural type of a literal with no context; TY_NONE for a bare name. */
+static type_ref literal_type(const expr *e) {
+  type_ref t = {TY_NONE, NULL};
+  switch (e->lit) {
+  case TK_STRING: t.kind = TY_STRING; break;
+  case TK_INT: t.kind = TY_INTEGER; break;
+  case TK_MONEY: t.kind = TY_MONEY; break;
+  case TK_DATE: t.kind = TY_DATE; break;
+  case TK_IDENT:
+    if (strcmp(e->str, "true") == 0 || strcmp(e->str, "false") == 0) t.kind = TY_BOOL;
+    break;
+  default: break;
+  }
+  return t;
+}
+
+static attr_decl *find_attr(const action_decl *a, int is_context, const char *name) {
+  for (attr_decl *x = a->attrs; x; x = x->next)
+    if (x->is_context == is_context && strcmp(x->name, name) == 0) return x;
+  return NULL;
+}
+
+/*
+** Type operand e. A bare name that is neither a state variable nor a fact is left with
+** TY_NONE when `member_ok` (the caller may then read it as an enum member); otherwise it
+** is an error.
+*/
+static int check_operand(checker *c, const scope *s, expr *e, int member_ok) {
+  char tb[160];
+  if (e->kind == EX_LIT) {
+    e->type = literal_type(e);
+    if (e->type.kind == TY_NONE) {
+      if (member_ok) return 0;
+      return diag_error(c->d, e->at, "unknown name '%s'", e->str);
+    }
+    return coerce_literal(c, e, e->type);
+  }
+  if (e->kind != EX_REF) return -2; /* not an operand: the caller checks it as a condition */
+  switch (e->scope) {
+  case REF_DATE:
+    e->type.kind = TY_DATE;
+    e->src = SRC_DATE;
+    return 0;
+  case REF_RESOURCE:
+  case REF_CONTEXT: {
+    const char *sc = e->scope == REF_CONTEXT ? "context" : "resource";
+    if (!s->action)
+      return diag_error(c->d, e->at, "'%s.%s' cannot be used in %s: request attributes are not known there", sc, e->name, s->where);
+    attr_decl *a = find_attr(s->action, e->scope == REF_CONTEXT, e->name);
+    if (!a)
+      return diag_error(c->d, e->at, "unknown attribute '%s.%s' of action '%s'", sc, e->name, s->action->name);
+    e->type = a->type;
+    e->src = SRC_ATTR;
+    e->slot = a->slot;
+    return 0;
+  }
+  case REF_EVENT: {
+    if (!s->event)
+      return diag_error(c->d, e->at, "'event.%s' can only be used inside 'on'", e->name);
+    for (field_decl *fd = s->event->fields; fd; fd = fd->next)
+      if (strcmp(fd->name, e->name) == 0) {
+        e->type = fd->type;
+        e->src = SRC_EVENT;
+        e->slot = fd->slot;
+        return 0;
+      }
+    return diag_error(c->d, e->at, "unknown field 'event.%s' of event '%s'", e->name, s->event->name);
+  }
+  case REF_NAME: {
+    state_decl *st = sym_get(&c->states, e->name);
+    if (st) {
+      e->type = st->type;
+      e->src = SRC_STATE;
+      e->slot = st->index;
+      return 0;
+    }
+    fact_decl *fa = sym_get(&c->facts, e->name);
+    if (fa) {
+      if (fa->value->type.kind == TY_NONE) return -1; /* already reported */
+      e->type = fa->value->type;
+      e->src = SRC_CONST;
+      e->value = fa->value->value;
+      e->lit = fa->value->lit;
+      e->str = fa->value->str;
+      e->str_len = fa->value->str_len;
+      return 0;
+    }
+    if (member_ok) return 0;
+    (void)tb;
+    return diag_error(c->d, e->at, "unknown name '%s': not a state variable or a fact", e->name);
+  }
+  }
+  return -1;
+}
+
+/* A bare name left untyped by check_operand, read as a member of `en`. */
+static int resolve_member(checker *c, expr *e, type_ref want) {
+  char tb[160];
+  const char *name = e->kind == EX_REF ? e->name : e->str;
+  if (want.kind != TY_ENUM)
+    return diag_error(c->d, e->at, "unknown name '%s'", name);
+  int i = enum_index(want.en, name);
+  if (i < 0)
+    return diag_error(c->d, e->at, "'%s' is not a member of %s", name, type_name(want, tb, sizeof tb));
+  e->kind = EX_LIT;
+  e->lit = TK_IDENT;
+  e->str = name;
+  e->src = SRC_CONST;
+  e->type = want;
+  e->value = i;
+  return 0;
+}
+
+/* Check e as a condition (a bool-valued expression). */
+static int check_cond(checker *c, const scope *s, expr *e) {
+  char ta[160], tb[160];
+  switch (e->kind) {
+  case EX_OR:
+  case EX_AND: {
+    int ra = check_cond(c, s, e->a);
+    int rb = check_cond(c, s, e->b);
+    e->type.kind = TY_BOOL;
+    return ra || rb ? -1 : 0;
+  }
+  case EX_NOT:
+    e->type.kind = TY_BOOL;
+    return check_cond(c, s, e->a);
+  case EX_CMP: {
+    expr *a = e->a, *b = e->b;
+    if ((a->kind != EX_REF && a->kind != EX_LIT) || (b->kind != EX_REF && b->kind != EX_LIT))
+      return diag_error(c->d, e->at, "comparisons take values on both sides, not conditions");
+    int ra = check_operand(c, s, a, 1);
+    int rb = check_operand(c, s, b, 1);
+    if (ra || rb) return -1;
+    if (a->type.kind == TY_NONE && b->type.kind == TY_NONE)
+      return diag_error(c->d, a->at, "unknown name '%s'", a->kind == EX_REF ? a->name : a->str);
+    if (a->type.kind == TY_NONE && resolve_member(c, a, b->type)) return -1;
+    if (b->type.kind == TY_NONE && resolve_member(c, b, a->type)) return -1;
+    /* A string literal against an enum names a member. */
+    if (a->type.kind == TY_ENUM && b->kind == EX_LIT && b->lit == TK_STRING && coerce_literal(c, b, a->type)) return -1;
+    if (b->type.kind == TY_ENUM && a->kind == EX_LIT && a->lit == TK_STRING && coerce_literal(c, a, b->type)) return -1;
+    if (!same_type(a->type, b->type))
+      return diag_error(c->d, e->at, "type mismatch: cannot compare %s with %s",
+                        type_name(a->type, ta, sizeof ta), type_name(b->type, tb, sizeof tb));
+    if (e->op != TK_EQ && e->op != TK_NE && a->type.kind != TY_INTEGER &&
+        a->type.kind != TY_MONEY && a->type.kind != TY_DATE)
+      return diag_error(c->d, e->at, "'%s' orders integers, money and dates, not %s",
+                        lex_kind_name(e->op), type_name(a->type, ta, sizeof ta));
+    if (a->src == SRC_CONST && b->src == SRC_CONST)
+      return diag_error(c->d, e->at, "this comparison has a constant on both sides");
+    e->type.kind = TY_BOOL;
+    return 0;
+  }
+  case EX_IN: {
+    expr *a = e->a;
+    if (a->kind != EX_REF) return diag_error(c->d, a->at, "the left side of 'in' must be an attribute, state variable or date");
+    if (check_operand(c, s, a, 0)) return -1;
+    if (a->type.kind == TY_BOOL) return diag_error(c->d, e->at, "'in' does not apply to bool values");
+    int rc = 0;
+    for (int i = 0; i < e->nitems; i++)
+      if (coerce_literal(c, e->items[i], a->type)) rc = -1;
+    e->type.kind = TY_BOOL;
+    return rc;
+  }
+  case EX_REF:
+  case EX_LIT: {
+    if (check_operand(c, s, e, 0)) return -1;
+    if (e->type.kind != TY_BOOL)
+      return diag_error(c->d, e->at, "a condition must be a bool, but this is %s; compare it with '==' or 'in'",
+                        type_name(e->type, ta, sizeof ta));
+    if (e->src == SRC_CONST && e->kind == EX_LIT)
+      return diag_error(c->d, e->at, "a constant condition; drop it or the clause");
+    return 0;
+  }
+  }
+  return -1;
+}
+
+/* ---- Declarations ------------------------------------------------------------------- */
+
+static int dup(checker *c, symtab *t, const char *name, loc at, void *v, const char *what) {
+  void *prev = sym_put(t, name, v);
+  if (!prev) return 0;
+  diag_error(c->d, at, "duplicate %s '%s'", what, name);
+  /* Every declaration struct starts with `next` then `loc at`. */
+  struct { void *next; loc at; } const *p = prev;
+  diag_note(c->d, p->at, "'%s' was first declared here", name);
+  return -1;
+}
+
+static int check_citations(checker *c, citation *cites, loc at, const char *what, const char *name) {
+  int rc = 0;
+  if (!cites)
+    rc = diag_error(c->d, at, "%s '%s' has no citation: add quote SOURCE \"verbatim text\"", what, name);
+  for (citation *ci = cites; ci; ci = ci->next) {
+    source_decl *s = sym_get(&c->sources, ci->source);
+    if (!s) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+    if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+  }
+  return rc;
+}
+
+static int check_header(checker *c) {
+  ast_file *f = c->f;
+  int rc = 0;
+  if (!f->id) return -1; /* the parser reported it */
+  if (!f->id[0]) rc = diag_error(c->d, f->at, "the agreement id is empty");
+  if (!f->version) rc = diag_error(c->d, f->at, "agreement '%s' has no version", f->id);
+  if (!f->has_effective) rc = diag_error(c->d, f->at, "agreement '%s' has no effective date", f->id);
+  if (!f->parties) rc = diag_error(c->d, f->at, "agreement '%s' names no party", f->id);
+  return rc;
+}
+
+static int check_actions(checker *c) {
+  int rc = 0, i = 0;
+  for (action_decl *a = c->f->actions; a; a = a->next) {
+    a->index = i++;
+    if (dup(c, &c->actions, a->name, a->at, a, "action")) rc = -1;
+    for (name_ref *p = a->principals; p; p = p->next) {
+      party_decl *pd = sym_get(&c->parties, p->name);
+      if (!pd) rc = diag_error(c->d, p->at, "unknown party '%s'", p->name);
+    }
+    if (a->nattrs > MAX_ATTRS)
+      rc = diag_error(c->d, a->at, "action '%s' has %d attributes; at most %d are allowed", a->name, a->nattrs, MAX_ATTRS);
+    int slot = 0;
+    for (attr_decl *x = a->attrs; x; x = x->next) {
+      x->slot = slot++;
+      if (check_enum_def(c, x->type)) rc = -1;
+      if (x->is_context && strcmp(x->name, "date") == 0)
+        rc = diag_error(c->d, x->at, "'context.date' is reserved for the request's date");
+      for (attr_decl *y = a->attrs; y != x; y = y->next)
+        if (y->is_context == x->is_context && strcmp(y->name, x->name) == 0) {
+          rc = diag_error(c->d, x->at, "duplicate attribute '%s.%s' of action '%s'",
+                          x->is_context ? "context" : "resource", x->name, a->name);
+          break;
+        }
+      if (x->def && coerce_literal(c, x->def, x->type)) rc = -1;
+    }
+  }
+  return rc;
+}
+
+static int check_states_and_events(checker *c) {
+  int rc = 0, i = 0;
+  for (state_decl *s = c->f->states; s; s = s->next) {
+    s->index = i++;
+    if (dup(c, &c->states, s->name, s->at, s, "state variable")) rc = -1;
+    if (check_enum_def(c, s->type)) rc = -1;
+    if (s->type.kind == TY_STRING)
+      rc = diag_error(c->d, s->at, "state variable '%s' cannot be a string; use an enum", s->name);
+    else if (coerce_literal(c, s->init, s->type)) rc = -1;
+    if (sym_get(&c->facts, s->name))
+      rc = diag_error(c->d, s->at, "'%s' names both a state variable and a fact", s->name);
+  }
+  i = 0;
+  for (event_decl *e = c->f->events; e; e = e->next) {
+    e->index = i++;
+    if (dup(c, &c->events, e->name, e->at, e, "event type")) rc = -1;
+    int slot = 0;
+    for (field_decl *fd = e->fields; fd; fd = fd->next) {
+      fd->slot = slot++;
+      if (check_enum_def(c, fd->type)) rc = -1;
+      if (strcmp(fd->name, "type") == 0 || strcmp(fd->name, "date") == 0 || strcmp(fd->name, "seq") == 0)
+        rc = diag_error(c->d, fd->at, "'%s' is reserved in every event; choose another field name", fd->name);
+      for (field_decl *g = e->fields; g != fd; g = g->next)
+        if (strcmp(g->name, fd->name) == 0) {
+          rc = diag_error(c->d, fd->at, "duplicate field '%s' of event '%s'", fd->name, e->name);
+          break;
+        }
+    }
+    if (e->nfields > MAX_ATTRS)
+      rc = diag_error(c->d, e->at, "event '%s' has %d fields; at most %d are allowed", e->name, e->nfields, MAX_ATTRS);
+  }
+  for (transition_decl *t = c->f->transitions; t; t = t->next) {
+    event_decl *e = sym_get(&c->events, t->event);
+    if (!e) {
+      rc = diag_error(c->d, t->at, "unknown event type '%s'", t->event);
+      continue;
+    }
+    t->event_index = e->index;
+    for (transition_decl *u = c->f->transitions; u != t; u = u->next)
+      if (strcmp(u->event, t->event) == 0) {
+        rc = diag_error(c->d, t->at, "a second 'on %s'; put all of its statements in one block", t->event);
+        break;
+      }
+    scope s = {NULL, e, "a transition"};
+    for (stmt *st = t->stmts; st; st = st->next) {
+      if (st->cond && check_cond(c, &s, st->cond)) rc = -1;
+      if (st->kind != ST_SET) continue;
+      state_decl *v = sym_get(&c->states, st->var);
+      if (!v) {
+        rc = diag_error(c->d, st->var_at, "unknown state variable '%s'", st->var);
+        continue;
+      }
+      st->slot = v->index;
+      expr *x = st->value;
+      if (x->kind != EX_REF && x->kind != EX_LIT) {
+        rc = diag_error(c->d, x->at, "'set' takes a value, not a condition");
+        continue;
+      }
+      if (check_operand(c, &s, x, 1)) { rc = -1; continue; }
+      if (x->type.kind == TY_NONE) {
+        if (resolve_member(c, x, v->type)) rc = -1;
+      } else if (x->kind == EX_LIT && x->lit == TK_STRING && v->type.kind == TY_ENUM) {
+        if (coerce_literal(c, x, v->type)) rc = -1;
+      } else if (!same_type(x->type, v->type)) {
+        char ta[160], tb[160];
+        rc = diag_error(c->d, x->at, "type mismatch: '%s' is %s, but this value is %s", v->name,
+                        type_name(v->type, ta, sizeof ta), type_name(x->type, tb, sizeof tb));
+      }
+    }
+  }
+  return rc;
+}
+
+static int check_facts(checker *c) {
+  int rc = 0;
+  for (fact_decl *fa = c->f->facts; fa; fa = fa->next) {
+    if (dup(c, &c->facts, fa->name, fa->at, fa, "fact")) rc = -1;
+    type_ref t = literal_type(fa->value);
+    if (t.kind == TY_NONE) {
+      rc = diag_error(c->d, fa->value->at, "a fact's value must be a string, number, money amount, date or bool");
+      fa->value->type.kind = TY_NONE;
+    } else if (coerce_literal(c, fa->value, t)) {
+      rc = -1;
+    }
+    if (check_citations(c, fa->cites, fa->at, "fact", fa->name)) rc = -1;
+  }
+  return rc;
+}
+
+/* Exception cycles: depth-first search with colours; reports each cycle once. */
+static int visit_exceptions(checker *c, clause_decl *cl, uint8_t *colour) {
+  colour[cl->index] = 1;
+  int rc = 0;
+  for (name_ref *r = cl->excepts; r; r = r->next) {
+    if (r->index < 0) continue;
+    clause_decl *t = sym_get(&c->clauses, r->name);
+    if (!t) continue;
+    if (colour[t->index] == 1) {
+      rc = diag_error(c->d, r->at, "exception cycle: '%s' is an exception to '%s', which is (through its own exceptions) an exception to '%s'",
+                      cl->name, t->name, cl->name);
+      r->index = -1; /* break the cycle so later passes terminate */
+    } else if (colour[t->index] == 0) {
+      if (visit_exceptions(c, t, colour)) rc = -1;
+    }
+  }
+  colour[cl->index] = 2;
+  return rc;
+}
+
+static int check_clauses(checker *c) {
+  int rc = 0, n = 0;
+  for (clause_decl *cl = c->f->clauses; cl; cl = cl->next) {
+    cl->index = n++;
+    if (dup(c, &c->clauses, cl->name, cl->at, cl, "clause id")) rc = -1;
+  }
+  for (clause_decl *cl = c->f->clauses; cl; cl = cl->next) {
+    party_decl *pd = sym_get(&c->parties, cl->principal.name);
+    action_decl *ad = sym_get(&c->actions, cl->action.name);
+    if (!pd) rc = diag_error(c->d, cl->principal.at, "unknown party '%s'", cl->principal.name);
+    if (!ad) rc = diag_error(c->d, cl->action.at, "unknown action '%s'", cl->action.name);
+    if (pd && ad) {
+      int ok = 0;
+      for (name_ref *p = ad->principals; p; p = p->next) ok |= strcmp(p->name, pd->name) == 0;
+      if (!ok) rc = diag_error(c->d, cl->principal.at, "party '%s' is not a principal of action '%s'", pd->name, ad->name);
+    }
+    scope req = {ad, NULL, "a clause"};
+    scope win = {NULL, NULL, "a window ('while'/'until')"};
+    if (cl->when && (!ad || check_cond(c, &req, cl->when))) rc = -1;
+    if (cl->requires) {
+      if (cl->kind != CL_PERMISSION)
+        rc = diag_error(c->d, cl->requires->at, "'requires' belongs to permissions; clause '%s' is a%s", cl->name,
+                        cl->kind == CL_PROHIBITION ? " prohibition" : "n obligation");
+      else if (!ad || check_cond(c, &req, cl->requires))
+        rc = -1;
+    }
+    for (window_cond *w = cl->windows; w; w = w->next)
+      if (check_cond(c, &win, w->cond)) rc = -1;
+    if (cl->has_from && cl->has_through && cl->from > cl->through) {
+      char a[11], b[11];
+      date_format(cl->from, a);
+      date_format(cl->through, b);
+      rc = diag_error(c->d, cl->through_at, "clause '%s' closes on %s, before it opens on %s", cl->name, b, a);
+    }
+    if (c->f->has_effective && cl->has_through && cl->through < c->f->effective) {
+      char b[11];
+      date_format(cl->through, b);
+      rc = diag_error(c->d, cl->through_at, "clause '%s' closes on %s, before the agreement takes effect", cl->name, b);
+    }
+    for (name_ref *r = cl->excepts; r; r = r->next) {
+      clause_decl *t = sym_get(&c->clauses, r->name);
+      r->index = -1;
+      if (!t) {
+        rc = diag_error(c->d, r->at, "unknown clause '%s'", r->name);
+        continue;
+      }
+      if (t == cl) {
+        rc = diag_error(c->d, r->at, "clause '%s' cannot be an exception to itself", cl->name);
+        continue;
+      }
+      if (strcmp(t->action.name, cl->action.name) != 0 || strcmp(t->principal.name, cl->principal.name) != 0) {
+        rc = diag_error(c->d, r->at, "clause '%s' (%s %s) cannot be an exception to '%s' (%s %s): both must govern the same principal and action",
+                        cl->name, cl->principal.name, cl->action.name, t->name, t->principal.name, t->action.name);
+        continue;
+      }
+      r->index = t->index;
+    }
+    if (check_citations(c, cl->cites, cl->at, "clause", cl->name)) rc = -1;
+  }
+  uint8_t *colour = arena_alloc(c->ar, (size_t)n + 1);
+  if (!colour) return -1;
+  for (clause_decl *cl = c->f->clauses; cl; cl = cl->next)
+    if (!colour[cl->index] && visit_exceptions(c, cl, colour)) rc = -1;
+  return rc;
+}
+
+static int check_commitments(checker *c) {
+  int rc = 0;
+  for (commitment_decl *m = c->f->commitments; m; m = m->next) {
+    if (dup(c, &c->commits, m->name, m->at, m, "commitment")) rc = -1;
+    if (!m->owed_by.name) rc = diag_error(c->d, m->at, "commitment '%s' has no 'owed_by'", m->name);
+    else if (!sym_get(&c->parties, m->owed_by.name)) rc = diag_error(c->d, m->owed_by.at, "unknown party '%s'", m->owed_by.name);
+    if (!m->owed_to.name) rc = diag_error(c->d, m->at, "commitment '%s' has no 'owed_to'", m->name);
+    else if (!sym_get(&c->parties, m->owed_to.name)) rc = diag_error(c->d, m->owed_to.at, "unknown party '%s'", m->owed_to.name);
+    if (!m->has_total) rc = diag_error(c->d, m->at, "commitment '%s' has no 'total'", m->name);
+    else if (m->total <= 0) rc = diag_error(c->d, m->total_at, "commitment '%s' must owe a positive total", m->name);
+    if (!m->count_event.name) {
+      rc = diag_error(c->d, m->at, "commitment '%s' has no 'counted from EVENT.FIELD'", m->name);
+    } else {
+      event_decl *e = sym_get(&c->events, m->count_event.name);
+      if (!e) {
+        rc = diag_error(c->d, m->count_event.at, "unknown event type '%s'", m->count_event.name);
+      } else {
+        field_decl *fd = e->fields;
+        while (fd && strcmp(fd->name, m->count_field.name) != 0) fd = fd->next;
+        if (!fd)
+          rc = diag_error(c->d, m->count_field.at, "unknown field '%s' of event '%s'", m->count_field.name, e->name);
+        else if (fd->type.kind != (m->total_is_money ? TY_MONEY : TY_INTEGER))
+          rc = diag_error(c->d, m->count_field.at, "field '%s.%s' must be %s to count toward '%s'", e->name, fd->name,
+                          m->total_is_money ? "money" : "an integer", m->name);
+      }
+    }
+    if (check_citations(c, m->cites, m->at, "commitment", m->name)) rc = -1;
+  }
+  return rc;
+}
+
+int check_file(ast_file *f, arena *ar, diag_list *diags) {
+  checker c;
+  memset(&c, 0, sizeof c);
+  c.f = f;
+  c.ar = ar;
+  c.d = diags;
+  int n[9] = {0};
+  for (party_decl *x = f->parties; x; x = x->next) n[0]++;
+  for (source_decl *x = f->sources; x; x = x->next) n[1]++;
+  for (action_decl *x = f->actions; x; x = x->next) n[2]++;
+  for (state_decl *x = f->states; x; x = x->next) n[3]++;
+  for (event_decl *x = f->events; x; x = x->next) n[4]++;
+  for (clause_decl *x = f->clauses; x; x = x->next) n[5]++;
+  for (fact_decl *x = f->facts; x; x = x->next) n[6]++;
+  for (commitment_decl *x = f->commitments; x; x = x->next) n[7]++;
+  if (sym_init(&c.parties, ar, n[0]) || sym_init(&c.sources, ar, n[1]) ||
+      sym_init(&c.actions, ar, n[2]) || sym_init(&c.states, ar, n[3]) ||
+      sym_init(&c.events, ar, n[4]) || sym_init(&c.clauses, ar, n[5]) ||
+      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]))
+    return diag_error(diags, f->at, "out of memory");
+  int rc = check_header(&c);
+  for (party_decl *p = f->parties; p; p = p->next)
+    if (dup(&c, &c.parties, p->name, p->at, p, "party")) rc = -1;
+  for (source_decl *s = f->sources; s; s = s->next)
+    if (dup(&c, &c.sources, s->name, s->at, s, "source")) rc = -1;
+  if (check_facts(&c)) rc = -1;
+  if (check_actions(&c)) rc = -1;
+  if (check_states_and_events(&c)) rc = -1;
+  if (check_clauses(&c)) rc = -1;
+  if (check_commitments(&c)) rc = -1;
+  return rc || diags->errors ? -1 : 0;
+}

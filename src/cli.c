@@ -1,0 +1,531 @@
+/*
+** cli.c: the `pactum` command. A thin layer over libpactum: it parses arguments, reads
+** files and streams, and dispatches from a command table, as git does.
+**
+** Exit codes: 0 ok; 1 a decision or check found a problem; 2 bad input; 3 internal error.
+*/
+#include "agreement.h"
+#include "alloc.h"
+#include "date.h"
+#include "embedded.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "banned.h"
+
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
+
+/* git's habit: print "error: ..." and return -1. */
+static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int error(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("pactum: error: ", stderr);
+  vfprintf(stderr, fmt, ap);
+  fputc('\n', stderr);
+  va_end(ap);
+  return -1;
+}
+
+/* Options shared by the commands; each command says which it accepts. */
+typedef struct opts {
+  const char *agreement, *events, *request, *date, *format;
+  int exit_code;
+  int help;
+  int nargs;
+  char **args;
+} opts;
+
+enum { O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32 };
+
+typedef struct command {
+  const char *name;
+  int (*run)(opts *o);
+  unsigned accepts;
+  const char *usage;
+  const char *summary;
+} command;
+
+static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
+  static const struct { const char *flag; unsigned bit; size_t off; } table[] = {
+      {"--agreement", O_AGREEMENT, offsetof(opts, agreement)},
+      {"--events", O_EVENTS, offsetof(opts, events)},
+      {"--request", O_REQUEST, offsetof(opts, request)},
+      {"--date", O_DATE, offsetof(opts, date)},
+      {"--format", O_FORMAT, offsetof(opts, format)},
+  };
+  memset(o, 0, sizeof *o);
+  o->args = argv;
+  for (int i = 0; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+      o->help = 1;
+      continue;
+    }
+    if (!strcmp(a, "--exit-code") && (cmd->accepts & O_EXIT_CODE)) {
+      o->exit_code = 1;
+      continue;
+    }
+    int matched = 0;
+    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
+      size_t n = strlen(table[k].flag);
+      if (strncmp(a, table[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+      if (!(cmd->accepts & table[k].bit)) return error("'%s' does not take '%s'", cmd->name, table[k].flag);
+      const char *v;
+      if (a[n] == '=') v = a + n + 1;
+      else if (i + 1 < argc) v = argv[++i];
+      else return error("'%s' needs a value", table[k].flag);
+      *(const char **)(void *)((char *)o + table[k].off) = v;
+      matched = 1;
+    }
+    if (matched) continue;
+    if (a[0] == '-' && a[1] != '\0') return error("unknown option '%s' for '%s'", a, cmd->name);
+    argv[o->nargs++] = argv[i];
+  }
+  if (o->format && strcmp(o->format, "json") && strcmp(o->format, "text") && strcmp(o->format, "jsonl"))
+    return error("unknown format '%s': use json or text", o->format);
+  return 0;
+}
+
+/* Load --agreement, or the embedded default. Prints diagnostics; NULL on failure. */
+static pactum_agreement *load_agreement(const opts *o, int *exit_code) {
+  pactum_agreement *agr = NULL;
+  char *diag = NULL;
+  int rc = o->agreement
+               ? pactum_agreement_load_file(o->agreement, &agr, &diag)
+               : pactum_agreement_load_buffer(embedded_agreement_name, (const char *)embedded_agreement,
+                                              embedded_agreement_len, &agr, &diag);
+  if (rc != PACTUM_OK) {
+    if (diag) fputs(diag, stderr);
+    pactum_string_free(diag);
+    *exit_code = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    return NULL;
+  }
+  return agr;
+}
+
+/* Read a whole line of any length from fp; returns its length or -1 at end of input. */
+static long read_line(FILE *fp, buf *line) {
+  line->len = 0;
+  int c;
+  char chunk[4096];
+  size_t k = 0;
+  while ((c = getc(fp)) != EOF) {
+    if (c == '\n') break;
+    chunk[k++] = (char)c;
+    if (k == sizeof chunk) {
+      buf_append(line, chunk, k);
+      k = 0;
+    }
+  }
+  buf_append(line, chunk, k);
+  if (c == EOF && line->len == 0 && k == 0) return -1;
+  if (line->failed) return -1;
+  if (line->len && line->data[line->len - 1] == '\r') line->data[--line->len] = '\0';
+  return (long)line->len;
+}
+
+static int blank(const buf *line) {
+  for (size_t i = 0; i < line->len; i++)
+    if (line->data[i] != ' ' && line->data[i] != '\t') return 0;
+  return 1;
+}
+
+/* Fold --events into a new timeline. Errors name the file and line. */
+static pactum_timeline *load_events(const pactum_agreement *agr, const opts *o, int *exit_code) {
+  pactum_timeline *tl = pactum_timeline_new(agr);
+  if (!tl) {
+    *exit_code = EXIT_INTERNAL;
+    error("out of memory");
+    return NULL;
+  }
+  if (!o->events) return tl;
+  FILE *fp = fopen(o->events, "rb");
+  if (!fp) {
+    error("cannot open '%s': %s", o->events, strerror(errno));
+    pactum_timeline_free(tl);
+    *exit_code = EXIT_INPUT;
+    return NULL;
+  }
+  buf line;
+  buf_init(&line);
+  long lineno = 0;
+  int bad = 0;
+  while (read_line(fp, &line) >= 0) {
+    lineno++;
+    if (blank(&line)) continue;
+    pactum_error err;
+    int rc = pactum_timeline_append_json(tl, line.data, line.len, &err);
+    if (rc) {
+      fprintf(stderr, "%s:%ld: error: %s [%s]\n", o->events, lineno, err.message, err.code);
+      bad = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+      break;
+    }
+  }
+  if (line.failed) bad = EXIT_INTERNAL;
+  buf_release(&line);
+  fclose(fp);
+  if (bad) {
+    pactum_timeline_free(tl);
+    *exit_code = bad;
+    return NULL;
+  }
+  return tl;
+}
+
+static int day_option(const opts *o, int32_t *day) {
+  if (!o->date) {
+    *day = date_today();
+    return 0;
+  }
+  int rc = date_parse(o->date, strlen(o->date), day);
+  if (rc == -2) return error("'%s' is not a real date", o->date);
+  if (rc) return error("'%s' is not a date of the form YYYY-MM-DD", o->date);
+  return 0;
+}
+
+static void print_error_line(FILE *out, long lineno, const pactum_error *err) {
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "{\"error\":{\"line\":%ld,\"code\":", lineno);
+  buf_json_cstr(&b, err->code);
+  buf_puts(&b, ",\"message\":");
+  buf_json_cstr(&b, err->message);
+  buf_puts(&b, "}}\n");
+  if (!b.failed) fwrite(b.data, 1, b.len, out);
+  buf_release(&b);
+}
+
+/*
+** decide and explain share one loop: each request (from --request, or a line of stdin)
+** is parsed, decided and written; a bad line yields an error object and the loop goes on.
+*/
+static int run_requests(opts *o, int explain) {
+  int code = EXIT_OK;
+  pactum_agreement *agr = load_agreement(o, &code);
+  if (!agr) return code;
+  pactum_timeline *tl = load_events(agr, o, &code);
+  pactum_request *req = pactum_request_new(agr);
+  pactum_decision *dec = pactum_decision_new(agr);
+  int32_t today = date_today();
+  if (o->date && day_option(o, &today)) code = EXIT_INPUT;
+  int as_json = explain ? (o->format && strcmp(o->format, "text") != 0) : 1;
+  if (!tl || !req || !dec || code) {
+    if (!code) code = EXIT_INTERNAL;
+    goto out;
+  }
+  static char outbuf[1 << 16];
+  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+  char small[8192];
+  buf line;
+  buf_init(&line);
+  long lineno = 0;
+  int any_bad = 0, any_not_allowed = 0;
+  for (;;) {
+    const char *text;
+    size_t len;
+    if (o->request) {
+      if (lineno) break;
+      text = o->request;
+      len = strlen(text);
+    } else {
+      if (read_line(stdin, &line) < 0) break;
+      text = line.data ? line.data : "";
+      len = line.len;
+    }
+    lineno++;
+    if (!o->request && blank(&line)) continue;
+    pactum_error err;
+    int rc = pactum_request_parse_json(req, text, len, today, &err);
+    if (rc == PACTUM_OK) rc = pactum_decide(agr, tl, req, dec);
+    if (rc != PACTUM_OK) {
+      if (rc == PACTUM_ENOMEM) {
+        error("out of memory");
+        code = EXIT_INTERNAL;
+        break;
+      }
+      print_error_line(stdout, lineno, &err);
+      any_bad = 1;
+      continue;
+    }
+    if (dec->outcome != PACTUM_ALLOW) any_not_allowed = 1;
+    if (explain) {
+      char *t = pactum_explain(agr, tl, req, as_json);
+      if (!t) {
+        error("out of memory");
+        code = EXIT_INTERNAL;
+        break;
+      }
+      fputs(t, stdout);
+      fputs(as_json ? "\n" : "\n", stdout);
+      pactum_string_free(t);
+      continue;
+    }
+    size_t n = pactum_decision_to_json(dec, small, sizeof small);
+    if (n < sizeof small) {
+      small[n] = '\n';
+      fwrite(small, 1, n + 1, stdout);
+    } else {
+      char *big = px_malloc(n + 1);
+      if (!big) {
+        code = EXIT_INTERNAL;
+        break;
+      }
+      pactum_decision_to_json(dec, big, n + 1);
+      big[n] = '\n';
+      fwrite(big, 1, n + 1, stdout);
+      px_free(big);
+    }
+  }
+  buf_release(&line);
+  fflush(stdout);
+  if (!code && any_bad) code = EXIT_INPUT;
+  if (!code && o->exit_code && any_not_allowed) code = EXIT_PROBLEM;
+out:
+  pactum_decision_free(dec);
+  pactum_request_free(req);
+  pactum_timeline_free(tl);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+static int cmd_decide(opts *o) { return run_requests(o, 0); }
+static int cmd_explain(opts *o) { return run_requests(o, 1); }
+
+static int cmd_status(opts *o) {
+  int code = EXIT_OK;
+  int32_t day;
+  if (day_option(o, &day)) return EXIT_INPUT;
+  pactum_agreement *agr = load_agreement(o, &code);
+  if (!agr) return code;
+  pactum_timeline *tl = load_events(agr, o, &code);
+  if (tl) {
+    int as_json = o->format && strcmp(o->format, "text") != 0;
+    char *s = status_render(agr, tl, day, as_json);
+    if (s) {
+      fputs(s, stdout);
+      if (as_json) fputc('\n', stdout);
+    } else {
+      code = EXIT_INTERNAL;
+    }
+    pactum_string_free(s);
+  }
+  pactum_timeline_free(tl);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+static int cmd_clauses(opts *o) {
+  int code = EXIT_OK;
+  pactum_agreement *agr = load_agreement(o, &code);
+  if (!agr) return code;
+  int as_json = o->format && strcmp(o->format, "text") != 0;
+  char *s = clauses_render(agr, as_json);
+  if (s) {
+    fputs(s, stdout);
+    if (as_json) fputc('\n', stdout);
+  } else {
+    code = EXIT_INTERNAL;
+  }
+  pactum_string_free(s);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+static int cmd_check(opts *o) {
+  if (o->nargs == 0 && !o->agreement) return error("'check' needs a .pact file"), EXIT_INPUT;
+  int code = EXIT_OK;
+  int n = o->nargs ? o->nargs : 1;
+  for (int i = 0; i < n; i++) {
+    const char *path = o->nargs ? o->args[i] : o->agreement;
+    pactum_agreement *agr = NULL;
+    char *diag = NULL;
+    int rc = pactum_agreement_load_file(path, &agr, &diag);
+    if (rc != PACTUM_OK) {
+      if (diag) fputs(diag, stderr);
+      pactum_string_free(diag);
+      int c = rc == PACTUM_EINPUT ? EXIT_PROBLEM : rc == PACTUM_EIO ? EXIT_INPUT : EXIT_INTERNAL;
+      if (c > code) code = c;
+      continue;
+    }
+    pactum_summary s;
+    pactum_agreement_summary(agr, &s);
+    if (o->format && !strcmp(o->format, "json")) {
+      printf("{\"file\":");
+      buf b;
+      buf_init(&b);
+      buf_json_cstr(&b, path);
+      fputs(b.data ? b.data : "\"\"", stdout);
+      buf_release(&b);
+      printf(",\"ok\":true,\"clauses\":%d,\"permissions\":%d,\"prohibitions\":%d,\"obligations\":%d,"
+             "\"exceptions\":%d,\"commitments\":%d,\"facts\":%d,\"actions\":%d,\"events\":%d}\n",
+             s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts,
+             s.actions, s.events);
+    } else {
+      printf("%s: ok: %s %s\n", path, pactum_agreement_id(agr), pactum_agreement_version(agr));
+      printf("  %d clauses (%d permissions, %d prohibitions, %d obligations), %d exceptions, %d commitments, %d facts\n",
+             s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts);
+      printf("  %d parties, %d sources, %d actions, %d attributes, %d state variables, %d event types, %d transitions\n",
+             s.parties, s.sources, s.actions, s.attributes, s.states, s.events, s.transitions);
+    }
+    pactum_agreement_free(agr);
+  }
+  return code;
+}
+
+/* The main job on its defaults: explain each sample request against the shipped agreement. */
+static int cmd_demo(opts *o) {
+  int code = EXIT_OK;
+  pactum_agreement *agr = load_agreement(o, &code);
+  if (!agr) return code;
+  pactum_request *req = pactum_request_new(agr);
+  pactum_timeline *tl = pactum_timeline_new(agr);
+  if (!req || !tl) code = EXIT_INTERNAL;
+  printf("pactum %s: %s %s, \"%s\"\n", PACTUM_VERSION, pactum_agreement_id(agr), pactum_agreement_version(agr),
+         pactum_agreement_title(agr));
+  const char *p = (const char *)embedded_sample, *end = p + embedded_sample_len;
+  long lineno = 0;
+  while (!code && p < end) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    const char *line = p;
+    p += len + 1;
+    lineno++;
+    if (len == 0 || line[0] == '#') continue;
+    /* A sample line is {"title":..., "events":[...], "request":{...}}. */
+    json_error_t je;
+    json_t *root = json_loadb(line, len, 0, &je);
+    if (!root) {
+      error("sample line %ld: %s", lineno, je.text);
+      code = EXIT_INTERNAL;
+      break;
+    }
+    pactum_timeline_free(tl);
+    tl = pactum_timeline_new(agr);
+    json_t *evs = json_object_get(root, "events"), *ev;
+    size_t i;
+    pactum_error err;
+    json_array_foreach(evs, i, ev) {
+      char *s = json_dumps(ev, JSON_COMPACT);
+      if (!tl || !s || pactum_timeline_append_json(tl, s, strlen(s), &err)) code = EXIT_INTERNAL;
+      free(s);
+    }
+    char *rq = json_dumps(json_object_get(root, "request"), JSON_COMPACT);
+    const char *title = json_string_value(json_object_get(root, "title"));
+    if (!code && rq && pactum_request_parse_json(req, rq, strlen(rq), PACTUM_NO_DAY, &err) == PACTUM_OK) {
+      char *t = pactum_explain(agr, tl, req, 0);
+      printf("\n== %s\n", title ? title : "");
+      if (json_array_size(evs)) {
+        printf("events  ");
+        json_array_foreach(evs, i, ev) {
+          printf("%s%s %s", i ? "; " : "", json_string_value(json_object_get(ev, "date")),
+                 json_string_value(json_object_get(ev, "type")));
+        }
+        printf("\n");
+      }
+      fputs(t ? t : "", stdout);
+      pactum_string_free(t);
+    } else if (!code) {
+      error("sample line %ld: %s", lineno, err.message);
+      code = EXIT_INTERNAL;
+    }
+    free(rq);
+    json_decref(root);
+  }
+  pactum_timeline_free(tl);
+  pactum_request_free(req);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+static int cmd_version(opts *o) {
+  (void)o;
+  printf("pactum %s\n", PACTUM_VERSION);
+  return EXIT_OK;
+}
+
+static int cmd_help(opts *o);
+
+static const command commands[] = {
+    {"decide", cmd_decide, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_EXIT_CODE,
+     "pactum decide [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D] [--exit-code]",
+     "decide requests (one JSON object per line on stdin, or --request) and print one JSON decision per line"},
+    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_FORMAT,
+     "pactum explain [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D] [--format text|json]",
+     "print how each request is decided: every clause considered, its tests, quotes and the outcome"},
+    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_DATE | O_FORMAT,
+     "pactum status [--date D] [--agreement FILE] [--events FILE.jsonl] [--format text|json]",
+     "print the state, commitments, facts and which clauses are in effect on a day"},
+    {"clauses", cmd_clauses, O_AGREEMENT | O_FORMAT,
+     "pactum clauses [--agreement FILE] [--format text|json]",
+     "list the clauses with their kinds, windows, conditions and quoted source text"},
+    {"check", cmd_check, O_FORMAT,
+     "pactum check FILE.pact... [--format text|json]",
+     "parse and check agreement files; print a summary or every error found"},
+    {"demo", cmd_demo, O_AGREEMENT,
+     "pactum demo",
+     "explain a sample of requests against the shipped agreement (the README's first command)"},
+    {"version", cmd_version, 0, "pactum version", "print the version"},
+    {"help", cmd_help, 0, "pactum help [COMMAND]", "show help for pactum or one command"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out) {
+  fprintf(out, "usage: pactum COMMAND [OPTIONS]\n\n"
+               "pactum makes a business agreement executable. The default agreement is the built-in\n%s.\n\ncommands:\n",
+          embedded_agreement_name);
+  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  fprintf(out, "\nexit codes: 0 ok, 1 a decision or check found a problem, 2 bad input, 3 internal error\n"
+               "run 'pactum COMMAND --help' for a command's options; docs/cli.md has them all.\n");
+}
+
+static void command_help(const command *c) {
+  printf("usage: %s\n\n%s\n", c->usage, c->summary);
+  if (c->accepts & O_AGREEMENT) printf("\n  --agreement FILE  the .pact file (default: the built-in %s)", embedded_agreement_name);
+  if (c->accepts & O_EVENTS) printf("\n  --events FILE     events, one JSON object per line, in date order");
+  if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
+  if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
+  if (c->accepts & O_FORMAT) printf("\n  --format F        text or json");
+  if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
+  printf("\n");
+}
+
+static int cmd_help(opts *o) {
+  if (o->nargs)
+    for (size_t i = 0; i < NCOMMANDS; i++)
+      if (!strcmp(commands[i].name, o->args[0])) {
+        command_help(&commands[i]);
+        return EXIT_OK;
+      }
+  usage(stdout);
+  return EXIT_OK;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return EXIT_INPUT;
+  }
+  if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+    usage(stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(argv[1], "--version")) return cmd_version(NULL);
+  for (size_t i = 0; i < NCOMMANDS; i++) {
+    if (strcmp(commands[i].name, argv[1]) != 0) continue;
+    opts o;
+    if (parse_opts(&commands[i], argc - 2, argv + 2, &o)) return EXIT_INPUT;
+    if (o.help) {
+      command_help(&commands[i]);
+      return EXIT_OK;
+    }
+    return commands[i].run(&o);
+  }
+  error("unknown command '%s'; run 'pactum help'", argv[1]);
+  return EXIT_INPUT;
+}

@@ -1,0 +1,660 @@
+/*
+** compile.c: turns a checked tree into the compiled agreement of agreement.h.
+**
+**  - clauses are grouped by (principal, action), each group ordered so exceptions come
+**    before what they except; that order is computed once, here;
+**  - conditions become a compact array of operations over pre-resolved slots;
+**  - string literals are interned, so a decision compares integers, never strings;
+**  - each clause's JSON fragment is rendered once, so writing a decision is copying.
+*/
+#include "agreement.h"
+#include "alloc.h"
+#include "buf.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "banned.h"
+
+typedef struct compiler {
+  pactum_agreement *agr;
+  arena *ar;
+  xop *code;
+  int ncode, capcode;
+  int64_t *consts;
+  int nconsts, capconsts;
+  const char **strs;
+  size_t *lens;
+  int nstrs, capstrs;
+  int32_t *table; /* open addressing over strs during the build */
+  uint32_t mask;
+  int oom;
+} compiler;
+
+static uint32_t str_hash(const char *s, size_t n) {
+  uint32_t h = 2166136261u;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 16777619u;
+  return h;
+}
+
+static int32_t lookup(const int32_t *table, uint32_t mask, const char *const *strs,
+                      const size_t *lens, const char *s, size_t n, uint32_t *slot) {
+  uint32_t i = str_hash(s, n) & mask;
+  while (table[i] >= 0) {
+    int32_t id = table[i];
+    if (lens[id] == n && memcmp(strs[id], s, n) == 0) return id;
+    i = (i + 1) & mask;
+  }
+  if (slot) *slot = i;
+  return -1;
+}
+
+int32_t agreement_string_id(const pactum_agreement *agr, const char *s, size_t n) {
+  if (!agr->str_table) return -1;
+  return lookup(agr->str_table, agr->str_mask, agr->strs, agr->str_lens, s, n, NULL);
+}
+
+static int grow(compiler *c, void **p, int *cap, int need, size_t size) {
+  if (need <= *cap) return 0;
+  int ncap = *cap ? *cap * 2 : 64;
+  while (ncap < need) ncap *= 2;
+  void *q = px_realloc(*p, (size_t)ncap * size);
+  if (!q) {
+    c->oom = 1;
+    return -1;
+  }
+  *p = q;
+  *cap = ncap;
+  return 0;
+}
+
+static int rehash(compiler *c, uint32_t cap) {
+  int32_t *t = px_malloc(sizeof(int32_t) * cap);
+  if (!t) {
+    c->oom = 1;
+    return -1;
+  }
+  memset(t, 0xff, sizeof(int32_t) * cap);
+  for (int id = 0; id < c->nstrs; id++) {
+    uint32_t slot;
+    lookup(t, cap - 1, c->strs, c->lens, c->strs[id], c->lens[id], &slot);
+    t[slot] = id;
+  }
+  px_free(c->table);
+  c->table = t;
+  c->mask = cap - 1;
+  return 0;
+}
+
+static int64_t intern(compiler *c, const char *s, size_t n) {
+  if (!c->table && rehash(c, 64)) return 0;
+  uint32_t slot;
+  int32_t id = lookup(c->table, c->mask, c->strs, c->lens, s, n, &slot);
+  if (id >= 0) return id;
+  if (grow(c, (void **)&c->strs, &c->capstrs, c->nstrs + 1, sizeof(char *))) return 0;
+  int cap = c->capstrs;
+  void *nl = px_realloc(c->lens, (size_t)cap * sizeof(size_t));
+  if (!nl) {
+    c->oom = 1;
+    return 0;
+  }
+  c->lens = nl;
+  id = c->nstrs++;
+  c->strs[id] = s;
+  c->lens[id] = n;
+  if ((uint32_t)c->nstrs * 2u > c->mask) {
+    if (rehash(c, (c->mask + 1) * 2)) return 0;
+  } else {
+    c->table[slot] = id;
+  }
+  return id;
+}
+
+/* The constant an operand denotes, interning strings. */
+static int64_t const_value(compiler *c, const expr *e) {
+  if (e->type.kind == TY_STRING) return intern(c, e->str ? e->str : "", e->str_len);
+  return e->value;
+}
+
+static void operand(compiler *c, const expr *e, uint8_t *src, int32_t *slot, int64_t *k) {
+  *src = (uint8_t)e->src;
+  *slot = e->slot;
+  *k = e->src == SRC_CONST ? const_value(c, e) : 0;
+}
+
+static int32_t emit(compiler *c, const expr *e, uint8_t op) {
+  if (grow(c, (void **)&c->code, &c->capcode, c->ncode + 1, sizeof(xop))) return -1;
+  xop *x = &c->code[c->ncode];
+  memset(x, 0, sizeof *x);
+  x->op = op;
+  if (e) {
+    x->start = e->start;
+    x->end = e->end;
+  }
+  return c->ncode++;
+}
+
+/* Compile a checked condition; returns its root. */
+static int32_t cx(compiler *c, const expr *e) {
+  int32_t n, a, b;
+  switch (e->kind) {
+  case EX_OR:
+  case EX_AND:
+    a = cx(c, e->a);
+    b = cx(c, e->b);
+    n = emit(c, e, e->kind == EX_OR ? X_OR : X_AND);
+    if (n < 0 || a < 0 || b < 0) return -1;
+    c->code[n].a = a;
+    c->code[n].b = b;
+    return n;
+  case EX_NOT:
+    a = cx(c, e->a);
+    n = emit(c, e, X_NOT);
+    if (n < 0 || a < 0) return -1;
+    c->code[n].a = a;
+    return n;
+  case EX_CMP: {
+    static const uint8_t ops[] = {[TK_EQ] = X_EQ, [TK_NE] = X_NE, [TK_LT] = X_LT,
+                                  [TK_LE] = X_LE, [TK_GT] = X_GT, [TK_GE] = X_GE};
+    n = emit(c, e, ops[e->op]);
+    if (n < 0) return -1;
+    xop x = c->code[n];
+    operand(c, e->a, &x.lsrc, &x.lslot, &x.lk);
+    operand(c, e->b, &x.rsrc, &x.rslot, &x.rk);
+    c->code[n] = x;
+    return n;
+  }
+  case EX_IN: {
+    n = emit(c, e, X_IN);
+    if (n < 0) return -1;
+    if (grow(c, (void **)&c->consts, &c->capconsts, c->nconsts + e->nitems, sizeof(int64_t))) return -1;
+    xop x = c->code[n];
+    operand(c, e->a, &x.lsrc, &x.lslot, &x.lk);
+    x.a = c->nconsts;
+    x.b = e->nitems;
+    for (int i = 0; i < e->nitems; i++) c->consts[c->nconsts++] = const_value(c, e->items[i]);
+    c->code[n] = x;
+    return n;
+  }
+  case EX_REF:
+  case EX_LIT: {
+    n = emit(c, e, X_TEST);
+    if (n < 0) return -1;
+    xop x = c->code[n];
+    operand(c, e, &x.lsrc, &x.lslot, &x.lk);
+    c->code[n] = x;
+    return n;
+  }
+  }
+  return -1;
+}
+
+static int32_t cx_opt(compiler *c, const expr *e) { return e ? cx(c, e) : -1; }
+
+static ccite *compile_cites(compiler *c, const citation *ci, int *n) {
+  int k = 0;
+  for (const citation *x = ci; x; x = x->next) k++;
+  ccite *out = arena_alloc(c->ar, sizeof(ccite) * (size_t)(k ? k : 1));
+  if (!out) {
+    c->oom = 1;
+    return NULL;
+  }
+  k = 0;
+  for (const citation *x = ci; x; x = x->next, k++) {
+    out[k].source = x->source;
+    out[k].text = x->text;
+    out[k].len = x->text_len;
+  }
+  *n = k;
+  return out;
+}
+
+static const char *kind_name(clause_kind k) {
+  return k == CL_PERMISSION ? "permission" : k == CL_PROHIBITION ? "prohibition" : "obligation";
+}
+
+static const char *arena_buf(compiler *c, buf *b, size_t *len) {
+  const char *s = b->failed ? NULL : arena_strndup(c->ar, b->data ? b->data : "", b->len);
+  if (!s) c->oom = 1;
+  *len = b->len;
+  buf_release(b);
+  return s;
+}
+
+static void collect_date_bounds(const pactum_agreement *agr, int32_t root, int32_t *out, int *n, int cap) {
+  if (root < 0) return;
+  const xop *x = &agr->code[root];
+  switch (x->op) {
+  case X_NOT: collect_date_bounds(agr, x->a, out, n, cap); return;
+  case X_AND:
+  case X_OR:
+    collect_date_bounds(agr, x->a, out, n, cap);
+    collect_date_bounds(agr, x->b, out, n, cap);
+    return;
+  case X_EQ: case X_NE: case X_LT: case X_LE: case X_GT: case X_GE: {
+    int64_t k;
+    if (x->lsrc == SRC_DATE && x->rsrc == SRC_CONST) k = x->rk;
+    else if (x->rsrc == SRC_DATE && x->lsrc == SRC_CONST) k = x->lk;
+    else return;
+    /* The answer may change on k and on the day after it. */
+    if (*n + 2 <= cap) {
+      out[(*n)++] = (int32_t)k;
+      if (k < DAY_MAX) out[(*n)++] = (int32_t)(k + 1);
+    }
+    return;
+  }
+  default: return;
+  }
+}
+
+static void collect_state(const pactum_agreement *agr, int32_t root, uint8_t *seen) {
+  if (root < 0) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) collect_state(agr, x->a, seen);
+  else if (x->op == X_AND || x->op == X_OR) {
+    collect_state(agr, x->a, seen);
+    collect_state(agr, x->b, seen);
+  } else {
+    if (x->lsrc == SRC_STATE) seen[x->lslot] = 1;
+    if (x->rsrc == SRC_STATE && x->op != X_IN && x->op != X_TEST) seen[x->rslot] = 1;
+  }
+}
+
+static int cmp_i32(const void *a, const void *b) {
+  int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+  return (x > y) - (x < y);
+}
+
+static int build_groups(compiler *c) {
+  pactum_agreement *agr = c->agr;
+  int ng = agr->nactions * agr->nparties;
+  agr->groups = arena_alloc(c->ar, sizeof(cgroup) * (size_t)(ng ? ng : 1));
+  int32_t *count = px_calloc((size_t)(ng ? ng : 1), sizeof(int32_t));
+  int32_t *pos = px_malloc(sizeof(int32_t) * (size_t)(agr->nclauses + 1));
+  int32_t *indeg = px_calloc((size_t)(agr->nclauses + 1), sizeof(int32_t));
+  int32_t *queue = px_malloc(sizeof(int32_t) * (size_t)(agr->nclauses + 1));
+  uint8_t *seen = px_calloc((size_t)agr->nstates + 1, 1);
+  int rc = -1;
+  if (!agr->groups || !count || !pos || !indeg || !queue || !seen) goto out;
+  for (int i = 0; i < agr->nclauses; i++) count[agr->clauses[i].action * agr->nparties + agr->clauses[i].principal]++;
+  /* Number of exceptions to each clause (its predecessors in the order). */
+  for (int i = 0; i < agr->nclauses; i++)
+    for (int j = 0; j < agr->clauses[i].nexcepts; j++) indeg[agr->clauses[i].excepts[j]]++;
+  for (int g = 0; g < ng; g++) {
+    cgroup *gr = &agr->groups[g];
+    int n = count[g];
+    gr->n = n;
+    gr->clause = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(n + 1));
+    gr->exc_start = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(n + 2));
+    if (!gr->clause || !gr->exc_start) goto out;
+    if (n > agr->max_group) agr->max_group = n;
+    if (!n) {
+      gr->state_dep = "";
+      continue;
+    }
+    /* Kahn's algorithm: a clause is placed once every exception to it is placed. */
+    int qh = 0, qt = 0, nedges = 0;
+    for (int i = 0; i < agr->nclauses; i++)
+      if (agr->clauses[i].action * agr->nparties + agr->clauses[i].principal == g) {
+        nedges += agr->clauses[i].nexcepts;
+        if (indeg[i] == 0) queue[qt++] = i;
+      }
+    int placed = 0;
+    while (qh < qt) {
+      int32_t ci = queue[qh++];
+      pos[ci] = placed;
+      gr->clause[placed++] = ci;
+      const cclause *cl = &agr->clauses[ci];
+      for (int j = 0; j < cl->nexcepts; j++)
+        if (--indeg[cl->excepts[j]] == 0) queue[qt++] = cl->excepts[j];
+    }
+    if (placed != n) goto out; /* a cycle: check.c rejects those */
+    gr->exc = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(nedges + 1));
+    if (!gr->exc) goto out;
+    /* Direct exceptions to the clause at position i, as positions. */
+    int e = 0;
+    for (int i = 0; i < n; i++) {
+      gr->exc_start[i] = e;
+      int32_t target = gr->clause[i];
+      for (int k = 0; k < i; k++) {
+        const cclause *x = &agr->clauses[gr->clause[k]];
+        for (int j = 0; j < x->nexcepts; j++)
+          if (x->excepts[j] == target) {
+            gr->exc[e++] = k;
+            break;
+          }
+      }
+    }
+    gr->exc_start[n] = e;
+    /* Days on which the group's answer may change. */
+    int cap = 4 * n + 2;
+    for (int i = 0; i < n; i++) cap += 2 * agr->ncode;
+    int32_t *b = px_malloc(sizeof(int32_t) * (size_t)cap);
+    if (!b) goto out;
+    int nb = 0;
+    b[nb++] = agr->effective;
+    memset(seen, 0, (size_t)agr->nstates + 1);
+    for (int i = 0; i < n; i++) {
+      const cclause *cl = &agr->clauses[gr->clause[i]];
+      if (cl->from > agr->effective && cl->from != DAY_MIN) b[nb++] = cl->from;
+      if (cl->through != DAY_MAX) b[nb++] = cl->through + 1;
+      collect_date_bounds(agr, cl->window, b, &nb, cap);
+      collect_date_bounds(agr, cl->when, b, &nb, cap);
+      collect_date_bounds(agr, cl->requires, b, &nb, cap);
+      collect_state(agr, cl->window, seen);
+      collect_state(agr, cl->when, seen);
+      collect_state(agr, cl->requires, seen);
+    }
+    qsort(b, (size_t)nb, sizeof(int32_t), cmp_i32);
+    int u = 0;
+    for (int i = 0; i < nb; i++)
+      if (!u || b[u - 1] != b[i]) b[u++] = b[i];
+    gr->bounds = arena_alloc(c->ar, sizeof(int32_t) * (size_t)u);
+    if (!gr->bounds) {
+      px_free(b);
+      goto out;
+    }
+    memcpy(gr->bounds, b, sizeof(int32_t) * (size_t)u);
+    gr->nbounds = u;
+    px_free(b);
+    buf sd;
+    buf_init(&sd);
+    for (int s = 0; s < agr->nstates; s++)
+      if (seen[s]) {
+        if (sd.len) buf_puts(&sd, ", ");
+        buf_puts(&sd, agr->states[s].name);
+      }
+    size_t len;
+    gr->state_dep = arena_buf(c, &sd, &len);
+    if (!gr->state_dep) goto out;
+  }
+  rc = 0;
+out:
+  px_free(count);
+  px_free(pos);
+  px_free(indeg);
+  px_free(queue);
+  px_free(seen);
+  if (rc) c->oom = 1;
+  return rc;
+}
+
+#define ALLOC_N(ptr, n) ((ptr) = arena_alloc(c.ar, sizeof(*(ptr)) * (size_t)((n) ? (n) : 1)))
+
+int compile_agreement(pactum_agreement *agr, const ast_file *f) {
+  compiler c;
+  memset(&c, 0, sizeof c);
+  c.agr = agr;
+  c.ar = &agr->ar;
+  pactum_summary *sum = &agr->summary;
+  memset(sum, 0, sizeof *sum);
+  agr->id = f->id;
+  agr->version = f->version;
+  agr->title = f->title ? f->title : "";
+  agr->effective = f->effective;
+
+  for (const party_decl *p = f->parties; p; p = p->next) agr->nparties++;
+  for (const source_decl *s = f->sources; s; s = s->next) agr->nsources++;
+  for (const action_decl *a = f->actions; a; a = a->next) agr->nactions++;
+  for (const state_decl *s = f->states; s; s = s->next) agr->nstates++;
+  for (const event_decl *e = f->events; e; e = e->next) agr->nevents++;
+  for (const clause_decl *cl = f->clauses; cl; cl = cl->next) agr->nclauses++;
+  for (const commitment_decl *m = f->commitments; m; m = m->next) agr->ncommits++;
+  for (const fact_decl *fa = f->facts; fa; fa = fa->next) agr->nfacts++;
+  if (!ALLOC_N(agr->parties, agr->nparties) || !ALLOC_N(agr->sources, agr->nsources) ||
+      !ALLOC_N(agr->actions, agr->nactions) || !ALLOC_N(agr->states, agr->nstates) ||
+      !ALLOC_N(agr->events, agr->nevents) || !ALLOC_N(agr->clauses, agr->nclauses) ||
+      !ALLOC_N(agr->commits, agr->ncommits) || !ALLOC_N(agr->facts, agr->nfacts))
+    return PACTUM_ENOMEM;
+
+  int i = 0;
+  for (const party_decl *p = f->parties; p; p = p->next, i++) {
+    agr->parties[i].name = p->name;
+    agr->parties[i].title = p->title ? p->title : "";
+  }
+  i = 0;
+  for (const source_decl *s = f->sources; s; s = s->next, i++) {
+    csource *cs = &agr->sources[i];
+    cs->name = s->name;
+    cs->ref = s->ref;
+    cs->title = s->title ? s->title : "";
+    cs->conf = s->conf;
+  }
+  i = 0;
+  for (const action_decl *a = f->actions; a; a = a->next, i++) {
+    caction *ca = &agr->actions[i];
+    ca->name = a->name;
+    ca->nattrs = a->nattrs;
+    ALLOC_N(ca->principal_ok, agr->nparties);
+    ALLOC_N(ca->attrs, a->nattrs);
+    if (!ca->principal_ok || !ca->attrs) return PACTUM_ENOMEM;
+    buf pt;
+    buf_init(&pt);
+    for (const name_ref *r = a->principals; r; r = r->next) {
+      int pi = agreement_find_party(agr, r->name, strlen(r->name));
+      if (pi >= 0) ca->principal_ok[pi] = 1;
+      if (pt.len) buf_puts(&pt, ", ");
+      buf_puts(&pt, r->name);
+    }
+    size_t len;
+    if (!(ca->principals_text = arena_buf(&c, &pt, &len))) return PACTUM_ENOMEM;
+    int k = 0;
+    for (const attr_decl *x = a->attrs; x; x = x->next, k++) {
+      cattr *at = &ca->attrs[k];
+      at->name = x->name;
+      at->is_context = x->is_context;
+      at->type = x->type;
+      buf q;
+      buf_init(&q);
+      buf_printf(&q, "%s.%s", x->is_context ? "context" : "resource", x->name);
+      if (!(at->qname = arena_buf(&c, &q, &len))) return PACTUM_ENOMEM;
+      if (x->def) {
+        at->has_default = 1;
+        at->def = const_value(&c, x->def);
+      } else {
+        ca->required |= (uint64_t)1 << k;
+      }
+    }
+    sum->attributes += a->nattrs;
+  }
+  i = 0;
+  for (const state_decl *s = f->states; s; s = s->next, i++) {
+    agr->states[i].name = s->name;
+    agr->states[i].type = s->type;
+    agr->states[i].init = const_value(&c, s->init);
+  }
+  i = 0;
+  for (const event_decl *e = f->events; e; e = e->next, i++) {
+    cevent *ce = &agr->events[i];
+    ce->name = e->name;
+    ce->nfields = e->nfields;
+    if (!ALLOC_N(ce->fields, e->nfields)) return PACTUM_ENOMEM;
+    int k = 0;
+    for (const field_decl *fd = e->fields; fd; fd = fd->next, k++) {
+      ce->fields[k].name = fd->name;
+      ce->fields[k].type = fd->type;
+    }
+  }
+  for (const transition_decl *t = f->transitions; t; t = t->next) {
+    cevent *ce = &agr->events[t->event_index];
+    int n = 0;
+    for (const stmt *s = t->stmts; s; s = s->next) n++;
+    if (!ALLOC_N(ce->stmts, n)) return PACTUM_ENOMEM;
+    ce->nstmts = n;
+    int k = 0;
+    for (const stmt *s = t->stmts; s; s = s->next, k++) {
+      cstmt *cs = &ce->stmts[k];
+      cs->kind = s->kind;
+      cs->reason = s->reason;
+      cs->slot = s->slot;
+      cs->cond = cx_opt(&c, s->cond);
+      cs->value = -1;
+      if (s->kind == ST_SET) {
+        int32_t n2 = emit(&c, s->value, X_TEST);
+        if (n2 < 0) return PACTUM_ENOMEM;
+        xop x = c.code[n2];
+        operand(&c, s->value, &x.lsrc, &x.lslot, &x.lk);
+        c.code[n2] = x;
+        cs->value = n2;
+      }
+    }
+    sum->transitions++;
+  }
+  /* Clauses, in source order. */
+  i = 0;
+  for (const clause_decl *cl = f->clauses; cl; cl = cl->next, i++) {
+    cclause *cc = &agr->clauses[i];
+    cc->id = cl->name;
+    cc->kind = cl->kind;
+    cc->at = cl->at;
+    cc->principal = agreement_find_party(agr, cl->principal.name, strlen(cl->principal.name));
+    cc->action = agreement_find_action(agr, cl->action.name, strlen(cl->action.name));
+    cc->from = cl->has_from ? cl->from : agr->effective;
+    if (cc->from < agr->effective) cc->from = agr->effective;
+    cc->through = cl->has_through ? cl->through : DAY_MAX;
+    cc->when = cx_opt(&c, cl->when);
+    cc->requires = cx_opt(&c, cl->requires);
+    cc->window = -1;
+    int nw = 0;
+    for (const window_cond *w = cl->windows; w; w = w->next) nw++;
+    if (!ALLOC_N(cc->win, nw) || !ALLOC_N(cc->win_until, nw)) return PACTUM_ENOMEM;
+    for (const window_cond *w = cl->windows; w; w = w->next) {
+      int32_t n = cx(&c, w->cond);
+      cc->win[cc->nwin] = n;
+      cc->win_until[cc->nwin++] = (uint8_t)w->negate;
+      if (w->negate) {
+        int32_t m = emit(&c, w->cond, X_NOT);
+        if (m < 0) return PACTUM_ENOMEM;
+        c.code[m].a = n;
+        n = m;
+      }
+      if (cc->window >= 0) {
+        int32_t m = emit(&c, NULL, X_AND);
+        if (m < 0) return PACTUM_ENOMEM;
+        c.code[m].a = cc->window;
+        c.code[m].b = n;
+        n = m;
+      }
+      cc->window = n;
+    }
+    int ne = 0;
+    for (const name_ref *r = cl->excepts; r; r = r->next) ne += r->index >= 0;
+    if (!ALLOC_N(cc->excepts, ne)) return PACTUM_ENOMEM;
+    for (const name_ref *r = cl->excepts; r; r = r->next)
+      if (r->index >= 0) cc->excepts[cc->nexcepts++] = r->index;
+    if (!(cc->cites = compile_cites(&c, cl->cites, &cc->ncites))) return PACTUM_ENOMEM;
+    int nn = 0;
+    for (const note *x = cl->notes; x; x = x->next) nn++;
+    if (!ALLOC_N(cc->notes, nn)) return PACTUM_ENOMEM;
+    for (const note *x = cl->notes; x; x = x->next) cc->notes[cc->nnotes++] = x->text;
+    buf fr;
+    buf_init(&fr);
+    buf_puts(&fr, "{\"clause\":");
+    buf_json_cstr(&fr, cc->id);
+    buf_printf(&fr, ",\"kind\":\"%s\",\"text\":", kind_name(cc->kind));
+    buf_json_str(&fr, cc->ncites ? cc->cites[0].text : "", cc->ncites ? cc->cites[0].len : 0);
+    buf_puts(&fr, ",\"source\":");
+    buf_json_cstr(&fr, cc->ncites ? cc->cites[0].source : "");
+    buf_putc(&fr, '}');
+    if (!(cc->frag = arena_buf(&c, &fr, &cc->frag_len))) return PACTUM_ENOMEM;
+    buf idj;
+    buf_init(&idj);
+    buf_json_cstr(&idj, cc->id);
+    if (!(cc->idjson = arena_buf(&c, &idj, &cc->idjson_len))) return PACTUM_ENOMEM;
+    sum->clauses++;
+    if (cl->kind == CL_PERMISSION) sum->permissions++;
+    else if (cl->kind == CL_PROHIBITION) sum->prohibitions++;
+    else sum->obligations++;
+    if (cc->nexcepts) sum->exceptions++;
+  }
+  i = 0;
+  for (const commitment_decl *m = f->commitments; m; m = m->next, i++) {
+    ccommit *cm = &agr->commits[i];
+    cm->id = m->name;
+    cm->what = m->what ? m->what : "";
+    cm->unit = m->unit ? m->unit : "";
+    cm->total = m->total;
+    cm->is_money = m->total_is_money;
+    cm->owed_by = agreement_find_party(agr, m->owed_by.name, strlen(m->owed_by.name));
+    cm->owed_to = agreement_find_party(agr, m->owed_to.name, strlen(m->owed_to.name));
+    cm->event = agreement_find_event(agr, m->count_event.name, strlen(m->count_event.name));
+    cm->field = -1;
+    const cevent *ce = &agr->events[cm->event];
+    for (int k = 0; k < ce->nfields; k++)
+      if (strcmp(ce->fields[k].name, m->count_field.name) == 0) cm->field = k;
+    cm->has_deadline = m->has_deadline;
+    cm->deadline = m->deadline;
+    if (!(cm->cites = compile_cites(&c, m->cites, &cm->ncites))) return PACTUM_ENOMEM;
+  }
+  i = 0;
+  for (const fact_decl *fa = f->facts; fa; fa = fa->next, i++) {
+    cfact *cf = &agr->facts[i];
+    cf->name = fa->name;
+    cf->unit = fa->unit ? fa->unit : "";
+    cf->type = fa->value->type;
+    cf->value = fa->value->value;
+    cf->str = fa->value->type.kind == TY_STRING ? fa->value->str : NULL;
+    if (!(cf->cites = compile_cites(&c, fa->cites, &cf->ncites))) return PACTUM_ENOMEM;
+  }
+  if (c.oom) goto oom;
+
+  /* Move the growable arrays into the arena. */
+  agr->ncode = c.ncode;
+  agr->code = arena_alloc(c.ar, sizeof(xop) * (size_t)(c.ncode ? c.ncode : 1));
+  agr->nconsts = c.nconsts;
+  agr->consts = arena_alloc(c.ar, sizeof(int64_t) * (size_t)(c.nconsts ? c.nconsts : 1));
+  agr->nstrs = c.nstrs;
+  agr->strs = arena_alloc(c.ar, sizeof(char *) * (size_t)(c.nstrs ? c.nstrs : 1));
+  agr->str_lens = arena_alloc(c.ar, sizeof(size_t) * (size_t)(c.nstrs ? c.nstrs : 1));
+  if (!agr->code || !agr->consts || !agr->strs || !agr->str_lens) goto oom;
+  if (c.ncode) memcpy(agr->code, c.code, sizeof(xop) * (size_t)c.ncode);
+  if (c.nconsts) memcpy(agr->consts, c.consts, sizeof(int64_t) * (size_t)c.nconsts);
+  if (c.nstrs) {
+    memcpy(agr->strs, c.strs, sizeof(char *) * (size_t)c.nstrs);
+    memcpy(agr->str_lens, c.lens, sizeof(size_t) * (size_t)c.nstrs);
+    agr->str_table = arena_alloc(c.ar, sizeof(int32_t) * (c.mask + 1));
+    if (!agr->str_table) goto oom;
+    memcpy(agr->str_table, c.table, sizeof(int32_t) * (c.mask + 1));
+    agr->str_mask = c.mask;
+  }
+  if (build_groups(&c)) goto oom;
+
+  sum->parties = agr->nparties;
+  sum->sources = agr->nsources;
+  sum->actions = agr->nactions;
+  sum->states = agr->nstates;
+  sum->events = agr->nevents;
+  sum->commitments = agr->ncommits;
+  sum->facts = agr->nfacts;
+  px_free(c.code);
+  px_free(c.consts);
+  px_free(c.strs);
+  px_free(c.lens);
+  px_free(c.table);
+  return PACTUM_OK;
+oom:
+  px_free(c.code);
+  px_free(c.consts);
+  px_free(c.strs);
+  px_free(c.lens);
+  px_free(c.table);
+  return PACTUM_ENOMEM;
+}
+
+static int find_name(const char *const *names, size_t stride, int n, const char *s, size_t len) {
+  const char *base = (const char *)names;
+  for (int i = 0; i < n; i++) {
+    const char *name = *(const char *const *)(const void *)(base + (size_t)i * stride);
+    if (strlen(name) == len && memcmp(name, s, len) == 0) return i;
+  }
+  return -1;
+}
+
+int agreement_find_action(const pactum_agreement *agr, const char *s, size_t n) {
+  return find_name(&agr->actions[0].name, sizeof(caction), agr->nactions, s, n);
+}
+int agreement_find_party(const pactum_agreement *agr, const char *s, size_t n) {
+  return find_name(&agr->parties[0].name, sizeof(cparty), agr->nparties, s, n);
+}
+int agreement_find_event(const pactum_agreement *agr, const char *s, size_t n) {
+  return find_name(&agr->events[0].name, sizeof(cevent), agr->nevents, s, n);
+}

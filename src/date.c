@@ -1,0 +1,81 @@
+/*
+** date.c: conversions between calendar dates and day numbers (see date.h).
+*/
+#include "date.h"
+#include "pactum.h"
+
+#include <stdio.h>
+#include <time.h>
+#include "banned.h"
+
+static int is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int month_days(int64_t y, int64_t m) {
+  static const int len[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : len[m - 1];
+}
+
+int date_valid(int64_t y, int64_t m, int64_t d) {
+  if (y < DATE_MIN_YEAR || y > DATE_MAX_YEAR || m < 1 || m > 12 || d < 1) return 0;
+  return d <= month_days(y, m);
+}
+
+/* Count days in eras of 400 years, starting the year in March so leap days fall last. */
+int32_t date_from_ymd(int y, int m, int d) {
+  int yy = m <= 2 ? y - 1 : y;
+  int era = (yy >= 0 ? yy : yy - 399) / 400;
+  int yoe = yy - era * 400;
+  int mp = m > 2 ? m - 3 : m + 9;
+  int doy = (153 * mp + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return (int32_t)(era * 146097 + doe - 719468);
+}
+
+void date_to_ymd(int32_t day, int *y, int *m, int *d) {
+  int z = day + 719468;
+  int era = (z >= 0 ? z : z - 146096) / 146097;
+  int doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int digits(const char *s, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 0;
+}
+
+int date_parse(const char *s, size_t len, int32_t *day) {
+  int y, m, d;
+  if (len != 10 || s[4] != '-' || s[7] != '-') return -1;
+  if (digits(s, 4, &y) || digits(s + 5, 2, &m) || digits(s + 8, 2, &d)) return -1;
+  if (!date_valid(y, m, d)) return -2;
+  *day = date_from_ymd(y, m, d);
+  return 0;
+}
+
+void date_format(int32_t day, char *buf) {
+  int y, m, d;
+  date_to_ymd(day, &y, &m, &d);
+  if (y < 0 || y > 9999) y = 0;
+  snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+}
+
+int32_t date_today(void) {
+  time_t now = time(NULL);
+  return (int32_t)(now / 86400);
+}
+
+int pactum_day_parse(const char *s, size_t len, int32_t *day) {
+  return date_parse(s, len, day) == 0 ? PACTUM_OK : PACTUM_EINPUT;
+}
+
+void pactum_day_format(int32_t day, char *buf) { date_format(day, buf); }

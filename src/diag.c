@@ -1,0 +1,70 @@
+/*
+** diag.c: formatting of `.pact` diagnostics with the source line and a caret (see diag.h).
+*/
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include "banned.h"
+
+void diag_init(diag_list *d, const char *file, const char *src, size_t len) {
+  d->file = file;
+  d->src = src;
+  d->src_len = len;
+  buf_init(&d->out);
+  d->errors = 0;
+  d->max_errors = 100;
+}
+
+void diag_release(diag_list *d) { buf_release(&d->out); }
+
+/* Print the line holding l, then a caret under l and tildes across the rest of its span. */
+static void show_line(diag_list *d, loc l) {
+  if (!d->src || l.off > d->src_len) return;
+  size_t start = l.off, end = l.off;
+  while (start > 0 && d->src[start - 1] != '\n') start--;
+  while (end < d->src_len && d->src[end] != '\n' && d->src[end] != '\r') end++;
+  size_t shown = end - start;
+  if (shown > 200) shown = 200; /* a 1 MB line is not worth echoing */
+  buf_printf(&d->out, "%5u | ", l.line);
+  for (size_t i = 0; i < shown; i++) {
+    unsigned char c = (unsigned char)d->src[start + i];
+    buf_putc(&d->out, c == '\t' ? '\t' : (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
+  }
+  buf_puts(&d->out, "\n      | ");
+  size_t col = l.off - start;
+  for (size_t i = 0; i < col && i < shown; i++)
+    buf_putc(&d->out, d->src[start + i] == '\t' ? '\t' : ' ');
+  buf_putc(&d->out, '^');
+  for (size_t i = 1; i < l.len && col + i < shown; i++) buf_putc(&d->out, '~');
+  buf_putc(&d->out, '\n');
+}
+
+static void emit(diag_list *d, loc l, const char *what, const char *fmt, va_list ap) {
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  buf_printf(&d->out, "%s:%u:%u: %s: %s\n", d->file, l.line, l.col, what, msg);
+  show_line(d, l);
+}
+
+int diag_error(diag_list *d, loc l, const char *fmt, ...) {
+  d->errors++;
+  if (d->max_errors && d->errors > d->max_errors) {
+    if (d->errors == d->max_errors + 1)
+      buf_printf(&d->out, "%s: error: too many errors, stopping\n", d->file);
+    return -1;
+  }
+  va_list ap;
+  va_start(ap, fmt);
+  emit(d, l, "error", fmt, ap);
+  va_end(ap);
+  return -1;
+}
+
+void diag_note(diag_list *d, loc l, const char *fmt, ...) {
+  if (d->max_errors && d->errors > d->max_errors) return;
+  va_list ap;
+  va_start(ap, fmt);
+  emit(d, l, "note", fmt, ap);
+  va_end(ap);
+}

@@ -1,0 +1,38 @@
+/*
+** diag.h: diagnostics for `.pact` files, printed as
+**
+**   file:line:col: error: message
+**      12 |   principal opnai
+**         |             ^~~~~
+**
+** A diag list collects every error of a load so that checking reports all of them.
+*/
+#ifndef PACTUM_DIAG_H
+#define PACTUM_DIAG_H
+
+#include "buf.h"
+
+#include <stdint.h>
+
+/* A position in a source text; line and col are 1-based, col counts bytes. */
+typedef struct loc {
+  uint32_t line, col, off, len;
+} loc;
+
+typedef struct diag_list {
+  const char *file;  /* name used in messages; borrowed */
+  const char *src;   /* the source text; borrowed */
+  size_t src_len;
+  buf out;           /* formatted messages so far */
+  int errors;
+  int max_errors;    /* stop recording past this many; 0: no limit */
+} diag_list;
+
+void diag_init(diag_list *d, const char *file, const char *src, size_t len);
+void diag_release(diag_list *d);
+/* Record an error at l; always returns -1 so callers can `return diag_error(...)`. */
+int diag_error(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A note attached to the previous error, e.g. where a duplicate was first declared. */
+void diag_note(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

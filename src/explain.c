@@ -1,0 +1,476 @@
+/*
+** explain.c: the reports a person reads: the trace of one decision (`pactum explain`),
+** the state on a day (`pactum status`) and the list of clauses (`pactum clauses`), each
+** as text or as JSON. These are the slow, allocating paths; deciding never calls them.
+*/
+#include "agreement.h"
+#include "alloc.h"
+#include "date.h"
+
+#include <stdio.h>
+#include <string.h>
+#include "banned.h"
+
+static const char *kind_word(clause_kind k) {
+  return k == CL_PERMISSION ? "permission" : k == CL_PROHIBITION ? "prohibition" : "obligation";
+}
+
+static const char *conf_word(confidence c) {
+  return c == CONF_PRESS ? "press" : c == CONF_SEED ? "seed" : "official";
+}
+
+/* The source text of compiled expression root. */
+static void put_span(buf *b, const pactum_agreement *agr, int32_t root, int json) {
+  const xop *x = &agr->code[root];
+  size_t s = x->start, e = x->end;
+  if (e > agr->src_len) e = agr->src_len;
+  if (s > e) s = e;
+  if (json) buf_json_str(b, agr->src + s, e - s);
+  else buf_append(b, agr->src + s, e - s);
+}
+
+static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json) {
+  char day[11];
+  switch (t.kind) {
+  case TY_BOOL: buf_puts(b, v ? "true" : "false"); break;
+  case TY_ENUM:
+    if (v >= 0 && v < t.en->n) {
+      if (json) buf_json_cstr(b, t.en->names[v]);
+      else buf_puts(b, t.en->names[v]);
+    } else {
+      buf_puts(b, json ? "null" : "?");
+    }
+    break;
+  case TY_STRING:
+    if (v >= 0 && v < agr->nstrs) {
+      if (json) buf_json_str(b, agr->strs[v], agr->str_lens[v]);
+      else buf_printf(b, "\"%.*s\"", (int)agr->str_lens[v], agr->strs[v]);
+    } else {
+      buf_puts(b, json ? "null" : "(a string the agreement does not name)");
+    }
+    break;
+  case TY_DATE:
+    date_format((int32_t)v, day);
+    if (json) buf_printf(b, "\"%s\"", day);
+    else buf_puts(b, day);
+    break;
+  case TY_MONEY:
+    if (json) buf_i64(b, v);
+    else buf_printf(b, "$%lld", (long long)v);
+    break;
+  default: buf_i64(b, v); break;
+  }
+}
+
+int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
+  if (day < c->from || day > c->through) return 0;
+  xenv env = {NULL, st, NULL, day};
+  return c->window < 0 || eval_expr(agr, c->window, &env);
+}
+
+static void put_state(buf *b, const pactum_agreement *agr, const int64_t *st, int json) {
+  if (json) buf_putc(b, '{');
+  for (int i = 0; i < agr->nstates; i++) {
+    if (json) {
+      if (i) buf_putc(b, ',');
+      buf_json_cstr(b, agr->states[i].name);
+      buf_putc(b, ':');
+    } else {
+      buf_printf(b, "%s%s = ", i ? ", " : "", agr->states[i].name);
+    }
+    put_value(b, agr, agr->states[i].type, st[i], json);
+  }
+  if (json) buf_putc(b, '}');
+  else if (!agr->nstates) buf_puts(b, "(no state variables)");
+}
+
+static void put_cites_json(buf *b, const ccite *c, int n) {
+  buf_putc(b, '[');
+  for (int i = 0; i < n; i++) {
+    if (i) buf_putc(b, ',');
+    buf_puts(b, "{\"source\":");
+    buf_json_cstr(b, c[i].source);
+    buf_puts(b, ",\"text\":");
+    buf_json_str(b, c[i].text, c[i].len);
+    buf_putc(b, '}');
+  }
+  buf_putc(b, ']');
+}
+
+static void put_window_text(buf *b, const pactum_agreement *agr, const cclause *c) {
+  char day[11];
+  int any = 0;
+  if (c->from != agr->effective) {
+    date_format(c->from, day);
+    buf_printf(b, "from %s", day);
+    any = 1;
+  }
+  if (c->through != DAY_MAX) {
+    date_format(c->through, day);
+    buf_printf(b, "%sthrough %s", any ? ", " : "", day);
+    any = 1;
+  }
+  for (int w = 0; w < c->nwin; w++) {
+    buf_printf(b, "%s%s ", any ? ", " : "", c->win_until[w] ? "until" : "while");
+    put_span(b, agr, c->win[w], 0);
+    any = 1;
+  }
+  if (!any) {
+    date_format(agr->effective, day);
+    buf_printf(b, "from %s (the effective date)", day);
+  }
+}
+
+/* ---- explain ------------------------------------------------------------------------ */
+
+static void trace_item(buf *b, const pactum_agreement *agr, const char *label, int32_t root, int held,
+                       int json, int *first) {
+  if (json) {
+    if (!*first) buf_putc(b, ',');
+    buf_puts(b, "{\"test\":");
+    buf_json_cstr(b, label);
+    buf_puts(b, ",\"condition\":");
+    if (root >= 0) put_span(b, agr, root, 1);
+    else buf_puts(b, "null");
+    buf_printf(b, ",\"held\":%s}", held ? "true" : "false");
+  } else {
+    buf_printf(b, "    %-8s ", label);
+    if (root >= 0) put_span(b, agr, root, 0);
+    buf_printf(b, "  -> %s\n", held ? "held" : "FAILED");
+  }
+  *first = 0;
+}
+
+char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req,
+                     int as_json) {
+  pactum_decision *d = pactum_decision_new(agr);
+  if (!d) return NULL;
+  if (pactum_decide(agr, tl, req, d) != PACTUM_OK) {
+    pactum_decision_free(d);
+    return NULL;
+  }
+  const int64_t *st = timeline_at(agr, tl, req->day);
+  xenv env = {req->vals, st, NULL, req->day};
+  const cgroup *g = &agr->groups[d->group];
+  char day[11];
+  date_format(req->day, day);
+  buf b;
+  buf_init(&b);
+  const char *pname = agr->parties[req->principal].name, *aname = agr->actions[req->action].name;
+  if (as_json) {
+    buf_puts(&b, "{\"request\":{\"principal\":");
+    buf_json_cstr(&b, pname);
+    buf_puts(&b, ",\"action\":");
+    buf_json_cstr(&b, aname);
+    buf_printf(&b, ",\"date\":\"%s\"},\"state\":", day);
+    put_state(&b, agr, st, 1);
+    buf_puts(&b, ",\"clauses\":[");
+  } else {
+    buf_printf(&b, "request  %s %s on %s\n", pname, aname, day);
+    const caction *act = &agr->actions[req->action];
+    for (int i = 0; i < act->nattrs; i++) {
+      buf_printf(&b, "         %s = ", act->attrs[i].qname);
+      if (act->attrs[i].type.kind == TY_STRING && req->vals[i] < 0) {
+        int u = (int)(-1 - req->vals[i]);
+        if (u < req->nunknown)
+          buf_printf(&b, "\"%.*s\"", (int)req->unknown_len[u], req->strings.data + req->unknown_off[u]);
+      } else {
+        put_value(&b, agr, act->attrs[i].type, req->vals[i], 0);
+      }
+      buf_puts(&b, (req->set >> i) & 1 ? "\n" : "  (default)\n");
+    }
+    buf_puts(&b, "state    ");
+    put_state(&b, agr, st, 0);
+    size_t nev = 0;
+    if (tl)
+      while (nev < tl->n && tl->days[nev] <= req->day) nev++;
+    buf_printf(&b, "  (%zu event%s on or before %s)\n", nev, nev == 1 ? "" : "s", day);
+    if (!g->n) buf_puts(&b, "\nno clause governs this principal and action\n");
+  }
+  /* Walk the clauses in file order, so the trace reads like the agreement. */
+  int first = 1;
+  for (int ci = 0; ci < agr->nclauses; ci++) {
+    int pos = -1;
+    for (int i = 0; i < g->n; i++)
+      if (g->clause[i] == ci) pos = i;
+    if (pos < 0) continue;
+    const cclause *c = &agr->clauses[ci];
+    int in_effect = clause_in_effect(agr, c, st, req->day);
+    int when = c->when < 0 || eval_expr(agr, c->when, &env);
+    int applies = in_effect && when;
+    int requires = c->requires < 0 || eval_expr(agr, c->requires, &env);
+    const char *role = "not_applicable";
+    for (int k = 0; k < d->ndet; k++) if (d->det[k] == ci) role = "determining";
+    for (int k = 0; k < d->nover; k++) if (d->over[k] == ci) role = "overridden";
+    for (int k = 0; k < d->nobl; k++) if (d->obl[k] == ci) role = "obligation";
+    if (applies && !strcmp(role, "not_applicable")) role = "applies";
+    const char *outcome = !applies ? "none" : c->kind == CL_PROHIBITION ? "deny"
+                        : c->kind == CL_OBLIGATION ? "none" : requires ? "allow" : "deny";
+    char from[11], through[11];
+    date_format(c->from, from);
+    date_format(c->through, through);
+    int f2 = 1;
+    if (as_json) {
+      if (!first) buf_putc(&b, ',');
+      buf_puts(&b, "{\"clause\":");
+      buf_json_cstr(&b, c->id);
+      buf_printf(&b, ",\"kind\":\"%s\",\"tests\":[", kind_word(c->kind));
+      char lbl[40];
+      snprintf(lbl, sizeof lbl, "from %s", from);
+      trace_item(&b, agr, lbl, -1, req->day >= c->from, 1, &f2);
+      if (c->through != DAY_MAX) {
+        snprintf(lbl, sizeof lbl, "through %s", through);
+        trace_item(&b, agr, lbl, -1, req->day <= c->through, 1, &f2);
+      }
+      for (int w = 0; w < c->nwin; w++) {
+        int h = eval_expr(agr, c->win[w], &env);
+        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 1, &f2);
+      }
+      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 1, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 1, &f2);
+      buf_printf(&b, "],\"in_effect\":%s,\"applies\":%s,\"outcome\":\"%s\",\"role\":\"%s\",\"exception_to\":[",
+                 in_effect ? "true" : "false", applies ? "true" : "false", outcome, role);
+      for (int k = 0; k < c->nexcepts; k++) {
+        if (k) buf_putc(&b, ',');
+        buf_json_cstr(&b, agr->clauses[c->excepts[k]].id);
+      }
+      buf_puts(&b, "],\"quotes\":");
+      put_cites_json(&b, c->cites, c->ncites);
+      buf_puts(&b, ",\"notes\":[");
+      for (int k = 0; k < c->nnotes; k++) {
+        if (k) buf_putc(&b, ',');
+        buf_json_cstr(&b, c->notes[k]);
+      }
+      buf_puts(&b, "]}");
+    } else {
+      buf_printf(&b, "\n%s %s", kind_word(c->kind), c->id);
+      if (c->nexcepts) {
+        buf_puts(&b, "  (exception to ");
+        for (int k = 0; k < c->nexcepts; k++)
+          buf_printf(&b, "%s%s", k ? ", " : "", agr->clauses[c->excepts[k]].id);
+        buf_putc(&b, ')');
+      }
+      buf_putc(&b, '\n');
+      char lbl[40];
+      snprintf(lbl, sizeof lbl, "from %s", from);
+      buf_printf(&b, "    %-8s -> %s\n", lbl, req->day >= c->from ? "held" : "FAILED");
+      if (c->through != DAY_MAX)
+        buf_printf(&b, "    through %s -> %s\n", through, req->day <= c->through ? "held" : "FAILED");
+      for (int w = 0; w < c->nwin; w++) {
+        int h = eval_expr(agr, c->win[w], &env);
+        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
+      }
+      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 0, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 0, &f2);
+      if (!strcmp(role, "determining")) buf_printf(&b, "    => %s (determining)\n", outcome);
+      else if (!strcmp(role, "overridden")) buf_printf(&b, "    => %s, but overridden\n", c->kind == CL_PROHIBITION ? "deny" : requires ? "allow" : "deny");
+      else if (!strcmp(role, "obligation")) buf_puts(&b, "    => obligation attached\n");
+      else buf_puts(&b, applies ? "    => applies\n" : "    => does not apply\n");
+      for (int k = 0; k < c->ncites; k++)
+        buf_printf(&b, "    quote [%s] \"%.*s\"\n", c->cites[k].source, (int)c->cites[k].len, c->cites[k].text);
+      for (int k = 0; k < c->nnotes; k++) buf_printf(&b, "    note  %s\n", c->notes[k]);
+    }
+    first = 0;
+  }
+  char *dj = px_malloc(4096);
+  size_t need = dj ? pactum_decision_to_json(d, dj, 4096) : 0;
+  if (dj && need >= 4096) {
+    px_free(dj);
+    dj = px_malloc(need + 1);
+    if (dj) pactum_decision_to_json(d, dj, need + 1);
+  }
+  if (!dj) b.failed = 1;
+  if (as_json) {
+    buf_puts(&b, "],\"decision\":");
+    if (dj) buf_puts(&b, dj);
+    buf_puts(&b, "}");
+  } else {
+    buf_printf(&b, "\ndecision %s\n", pactum_outcome_name(d->outcome));
+    for (int k = 0; k < d->ndet; k++) {
+      const cclause *c = &agr->clauses[d->det[k]];
+      buf_printf(&b, "  %s %s: \"%.*s\" [%s]\n", d->outcome == PACTUM_CONFLICT ? "conflicting" : "determined by", c->id,
+                 (int)(c->ncites ? c->cites[0].len : 0), c->ncites ? c->cites[0].text : "", c->ncites ? c->cites[0].source : "");
+    }
+    for (int k = 0; k < d->nover; k++) buf_printf(&b, "  overridden    %s\n", agr->clauses[d->over[k]].id);
+    for (int k = 0; k < d->nobl; k++) buf_printf(&b, "  obligation    %s\n", agr->clauses[d->obl[k]].id);
+    if (d->valid_until != DAY_MAX) {
+      date_format(d->valid_until, day);
+      buf_printf(&b, "  valid until   %s%s%s\n", day, d->state_dep[0] ? ", or until a change of " : "", d->state_dep);
+    } else if (d->state_dep[0]) {
+      buf_printf(&b, "  valid until   a change of %s\n", d->state_dep);
+    }
+  }
+  px_free(dj);
+  pactum_decision_free(d);
+  return buf_detach(&b);
+}
+
+char *pactum_explain(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req,
+                     int as_json) {
+  return explain_render(agr, tl, req, as_json);
+}
+
+/* ---- status ------------------------------------------------------------------------- */
+
+char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json) {
+  const int64_t *st = timeline_at(agr, tl, day);
+  size_t nev = 0;
+  if (tl)
+    while (nev < tl->n && tl->days[nev] <= day) nev++;
+  char d[11];
+  date_format(day, d);
+  buf b;
+  buf_init(&b);
+  if (as_json) {
+    buf_printf(&b, "{\"date\":\"%s\",\"agreement\":{\"id\":", d);
+    buf_json_cstr(&b, agr->id);
+    buf_puts(&b, ",\"version\":");
+    buf_json_cstr(&b, agr->version);
+    buf_printf(&b, "},\"events\":%zu,\"state\":", nev);
+    put_state(&b, agr, st, 1);
+    buf_puts(&b, ",\"commitments\":[");
+  } else {
+    buf_printf(&b, "%s %s: status on %s (%zu event%s)\n\nstate\n  ", agr->id, agr->version, d, nev, nev == 1 ? "" : "s");
+    put_state(&b, agr, st, 0);
+    buf_puts(&b, "\n\ncommitments\n");
+    if (!agr->ncommits) buf_puts(&b, "  (none)\n");
+  }
+  for (int i = 0; i < agr->ncommits; i++) {
+    const ccommit *c = &agr->commits[i];
+    int64_t done = st[agr->nstates + i];
+    int64_t left = done >= c->total ? 0 : c->total - done;
+    double pct = c->total > 0 ? 100.0 * (double)done / (double)c->total : 0.0;
+    char dl[11];
+    if (c->has_deadline) date_format(c->deadline, dl);
+    if (as_json) {
+      if (i) buf_putc(&b, ',');
+      buf_puts(&b, "{\"id\":");
+      buf_json_cstr(&b, c->id);
+      buf_puts(&b, ",\"owed_by\":");
+      buf_json_cstr(&b, agr->parties[c->owed_by].name);
+      buf_puts(&b, ",\"owed_to\":");
+      buf_json_cstr(&b, agr->parties[c->owed_to].name);
+      buf_puts(&b, ",\"what\":");
+      buf_json_cstr(&b, c->what);
+      buf_printf(&b, ",\"total\":%lld,\"fulfilled\":%lld,\"remaining\":%lld,\"unit\":", (long long)c->total,
+                 (long long)done, (long long)left);
+      buf_json_cstr(&b, c->unit);
+      buf_printf(&b, ",\"percent\":%.2f,\"deadline\":", pct);
+      if (c->has_deadline) buf_printf(&b, "\"%s\"", dl);
+      else buf_puts(&b, "null");
+      buf_puts(&b, ",\"quotes\":");
+      put_cites_json(&b, c->cites, c->ncites);
+      buf_putc(&b, '}');
+    } else {
+      buf_printf(&b, "  %s: %s owes %s %s\n", c->id, agr->parties[c->owed_by].name, agr->parties[c->owed_to].name, c->what);
+      buf_printf(&b, "    total %lld %s, fulfilled %lld (%.2f%%), remaining %lld%s%s\n", (long long)c->total, c->unit,
+                 (long long)done, pct, (long long)left, c->has_deadline ? ", deadline " : "", c->has_deadline ? dl : "");
+    }
+  }
+  buf_puts(&b, as_json ? "],\"facts\":{" : "\nfacts\n");
+  for (int i = 0; i < agr->nfacts; i++) {
+    const cfact *f = &agr->facts[i];
+    if (as_json) {
+      if (i) buf_putc(&b, ',');
+      buf_json_cstr(&b, f->name);
+      buf_puts(&b, ":{\"value\":");
+      if (f->type.kind == TY_STRING) buf_json_cstr(&b, f->str ? f->str : "");
+      else put_value(&b, agr, f->type, f->value, 1);
+      buf_puts(&b, ",\"unit\":");
+      buf_json_cstr(&b, f->unit);
+      buf_puts(&b, ",\"quotes\":");
+      put_cites_json(&b, f->cites, f->ncites);
+      buf_putc(&b, '}');
+    } else {
+      buf_printf(&b, "  %s = ", f->name);
+      if (f->type.kind == TY_STRING) buf_printf(&b, "\"%s\"", f->str ? f->str : "");
+      else put_value(&b, agr, f->type, f->value, 0);
+      if (f->unit[0]) buf_printf(&b, " %s", f->unit);
+      buf_putc(&b, '\n');
+    }
+  }
+  if (!as_json && !agr->nfacts) buf_puts(&b, "  (none)\n");
+  buf_puts(&b, as_json ? "},\"clauses\":[" : "\nclauses\n");
+  for (int i = 0; i < agr->nclauses; i++) {
+    const cclause *c = &agr->clauses[i];
+    int on = clause_in_effect(agr, c, st, day);
+    if (as_json) {
+      if (i) buf_putc(&b, ',');
+      buf_puts(&b, "{\"id\":");
+      buf_json_cstr(&b, c->id);
+      buf_printf(&b, ",\"kind\":\"%s\",\"in_effect\":%s}", kind_word(c->kind), on ? "true" : "false");
+    } else {
+      buf_printf(&b, "  %-4s %-12s %s\n", on ? "on" : "off", kind_word(c->kind), c->id);
+    }
+  }
+  buf_puts(&b, as_json ? "]}" : "");
+  return buf_detach(&b);
+}
+
+char *pactum_status_json(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day) {
+  return status_render(agr, tl, day, 1);
+}
+
+/* ---- clauses ------------------------------------------------------------------------ */
+
+char *clauses_render(const pactum_agreement *agr, int as_json) {
+  buf b;
+  buf_init(&b);
+  if (as_json) buf_putc(&b, '[');
+  for (int i = 0; i < agr->nclauses; i++) {
+    const cclause *c = &agr->clauses[i];
+    buf w;
+    buf_init(&w);
+    put_window_text(&w, agr, c);
+    if (as_json) {
+      if (i) buf_putc(&b, ',');
+      buf_puts(&b, "{\"id\":");
+      buf_json_cstr(&b, c->id);
+      buf_printf(&b, ",\"kind\":\"%s\",\"principal\":", kind_word(c->kind));
+      buf_json_cstr(&b, agr->parties[c->principal].name);
+      buf_puts(&b, ",\"action\":");
+      buf_json_cstr(&b, agr->actions[c->action].name);
+      buf_puts(&b, ",\"window\":");
+      buf_json_str(&b, w.data ? w.data : "", w.len);
+      buf_puts(&b, ",\"when\":");
+      if (c->when >= 0) put_span(&b, agr, c->when, 1);
+      else buf_puts(&b, "null");
+      buf_puts(&b, ",\"requires\":");
+      if (c->requires >= 0) put_span(&b, agr, c->requires, 1);
+      else buf_puts(&b, "null");
+      buf_puts(&b, ",\"exception_to\":[");
+      for (int k = 0; k < c->nexcepts; k++) {
+        if (k) buf_putc(&b, ',');
+        buf_json_cstr(&b, agr->clauses[c->excepts[k]].id);
+      }
+      buf_puts(&b, "],\"quotes\":");
+      put_cites_json(&b, c->cites, c->ncites);
+      buf_putc(&b, '}');
+    } else {
+      buf_printf(&b, "%s  %s: %s %s\n", c->id, kind_word(c->kind), agr->parties[c->principal].name,
+                 agr->actions[c->action].name);
+      buf_printf(&b, "    window    %s\n", w.data ? w.data : "");
+      if (c->when >= 0) {
+        buf_puts(&b, "    when      ");
+        put_span(&b, agr, c->when, 0);
+        buf_putc(&b, '\n');
+      }
+      if (c->requires >= 0) {
+        buf_puts(&b, "    requires  ");
+        put_span(&b, agr, c->requires, 0);
+        buf_putc(&b, '\n');
+      }
+      for (int k = 0; k < c->nexcepts; k++) buf_printf(&b, "    exception to %s\n", agr->clauses[c->excepts[k]].id);
+      for (int k = 0; k < c->ncites; k++) {
+        const char *conf = "official";
+        for (int s = 0; s < agr->nsources; s++)
+          if (!strcmp(agr->sources[s].name, c->cites[k].source)) conf = conf_word(agr->sources[s].conf);
+        buf_printf(&b, "    quote     [%s, %s] \"%.*s\"\n", c->cites[k].source, conf, (int)c->cites[k].len, c->cites[k].text);
+      }
+      buf_putc(&b, '\n');
+    }
+    buf_release(&w);
+  }
+  if (as_json) buf_putc(&b, ']');
+  return buf_detach(&b);
+}

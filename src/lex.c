@@ -1,0 +1,320 @@
+/*
+** lex.c: the `.pact` lexer (see lex.h).
+*/
+#include "lex.h"
+#include "date.h"
+
+#include <string.h>
+#include "banned.h"
+
+void lex_init(lexer *lx, const char *src, size_t len, arena *ar, diag_list *diags) {
+  lx->src = src;
+  lx->len = len;
+  lx->pos = 0;
+  lx->line = 1;
+  lx->line_start = 0;
+  lx->ar = ar;
+  lx->diags = diags;
+  /* A UTF-8 byte-order mark is allowed and skipped. */
+  if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) lx->pos = lx->line_start = 3;
+}
+
+int lex_is(const token *t, const char *w) {
+  size_t n = strlen(w);
+  return t->kind == TK_IDENT && t->at.len == n && memcmp(t->text, w, n) == 0;
+}
+
+const char *lex_kind_name(tok_kind k) {
+  static const char *names[] = {
+      "end of file", "identifier", "string", "integer", "money amount", "date",
+      "'{'", "'}'", "'('", "')'", "'['", "']'", "','", "':'", "'.'", "'='",
+      "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "invalid token"};
+  return names[k];
+}
+
+static loc here(const lexer *lx, size_t start) {
+  loc l;
+  l.line = lx->line;
+  l.col = (uint32_t)(start - lx->line_start + 1);
+  l.off = (uint32_t)start;
+  l.len = (uint32_t)(lx->pos > start ? lx->pos - start : 1);
+  return l;
+}
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+static int is_word(int c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_digit(c);
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t k;
+  unsigned min;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) k = 2, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) k = 3, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) k = 4, min = 0x10000;
+  else return 0;
+  if (n < k) return 0;
+  unsigned cp = c & (0xFFu >> (k + 1));
+  for (size_t i = 1; i < k; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return k;
+}
+
+/* Skip blanks, newlines and comments; report stray bytes that cannot start a token. */
+static void skip_space(lexer *lx) {
+  while (lx->pos < lx->len) {
+    char c = lx->src[lx->pos];
+    if (c == '\n') {
+      lx->pos++;
+      lx->line++;
+      lx->line_start = (uint32_t)lx->pos;
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      lx->pos++;
+    } else if (c == '#') {
+      while (lx->pos < lx->len && lx->src[lx->pos] != '\n') lx->pos++;
+    } else {
+      return;
+    }
+  }
+}
+
+/* One string literal starting at the opening quote, appended to out. */
+static int lex_string_part(lexer *lx, buf *out) {
+  size_t start = lx->pos++;
+  while (lx->pos < lx->len) {
+    unsigned char c = (unsigned char)lx->src[lx->pos];
+    if (c == '"') {
+      lx->pos++;
+      return 0;
+    }
+    if (c == '\n' || c == '\r') break;
+    if (c == '\\') {
+      size_t esc = lx->pos;
+      char e = lx->pos + 1 < lx->len ? lx->src[lx->pos + 1] : '\0';
+      const char *rep = e == '"' ? "\"" : e == '\\' ? "\\" : e == 'n' ? "\n" : e == 't' ? "\t" : NULL;
+      if (!rep) {
+        lx->pos += 2;
+        loc l = here(lx, esc);
+        diag_error(lx->diags, l, "unknown escape '\\%c' in string", e >= 0x20 && e < 0x7f ? e : '?');
+        continue;
+      }
+      buf_putc(out, rep[0]);
+      lx->pos += 2;
+      continue;
+    }
+    if (c < 0x20 && c != '\t') {
+      size_t at = lx->pos++;
+      diag_error(lx->diags, here(lx, at), "control character 0x%02x in string", c);
+      continue;
+    }
+    size_t k = utf8_len((const unsigned char *)lx->src + lx->pos, lx->len - lx->pos);
+    if (!k) {
+      size_t at = lx->pos++;
+      diag_error(lx->diags, here(lx, at), "invalid UTF-8 byte 0x%02x in string", c);
+      continue;
+    }
+    buf_append(out, lx->src + lx->pos, k);
+    lx->pos += k;
+  }
+  lx->pos = lx->pos > start + 1 ? lx->pos : start + 1;
+  loc l = here(lx, start);
+  l.len = 1;
+  return diag_error(lx->diags, l, "unterminated string");
+}
+
+static token lex_string(lexer *lx, size_t start) {
+  token t;
+  memset(&t, 0, sizeof t);
+  buf s;
+  buf_init(&s);
+  int bad = 0;
+  for (;;) {
+    if (lex_string_part(lx, &s)) bad = 1;
+    /* Adjacent strings, possibly across lines and comments, are joined. */
+    size_t save = lx->pos;
+    uint32_t line = lx->line, ls = lx->line_start;
+    skip_space(lx);
+    if (lx->pos < lx->len && lx->src[lx->pos] == '"' && !bad) continue;
+    lx->pos = save;
+    lx->line = line;
+    lx->line_start = ls;
+    break;
+  }
+  /* The token's span covers only the first line so that carets stay on it. */
+  t.at = here(lx, start);
+  t.text = lx->src + start;
+  if (lx->pos > start) {
+    size_t e = start;
+    while (e < lx->pos && lx->src[e] != '\n') e++;
+    t.at.len = (uint32_t)(e - start);
+  }
+  if (bad || s.failed) {
+    if (s.failed) diag_error(lx->diags, t.at, "out of memory");
+    buf_release(&s);
+    t.kind = TK_ERROR;
+    return t;
+  }
+  t.kind = TK_STRING;
+  t.str_len = s.len;
+  t.str = arena_strndup(lx->ar, s.data ? s.data : "", s.len);
+  buf_release(&s);
+  if (!t.str) {
+    diag_error(lx->diags, t.at, "out of memory");
+    t.kind = TK_ERROR;
+  }
+  return t;
+}
+
+/* Digits with single underscores between them; returns -1 on overflow. */
+static int lex_digits(lexer *lx, int64_t *out) {
+  int64_t v = 0;
+  int over = 0;
+  while (lx->pos < lx->len) {
+    char c = lx->src[lx->pos];
+    if (c == '_' && lx->pos + 1 < lx->len && is_digit(lx->src[lx->pos + 1]) &&
+        is_digit(lx->src[lx->pos - 1])) {
+      lx->pos++;
+      continue;
+    }
+    if (!is_digit(c)) break;
+    int d = c - '0';
+    if (v > (INT64_MAX - d) / 10) over = 1;
+    else v = v * 10 + d;
+    lx->pos++;
+  }
+  *out = v;
+  return over ? -1 : 0;
+}
+
+static token lex_number(lexer *lx, size_t start, int money) {
+  token t;
+  memset(&t, 0, sizeof t);
+  const char *s = lx->src + start;
+  size_t avail = lx->len - start;
+  /* A date: exactly YYYY-MM-DD. */
+  if (!money && avail >= 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+      is_digit(s[3]) && s[4] == '-' && is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' &&
+      is_digit(s[8]) && is_digit(s[9]) && (avail == 10 || !is_word((unsigned char)s[10]))) {
+    lx->pos = start + 10;
+    t.at = here(lx, start);
+    t.text = s;
+    int32_t day;
+    int rc = date_parse(s, 10, &day);
+    if (rc) {
+      diag_error(lx->diags, t.at, "impossible date '%.10s'", s);
+      t.kind = TK_ERROR;
+      return t;
+    }
+    t.kind = TK_DATE;
+    t.num = day;
+    return t;
+  }
+  size_t digits_at = lx->pos;
+  if (money && (lx->pos >= lx->len || !is_digit(lx->src[lx->pos]))) {
+    t.at = here(lx, start);
+    t.text = s;
+    diag_error(lx->diags, t.at, "expected digits after '$'");
+    t.kind = TK_ERROR;
+    return t;
+  }
+  (void)digits_at;
+  int over = lex_digits(lx, &t.num);
+  /* A number glued to letters ("12abc") is one bad token, not two. */
+  while (lx->pos < lx->len && is_word((unsigned char)lx->src[lx->pos])) {
+    over = 2;
+    lx->pos++;
+  }
+  t.at = here(lx, start);
+  t.text = s;
+  if (over == 1) {
+    diag_error(lx->diags, t.at, "number '%.*s' does not fit in 64 bits", (int)(t.at.len > 40 ? 40 : t.at.len), s);
+    t.kind = TK_ERROR;
+  } else if (over == 2) {
+    diag_error(lx->diags, t.at, "malformed number '%.*s'", (int)(t.at.len > 40 ? 40 : t.at.len), s);
+    t.kind = TK_ERROR;
+  } else {
+    t.kind = money ? TK_MONEY : TK_INT;
+  }
+  return t;
+}
+
+token lex_next(lexer *lx) {
+  token t;
+  for (;;) {
+    skip_space(lx);
+    memset(&t, 0, sizeof t);
+    size_t start = lx->pos;
+    if (lx->pos >= lx->len) {
+      t.kind = TK_EOF;
+      t.at = here(lx, start);
+      t.at.len = 1;
+      t.text = lx->src + start;
+      return t;
+    }
+    unsigned char c = (unsigned char)lx->src[lx->pos];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_') {
+      while (lx->pos < lx->len && is_word((unsigned char)lx->src[lx->pos])) lx->pos++;
+      t.kind = TK_IDENT;
+      t.at = here(lx, start);
+      t.text = lx->src + start;
+      return t;
+    }
+    if (is_digit(c)) return lex_number(lx, start, 0);
+    if (c == '$') {
+      lx->pos++;
+      return lex_number(lx, start, 1);
+    }
+    if (c == '"') return lex_string(lx, start);
+    lx->pos++;
+    tok_kind k = TK_ERROR;
+    char n = lx->pos < lx->len ? lx->src[lx->pos] : '\0';
+    switch (c) {
+    case '{': k = TK_LBRACE; break;
+    case '}': k = TK_RBRACE; break;
+    case '(': k = TK_LPAREN; break;
+    case ')': k = TK_RPAREN; break;
+    case '[': k = TK_LBRACKET; break;
+    case ']': k = TK_RBRACKET; break;
+    case ',': k = TK_COMMA; break;
+    case ':': k = TK_COLON; break;
+    case '.': k = TK_DOT; break;
+    case '=': if (n == '=') lx->pos++, k = TK_EQ; else k = TK_ASSIGN; break;
+    case '!': if (n == '=') lx->pos++, k = TK_NE; break;
+    case '<': if (n == '=') lx->pos++, k = TK_LE; else k = TK_LT; break;
+    case '>': if (n == '=') lx->pos++, k = TK_GE; else k = TK_GT; break;
+    default: break;
+    }
+    t.kind = k;
+    t.at = here(lx, start);
+    t.text = lx->src + start;
+    if (k != TK_ERROR) return t;
+    if (c == '!') {
+      diag_error(lx->diags, t.at, "unexpected '!'; write 'not' or '!='");
+    } else if (c >= 0x80) {
+      size_t k8 = utf8_len((const unsigned char *)lx->src + start, lx->len - start);
+      if (k8) {
+        lx->pos = start + k8;
+        t.at = here(lx, start);
+        diag_error(lx->diags, t.at, "unexpected character '%.*s'", (int)k8, lx->src + start);
+      } else {
+        diag_error(lx->diags, t.at, "invalid UTF-8 byte 0x%02x", c);
+      }
+    } else if (c < 0x20 || c == 0x7f) {
+      diag_error(lx->diags, t.at, "unexpected control character 0x%02x", c);
+    } else {
+      diag_error(lx->diags, t.at, "unexpected character '%c'", c);
+    }
+    /* Skip the rest of a run of junk so binary input yields a few errors, not thousands. */
+    while (lx->pos < lx->len) {
+      unsigned char j = (unsigned char)lx->src[lx->pos];
+      if (j == '\n' || j == ' ' || j == '\t' || is_word(j) || j == '"' || j == '{' || j == '}') break;
+      lx->pos++;
+    }
+  }
+}

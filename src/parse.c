@@ -1,0 +1,737 @@
+/*
+** parse.c: the `.pact` parser. A recursive-descent parser over lex.c's tokens that builds
+** the tree of ast.h. Each function opens with the grammar rule it parses (docs/language.md
+** has the whole grammar). After a syntax error the parser skips to the next top-level
+** declaration, so one run reports an error in each broken declaration.
+*/
+#include "ast.h"
+#include "date.h"
+
+#include <stdio.h>
+
+#include <string.h>
+#include "banned.h"
+
+#define MAX_DEPTH 256 /* expression nesting; deeper input is an error, not a stack overflow */
+
+typedef struct parser {
+  lexer lx;
+  token tok;        /* the current token */
+  arena *ar;
+  diag_list *diags;
+  int depth;        /* braces open */
+  int nest;         /* expression nesting */
+  int oom;
+} parser;
+
+static void advance(parser *p) {
+  if (p->tok.kind == TK_LBRACE) p->depth++;
+  else if (p->tok.kind == TK_RBRACE && p->depth > 0) p->depth--;
+  p->tok = lex_next(&p->lx);
+}
+
+static void *node(parser *p, size_t n) {
+  void *x = arena_alloc(p->ar, n);
+  if (!x && !p->oom) {
+    p->oom = 1;
+    diag_error(p->diags, p->tok.at, "out of memory");
+  }
+  return x;
+}
+
+/* Describe the current token for "expected X, found Y" messages. */
+static void found(parser *p, char *out, size_t cap) {
+  const token *t = &p->tok;
+  if (t->kind == TK_IDENT || t->kind == TK_INT || t->kind == TK_DATE || t->kind == TK_MONEY) {
+    int n = (int)(t->at.len > 40 ? 40 : t->at.len);
+    snprintf(out, cap, "'%.*s'", n, t->text);
+  } else {
+    snprintf(out, cap, "%s", lex_kind_name(t->kind));
+  }
+}
+
+static int expected(parser *p, const char *what) {
+  if (p->tok.kind == TK_ERROR) return -1; /* the lexer has reported it */
+  char f[64];
+  found(p, f, sizeof f);
+  return diag_error(p->diags, p->tok.at, "expected %s, found %s", what, f);
+}
+
+static int accept(parser *p, tok_kind k) {
+  if (p->tok.kind != k) return 0;
+  advance(p);
+  return 1;
+}
+
+static int expect(parser *p, tok_kind k, const char *what) {
+  if (accept(p, k)) return 0;
+  return expected(p, what);
+}
+
+static int accept_word(parser *p, const char *w) {
+  if (!lex_is(&p->tok, w)) return 0;
+  advance(p);
+  return 1;
+}
+
+static int expect_word(parser *p, const char *w) {
+  if (accept_word(p, w)) return 0;
+  char what[48];
+  snprintf(what, sizeof what, "'%s'", w);
+  return expected(p, what);
+}
+
+/* An identifier; its text is copied into the arena. */
+static int ident(parser *p, const char **name /* OUT */, loc *at /* OUT */, const char *what) {
+  if (p->tok.kind != TK_IDENT) return expected(p, what);
+  *name = arena_strndup(p->ar, p->tok.text, p->tok.at.len);
+  if (!*name) return expected(p, "memory");
+  if (at) *at = p->tok.at;
+  advance(p);
+  return 0;
+}
+
+static int string(parser *p, const char **s /* OUT */, const char *what) {
+  if (p->tok.kind != TK_STRING) return expected(p, what);
+  *s = p->tok.str;
+  advance(p);
+  return 0;
+}
+
+static int name_ref_one(parser *p, name_ref *r, const char *what) {
+  return ident(p, &r->name, &r->at, what);
+}
+
+/* ident_list = ident , { "," , ident } */
+static int ident_list(parser *p, name_ref **head, const char *what) {
+  name_ref **tail = head;
+  do {
+    name_ref *r = node(p, sizeof *r);
+    if (!r || name_ref_one(p, r, what)) return -1;
+    *tail = r;
+    tail = &r->next;
+  } while (accept(p, TK_COMMA));
+  return 0;
+}
+
+/* ---- Types and literals ------------------------------------------------------------- */
+
+/* type = "bool" | "string" | "integer" | "money" | "date" | "enum" "{" ident { "," ident } "}" */
+static int parse_type(parser *p, type_ref *t) {
+  static const struct { const char *w; type_kind k; } simple[] = {
+      {"bool", TY_BOOL}, {"string", TY_STRING}, {"integer", TY_INTEGER},
+      {"money", TY_MONEY}, {"date", TY_DATE}};
+  for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
+    if (accept_word(p, simple[i].w)) {
+      t->kind = simple[i].k;
+      return 0;
+    }
+  }
+  if (!accept_word(p, "enum")) return expected(p, "a type (bool, string, integer, money, date or enum)");
+  if (expect(p, TK_LBRACE, "'{' after 'enum'")) return -1;
+  enum_def *en = node(p, sizeof *en);
+  if (!en) return -1;
+  int cap = 8;
+  en->names = node(p, sizeof(char *) * (size_t)cap);
+  en->at = node(p, sizeof(loc) * (size_t)cap);
+  if (!en->names || !en->at) return -1;
+  do {
+    if (en->n == cap) {
+      const char **nn = node(p, sizeof(char *) * (size_t)cap * 2);
+      loc *na = node(p, sizeof(loc) * (size_t)cap * 2);
+      if (!nn || !na) return -1;
+      memcpy(nn, en->names, sizeof(char *) * (size_t)cap);
+      memcpy(na, en->at, sizeof(loc) * (size_t)cap);
+      en->names = nn;
+      en->at = na;
+      cap *= 2;
+    }
+    if (ident(p, &en->names[en->n], &en->at[en->n], "an enum member")) return -1;
+    en->n++;
+  } while (accept(p, TK_COMMA));
+  if (expect(p, TK_RBRACE, "',' or '}' in enum")) return -1;
+  t->kind = TY_ENUM;
+  t->en = en;
+  return 0;
+}
+
+/* literal = string | integer | money | date | "true" | "false" | ident */
+static expr *parse_literal(parser *p) {
+  expr *e = node(p, sizeof *e);
+  if (!e) return NULL;
+  e->kind = EX_LIT;
+  e->at = p->tok.at;
+  e->start = p->tok.at.off;
+  switch (p->tok.kind) {
+  case TK_STRING:
+    e->str = p->tok.str;
+    e->str_len = p->tok.str_len;
+    break;
+  case TK_INT:
+  case TK_MONEY:
+  case TK_DATE:
+    e->num = p->tok.num;
+    break;
+  case TK_IDENT:
+    e->str = arena_strndup(p->ar, p->tok.text, p->tok.at.len);
+    if (!e->str) return NULL;
+    e->str_len = p->tok.at.len;
+    break;
+  default:
+    expected(p, "a literal value");
+    return NULL;
+  }
+  e->lit = p->tok.kind;
+  e->end = p->tok.at.off + p->tok.at.len;
+  advance(p);
+  return e;
+}
+
+/* ---- Expressions -------------------------------------------------------------------- */
+
+static expr *parse_expr(parser *p);
+
+static expr *binary(parser *p, expr_kind k, loc at, expr *a, expr *b) {
+  expr *e = node(p, sizeof *e);
+  if (!e) return NULL;
+  e->kind = k;
+  e->at = at;
+  e->a = a;
+  e->b = b;
+  e->start = a->start;
+  e->end = b ? b->end : a->end;
+  return e;
+}
+
+/* operand = "(" expr ")" | ( "resource" | "context" | "event" ) "." ident | "date" | ident | literal */
+static expr *parse_operand(parser *p) {
+  if (p->tok.kind == TK_LPAREN) {
+    uint32_t start = p->tok.at.off;
+    advance(p);
+    expr *e = parse_expr(p);
+    if (!e) return NULL;
+    uint32_t end = p->tok.at.off + p->tok.at.len;
+    if (expect(p, TK_RPAREN, "')'")) return NULL;
+    e->start = start;
+    e->end = end;
+    return e;
+  }
+  if (p->tok.kind != TK_IDENT) {
+    if (p->tok.kind == TK_STRING || p->tok.kind == TK_INT || p->tok.kind == TK_MONEY ||
+        p->tok.kind == TK_DATE)
+      return parse_literal(p);
+    expected(p, "a condition or value");
+    return NULL;
+  }
+  if (lex_is(&p->tok, "true") || lex_is(&p->tok, "false")) return parse_literal(p);
+  expr *e = node(p, sizeof *e);
+  if (!e) return NULL;
+  e->kind = EX_REF;
+  e->at = p->tok.at;
+  e->start = p->tok.at.off;
+  e->end = p->tok.at.off + p->tok.at.len;
+  ref_scope scope = REF_NAME;
+  if (lex_is(&p->tok, "resource")) scope = REF_RESOURCE;
+  else if (lex_is(&p->tok, "context")) scope = REF_CONTEXT;
+  else if (lex_is(&p->tok, "event")) scope = REF_EVENT;
+  else if (lex_is(&p->tok, "date")) scope = REF_DATE;
+  if (scope == REF_NAME || scope == REF_DATE) {
+    e->scope = scope;
+    if (ident(p, &e->name, NULL, "a name")) return NULL;
+    return e;
+  }
+  advance(p);
+  if (expect(p, TK_DOT, "'.' after a scope name")) return NULL;
+  loc at;
+  if (ident(p, &e->name, &at, "an attribute name")) return NULL;
+  e->scope = scope;
+  e->end = at.off + at.len;
+  /* context.date is the request's date. */
+  if (scope == REF_CONTEXT && strcmp(e->name, "date") == 0) e->scope = REF_DATE;
+  return e;
+}
+
+/* comparison = operand [ relop operand | "in" "[" literal { "," literal } "]" ] */
+static expr *parse_comparison(parser *p) {
+  expr *a = parse_operand(p);
+  if (!a) return NULL;
+  tok_kind k = p->tok.kind;
+  if (k == TK_EQ || k == TK_NE || k == TK_LT || k == TK_LE || k == TK_GT || k == TK_GE) {
+    loc at = p->tok.at;
+    advance(p);
+    expr *b = parse_operand(p);
+    if (!b) return NULL;
+    expr *e = binary(p, EX_CMP, at, a, b);
+    if (e) e->op = k;
+    return e;
+  }
+  if (k == TK_ASSIGN) {
+    diag_error(p->diags, p->tok.at, "'=' is not a comparison; write '=='");
+    return NULL;
+  }
+  if (lex_is(&p->tok, "in")) {
+    loc at = p->tok.at;
+    advance(p);
+    if (expect(p, TK_LBRACKET, "'[' after 'in'")) return NULL;
+    expr *e = binary(p, EX_IN, at, a, NULL);
+    if (!e) return NULL;
+    int cap = 0;
+    do {
+      expr *lit = parse_literal(p);
+      if (!lit) return NULL;
+      if (e->nitems == cap) {
+        int ncap = cap ? cap * 2 : 4;
+        expr **items = node(p, sizeof(expr *) * (size_t)ncap);
+        if (!items) return NULL;
+        if (cap) memcpy(items, e->items, sizeof(expr *) * (size_t)cap);
+        e->items = items;
+        cap = ncap;
+      }
+      e->items[e->nitems++] = lit;
+    } while (accept(p, TK_COMMA));
+    e->end = p->tok.at.off + p->tok.at.len;
+    if (expect(p, TK_RBRACKET, "',' or ']'")) return NULL;
+    return e;
+  }
+  return a;
+}
+
+/* negation = "not" negation | comparison */
+static expr *parse_negation(parser *p) {
+  if (lex_is(&p->tok, "not")) {
+    loc at = p->tok.at;
+    uint32_t start = at.off;
+    advance(p);
+    if (++p->nest > MAX_DEPTH) {
+      diag_error(p->diags, at, "condition nested too deeply (more than %d levels)", MAX_DEPTH);
+      return NULL;
+    }
+    expr *a = parse_negation(p);
+    p->nest--;
+    if (!a) return NULL;
+    expr *e = binary(p, EX_NOT, at, a, NULL);
+    if (e) e->start = start;
+    return e;
+  }
+  return parse_comparison(p);
+}
+
+/* conjunction = negation { "and" negation } */
+static expr *parse_conjunction(parser *p) {
+  expr *e = parse_negation(p);
+  while (e && lex_is(&p->tok, "and")) {
+    loc at = p->tok.at;
+    advance(p);
+    expr *b = parse_negation(p);
+    e = b ? binary(p, EX_AND, at, e, b) : NULL;
+  }
+  return e;
+}
+
+/* expr = conjunction { "or" conjunction } */
+static expr *parse_expr(parser *p) {
+  if (++p->nest > MAX_DEPTH) {
+    diag_error(p->diags, p->tok.at, "condition nested too deeply (more than %d levels)", MAX_DEPTH);
+    return NULL;
+  }
+  expr *e = parse_conjunction(p);
+  while (e && lex_is(&p->tok, "or")) {
+    loc at = p->tok.at;
+    advance(p);
+    expr *b = parse_conjunction(p);
+    e = b ? binary(p, EX_OR, at, e, b) : NULL;
+  }
+  p->nest--;
+  return e;
+}
+
+/* ---- Declarations ------------------------------------------------------------------- */
+
+/* citation = "quote" ident string */
+static int parse_citation(parser *p, citation ***tail) {
+  citation *c = node(p, sizeof *c);
+  if (!c) return -1;
+  if (ident(p, &c->source, &c->at, "a source id after 'quote'")) return -1;
+  c->text_at = p->tok.at;
+  if (p->tok.kind != TK_STRING) return expected(p, "the quoted source text");
+  c->text = p->tok.str;
+  c->text_len = p->tok.str_len;
+  advance(p);
+  **tail = c;
+  *tail = &c->next;
+  return 0;
+}
+
+static int parse_note(parser *p, note ***tail) {
+  note *n = node(p, sizeof *n);
+  if (!n || string(p, &n->text, "the note's text")) return -1;
+  **tail = n;
+  *tail = &n->next;
+  return 0;
+}
+
+/* day = date | integer (a bare year) */
+static int parse_day(parser *p, int32_t *day, loc *at, int last_day_of_year) {
+  *at = p->tok.at;
+  if (p->tok.kind == TK_DATE) {
+    *day = (int32_t)p->tok.num;
+    advance(p);
+    return 0;
+  }
+  if (p->tok.kind == TK_INT) {
+    int64_t y = p->tok.num;
+    if (y < 1 || y > 9999) return diag_error(p->diags, p->tok.at, "year %lld is out of range 1..9999", (long long)y);
+    *day = last_day_of_year ? date_from_ymd((int)y, 12, 31) : date_from_ymd((int)y, 1, 1);
+    advance(p);
+    return 0;
+  }
+  return expected(p, "a date (YYYY-MM-DD) or a year");
+}
+
+/* header = "agreement" string "{" { "version" string | "title" string | "effective" date } "}" */
+static int parse_header(parser *p, ast_file *f) {
+  f->at = p->tok.at;
+  if (expect_word(p, "agreement")) return -1;
+  if (string(p, &f->id, "the agreement id as a string")) return -1;
+  if (expect(p, TK_LBRACE, "'{' after the agreement id")) return -1;
+  while (!accept(p, TK_RBRACE)) {
+    if (accept_word(p, "version")) {
+      if (string(p, &f->version, "the version as a string")) return -1;
+    } else if (accept_word(p, "title")) {
+      if (string(p, &f->title, "the title as a string")) return -1;
+    } else if (lex_is(&p->tok, "effective")) {
+      loc at;
+      advance(p);
+      if (p->tok.kind != TK_DATE) return expected(p, "the effective date (YYYY-MM-DD)");
+      at = p->tok.at;
+      (void)at;
+      f->effective = (int32_t)p->tok.num;
+      f->has_effective = 1;
+      advance(p);
+    } else {
+      return expected(p, "'version', 'title', 'effective' or '}'");
+    }
+  }
+  return 0;
+}
+
+/* party = "party" ident [ string ] */
+static int parse_party(parser *p, ast_file *f, party_decl ***tail) {
+  (void)f;
+  party_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the party's id")) return -1;
+  if (p->tok.kind == TK_STRING && string(p, &d->title, "")) return -1;
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* source = "source" ident confidence string [ string ] */
+static int parse_source(parser *p, source_decl ***tail) {
+  source_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the source's id")) return -1;
+  if (accept_word(p, "official")) d->conf = CONF_OFFICIAL;
+  else if (accept_word(p, "press")) d->conf = CONF_PRESS;
+  else if (accept_word(p, "seed")) d->conf = CONF_SEED;
+  else return expected(p, "a confidence: official, press or seed");
+  if (string(p, &d->ref, "the source's reference (file or address) as a string")) return -1;
+  if (p->tok.kind == TK_STRING && string(p, &d->title, "")) return -1;
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* attribute = ( "resource" | "context" ) ident ":" type [ "=" literal ] */
+static int parse_attribute(parser *p, action_decl *a, attr_decl ***tail) {
+  attr_decl *d = node(p, sizeof *d);
+  if (!d) return -1;
+  if (accept_word(p, "context")) d->is_context = 1;
+  else if (!accept_word(p, "resource")) return expected(p, "'resource', 'context' or '}'");
+  if (ident(p, &d->name, &d->at, "the attribute's name")) return -1;
+  if (expect(p, TK_COLON, "':' and a type")) return -1;
+  if (parse_type(p, &d->type)) return -1;
+  if (accept(p, TK_ASSIGN) && !(d->def = parse_literal(p))) return -1;
+  a->nattrs++;
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* action = "action" ident "by" ident { "," ident } [ "{" { attribute } "}" ] */
+static int parse_action(parser *p, action_decl ***tail) {
+  action_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the action's name")) return -1;
+  if (expect_word(p, "by")) return -1;
+  if (ident_list(p, &d->principals, "a party id")) return -1;
+  if (accept(p, TK_LBRACE)) {
+    attr_decl **at = &d->attrs;
+    while (!accept(p, TK_RBRACE))
+      if (parse_attribute(p, d, &at)) return -1;
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* state = "state" ident ":" type "=" literal */
+static int parse_state(parser *p, state_decl ***tail) {
+  state_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the state variable's name")) return -1;
+  if (expect(p, TK_COLON, "':' and a type")) return -1;
+  if (parse_type(p, &d->type)) return -1;
+  if (expect(p, TK_ASSIGN, "'=' and the initial value")) return -1;
+  if (!(d->init = parse_literal(p))) return -1;
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* event = "event" ident "{" { ident ":" type } "}" */
+static int parse_event(parser *p, event_decl ***tail) {
+  event_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the event type's name")) return -1;
+  if (expect(p, TK_LBRACE, "'{' and the event's fields")) return -1;
+  field_decl **ft = &d->fields;
+  while (!accept(p, TK_RBRACE)) {
+    field_decl *fd = node(p, sizeof *fd);
+    if (!fd || ident(p, &fd->name, &fd->at, "a field name or '}'")) return -1;
+    if (expect(p, TK_COLON, "':' and a type")) return -1;
+    if (parse_type(p, &fd->type)) return -1;
+    accept(p, TK_COMMA);
+    d->nfields++;
+    *ft = fd;
+    ft = &fd->next;
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* transition = "on" ident "{" { "require" expr "else" string | "set" ident "=" expr [ "when" expr ] } "}" */
+static int parse_transition(parser *p, transition_decl ***tail) {
+  transition_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->event, &d->at, "an event type after 'on'")) return -1;
+  if (expect(p, TK_LBRACE, "'{' and the transition's statements")) return -1;
+  stmt **st = &d->stmts;
+  while (!accept(p, TK_RBRACE)) {
+    stmt *s = node(p, sizeof *s);
+    if (!s) return -1;
+    s->at = p->tok.at;
+    if (accept_word(p, "require")) {
+      s->kind = ST_REQUIRE;
+      if (!(s->cond = parse_expr(p))) return -1;
+      if (expect_word(p, "else")) return -1;
+      if (string(p, &s->reason, "the reason given when the requirement fails")) return -1;
+    } else if (accept_word(p, "set")) {
+      s->kind = ST_SET;
+      if (ident(p, &s->var, &s->var_at, "a state variable")) return -1;
+      if (expect(p, TK_ASSIGN, "'='")) return -1;
+      if (!(s->value = parse_expr(p))) return -1;
+      if (accept_word(p, "when") && !(s->cond = parse_expr(p))) return -1;
+    } else {
+      return expected(p, "'require', 'set' or '}'");
+    }
+    *st = s;
+    st = &s->next;
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/*
+** clause = kind ident "{" "principal" ident "action" ident { clause_item } "}"
+** clause_item = "when" expr | "requires" expr | "from" day | "through" day | "while" expr
+**             | "until" expr | "exception" "to" ident { "," ident } | citation | "note" string
+*/
+static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
+  clause_decl *d = node(p, sizeof *d);
+  if (!d) return -1;
+  d->kind = kind;
+  if (ident(p, &d->name, &d->at, "the clause's id")) return -1;
+  if (expect(p, TK_LBRACE, "'{' after the clause's id")) return -1;
+  if (expect_word(p, "principal")) return -1;
+  if (name_ref_one(p, &d->principal, "the principal's party id")) return -1;
+  if (expect_word(p, "action")) return -1;
+  if (name_ref_one(p, &d->action, "the action's name")) return -1;
+  window_cond **wt = &d->windows;
+  name_ref **et = &d->excepts;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    loc at = p->tok.at;
+    if (accept_word(p, "when")) {
+      if (d->when) return diag_error(p->diags, at, "clause '%s' has two 'when' conditions; join them with 'and'", d->name);
+      if (!(d->when = parse_expr(p))) return -1;
+    } else if (accept_word(p, "requires")) {
+      if (d->requires) return diag_error(p->diags, at, "clause '%s' has two 'requires' conditions; join them with 'and'", d->name);
+      if (!(d->requires = parse_expr(p))) return -1;
+    } else if (accept_word(p, "from")) {
+      if (d->has_from) return diag_error(p->diags, at, "clause '%s' has two 'from' dates", d->name);
+      if (parse_day(p, &d->from, &d->from_at, 0)) return -1;
+      d->has_from = 1;
+    } else if (accept_word(p, "through")) {
+      if (d->has_through) return diag_error(p->diags, at, "clause '%s' has two 'through' dates", d->name);
+      if (parse_day(p, &d->through, &d->through_at, 1)) return -1;
+      d->has_through = 1;
+    } else if (lex_is(&p->tok, "while") || lex_is(&p->tok, "until")) {
+      window_cond *w = node(p, sizeof *w);
+      if (!w) return -1;
+      w->negate = lex_is(&p->tok, "until");
+      w->at = at;
+      advance(p);
+      if (!(w->cond = parse_expr(p))) return -1;
+      *wt = w;
+      wt = &w->next;
+    } else if (accept_word(p, "exception")) {
+      if (expect_word(p, "to")) return -1;
+      if (ident_list(p, et, "the id of a clause this one is an exception to")) return -1;
+      while (*et) et = &(*et)->next;
+    } else if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+    } else if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+    } else {
+      return expected(p, "'when', 'requires', 'from', 'through', 'while', 'until', 'exception', 'quote', 'note' or '}'");
+    }
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* commitment = "commitment" ident "{" { commitment_item } "}" */
+static int parse_commitment(parser *p, commitment_decl ***tail) {
+  commitment_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the commitment's id")) return -1;
+  if (expect(p, TK_LBRACE, "'{' after the commitment's id")) return -1;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    if (accept_word(p, "owed_by")) {
+      if (name_ref_one(p, &d->owed_by, "a party id")) return -1;
+    } else if (accept_word(p, "owed_to")) {
+      if (name_ref_one(p, &d->owed_to, "a party id")) return -1;
+    } else if (accept_word(p, "what")) {
+      if (string(p, &d->what, "what is owed, as a string")) return -1;
+    } else if (lex_is(&p->tok, "total")) {
+      advance(p);
+      d->total_at = p->tok.at;
+      if (p->tok.kind == TK_MONEY) {
+        d->total = p->tok.num;
+        d->total_is_money = 1;
+        d->unit = "USD";
+        advance(p);
+      } else if (p->tok.kind == TK_INT) {
+        d->total = p->tok.num;
+        advance(p);
+        if (expect_word(p, "unit")) return -1;
+        if (string(p, &d->unit, "the unit as a string")) return -1;
+      } else {
+        return expected(p, "an amount ($N, or N unit \"...\")");
+      }
+      d->has_total = 1;
+    } else if (accept_word(p, "counted")) {
+      if (expect_word(p, "from")) return -1;
+      if (name_ref_one(p, &d->count_event, "an event type")) return -1;
+      if (expect(p, TK_DOT, "'.' and the field counted")) return -1;
+      if (name_ref_one(p, &d->count_field, "a field name")) return -1;
+    } else if (accept_word(p, "deadline")) {
+      loc at;
+      if (parse_day(p, &d->deadline, &at, 1)) return -1;
+      d->has_deadline = 1;
+    } else if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+    } else if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+    } else {
+      return expected(p, "'owed_by', 'owed_to', 'what', 'total', 'counted', 'deadline', 'quote', 'note' or '}'");
+    }
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* fact = "fact" ident "=" literal "{" { "unit" string | citation | "note" string } "}" */
+static int parse_fact(parser *p, fact_decl ***tail) {
+  fact_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the fact's name")) return -1;
+  if (expect(p, TK_ASSIGN, "'=' and the fact's value")) return -1;
+  if (!(d->value = parse_literal(p))) return -1;
+  if (expect(p, TK_LBRACE, "'{' and the fact's citation")) return -1;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    if (accept_word(p, "unit")) {
+      if (string(p, &d->unit, "the unit as a string")) return -1;
+    } else if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+    } else if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+    } else {
+      return expected(p, "'unit', 'quote', 'note' or '}'");
+    }
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+static int top_keyword(const token *t) {
+  static const char *kw[] = {"party", "source", "action", "state", "event", "on",
+                             "permission", "prohibition", "obligation", "commitment", "fact"};
+  for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
+    if (lex_is(t, kw[i])) return 1;
+  return 0;
+}
+
+/* Skip to the next top-level declaration after a syntax error. */
+static void sync(parser *p) {
+  if (p->tok.kind != TK_EOF) advance(p);
+  while (p->tok.kind != TK_EOF && !(p->depth == 0 && top_keyword(&p->tok))) advance(p);
+}
+
+/* file = header { declaration } */
+ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
+  parser p;
+  memset(&p, 0, sizeof p);
+  p.ar = ar;
+  p.diags = diags;
+  lex_init(&p.lx, src, len, ar, diags);
+  ast_file *f = arena_alloc(ar, sizeof *f);
+  if (!f) return NULL;
+  p.tok = lex_next(&p.lx);
+  if (p.tok.kind == TK_EOF) {
+    diag_error(diags, p.tok.at, "empty agreement: expected 'agreement \"id\" { ... }'");
+    return f;
+  }
+  if (parse_header(&p, f)) sync(&p);
+  party_decl **pt = &f->parties;
+  source_decl **st = &f->sources;
+  action_decl **at = &f->actions;
+  state_decl **vt = &f->states;
+  event_decl **et = &f->events;
+  transition_decl **tt = &f->transitions;
+  clause_decl **ct = &f->clauses;
+  commitment_decl **mt = &f->commitments;
+  fact_decl **ft = &f->facts;
+  while (p.tok.kind != TK_EOF && !p.oom) {
+    int rc;
+    if (accept_word(&p, "party")) rc = parse_party(&p, f, &pt);
+    else if (accept_word(&p, "source")) rc = parse_source(&p, &st);
+    else if (accept_word(&p, "action")) rc = parse_action(&p, &at);
+    else if (accept_word(&p, "state")) rc = parse_state(&p, &vt);
+    else if (accept_word(&p, "event")) rc = parse_event(&p, &et);
+    else if (accept_word(&p, "on")) rc = parse_transition(&p, &tt);
+    else if (accept_word(&p, "permission")) rc = parse_clause(&p, CL_PERMISSION, &ct);
+    else if (accept_word(&p, "prohibition")) rc = parse_clause(&p, CL_PROHIBITION, &ct);
+    else if (accept_word(&p, "obligation")) rc = parse_clause(&p, CL_OBLIGATION, &ct);
+    else if (accept_word(&p, "commitment")) rc = parse_commitment(&p, &mt);
+    else if (accept_word(&p, "fact")) rc = parse_fact(&p, &ft);
+    else if (lex_is(&p.tok, "agreement")) rc = diag_error(diags, p.tok.at, "a file holds one agreement; a second 'agreement' header is not allowed");
+    else rc = expected(&p, "a declaration (party, source, action, state, event, on, permission, prohibition, obligation, commitment or fact)");
+    if (rc) sync(&p);
+  }
+  return p.oom ? NULL : f;
+}
