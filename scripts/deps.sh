@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# deps.sh: install the Debian 12 packages pactum builds and tests with, if any is missing.
+set -euo pipefail
+pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev
+      libsqlite3-dev sqlite3 python3 valgrind clang)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "deps: installing ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
