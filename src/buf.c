@@ -109,3 +109,23 @@ char *buf_detach(buf *b) {
   buf_init(b);
   return p;
 }
+
+size_t utf8_seq_len(const unsigned char *s, size_t n) {
+  unsigned c = s[0];
+  size_t k;
+  unsigned min;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) k = 2, min = 0x80;
+  else if (c >= 0xE0 && c <= 0xEF) k = 3, min = 0x800;
+  else if (c >= 0xF0 && c <= 0xF4) k = 4, min = 0x10000;
+  else return 0;
+  if (n < k) return 0;
+  unsigned cp = c & (0xFFu >> (k + 1));
+  for (size_t i = 1; i < k; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3Fu);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return k;
+}
+

@@ -28,6 +28,8 @@ void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 void buf_json_str(buf *b, const char *s, size_t n);
 void buf_json_cstr(buf *b, const char *s);
 void buf_i64(buf *b, int64_t v);
+/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if it is invalid. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
 /* Hand the NUL-terminated text to the caller (who frees it with px_free); b is emptied. */
 char *buf_detach(buf *b);
 

@@ -24,19 +24,38 @@ static void show_line(diag_list *d, loc l) {
   size_t start = l.off, end = l.off;
   while (start > 0 && d->src[start - 1] != '\n') start--;
   while (end < d->src_len && d->src[end] != '\n' && d->src[end] != '\r') end++;
-  size_t shown = end - start;
-  if (shown > 200) shown = 200; /* a 1 MB line is not worth echoing */
-  buf_printf(&d->out, "%5u | ", l.line);
-  for (size_t i = 0; i < shown; i++) {
-    unsigned char c = (unsigned char)d->src[start + i];
-    buf_putc(&d->out, c == '\t' ? '\t' : (c < 0x20 || c == 0x7f) ? ' ' : (char)c);
+  /* On a very long line, show a window around the spot rather than the whole line. */
+  const size_t width = 160;
+  size_t from = start, col = l.off - start;
+  int clipped = 0;
+  if (col > width / 2) {
+    from = l.off - width / 2;
+    clipped = 1;
+  }
+  size_t to = end - from > width ? from + width : end;
+  buf_printf(&d->out, "%5u | %s", l.line, clipped ? "..." : "");
+  size_t caret = clipped ? 3 : 0;
+  for (size_t i = from; i < to;) {
+    unsigned char c = (unsigned char)d->src[i];
+    size_t k = c >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
+    if (i < l.off) caret += 1;
+    if (c == '\t') {
+      buf_putc(&d->out, '\t');
+    } else if (c < 0x20 || c == 0x7f || k == 0) {
+      buf_putc(&d->out, '?'); /* control bytes and invalid UTF-8 are not echoed */
+      k = 1;
+    } else {
+      buf_append(&d->out, d->src + i, k);
+    }
+    i += k;
   }
   buf_puts(&d->out, "\n      | ");
-  size_t col = l.off - start;
-  for (size_t i = 0; i < col && i < shown; i++)
-    buf_putc(&d->out, d->src[start + i] == '\t' ? '\t' : ' ');
+  for (size_t i = 0; i < caret; i++) {
+    size_t at = from + i - (clipped ? 3 : 0);
+    buf_putc(&d->out, i >= (clipped ? 3u : 0u) && at < to && d->src[at] == '\t' ? '\t' : ' ');
+  }
   buf_putc(&d->out, '^');
-  for (size_t i = 1; i < l.len && col + i < shown; i++) buf_putc(&d->out, '~');
+  for (size_t i = 1; i < l.len && l.off + i < to; i++) buf_putc(&d->out, '~');
   buf_putc(&d->out, '\n');
 }
 

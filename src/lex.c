@@ -46,26 +46,6 @@ static int is_word(int c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || is_digit(c);
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes available), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-  unsigned c = s[0];
-  size_t k;
-  unsigned min;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) k = 2, min = 0x80;
-  else if (c >= 0xE0 && c <= 0xEF) k = 3, min = 0x800;
-  else if (c >= 0xF0 && c <= 0xF4) k = 4, min = 0x10000;
-  else return 0;
-  if (n < k) return 0;
-  unsigned cp = c & (0xFFu >> (k + 1));
-  for (size_t i = 1; i < k; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3Fu);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-  return k;
-}
-
 /* Skip blanks, newlines and comments; report stray bytes that cannot start a token. */
 static void skip_space(lexer *lx) {
   while (lx->pos < lx->len) {
@@ -113,7 +93,7 @@ static int lex_string_part(lexer *lx, buf *out) {
       diag_error(lx->diags, here(lx, at), "control character 0x%02x in string", c);
       continue;
     }
-    size_t k = utf8_len((const unsigned char *)lx->src + lx->pos, lx->len - lx->pos);
+    size_t k = utf8_seq_len((const unsigned char *)lx->src + lx->pos, lx->len - lx->pos);
     if (!k) {
       size_t at = lx->pos++;
       diag_error(lx->diags, here(lx, at), "invalid UTF-8 byte 0x%02x in string", c);
@@ -297,7 +277,7 @@ token lex_next(lexer *lx) {
     if (c == '!') {
       diag_error(lx->diags, t.at, "unexpected '!'; write 'not' or '!='");
     } else if (c >= 0x80) {
-      size_t k8 = utf8_len((const unsigned char *)lx->src + start, lx->len - start);
+      size_t k8 = utf8_seq_len((const unsigned char *)lx->src + start, lx->len - start);
       if (k8) {
         lx->pos = start + k8;
         t.at = here(lx, start);
