@@ -108,25 +108,22 @@ static pactum_agreement *load_agreement(const opts *o, int *exit_code) {
   return agr;
 }
 
-/* Read a whole line of any length from fp; returns its length or -1 at end of input. */
+/* Read a whole line of any length from fp into line (without its newline or CR); -1 at end. */
 static long read_line(FILE *fp, buf *line) {
-  line->len = 0;
-  int c;
-  char chunk[4096];
-  size_t k = 0;
-  while ((c = getc(fp)) != EOF) {
-    if (c == '\n') break;
-    chunk[k++] = (char)c;
-    if (k == sizeof chunk) {
-      buf_append(line, chunk, k);
-      k = 0;
-    }
+  char *p = line->data;
+  size_t cap = line->cap;
+  ssize_t n = getline(&p, &cap, fp);
+  line->data = p; /* getline may have grown the buffer with realloc */
+  line->cap = cap;
+  if (n < 0) {
+    line->len = 0;
+    return -1;
   }
-  buf_append(line, chunk, k);
-  if (c == EOF && line->len == 0 && k == 0) return -1;
-  if (line->failed) return -1;
-  if (line->len && line->data[line->len - 1] == '\r') line->data[--line->len] = '\0';
-  return (long)line->len;
+  size_t len = (size_t)n;
+  while (len && (p[len - 1] == '\n' || p[len - 1] == '\r')) len--;
+  p[len] = '\0';
+  line->len = len;
+  return (long)len;
 }
 
 static int blank(const buf *line) {

@@ -75,7 +75,7 @@ static int rehash(compiler *c, uint32_t cap) {
   }
   memset(t, 0xff, sizeof(int32_t) * cap);
   for (int id = 0; id < c->nstrs; id++) {
-    uint32_t slot;
+    uint32_t slot = 0;
     lookup(t, cap - 1, c->strs, c->lens, c->strs[id], c->lens[id], &slot);
     t[slot] = id;
   }
@@ -87,7 +87,7 @@ static int rehash(compiler *c, uint32_t cap) {
 
 static int64_t intern(compiler *c, const char *s, size_t n) {
   if (!c->table && rehash(c, 64)) return 0;
-  uint32_t slot;
+  uint32_t slot = 0;
   int32_t id = lookup(c->table, c->mask, c->strs, c->lens, s, n, &slot);
   if (id >= 0) return id;
   if (grow(c, (void **)&c->strs, &c->capstrs, c->nstrs + 1, sizeof(char *))) return 0;

@@ -66,7 +66,17 @@ void date_format(int32_t day, char *buf) {
   int y, m, d;
   date_to_ymd(day, &y, &m, &d);
   if (y < 0 || y > 9999) y = 0;
-  snprintf(buf, 11, "%04d-%02d-%02d", y, m, d);
+  buf[0] = (char)('0' + y / 1000);
+  buf[1] = (char)('0' + y / 100 % 10);
+  buf[2] = (char)('0' + y / 10 % 10);
+  buf[3] = (char)('0' + y % 10);
+  buf[4] = '-';
+  buf[5] = (char)('0' + m / 10);
+  buf[6] = (char)('0' + m % 10);
+  buf[7] = '-';
+  buf[8] = (char)('0' + d / 10);
+  buf[9] = (char)('0' + d % 10);
+  buf[10] = '\0';
 }
 
 int32_t date_today(void) {
