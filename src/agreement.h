@@ -100,6 +100,7 @@ typedef struct ccite {
   const char *source; /* source id */
   const char *text;
   size_t len;
+  loc at;             /* the quoted string in the .pact file */
 } ccite;
 
 typedef struct cclause {
@@ -242,6 +243,15 @@ int32_t agreement_string_id(const pactum_agreement *agr, const char *s, size_t n
 int agreement_find_action(const pactum_agreement *agr, const char *s, size_t n);
 int agreement_find_party(const pactum_agreement *agr, const char *s, size_t n);
 int agreement_find_event(const pactum_agreement *agr, const char *s, size_t n);
+
+/*
+** quotes.c: check every quotation against the text of its source document, found as
+** `dir/REF` (REF being the source's reference). Mismatches are reported to diags with the
+** quote's location. *checked and *missing count the quotes verified and the sources whose
+** file could not be read. Returns the number of quotes not found.
+*/
+int quotes_verify(const pactum_agreement *agr, const char *dir, diag_list *diags, int *checked, int *missing,
+                  buf *notes);
 
 /* explain.c: readable and JSON reports. Each returns a malloc'd string, or NULL. */
 char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req, int as_json);

@@ -33,14 +33,14 @@ static int error(const char *fmt, ...) {
 
 /* Options shared by the commands; each command says which it accepts. */
 typedef struct opts {
-  const char *agreement, *events, *request, *date, *format;
+  const char *agreement, *events, *request, *date, *format, *sources;
   int exit_code;
   int help;
   int nargs;
   char **args;
 } opts;
 
-enum { O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32 };
+enum { O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32, O_SOURCES = 64 };
 
 typedef struct command {
   const char *name;
@@ -57,6 +57,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--request", O_REQUEST, offsetof(opts, request)},
       {"--date", O_DATE, offsetof(opts, date)},
       {"--format", O_FORMAT, offsetof(opts, format)},
+      {"--sources", O_SOURCES, offsetof(opts, sources)},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -351,6 +352,29 @@ static int cmd_check(opts *o) {
     }
     pactum_summary s;
     pactum_agreement_summary(agr, &s);
+    /* Verify the quotations against the source documents, from --sources or beside the file. */
+    buf dir, notes;
+    buf_init(&dir);
+    buf_init(&notes);
+    if (o->sources) {
+      buf_puts(&dir, o->sources);
+    } else {
+      const char *slash = strrchr(path, '/');
+      if (slash) buf_append(&dir, path, (size_t)(slash - path));
+      else buf_puts(&dir, ".");
+    }
+    diag_list d;
+    diag_init(&d, agr->file, agr->src, agr->src_len);
+    int checked = 0, missing = 0;
+    int unquoted = quotes_verify(agr, dir.data ? dir.data : ".", &d, &checked, &missing, &notes);
+    if (unquoted) {
+      fputs(d.out.data ? d.out.data : "", stderr);
+      if (code < EXIT_PROBLEM) code = EXIT_PROBLEM;
+    }
+    if (missing && o->sources) {
+      fputs(notes.data ? notes.data : "", stderr);
+      if (code < EXIT_PROBLEM) code = EXIT_PROBLEM;
+    }
     if (o->format && !strcmp(o->format, "json")) {
       printf("{\"file\":");
       buf b;
@@ -358,17 +382,25 @@ static int cmd_check(opts *o) {
       buf_json_cstr(&b, path);
       fputs(b.data ? b.data : "\"\"", stdout);
       buf_release(&b);
-      printf(",\"ok\":true,\"clauses\":%d,\"permissions\":%d,\"prohibitions\":%d,\"obligations\":%d,"
-             "\"exceptions\":%d,\"commitments\":%d,\"facts\":%d,\"actions\":%d,\"events\":%d}\n",
-             s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts,
-             s.actions, s.events);
+      printf(",\"ok\":%s,\"clauses\":%d,\"permissions\":%d,\"prohibitions\":%d,\"obligations\":%d,"
+             "\"exceptions\":%d,\"commitments\":%d,\"facts\":%d,\"actions\":%d,\"events\":%d,"
+             "\"quotes_verified\":%d,\"quotes_not_found\":%d,\"sources_unread\":%d}\n",
+             unquoted ? "false" : "true", s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions,
+             s.commitments, s.facts, s.actions, s.events, checked - unquoted, unquoted, missing);
     } else {
-      printf("%s: ok: %s %s\n", path, pactum_agreement_id(agr), pactum_agreement_version(agr));
+      printf("%s: %s: %s %s\n", path, unquoted ? "quotes not found" : "ok", pactum_agreement_id(agr),
+             pactum_agreement_version(agr));
       printf("  %d clauses (%d permissions, %d prohibitions, %d obligations), %d exceptions, %d commitments, %d facts\n",
              s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts);
       printf("  %d parties, %d sources, %d actions, %d attributes, %d state variables, %d event types, %d transitions\n",
              s.parties, s.sources, s.actions, s.attributes, s.states, s.events, s.transitions);
+      printf("  %d of %d quotations found in their sources", checked - unquoted, checked);
+      if (missing) printf("; %d source%s not read", missing, missing == 1 ? "" : "s");
+      printf("\n");
     }
+    diag_release(&d);
+    buf_release(&dir);
+    buf_release(&notes);
     pactum_agreement_free(agr);
   }
   return code;
@@ -460,9 +492,9 @@ static const command commands[] = {
     {"clauses", cmd_clauses, O_AGREEMENT | O_FORMAT,
      "pactum clauses [--agreement FILE] [--format text|json]",
      "list the clauses with their kinds, windows, conditions and quoted source text"},
-    {"check", cmd_check, O_FORMAT,
-     "pactum check FILE.pact... [--format text|json]",
-     "parse and check agreement files; print a summary or every error found"},
+    {"check", cmd_check, O_FORMAT | O_SOURCES,
+     "pactum check FILE.pact... [--sources DIR] [--format text|json]",
+     "parse and check agreement files, verify every quotation against its source document, print a summary"},
     {"demo", cmd_demo, O_AGREEMENT,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
@@ -488,6 +520,7 @@ static void command_help(const command *c) {
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
   if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
   if (c->accepts & O_FORMAT) printf("\n  --format F        text or json");
+  if (c->accepts & O_SOURCES) printf("\n  --sources DIR     where the source documents are (default: beside the .pact file);\n                    every quotation must appear in its source, and every source must be readable");
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
   printf("\n");
 }

@@ -203,6 +203,7 @@ static ccite *compile_cites(compiler *c, const citation *ci, int *n) {
     out[k].source = x->source;
     out[k].text = x->text;
     out[k].len = x->text_len;
+    out[k].at = x->text_at;
   }
   *n = k;
   return out;

@@ -113,27 +113,9 @@ static token lex_string(lexer *lx, size_t start) {
   memset(&t, 0, sizeof t);
   buf s;
   buf_init(&s);
-  int bad = 0;
-  for (;;) {
-    if (lex_string_part(lx, &s)) bad = 1;
-    /* Adjacent strings, possibly across lines and comments, are joined. */
-    size_t save = lx->pos;
-    uint32_t line = lx->line, ls = lx->line_start;
-    skip_space(lx);
-    if (lx->pos < lx->len && lx->src[lx->pos] == '"' && !bad) continue;
-    lx->pos = save;
-    lx->line = line;
-    lx->line_start = ls;
-    break;
-  }
-  /* The token's span covers only the first line so that carets stay on it. */
+  int bad = lex_string_part(lx, &s) != 0;
   t.at = here(lx, start);
   t.text = lx->src + start;
-  if (lx->pos > start) {
-    size_t e = start;
-    while (e < lx->pos && lx->src[e] != '\n') e++;
-    t.at.len = (uint32_t)(e - start);
-  }
   if (bad || s.failed) {
     if (s.failed) diag_error(lx->diags, t.at, "out of memory");
     buf_release(&s);

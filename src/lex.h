@@ -2,7 +2,7 @@
 ** lex.h: the `.pact` lexer. Turns source bytes into tokens, each with its location.
 **
 ** Words are always TK_IDENT; keywords are contextual and recognised by the parser with
-** lex_is. String literals are unescaped into the arena; adjacent strings are joined.
+** lex_is. String literals are unescaped into the arena.
 */
 #ifndef PACTUM_LEX_H
 #define PACTUM_LEX_H
