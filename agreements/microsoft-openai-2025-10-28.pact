@@ -101,6 +101,8 @@ event azure_purchase { amount_usd: money }
 
 # A declaration can only be made when none is pending or verified.
 on agi_declared {
+  quote primary "Any AGI declaration will be reviewed by an independent expert panel."
+  quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
   require agi == none else "an AGI declaration is already pending or verified"
   set agi = declared
 }
@@ -108,6 +110,9 @@ on agi_declared {
 # The panel rules on a pending declaration. Reading R2: a rejection puts `agi` back to `none`,
 # so nothing changes and OpenAI may declare again.
 on panel_verdict {
+  quote primary "Any AGI declaration will be reviewed by an independent expert panel."
+  quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+  note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
   require agi == declared else "no AGI declaration is pending"
   set agi = verified when event.verdict == verified
   set agi = none when event.verdict == rejected

@@ -86,6 +86,13 @@ typedef struct cstmt {
   const char *reason;
 } cstmt;
 
+typedef struct ccite {
+  const char *source; /* source id */
+  const char *text;
+  size_t len;
+  loc at;             /* the quoted string in the .pact file */
+} ccite;
+
 typedef struct cfield { const char *name; type_ref type; } cfield;
 
 typedef struct cevent {
@@ -94,14 +101,10 @@ typedef struct cevent {
   cfield *fields;
   int nstmts;
   cstmt *stmts;
+  int ncites;          /* the transition's quotations, if any */
+  ccite *cites;
 } cevent;
 
-typedef struct ccite {
-  const char *source; /* source id */
-  const char *text;
-  size_t len;
-  loc at;             /* the quoted string in the .pact file */
-} ccite;
 
 typedef struct cclause {
   const char *id;

@@ -156,6 +156,8 @@ typedef struct transition_decl {
   loc at;
   const char *event;
   stmt *stmts;
+  struct citation *cites;
+  struct note *notes;
   int event_index;
 } transition_decl;
 

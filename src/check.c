@@ -459,6 +459,10 @@ static int check_states_and_events(checker *c) {
         rc = diag_error(c->d, t->at, "a second 'on %s'; put all of its statements in one block", t->event);
         break;
       }
+    for (citation *ci = t->cites; ci; ci = ci->next) {
+      if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+      if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+    }
     scope s = {NULL, e, "a transition"};
     for (stmt *st = t->stmts; st; st = st->next) {
       if (st->cond && check_cond(c, &s, st->cond)) rc = -1;

@@ -481,6 +481,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     for (const stmt *s = t->stmts; s; s = s->next) n++;
     if (!ALLOC_N(ce->stmts, n)) return PACTUM_ENOMEM;
     ce->nstmts = n;
+    if (!(ce->cites = compile_cites(&c, t->cites, &ce->ncites))) return PACTUM_ENOMEM;
     int k = 0;
     for (const stmt *s = t->stmts; s; s = s->next, k++) {
       cstmt *cs = &ce->stmts[k];

@@ -507,13 +507,26 @@ static int parse_event(parser *p, event_decl ***tail) {
   return 0;
 }
 
-/* transition = "on" ident "{" { "require" expr "else" string | "set" ident "=" expr [ "when" expr ] } "}" */
+/*
+** transition = "on" ident "{" { "require" expr "else" string | "set" ident "=" expr [ "when" expr ]
+**                             | citation | "note" string } "}"
+*/
 static int parse_transition(parser *p, transition_decl ***tail) {
   transition_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->event, &d->at, "an event type after 'on'")) return -1;
   if (expect(p, TK_LBRACE, "'{' and the transition's statements")) return -1;
   stmt **st = &d->stmts;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
   while (!accept(p, TK_RBRACE)) {
+    if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+      continue;
+    }
+    if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+      continue;
+    }
     stmt *s = node(p, sizeof *s);
     if (!s) return -1;
     s->at = p->tok.at;
@@ -529,7 +542,7 @@ static int parse_transition(parser *p, transition_decl ***tail) {
       if (!(s->value = parse_expr(p))) return -1;
       if (accept_word(p, "when") && !(s->cond = parse_expr(p))) return -1;
     } else {
-      return expected(p, "'require', 'set' or '}'");
+      return expected(p, "'require', 'set', 'quote', 'note' or '}'");
     }
     *st = s;
     st = &s->next;

@@ -93,6 +93,8 @@ int quotes_verify(const pactum_agreement *agr, const char *dir, diag_list *diags
         bad += check_list(agr->clauses[i].cites, agr->clauses[i].ncites, src->name, &text, diags, src->ref, checked);
       for (int i = 0; i < agr->ncommits; i++)
         bad += check_list(agr->commits[i].cites, agr->commits[i].ncites, src->name, &text, diags, src->ref, checked);
+      for (int i = 0; i < agr->nevents; i++)
+        bad += check_list(agr->events[i].cites, agr->events[i].ncites, src->name, &text, diags, src->ref, checked);
       for (int i = 0; i < agr->nfacts; i++)
         bad += check_list(agr->facts[i].cites, agr->facts[i].ncites, src->name, &text, diags, src->ref, checked);
     }
