@@ -29,6 +29,18 @@ static void put_span(buf *b, const pactum_agreement *agr, int32_t root, int json
   else buf_append(b, agr->src + s, e - s);
 }
 
+/* An amount with thousands separators: 250000000000 -> "250,000,000,000". */
+static void put_grouped(buf *b, int64_t v) {
+  char digits[24];
+  int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
+  int neg = digits[0] == '-';
+  for (int i = 0; i < n; i++) {
+    int left = n - i;
+    if (i > neg && left % 3 == 0) buf_putc(b, ',');
+    buf_putc(b, digits[i]);
+  }
+}
+
 static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json) {
   char day[11];
   switch (t.kind) {
@@ -55,8 +67,12 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     else buf_puts(b, day);
     break;
   case TY_MONEY:
-    if (json) buf_i64(b, v);
-    else buf_printf(b, "$%lld", (long long)v);
+    if (json) {
+      buf_i64(b, v);
+    } else {
+      buf_putc(b, '$');
+      put_grouped(b, v);
+    }
     break;
   default: buf_i64(b, v); break;
   }
@@ -123,6 +139,7 @@ static void put_window_text(buf *b, const pactum_agreement *agr, const cclause *
 
 /* ---- explain ------------------------------------------------------------------------ */
 
+/* One test of a clause: a JSON object, or a text line "    label  condition  held|FAILED". */
 static void trace_item(buf *b, const pactum_agreement *agr, const char *label, int32_t root, int held,
                        int json, int *first) {
   if (json) {
@@ -134,9 +151,11 @@ static void trace_item(buf *b, const pactum_agreement *agr, const char *label, i
     else buf_puts(b, "null");
     buf_printf(b, ",\"held\":%s}", held ? "true" : "false");
   } else {
-    buf_printf(b, "    %-8s ", label);
+    size_t start = b->len;
+    buf_printf(b, "    %-9s", label);
     if (root >= 0) put_span(b, agr, root, 0);
-    buf_printf(b, "  -> %s\n", held ? "held" : "FAILED");
+    size_t w = b->len - start;
+    buf_printf(b, "%*s%s\n", w < 56 ? (int)(56 - w) : 1, "", held ? "held" : "FAILED");
   }
   *first = 0;
 }
@@ -252,10 +271,12 @@ char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, con
       }
       buf_putc(&b, '\n');
       char lbl[40];
-      snprintf(lbl, sizeof lbl, "from %s", from);
-      buf_printf(&b, "    %-8s -> %s\n", lbl, req->day >= c->from ? "held" : "FAILED");
-      if (c->through != DAY_MAX)
-        buf_printf(&b, "    through %s -> %s\n", through, req->day <= c->through ? "held" : "FAILED");
+      snprintf(lbl, sizeof lbl, "from     %s", from);
+      trace_item(&b, agr, lbl, -1, req->day >= c->from, 0, &f2);
+      if (c->through != DAY_MAX) {
+        snprintf(lbl, sizeof lbl, "through  %s", through);
+        trace_item(&b, agr, lbl, -1, req->day <= c->through, 0, &f2);
+      }
       for (int w = 0; w < c->nwin; w++) {
         int h = eval_expr(agr, c->win[w], &env);
         trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
@@ -362,9 +383,17 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       put_cites_json(&b, c->cites, c->ncites);
       buf_putc(&b, '}');
     } else {
-      buf_printf(&b, "  %s: %s owes %s %s\n", c->id, agr->parties[c->owed_by].name, agr->parties[c->owed_to].name, c->what);
-      buf_printf(&b, "    total %lld %s, fulfilled %lld (%.2f%%), remaining %lld%s%s\n", (long long)c->total, c->unit,
-                 (long long)done, pct, (long long)left, c->has_deadline ? ", deadline " : "", c->has_deadline ? dl : "");
+      buf_printf(&b, "  %s: %s owes %s: %s\n", c->id, agr->parties[c->owed_by].name, agr->parties[c->owed_to].name, c->what);
+      type_ref t = {c->is_money ? TY_MONEY : TY_INTEGER, NULL};
+      const char *unit = c->is_money ? "" : c->unit;
+      buf_puts(&b, "    total ");
+      put_value(&b, agr, t, c->total, 0);
+      buf_printf(&b, "%s%s, fulfilled ", unit[0] ? " " : "", unit);
+      put_value(&b, agr, t, done, 0);
+      buf_printf(&b, " (%.2f%%), remaining ", pct);
+      put_value(&b, agr, t, left, 0);
+      if (c->has_deadline) buf_printf(&b, ", deadline %s", dl);
+      buf_putc(&b, '\n');
     }
   }
   buf_puts(&b, as_json ? "],\"facts\":{" : "\nfacts\n");
