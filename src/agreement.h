@@ -122,6 +122,10 @@ typedef struct cclause {
   ccite *cites;
   int nnotes;
   const char **notes;
+  int nbounds;
+  int32_t *bounds;          /* sorted days on which this clause's answer may change */
+  uint8_t reads_state;      /* its window or conditions read a state variable */
+  uint8_t when_static;      /* its `when` reads only request attributes */
   const char *frag;         /* JSON {"clause":..,"kind":..,"text":..,"source":..} */
   size_t frag_len;
   const char *idjson;       /* the id as a JSON string literal */
@@ -139,9 +143,7 @@ typedef struct cgroup {
   int32_t *clause;     /* [n] global clause index */
   int32_t *exc_start;  /* [n+1] */
   int32_t *exc;
-  int nbounds;
-  int32_t *bounds;     /* sorted days on which some clause's answer may change */
-  const char *state_dep; /* state variables the group's windows read, "" if none */
+  const char *state_dep; /* state variables the group's clauses read, "" if none */
 } cgroup;
 
 typedef struct ccommit {
@@ -234,6 +236,7 @@ struct pactum_decision {
   uint8_t *scratch;          /* 3 * max_group bytes of working space */
   int32_t valid_until;       /* DAY_MAX when no date boundary is ahead */
   const char *state_dep;     /* state the answer depends on, "" if none */
+  int reads_state;           /* a state change could change the answer */
 };
 
 /* check.c: resolve names and types in f and report every error; 0 if clean. */

@@ -265,6 +265,46 @@ static int cmp_i32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* What an expression reads: request date (bit 1), state (bit 2), request attributes (bit 4). */
+static int expr_reads(const pactum_agreement *agr, int32_t root) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return expr_reads(agr, x->a);
+  if (x->op == X_AND || x->op == X_OR) return expr_reads(agr, x->a) | expr_reads(agr, x->b);
+  int r = 0;
+  uint8_t srcs[2] = {x->lsrc, (x->op == X_IN || x->op == X_TEST) ? (uint8_t)SRC_CONST : x->rsrc};
+  for (int k = 0; k < 2; k++)
+    r |= srcs[k] == SRC_DATE ? 1 : srcs[k] == SRC_STATE ? 2 : srcs[k] == SRC_ATTR ? 4 : 0;
+  return r;
+}
+
+/* The days on which clause cl may start or stop applying, and what it reads. */
+static int clause_bounds(compiler *c, cclause *cl) {
+  const pactum_agreement *agr = c->agr;
+  int cap = 4 + 2 * agr->ncode;
+  int32_t *b = px_malloc(sizeof(int32_t) * (size_t)cap);
+  if (!b) return -1;
+  int nb = 0;
+  b[nb++] = agr->effective;
+  if (cl->from > agr->effective) b[nb++] = cl->from;
+  if (cl->through != DAY_MAX) b[nb++] = cl->through + 1;
+  collect_date_bounds(agr, cl->window, b, &nb, cap);
+  collect_date_bounds(agr, cl->when, b, &nb, cap);
+  collect_date_bounds(agr, cl->requires, b, &nb, cap);
+  qsort(b, (size_t)nb, sizeof(int32_t), cmp_i32);
+  int u = 0;
+  for (int i = 0; i < nb; i++)
+    if (!u || b[u - 1] != b[i]) b[u++] = b[i];
+  cl->bounds = arena_alloc(c->ar, sizeof(int32_t) * (size_t)u);
+  if (cl->bounds) memcpy(cl->bounds, b, sizeof(int32_t) * (size_t)u);
+  cl->nbounds = u;
+  px_free(b);
+  int reads = expr_reads(agr, cl->window) | expr_reads(agr, cl->when) | expr_reads(agr, cl->requires);
+  cl->reads_state = (reads & 2) != 0;
+  cl->when_static = cl->when >= 0 && (expr_reads(agr, cl->when) & 3) == 0;
+  return cl->bounds ? 0 : -1;
+}
+
 static int build_groups(compiler *c) {
   pactum_agreement *agr = c->agr;
   int ng = agr->nactions * agr->nparties;
@@ -280,6 +320,8 @@ static int build_groups(compiler *c) {
   /* Number of exceptions to each clause (its predecessors in the order). */
   for (int i = 0; i < agr->nclauses; i++)
     for (int j = 0; j < agr->clauses[i].nexcepts; j++) indeg[agr->clauses[i].excepts[j]]++;
+  for (int i = 0; i < agr->nclauses; i++)
+    if (clause_bounds(c, &agr->clauses[i])) goto out;
   for (int g = 0; g < ng; g++) {
     cgroup *gr = &agr->groups[g];
     int n = count[g];
@@ -326,37 +368,13 @@ static int build_groups(compiler *c) {
       }
     }
     gr->exc_start[n] = e;
-    /* Days on which the group's answer may change. */
-    int cap = 4 * n + 2;
-    for (int i = 0; i < n; i++) cap += 2 * agr->ncode;
-    int32_t *b = px_malloc(sizeof(int32_t) * (size_t)cap);
-    if (!b) goto out;
-    int nb = 0;
-    b[nb++] = agr->effective;
     memset(seen, 0, (size_t)agr->nstates + 1);
     for (int i = 0; i < n; i++) {
       const cclause *cl = &agr->clauses[gr->clause[i]];
-      if (cl->from > agr->effective && cl->from != DAY_MIN) b[nb++] = cl->from;
-      if (cl->through != DAY_MAX) b[nb++] = cl->through + 1;
-      collect_date_bounds(agr, cl->window, b, &nb, cap);
-      collect_date_bounds(agr, cl->when, b, &nb, cap);
-      collect_date_bounds(agr, cl->requires, b, &nb, cap);
       collect_state(agr, cl->window, seen);
       collect_state(agr, cl->when, seen);
       collect_state(agr, cl->requires, seen);
     }
-    qsort(b, (size_t)nb, sizeof(int32_t), cmp_i32);
-    int u = 0;
-    for (int i = 0; i < nb; i++)
-      if (!u || b[u - 1] != b[i]) b[u++] = b[i];
-    gr->bounds = arena_alloc(c->ar, sizeof(int32_t) * (size_t)u);
-    if (!gr->bounds) {
-      px_free(b);
-      goto out;
-    }
-    memcpy(gr->bounds, b, sizeof(int32_t) * (size_t)u);
-    gr->nbounds = u;
-    px_free(b);
     buf sd;
     buf_init(&sd);
     for (int s = 0; s < agr->nstates; s++)

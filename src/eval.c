@@ -106,6 +106,8 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   xenv env = {req->vals, timeline_at(agr, tl, req->day), NULL, req->day};
   uint8_t *live = d->scratch, *res = d->scratch + g->n, *sub = d->scratch + 2 * g->n;
   int conflict_at = -1;
+  int32_t next = DAY_MAX;
+  int reads_state = 0;
   d->group = gi;
   d->day = req->day;
   d->ndet = d->nover = d->nobl = 0;
@@ -113,7 +115,23 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   /* Exceptions come first in g's order, so each clause sees its exceptions' results. */
   for (int i = 0; i < g->n; i++) {
     const cclause *c = &agr->clauses[g->clause[i]];
-    int app = in_effect(agr, c, &env) && (c->when < 0 || eval_expr(agr, c->when, &env));
+    /*
+    ** A clause whose `when` reads only request attributes and fails can never apply to this
+    ** request, so its dates and state cannot change the answer; any other clause can.
+    */
+    int when = -1;
+    if (c->when_static) when = eval_expr(agr, c->when, &env);
+    if (when != 0) {
+      int lo = 0, hi = c->nbounds;
+      while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (c->bounds[mid] <= req->day) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < c->nbounds && c->bounds[lo] < next) next = c->bounds[lo];
+      reads_state |= c->reads_state;
+    }
+    int app = when != 0 && in_effect(agr, c, &env) && (when == 1 || c->when < 0 || eval_expr(agr, c->when, &env));
     uint8_t below = 0, live_exc = 0;
     for (int32_t k = g->exc_start[i]; k < g->exc_start[i + 1]; k++) {
       live_exc |= live[g->exc[k]];
@@ -161,14 +179,9 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   sort_small(d->over, d->nover);
   sort_small(d->obl, d->nobl);
 
-  /* valid_until: the first day after this one on which some clause's window may turn. */
-  int lo = 0, hi = g->nbounds;
-  while (lo < hi) {
-    int mid = (lo + hi) / 2;
-    if (g->bounds[mid] <= req->day) lo = mid + 1;
-    else hi = mid;
-  }
-  d->valid_until = lo < g->nbounds ? g->bounds[lo] : DAY_MAX;
+  /* valid_until: the first day after this one on which a clause that could apply may turn. */
+  d->valid_until = next;
+  d->reads_state = reads_state;
   d->state_dep = g->state_dep;
   return PACTUM_OK;
 }
@@ -232,8 +245,13 @@ size_t pactum_decision_to_json(const pactum_decision *d, char *out, size_t cap) 
     date_format(d->valid_until, day);
     PUTS(&s, ",\"valid_until\":{\"date\":\"");
     put(&s, day, 10);
+    if (d->reads_state) {
+      /* The answer may also change earlier, when an event changes this state. */
+      PUTS(&s, "\",\"state\":\"");
+      put(&s, d->state_dep, strlen(d->state_dep));
+    }
     PUTS(&s, "\"},");
-  } else if (d->state_dep[0]) {
+  } else if (d->reads_state) {
     PUTS(&s, ",\"valid_until\":{\"state\":\"");
     put(&s, d->state_dep, strlen(d->state_dep));
     PUTS(&s, "\"},");

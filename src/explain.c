@@ -316,8 +316,9 @@ char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, con
     for (int k = 0; k < d->nobl; k++) buf_printf(&b, "  obligation    %s\n", agr->clauses[d->obl[k]].id);
     if (d->valid_until != DAY_MAX) {
       date_format(d->valid_until, day);
-      buf_printf(&b, "  valid until   %s%s%s\n", day, d->state_dep[0] ? ", or until a change of " : "", d->state_dep);
-    } else if (d->state_dep[0]) {
+      buf_printf(&b, "  valid until   %s%s%s\n", day, d->reads_state ? ", or until a change of " : "",
+                 d->reads_state ? d->state_dep : "");
+    } else if (d->reads_state) {
       buf_printf(&b, "  valid until   a change of %s\n", d->state_dep);
     }
   }
