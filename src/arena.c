@@ -32,6 +32,7 @@ void arena_release(arena *a) {
 }
 
 void *arena_alloc(arena *a, size_t n) {
+  if (n > SIZE_MAX - sizeof(arena_chunk) - 15u) return NULL;
   n = (n + 15u) & ~(size_t)15u;
   if (n == 0) n = 16;
   arena_chunk *c = a->head;
