@@ -131,6 +131,12 @@ PACTUM_API int pactum_request_parse_json(pactum_request *req, const char *json, 
                                          int32_t default_day, pactum_error *err /* OUT */);
 
 /*
+** The request's "id" as compact JSON text (a string or an integer), or NULL if it has none.
+** *len receives its length. Owned by req; valid until req is refilled or freed.
+*/
+PACTUM_API const char *pactum_request_id_json(const pactum_request *req, size_t *len /* OUT */);
+
+/*
 ** Build a request without JSON: set principal, action and day, then attributes by name
 ** ("resource.x" or "context.x"). Attributes left unset take their defaults; an attribute
 ** with no default must be set before deciding.

@@ -126,6 +126,7 @@ typedef struct cclause {
   int32_t *bounds;          /* sorted days on which this clause's answer may change */
   uint8_t reads_state;      /* its window or conditions read a state variable */
   uint8_t when_static;      /* its `when` reads only request attributes */
+  uint8_t date_dynamic;     /* it compares the date with a value known only per request */
   const char *frag;         /* JSON {"clause":..,"kind":..,"text":..,"source":..} */
   size_t frag_len;
   const char *idjson;       /* the id as a JSON string literal */
@@ -222,7 +223,9 @@ struct pactum_request {
   int nunknown;          /* strings the agreement never mentions, ids -1, -2, ... */
   size_t unknown_off[MAX_ATTRS]; /* offsets into `strings` */
   size_t unknown_len[MAX_ATTRS];
-  buf strings;           /* backing store for unknown strings */
+  buf strings;           /* backing store for unknown strings and the id */
+  int has_id;            /* the request's "id", as JSON text at strings[id_off .. id_off+id_len) */
+  size_t id_off, id_len;
   int64_t vals[MAX_ATTRS];
 };
 

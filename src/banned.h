@@ -1,7 +1,7 @@
 /*
 ** banned.h: library calls pactum does not use, made compile errors.
 **
-** Included last by every .c file of pactum (through CMake's -include). Unbounded copies
+** Included last by every .c file of pactum, after the system headers. Unbounded copies
 ** and formatting are the usual suspects; use snprintf, memcpy with a length, or buf.h.
 */
 #ifndef PACTUM_BANNED_H

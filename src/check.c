@@ -331,6 +331,7 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     expr *a = e->a;
     if (a->kind != EX_REF) return diag_error(c->d, a->at, "the left side of 'in' must be an attribute, state variable or date");
     if (check_operand(c, s, a, 0)) return -1;
+    if (a->src == SRC_CONST) return diag_error(c->d, a->at, "'%s' is a fact, a constant: this condition never changes", a->name);
     if (a->type.kind == TY_BOOL) return diag_error(c->d, e->at, "'in' does not apply to bool values");
     int rc = 0;
     for (int i = 0; i < e->nitems; i++)
@@ -582,6 +583,14 @@ static int check_clauses(checker *c) {
       if (strcmp(t->action.name, cl->action.name) != 0 || strcmp(t->principal.name, cl->principal.name) != 0) {
         rc = diag_error(c->d, r->at, "clause '%s' (%s %s) cannot be an exception to '%s' (%s %s): both must govern the same principal and action",
                         cl->name, cl->principal.name, cl->action.name, t->name, t->principal.name, t->action.name);
+        continue;
+      }
+      if ((cl->kind == CL_OBLIGATION) != (t->kind == CL_OBLIGATION)) {
+        rc = diag_error(c->d, r->at, "%s '%s' cannot be an exception to %s '%s': obligations except only obligations, "
+                        "and permissions and prohibitions only each other",
+                        cl->kind == CL_OBLIGATION ? "obligation" : cl->kind == CL_PERMISSION ? "permission" : "prohibition",
+                        cl->name, t->kind == CL_OBLIGATION ? "obligation" : t->kind == CL_PERMISSION ? "permission" : "prohibition",
+                        t->name);
         continue;
       }
       r->index = t->index;

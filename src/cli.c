@@ -35,12 +35,16 @@ static int error(const char *fmt, ...) {
 typedef struct opts {
   const char *agreement, *events, *request, *date, *format, *sources;
   int exit_code;
+  int unbuffered;
   int help;
   int nargs;
   char **args;
 } opts;
 
-enum { O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32, O_SOURCES = 64 };
+enum {
+  O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32,
+  O_SOURCES = 64, O_UNBUFFERED = 128, O_FILES = 256, O_STATUS_DATE = 512
+};
 
 typedef struct command {
   const char *name;
@@ -71,11 +75,16 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       o->exit_code = 1;
       continue;
     }
+    if (!strcmp(a, "--unbuffered") && (cmd->accepts & O_UNBUFFERED)) {
+      o->unbuffered = 1;
+      continue;
+    }
     int matched = 0;
     for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
       size_t n = strlen(table[k].flag);
       if (strncmp(a, table[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
-      if (!(cmd->accepts & table[k].bit)) return error("'%s' does not take '%s'", cmd->name, table[k].flag);
+      unsigned bit = table[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : table[k].bit;
+      if (!(cmd->accepts & bit)) return error("'%s' does not take '%s'", cmd->name, table[k].flag);
       const char *v;
       if (a[n] == '=') v = a + n + 1;
       else if (i + 1 < argc) v = argv[++i];
@@ -85,9 +94,10 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
     }
     if (matched) continue;
     if (a[0] == '-' && a[1] != '\0') return error("unknown option '%s' for '%s'", a, cmd->name);
+    if (!(cmd->accepts & O_FILES)) return error("'%s' takes no argument '%s'", cmd->name, a);
     argv[o->nargs++] = argv[i];
   }
-  if (o->format && strcmp(o->format, "json") && strcmp(o->format, "text") && strcmp(o->format, "jsonl"))
+  if (o->format && strcmp(o->format, "json") && strcmp(o->format, "text"))
     return error("unknown format '%s': use json or text", o->format);
   return 0;
 }
@@ -216,8 +226,24 @@ static int run_requests(opts *o, int explain) {
     if (!code) code = EXIT_INTERNAL;
     goto out;
   }
+  FILE *in = stdin;
+  if (o->nargs > 1) {
+    error("'%s' reads one file of requests; got %d", explain ? "explain" : "decide", o->nargs);
+    code = EXIT_INPUT;
+    goto out;
+  }
+  if (o->nargs && o->request) {
+    error("give either --request or a file of requests, not both");
+    code = EXIT_INPUT;
+    goto out;
+  }
+  if (o->nargs && strcmp(o->args[0], "-") != 0 && !(in = fopen(o->args[0], "rb"))) {
+    error("cannot open '%s': %s", o->args[0], strerror(errno));
+    code = EXIT_INPUT;
+    goto out;
+  }
   static char outbuf[1 << 16];
-  setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+  if (!o->unbuffered) setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
   char small[8192];
   buf line;
   buf_init(&line);
@@ -231,7 +257,7 @@ static int run_requests(opts *o, int explain) {
       text = o->request;
       len = strlen(text);
     } else {
-      if (read_line(stdin, &line) < 0) break;
+      if (read_line(in, &line) < 0) break;
       text = line.data ? line.data : "";
       len = line.len;
     }
@@ -239,7 +265,10 @@ static int run_requests(opts *o, int explain) {
     if (!o->request && blank(&line)) continue;
     pactum_error err;
     int rc = pactum_request_parse_json(req, text, len, today, &err);
-    if (rc == PACTUM_OK) rc = pactum_decide(agr, tl, req, dec);
+    if (rc == PACTUM_OK && (rc = pactum_decide(agr, tl, req, dec)) != PACTUM_OK) {
+      snprintf(err.code, sizeof err.code, "internal");
+      snprintf(err.message, sizeof err.message, "the request could not be decided");
+    }
     if (rc != PACTUM_OK) {
       if (rc == PACTUM_ENOMEM) {
         error("out of memory");
@@ -247,6 +276,7 @@ static int run_requests(opts *o, int explain) {
         break;
       }
       print_error_line(stdout, lineno, &err);
+      if (o->unbuffered) fflush(stdout);
       any_bad = 1;
       continue;
     }
@@ -263,10 +293,18 @@ static int run_requests(opts *o, int explain) {
       pactum_string_free(t);
       continue;
     }
+    /* A request's "id" is echoed first, so answers can be matched to questions. */
+    size_t idlen = 0;
+    const char *id = pactum_request_id_json(req, &idlen);
+    if (id) {
+      fputs("{\"id\":", stdout);
+      fwrite(id, 1, idlen, stdout);
+      fputc(',', stdout);
+    }
     size_t n = pactum_decision_to_json(dec, small, sizeof small);
     if (n < sizeof small) {
       small[n] = '\n';
-      fwrite(small, 1, n + 1, stdout);
+      fwrite(small + (id ? 1 : 0), 1, n + (id ? 0 : 1), stdout);
     } else {
       char *big = px_malloc(n + 1);
       if (!big) {
@@ -275,11 +313,13 @@ static int run_requests(opts *o, int explain) {
       }
       pactum_decision_to_json(dec, big, n + 1);
       big[n] = '\n';
-      fwrite(big, 1, n + 1, stdout);
+      fwrite(big + (id ? 1 : 0), 1, n + (id ? 0 : 1), stdout);
       px_free(big);
     }
+    if (o->unbuffered) fflush(stdout);
   }
   buf_release(&line);
+  if (in != stdin) fclose(in);
   fflush(stdout);
   if (!code && any_bad) code = EXIT_INPUT;
   if (!code && o->exit_code && any_not_allowed) code = EXIT_PROBLEM;
@@ -335,11 +375,11 @@ static int cmd_clauses(opts *o) {
 }
 
 static int cmd_check(opts *o) {
-  if (o->nargs == 0 && !o->agreement) return error("'check' needs a .pact file"), EXIT_INPUT;
+  if (o->nargs == 0) return error("'check' needs a .pact file"), EXIT_INPUT;
   int code = EXIT_OK;
-  int n = o->nargs ? o->nargs : 1;
-  for (int i = 0; i < n; i++) {
-    const char *path = o->nargs ? o->args[i] : o->agreement;
+  int as_json = o->format && !strcmp(o->format, "json");
+  for (int i = 0; i < o->nargs; i++) {
+    const char *path = o->args[i];
     pactum_agreement *agr = NULL;
     char *diag = NULL;
     int rc = pactum_agreement_load_file(path, &agr, &diag);
@@ -348,6 +388,16 @@ static int cmd_check(opts *o) {
       pactum_string_free(diag);
       int c = rc == PACTUM_EINPUT ? EXIT_PROBLEM : rc == PACTUM_EIO ? EXIT_INPUT : EXIT_INTERNAL;
       if (c > code) code = c;
+      if (as_json) {
+        buf b;
+        buf_init(&b);
+        buf_puts(&b, "{\"file\":");
+        buf_json_cstr(&b, path);
+        buf_printf(&b, ",\"ok\":false,\"error\":\"%s\"}\n",
+                   rc == PACTUM_EINPUT ? "invalid" : rc == PACTUM_EIO ? "unreadable" : "internal");
+        if (!b.failed) fputs(b.data, stdout);
+        buf_release(&b);
+      }
       continue;
     }
     pactum_summary s;
@@ -375,7 +425,8 @@ static int cmd_check(opts *o) {
       fputs(notes.data ? notes.data : "", stderr);
       if (code < EXIT_PROBLEM) code = EXIT_PROBLEM;
     }
-    if (o->format && !strcmp(o->format, "json")) {
+    int ok = !unquoted && !(missing && o->sources);
+    if (as_json) {
       printf("{\"file\":");
       buf b;
       buf_init(&b);
@@ -385,10 +436,11 @@ static int cmd_check(opts *o) {
       printf(",\"ok\":%s,\"clauses\":%d,\"permissions\":%d,\"prohibitions\":%d,\"obligations\":%d,"
              "\"exceptions\":%d,\"commitments\":%d,\"facts\":%d,\"actions\":%d,\"events\":%d,"
              "\"quotes_verified\":%d,\"quotes_not_found\":%d,\"sources_unread\":%d}\n",
-             unquoted ? "false" : "true", s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions,
+             ok ? "true" : "false", s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions,
              s.commitments, s.facts, s.actions, s.events, checked - unquoted, unquoted, missing);
     } else {
-      printf("%s: %s: %s %s\n", path, unquoted ? "quotes not found" : "ok", pactum_agreement_id(agr),
+      printf("%s: %s: %s %s\n", path, ok ? "ok" : unquoted ? "quotations not found" : "sources not read",
+             pactum_agreement_id(agr),
              pactum_agreement_version(agr));
       printf("  %d clauses (%d permissions, %d prohibitions, %d obligations), %d exceptions, %d commitments, %d facts\n",
              s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts);
@@ -480,26 +532,28 @@ static int cmd_version(opts *o) {
 static int cmd_help(opts *o);
 
 static const command commands[] = {
-    {"decide", cmd_decide, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_EXIT_CODE,
-     "pactum decide [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D] [--exit-code]",
-     "decide requests (one JSON object per line on stdin, or --request) and print one JSON decision per line"},
-    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_FORMAT,
-     "pactum explain [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D] [--format text|json]",
+    {"decide", cmd_decide, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_EXIT_CODE | O_UNBUFFERED | O_FILES,
+     "pactum decide [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D]\n"
+     "                     [--exit-code] [--unbuffered]",
+     "decide requests (one JSON object per line from the file or stdin, or --request) and print one JSON decision per line"},
+    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_FORMAT | O_FILES,
+     "pactum explain [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D]\n"
+     "                      [--format text|json]",
      "print how each request is decided: every clause considered, its tests, quotes and the outcome"},
-    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_DATE | O_FORMAT,
+    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_STATUS_DATE | O_FORMAT,
      "pactum status [--date D] [--agreement FILE] [--events FILE.jsonl] [--format text|json]",
      "print the state, commitments, facts and which clauses are in effect on a day"},
     {"clauses", cmd_clauses, O_AGREEMENT | O_FORMAT,
      "pactum clauses [--agreement FILE] [--format text|json]",
      "list the clauses with their kinds, windows, conditions and quoted source text"},
-    {"check", cmd_check, O_FORMAT | O_SOURCES,
+    {"check", cmd_check, O_FORMAT | O_SOURCES | O_FILES,
      "pactum check FILE.pact... [--sources DIR] [--format text|json]",
      "parse and check agreement files, verify every quotation against its source document, print a summary"},
-    {"demo", cmd_demo, O_AGREEMENT,
+    {"demo", cmd_demo, 0,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
     {"version", cmd_version, 0, "pactum version", "print the version"},
-    {"help", cmd_help, 0, "pactum help [COMMAND]", "show help for pactum or one command"},
+    {"help", cmd_help, O_FILES, "pactum help [COMMAND]", "show help for pactum or one command"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -519,9 +573,11 @@ static void command_help(const command *c) {
   if (c->accepts & O_EVENTS) printf("\n  --events FILE     events, one JSON object per line, in date order");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
   if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
+  if (c->accepts & O_STATUS_DATE) printf("\n  --date D          the day (YYYY-MM-DD) to report on; default today");
   if (c->accepts & O_FORMAT) printf("\n  --format F        text or json");
   if (c->accepts & O_SOURCES) printf("\n  --sources DIR     where the source documents are (default: beside the .pact file);\n                    every quotation must appear in its source, and every source must be readable");
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
+  if (c->accepts & O_UNBUFFERED) printf("\n  --unbuffered      write each decision as soon as it is made (for pipes driven line by line)");
   printf("\n");
 }
 

@@ -231,6 +231,14 @@ static void collect_date_bounds(const pactum_agreement *agr, int32_t root, int32
     collect_date_bounds(agr, x->a, out, n, cap);
     collect_date_bounds(agr, x->b, out, n, cap);
     return;
+  case X_IN:
+    if (x->lsrc == SRC_DATE)
+      for (int32_t i = 0; i < x->b && *n + 2 <= cap; i++) {
+        int64_t k = agr->consts[x->a + i];
+        out[(*n)++] = (int32_t)k;
+        if (k < DAY_MAX) out[(*n)++] = (int32_t)(k + 1);
+      }
+    return;
   case X_EQ: case X_NE: case X_LT: case X_LE: case X_GT: case X_GE: {
     int64_t k;
     if (x->lsrc == SRC_DATE && x->rsrc == SRC_CONST) k = x->rk;
@@ -265,6 +273,16 @@ static int cmp_i32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
+/* 1 if root compares the date with something that is not a constant (an attribute, say). */
+static int dynamic_date(const pactum_agreement *agr, int32_t root) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return dynamic_date(agr, x->a);
+  if (x->op == X_AND || x->op == X_OR) return dynamic_date(agr, x->a) || dynamic_date(agr, x->b);
+  if (x->op < X_EQ || x->op > X_GE) return 0;
+  return (x->lsrc == SRC_DATE && x->rsrc != SRC_CONST) || (x->rsrc == SRC_DATE && x->lsrc != SRC_CONST);
+}
+
 /* What an expression reads: request date (bit 1), state (bit 2), request attributes (bit 4). */
 static int expr_reads(const pactum_agreement *agr, int32_t root) {
   if (root < 0) return 0;
@@ -281,7 +299,7 @@ static int expr_reads(const pactum_agreement *agr, int32_t root) {
 /* The days on which clause cl may start or stop applying, and what it reads. */
 static int clause_bounds(compiler *c, cclause *cl) {
   const pactum_agreement *agr = c->agr;
-  int cap = 4 + 2 * agr->ncode;
+  int cap = 4 + 2 * agr->ncode + 2 * agr->nconsts;
   int32_t *b = px_malloc(sizeof(int32_t) * (size_t)cap);
   if (!b) return -1;
   int nb = 0;
@@ -302,6 +320,8 @@ static int clause_bounds(compiler *c, cclause *cl) {
   int reads = expr_reads(agr, cl->window) | expr_reads(agr, cl->when) | expr_reads(agr, cl->requires);
   cl->reads_state = (reads & 2) != 0;
   cl->when_static = cl->when >= 0 && (expr_reads(agr, cl->when) & 3) == 0;
+  cl->date_dynamic = (uint8_t)(dynamic_date(agr, cl->window) || dynamic_date(agr, cl->when) ||
+                               dynamic_date(agr, cl->requires));
   return cl->bounds ? 0 : -1;
 }
 

@@ -90,6 +90,28 @@ static void sort_small(int32_t *v, int n) {
 
 enum { OUT_ALLOW = 1, OUT_DENY = 2 };
 
+/* Lower *next to the first day after env->day on which a date comparison in root may turn. */
+static void dynamic_bounds(const pactum_agreement *agr, int32_t root, const xenv *env, int32_t *next) {
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    dynamic_bounds(agr, x->a, env, next);
+    return;
+  }
+  if (x->op == X_AND || x->op == X_OR) {
+    dynamic_bounds(agr, x->a, env, next);
+    dynamic_bounds(agr, x->b, env, next);
+    return;
+  }
+  if (x->op < X_EQ || x->op > X_GE) return;
+  int64_t k;
+  if (x->lsrc == SRC_DATE && x->rsrc != SRC_DATE) k = eval_operand(x, 1, env);
+  else if (x->rsrc == SRC_DATE && x->lsrc != SRC_DATE) k = eval_operand(x, 0, env);
+  else return;
+  /* The comparison may turn on day k and on the day after it. */
+  if (k > env->day && k < *next) *next = (int32_t)k;
+  else if (k == env->day && k < DAY_MAX && k + 1 < *next) *next = (int32_t)(k + 1);
+}
+
 /* Whether clause c applies on env's day and state, request attributes aside. */
 static int in_effect(const pactum_agreement *agr, const cclause *c, const xenv *env) {
   if (env->day < c->from || env->day > c->through) return 0;
@@ -129,6 +151,11 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
         else hi = mid;
       }
       if (lo < c->nbounds && c->bounds[lo] < next) next = c->bounds[lo];
+      if (c->date_dynamic) {
+        if (c->window >= 0) dynamic_bounds(agr, c->window, &env, &next);
+        if (c->when >= 0) dynamic_bounds(agr, c->when, &env, &next);
+        if (c->requires >= 0) dynamic_bounds(agr, c->requires, &env, &next);
+      }
       reads_state |= c->reads_state;
     }
     int app = when != 0 && in_effect(agr, c, &env) && (when == 1 || c->when < 0 || eval_expr(agr, c->when, &env));

@@ -199,6 +199,9 @@ static int timeline_append(pactum_timeline *tl, json_t *root, pactum_error *err)
     if (cm->event != ei) continue;
     int64_t *sum = &after[agr->nstates + c];
     int64_t add = fields[cm->field];
+    if (add < 0)
+      return fail(err, "negative_amount", "event '%s' counts %lld toward commitment '%s'; amounts cannot be negative",
+                  ev->name, (long long)add, cm->id);
     if ((add > 0 && *sum > INT64_MAX - add) || (add < 0 && *sum < INT64_MIN - add))
       return fail(err, "overflow", "event '%s' would take commitment '%s' past the 64-bit range", ev->name, cm->id);
     *sum += add;

@@ -181,6 +181,25 @@ char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, con
     buf_json_cstr(&b, pname);
     buf_puts(&b, ",\"action\":");
     buf_json_cstr(&b, aname);
+    const caction *act = &agr->actions[req->action];
+    for (int scope = 0; scope < 2; scope++) {
+      buf_puts(&b, scope ? ",\"context\":{" : ",\"resource\":{");
+      int n = 0;
+      for (int i = 0; i < act->nattrs; i++) {
+        if (act->attrs[i].is_context != scope) continue;
+        if (n++) buf_putc(&b, ',');
+        buf_json_cstr(&b, act->attrs[i].name);
+        buf_putc(&b, ':');
+        if (act->attrs[i].type.kind == TY_STRING && req->vals[i] < 0) {
+          int u = (int)(-1 - req->vals[i]);
+          if (u < req->nunknown) buf_json_str(&b, req->strings.data + req->unknown_off[u], req->unknown_len[u]);
+          else buf_puts(&b, "null");
+        } else {
+          put_value(&b, agr, act->attrs[i].type, req->vals[i], 1);
+        }
+      }
+      buf_putc(&b, '}');
+    }
     buf_printf(&b, ",\"date\":\"%s\"},\"state\":", day);
     put_state(&b, agr, st, 1);
     buf_puts(&b, ",\"clauses\":[");

@@ -395,16 +395,16 @@ static int parse_header(parser *p, ast_file *f) {
   if (string(p, &f->id, "the agreement id as a string")) return -1;
   if (expect(p, TK_LBRACE, "'{' after the agreement id")) return -1;
   while (!accept(p, TK_RBRACE)) {
+    token item = p->tok;
     if (accept_word(p, "version")) {
+      if (f->version) return diag_error(p->diags, item.at, "the header gives 'version' twice");
       if (string(p, &f->version, "the version as a string")) return -1;
     } else if (accept_word(p, "title")) {
+      if (f->title) return diag_error(p->diags, item.at, "the header gives 'title' twice");
       if (string(p, &f->title, "the title as a string")) return -1;
-    } else if (lex_is(&p->tok, "effective")) {
-      loc at;
-      advance(p);
+    } else if (accept_word(p, "effective")) {
+      if (f->has_effective) return diag_error(p->diags, item.at, "the header gives 'effective' twice");
       if (p->tok.kind != TK_DATE) return expected(p, "the effective date (YYYY-MM-DD)");
-      at = p->tok.at;
-      (void)at;
       f->effective = (int32_t)p->tok.num;
       f->has_effective = 1;
       advance(p);

@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "banned.h"
 
@@ -46,7 +47,14 @@ static void reset(pactum_request *r) {
   r->principal = -1;
   r->set = 0;
   r->nunknown = 0;
+  r->has_id = 0;
   r->strings.len = 0;
+}
+
+const char *pactum_request_id_json(const pactum_request *r, size_t *len) {
+  if (!r->has_id) return NULL;
+  *len = r->id_len;
+  return r->strings.data + r->id_off;
 }
 
 static int begin(pactum_request *r, const char *principal, size_t plen, const char *action,
@@ -250,6 +258,21 @@ static int request_from_json(pactum_request *r, json_t *root, int32_t default_da
   int rc = begin(r, json_string_value(p), json_string_length(p), json_string_value(a),
                  json_string_length(a), err);
   if (rc) return rc;
+  json_t *id = json_object_get(root, "id");
+  if (id) {
+    if (!json_is_string(id) && !json_is_integer(id)) {
+      reset(r);
+      return fail(err, "wrong_type", "'id' must be a string or an integer");
+    }
+    char *text = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
+    if (!text) return PACTUM_ENOMEM;
+    r->id_off = r->strings.len;
+    r->id_len = strlen(text);
+    buf_puts(&r->strings, text);
+    free(text);
+    if (r->strings.failed) return PACTUM_ENOMEM;
+    r->has_id = 1;
+  }
   int32_t day = 0;
   int has_day = 0;
   if ((rc = set_scope(r, json_object_get(root, "resource"), 0, &day, &has_day, err)) ||
