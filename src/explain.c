@@ -115,25 +115,15 @@ static void put_cites_json(buf *b, const ccite *c, int n) {
 
 static void put_window_text(buf *b, const pactum_agreement *agr, const cclause *c) {
   char day[11];
-  int any = 0;
-  if (c->from != agr->effective) {
-    date_format(c->from, day);
-    buf_printf(b, "from %s", day);
-    any = 1;
-  }
+  date_format(c->from, day);
+  buf_printf(b, "from %s%s", day, c->from == agr->effective ? " (the effective date)" : "");
   if (c->through != DAY_MAX) {
     date_format(c->through, day);
-    buf_printf(b, "%sthrough %s", any ? ", " : "", day);
-    any = 1;
+    buf_printf(b, ", through %s", day);
   }
   for (int w = 0; w < c->nwin; w++) {
-    buf_printf(b, "%s%s ", any ? ", " : "", c->win_until[w] ? "until" : "while");
+    buf_printf(b, ", %s ", c->win_until[w] ? "until" : "while");
     put_span(b, agr, c->win[w], 0);
-    any = 1;
-  }
-  if (!any) {
-    date_format(agr->effective, day);
-    buf_printf(b, "from %s (the effective date)", day);
   }
 }
 
