@@ -46,6 +46,7 @@ int pactum_agreement_load_buffer(const char *name, const char *src, size_t len,
   if (!f) rc = PACTUM_ENOMEM;
   else if (d.errors || check_file(f, ar, &d)) rc = PACTUM_EINPUT;
   else rc = compile_agreement(agr, f);
+  if (d.oom) rc = PACTUM_ENOMEM;
   if (rc == PACTUM_OK) {
     /* The state before any event, and the fixed tail of every decision. */
     int width = agr->nstates + agr->ncommits;

@@ -16,6 +16,7 @@
 typedef struct symtab {
   const char **keys;
   void **vals;
+  loc *locs;        /* where each name was declared, for "first declared here" notes */
   uint32_t mask;
   int n;
 } symtab;
@@ -31,9 +32,10 @@ static int sym_init(symtab *t, arena *ar, int expect) {
   while (cap < (uint32_t)expect * 2u + 2u) cap *= 2;
   t->keys = arena_alloc(ar, sizeof(char *) * cap);
   t->vals = arena_alloc(ar, sizeof(void *) * cap);
+  t->locs = arena_alloc(ar, sizeof(loc) * cap);
   t->mask = cap - 1;
   t->n = 0;
-  return t->keys && t->vals ? 0 : -1;
+  return t->keys && t->vals && t->locs ? 0 : -1;
 }
 
 static void *sym_get(const symtab *t, const char *k) {
@@ -45,17 +47,18 @@ static void *sym_get(const symtab *t, const char *k) {
   return NULL;
 }
 
-/* Insert k; returns the previous value if k was already there (and keeps it). */
-static void *sym_put(symtab *t, const char *k, void *v) {
+/* Insert k declared at `at`; if k was already there, keep it and return its index, else -1. */
+static int sym_put(symtab *t, const char *k, void *v, loc at) {
   uint32_t i = hash_str(k, strlen(k)) & t->mask;
   while (t->keys[i]) {
-    if (strcmp(t->keys[i], k) == 0) return t->vals[i];
+    if (strcmp(t->keys[i], k) == 0) return (int)i;
     i = (i + 1) & t->mask;
   }
   t->keys[i] = k;
   t->vals[i] = v;
+  t->locs[i] = at;
   t->n++;
-  return NULL;
+  return -1;
 }
 
 /* ---- Checker state ------------------------------------------------------------------ */
@@ -320,7 +323,7 @@ static int check_cond(checker *c, const scope *s, expr *e) {
                         type_name(a->type, ta, sizeof ta), type_name(b->type, tb, sizeof tb));
     if (e->op != TK_EQ && e->op != TK_NE && a->type.kind != TY_INTEGER &&
         a->type.kind != TY_MONEY && a->type.kind != TY_DATE)
-      return diag_error(c->d, e->at, "'%s' orders integers, money and dates, not %s",
+      return diag_error(c->d, e->at, "%s orders integers, money and dates, not %s",
                         lex_kind_name(e->op), type_name(a->type, ta, sizeof ta));
     if (a->src == SRC_CONST && b->src == SRC_CONST)
       return diag_error(c->d, e->at, "this comparison has a constant on both sides");
@@ -356,12 +359,10 @@ static int check_cond(checker *c, const scope *s, expr *e) {
 /* ---- Declarations ------------------------------------------------------------------- */
 
 static int dup(checker *c, symtab *t, const char *name, loc at, void *v, const char *what) {
-  void *prev = sym_put(t, name, v);
-  if (!prev) return 0;
+  int prev = sym_put(t, name, v, at);
+  if (prev < 0) return 0;
   diag_error(c->d, at, "duplicate %s '%s'", what, name);
-  /* Every declaration struct starts with `next` then `loc at`. */
-  struct { void *next; loc at; } const *p = prev;
-  diag_note(c->d, p->at, "'%s' was first declared here", name);
+  diag_note(c->d, t->locs[prev], "'%s' was first declared here", name);
   return -1;
 }
 
@@ -598,7 +599,7 @@ static int check_clauses(checker *c) {
     if (check_citations(c, cl->cites, cl->at, "clause", cl->name)) rc = -1;
   }
   uint8_t *colour = arena_alloc(c->ar, (size_t)n + 1);
-  if (!colour) return -1;
+  if (!colour) return diag_oom(c->d, c->f->at);
   for (clause_decl *cl = c->f->clauses; cl; cl = cl->next)
     if (!colour[cl->index] && visit_exceptions(c, cl, colour)) rc = -1;
   return rc;
@@ -654,7 +655,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
       sym_init(&c.actions, ar, n[2]) || sym_init(&c.states, ar, n[3]) ||
       sym_init(&c.events, ar, n[4]) || sym_init(&c.clauses, ar, n[5]) ||
       sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]))
-    return diag_error(diags, f->at, "out of memory");
+    return diag_oom(diags, f->at);
   int rc = check_header(&c);
   for (party_decl *p = f->parties; p; p = p->next)
     if (dup(&c, &c.parties, p->name, p->at, p, "party")) rc = -1;

@@ -443,7 +443,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
       !ALLOC_N(agr->actions, agr->nactions) || !ALLOC_N(agr->states, agr->nstates) ||
       !ALLOC_N(agr->events, agr->nevents) || !ALLOC_N(agr->clauses, agr->nclauses) ||
       !ALLOC_N(agr->commits, agr->ncommits) || !ALLOC_N(agr->facts, agr->nfacts))
-    return PACTUM_ENOMEM;
+    goto oom;
 
   int i = 0;
   for (const party_decl *p = f->parties; p; p = p->next, i++) {
@@ -465,7 +465,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     ca->nattrs = a->nattrs;
     ALLOC_N(ca->principal_ok, agr->nparties);
     ALLOC_N(ca->attrs, a->nattrs);
-    if (!ca->principal_ok || !ca->attrs) return PACTUM_ENOMEM;
+    if (!ca->principal_ok || !ca->attrs) goto oom;
     buf pt;
     buf_init(&pt);
     for (const name_ref *r = a->principals; r; r = r->next) {
@@ -475,7 +475,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
       buf_puts(&pt, r->name);
     }
     size_t len;
-    if (!(ca->principals_text = arena_buf(&c, &pt, &len))) return PACTUM_ENOMEM;
+    if (!(ca->principals_text = arena_buf(&c, &pt, &len))) goto oom;
     int k = 0;
     for (const attr_decl *x = a->attrs; x; x = x->next, k++) {
       cattr *at = &ca->attrs[k];
@@ -485,7 +485,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
       buf q;
       buf_init(&q);
       buf_printf(&q, "%s.%s", x->is_context ? "context" : "resource", x->name);
-      if (!(at->qname = arena_buf(&c, &q, &len))) return PACTUM_ENOMEM;
+      if (!(at->qname = arena_buf(&c, &q, &len))) goto oom;
       if (x->def) {
         at->has_default = 1;
         at->def = const_value(&c, x->def);
@@ -506,7 +506,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cevent *ce = &agr->events[i];
     ce->name = e->name;
     ce->nfields = e->nfields;
-    if (!ALLOC_N(ce->fields, e->nfields)) return PACTUM_ENOMEM;
+    if (!ALLOC_N(ce->fields, e->nfields)) goto oom;
     int k = 0;
     for (const field_decl *fd = e->fields; fd; fd = fd->next, k++) {
       ce->fields[k].name = fd->name;
@@ -517,9 +517,9 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cevent *ce = &agr->events[t->event_index];
     int n = 0;
     for (const stmt *s = t->stmts; s; s = s->next) n++;
-    if (!ALLOC_N(ce->stmts, n)) return PACTUM_ENOMEM;
+    if (!ALLOC_N(ce->stmts, n)) goto oom;
     ce->nstmts = n;
-    if (!(ce->cites = compile_cites(&c, t->cites, &ce->ncites))) return PACTUM_ENOMEM;
+    if (!(ce->cites = compile_cites(&c, t->cites, &ce->ncites))) goto oom;
     int k = 0;
     for (const stmt *s = t->stmts; s; s = s->next, k++) {
       cstmt *cs = &ce->stmts[k];
@@ -530,7 +530,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
       cs->value = -1;
       if (s->kind == ST_SET) {
         int32_t n2 = emit(&c, s->value, X_TEST);
-        if (n2 < 0) return PACTUM_ENOMEM;
+        if (n2 < 0) goto oom;
         xop x = c.code[n2];
         operand(&c, s->value, &x.lsrc, &x.lslot, &x.lk);
         c.code[n2] = x;
@@ -556,20 +556,20 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cc->window = -1;
     int nw = 0;
     for (const window_cond *w = cl->windows; w; w = w->next) nw++;
-    if (!ALLOC_N(cc->win, nw) || !ALLOC_N(cc->win_until, nw)) return PACTUM_ENOMEM;
+    if (!ALLOC_N(cc->win, nw) || !ALLOC_N(cc->win_until, nw)) goto oom;
     for (const window_cond *w = cl->windows; w; w = w->next) {
       int32_t n = cx(&c, w->cond);
       cc->win[cc->nwin] = n;
       cc->win_until[cc->nwin++] = (uint8_t)w->negate;
       if (w->negate) {
         int32_t m = emit(&c, w->cond, X_NOT);
-        if (m < 0) return PACTUM_ENOMEM;
+        if (m < 0) goto oom;
         c.code[m].a = n;
         n = m;
       }
       if (cc->window >= 0) {
         int32_t m = emit(&c, NULL, X_AND);
-        if (m < 0) return PACTUM_ENOMEM;
+        if (m < 0) goto oom;
         c.code[m].a = cc->window;
         c.code[m].b = n;
         n = m;
@@ -578,13 +578,13 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     }
     int ne = 0;
     for (const name_ref *r = cl->excepts; r; r = r->next) ne += r->index >= 0;
-    if (!ALLOC_N(cc->excepts, ne)) return PACTUM_ENOMEM;
+    if (!ALLOC_N(cc->excepts, ne)) goto oom;
     for (const name_ref *r = cl->excepts; r; r = r->next)
       if (r->index >= 0) cc->excepts[cc->nexcepts++] = r->index;
-    if (!(cc->cites = compile_cites(&c, cl->cites, &cc->ncites))) return PACTUM_ENOMEM;
+    if (!(cc->cites = compile_cites(&c, cl->cites, &cc->ncites))) goto oom;
     int nn = 0;
     for (const note *x = cl->notes; x; x = x->next) nn++;
-    if (!ALLOC_N(cc->notes, nn)) return PACTUM_ENOMEM;
+    if (!ALLOC_N(cc->notes, nn)) goto oom;
     for (const note *x = cl->notes; x; x = x->next) cc->notes[cc->nnotes++] = x->text;
     buf fr;
     buf_init(&fr);
@@ -595,11 +595,11 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     buf_puts(&fr, ",\"source\":");
     buf_json_cstr(&fr, cc->ncites ? cc->cites[0].source : "");
     buf_putc(&fr, '}');
-    if (!(cc->frag = arena_buf(&c, &fr, &cc->frag_len))) return PACTUM_ENOMEM;
+    if (!(cc->frag = arena_buf(&c, &fr, &cc->frag_len))) goto oom;
     buf idj;
     buf_init(&idj);
     buf_json_cstr(&idj, cc->id);
-    if (!(cc->idjson = arena_buf(&c, &idj, &cc->idjson_len))) return PACTUM_ENOMEM;
+    if (!(cc->idjson = arena_buf(&c, &idj, &cc->idjson_len))) goto oom;
     sum->clauses++;
     if (cl->kind == CL_PERMISSION) sum->permissions++;
     else if (cl->kind == CL_PROHIBITION) sum->prohibitions++;
@@ -623,7 +623,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
       if (strcmp(ce->fields[k].name, m->count_field.name) == 0) cm->field = k;
     cm->has_deadline = m->has_deadline;
     cm->deadline = m->deadline;
-    if (!(cm->cites = compile_cites(&c, m->cites, &cm->ncites))) return PACTUM_ENOMEM;
+    if (!(cm->cites = compile_cites(&c, m->cites, &cm->ncites))) goto oom;
   }
   i = 0;
   for (const fact_decl *fa = f->facts; fa; fa = fa->next, i++) {
@@ -633,7 +633,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cf->type = fa->value->type;
     cf->value = fa->value->value;
     cf->str = fa->value->type.kind == TY_STRING ? fa->value->str : NULL;
-    if (!(cf->cites = compile_cites(&c, fa->cites, &cf->ncites))) return PACTUM_ENOMEM;
+    if (!(cf->cites = compile_cites(&c, fa->cites, &cf->ncites))) goto oom;
   }
   if (c.oom) goto oom;
 

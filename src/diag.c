@@ -14,6 +14,13 @@ void diag_init(diag_list *d, const char *file, const char *src, size_t len) {
   buf_init(&d->out);
   d->errors = 0;
   d->max_errors = 100;
+  d->oom = 0;
+}
+
+int diag_oom(diag_list *d, loc l) {
+  if (!d->oom) diag_error(d, l, "out of memory");
+  d->oom = 1;
+  return -1;
 }
 
 void diag_release(diag_list *d) { buf_release(&d->out); }
@@ -34,11 +41,9 @@ static void show_line(diag_list *d, loc l) {
   }
   size_t to = end - from > width ? from + width : end;
   buf_printf(&d->out, "%5u | %s", l.line, clipped ? "..." : "");
-  size_t caret = clipped ? 3 : 0;
   for (size_t i = from; i < to;) {
     unsigned char c = (unsigned char)d->src[i];
     size_t k = c >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
-    if (i < l.off) caret += 1;
     if (c == '\t') {
       buf_putc(&d->out, '\t');
     } else if (c < 0x20 || c == 0x7f || k == 0) {
@@ -50,9 +55,13 @@ static void show_line(diag_list *d, loc l) {
     i += k;
   }
   buf_puts(&d->out, "\n      | ");
-  for (size_t i = 0; i < caret; i++) {
-    size_t at = from + i - (clipped ? 3 : 0);
-    buf_putc(&d->out, i >= (clipped ? 3u : 0u) && at < to && d->src[at] == '\t' ? '\t' : ' ');
+  if (clipped) buf_puts(&d->out, "   ");
+  /* One blank per character before the spot, keeping tabs so the caret lines up. */
+  for (size_t i = from; i < l.off && i < to;) {
+    unsigned char c = (unsigned char)d->src[i];
+    size_t k = c >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
+    buf_putc(&d->out, c == '\t' ? '\t' : ' ');
+    i += k ? k : 1;
   }
   buf_putc(&d->out, '^');
   for (size_t i = 1; i < l.len && l.off + i < to; i++) buf_putc(&d->out, '~');

@@ -26,12 +26,15 @@ typedef struct diag_list {
   buf out;           /* formatted messages so far */
   int errors;
   int max_errors;    /* stop recording past this many; 0: no limit */
+  int oom;           /* an allocation failed: the load ends in PACTUM_ENOMEM, not a syntax error */
 } diag_list;
 
 void diag_init(diag_list *d, const char *file, const char *src, size_t len);
 void diag_release(diag_list *d);
 /* Record an error at l; always returns -1 so callers can `return diag_error(...)`. */
 int diag_error(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record that memory ran out at l; returns -1. */
+int diag_oom(diag_list *d, loc l);
 /* A note attached to the previous error, e.g. where a duplicate was first declared. */
 void diag_note(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

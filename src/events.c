@@ -75,9 +75,24 @@ static const char *type_word(type_kind k) {
   }
 }
 
+/* Strings of one event that the agreement never mentions, numbered -1, -2, ... by content. */
+typedef struct unknowns {
+  const char *s[MAX_ATTRS];
+  size_t len[MAX_ATTRS];
+  int n;
+} unknowns;
+
+static int64_t unknown_id(unknowns *u, const char *s, size_t n) {
+  for (int i = 0; i < u->n; i++)
+    if (u->len[i] == n && (n == 0 || memcmp(u->s[i], s, n) == 0)) return -1 - i;
+  u->s[u->n] = s;
+  u->len[u->n] = n;
+  return -1 - u->n++;
+}
+
 /* Read field f of event type ev from JSON value v into *out. */
 static int field_value(const pactum_agreement *agr, const cevent *ev, const cfield *f, json_t *v,
-                       int slot, int64_t *out, pactum_error *err) {
+                       unknowns *unk, int64_t *out, pactum_error *err) {
   int ok = 0;
   switch (f->type.kind) {
   case TY_BOOL:
@@ -90,7 +105,7 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
   case TY_STRING:
     if ((ok = json_is_string(v))) {
       int32_t id = agreement_string_id(agr, json_string_value(v), json_string_length(v));
-      *out = id >= 0 ? id : -1 - slot; /* unknown strings equal no literal */
+      *out = id >= 0 ? id : unknown_id(unk, json_string_value(v), json_string_length(v));
     }
     break;
   case TY_DATE:
@@ -160,6 +175,8 @@ static int timeline_append(pactum_timeline *tl, json_t *root, pactum_error *err)
                 ev->name, json_string_value(jd), last);
   }
   int64_t fields[MAX_ATTRS];
+  unknowns unk;
+  unk.n = 0;
   uint64_t seen = 0;
   const char *key;
   json_t *v;
@@ -168,7 +185,8 @@ static int timeline_append(pactum_timeline *tl, json_t *root, pactum_error *err)
     int k = 0;
     while (k < ev->nfields && strcmp(ev->fields[k].name, key) != 0) k++;
     if (k == ev->nfields) return fail(err, "unknown_field", "unknown field '%.64s' of event '%s'", key, ev->name);
-    int rc = field_value(agr, ev, &ev->fields[k], v, k, &fields[k], err);
+    if (seen & ((uint64_t)1 << k)) continue; /* jansson already refused duplicate keys */
+    int rc = field_value(agr, ev, &ev->fields[k], v, &unk, &fields[k], err);
     if (rc) return rc;
     seen |= (uint64_t)1 << k;
   }

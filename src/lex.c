@@ -76,6 +76,10 @@ static int lex_string_part(lexer *lx, buf *out) {
     if (c == '\n' || c == '\r') break;
     if (c == '\\') {
       size_t esc = lx->pos;
+      if (lx->pos + 1 >= lx->len) {
+        lx->pos++;
+        break; /* a backslash as the last byte: the string is unterminated */
+      }
       char e = lx->pos + 1 < lx->len ? lx->src[lx->pos + 1] : '\0';
       const char *rep = e == '"' ? "\"" : e == '\\' ? "\\" : e == 'n' ? "\n" : e == 't' ? "\t" : NULL;
       if (!rep) {
@@ -117,7 +121,7 @@ static token lex_string(lexer *lx, size_t start) {
   t.at = here(lx, start);
   t.text = lx->src + start;
   if (bad || s.failed) {
-    if (s.failed) diag_error(lx->diags, t.at, "out of memory");
+    if (s.failed) diag_oom(lx->diags, t.at);
     buf_release(&s);
     t.kind = TK_ERROR;
     return t;
@@ -127,7 +131,7 @@ static token lex_string(lexer *lx, size_t start) {
   t.str = arena_strndup(lx->ar, s.data ? s.data : "", s.len);
   buf_release(&s);
   if (!t.str) {
-    diag_error(lx->diags, t.at, "out of memory");
+    diag_oom(lx->diags, t.at);
     t.kind = TK_ERROR;
   }
   return t;
@@ -186,7 +190,7 @@ static token lex_number(lexer *lx, size_t start, int money) {
     return t;
   }
   (void)digits_at;
-  int over = lex_digits(lx, &t.num);
+  int over = lex_digits(lx, &t.num) ? 1 : 0;
   /* A number glued to letters ("12abc") is one bad token, not two. */
   while (lx->pos < lx->len && is_word((unsigned char)lx->src[lx->pos])) {
     over = 2;

@@ -34,7 +34,7 @@ static void *node(parser *p, size_t n) {
   void *x = arena_alloc(p->ar, n);
   if (!x && !p->oom) {
     p->oom = 1;
-    diag_error(p->diags, p->tok.at, "out of memory");
+    diag_oom(p->diags, p->tok.at);
   }
   return x;
 }
@@ -85,7 +85,10 @@ static int expect_word(parser *p, const char *w) {
 static int ident(parser *p, const char **name /* OUT */, loc *at /* OUT */, const char *what) {
   if (p->tok.kind != TK_IDENT) return expected(p, what);
   *name = arena_strndup(p->ar, p->tok.text, p->tok.at.len);
-  if (!*name) return expected(p, "memory");
+  if (!*name) {
+    p->oom = 1;
+    return diag_oom(p->diags, p->tok.at);
+  }
   if (at) *at = p->tok.at;
   advance(p);
   return 0;
@@ -174,7 +177,11 @@ static expr *parse_literal(parser *p) {
     break;
   case TK_IDENT:
     e->str = arena_strndup(p->ar, p->tok.text, p->tok.at.len);
-    if (!e->str) return NULL;
+    if (!e->str) {
+      p->oom = 1;
+      diag_oom(p->diags, p->tok.at);
+      return NULL;
+    }
     e->str_len = p->tok.at.len;
     break;
   default:
@@ -713,7 +720,10 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
   p.diags = diags;
   lex_init(&p.lx, src, len, ar, diags);
   ast_file *f = arena_alloc(ar, sizeof *f);
-  if (!f) return NULL;
+  if (!f) {
+    diags->oom = 1;
+    return NULL;
+  }
   p.tok = lex_next(&p.lx);
   if (p.tok.kind == TK_EOF) {
     diag_error(diags, p.tok.at, "empty agreement: expected 'agreement \"id\" { ... }'");
@@ -746,5 +756,5 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
     else rc = expected(&p, "a declaration (party, source, action, state, event, on, permission, prohibition, obligation, commitment or fact)");
     if (rc) sync(&p);
   }
-  return p.oom ? NULL : f;
+  return p.oom || diags->oom ? NULL : f;
 }

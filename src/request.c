@@ -49,6 +49,7 @@ static void reset(pactum_request *r) {
   r->nunknown = 0;
   r->has_id = 0;
   r->strings.len = 0;
+  r->strings.failed = 0; /* a failed append left data and cap as they were */
 }
 
 const char *pactum_request_id_json(const pactum_request *r, size_t *len) {
@@ -170,7 +171,10 @@ int pactum_request_set_string(pactum_request *r, const char *attr, const char *v
   size_t n = strlen(v);
   if (a->type.kind == TY_STRING) {
     int64_t id = string_id(r, v, n);
-    if (r->strings.failed) return PACTUM_ENOMEM;
+    if (r->strings.failed) {
+      fail(err, "out_of_memory", "out of memory");
+      return PACTUM_ENOMEM;
+    }
     return set_attr(r, slot, id);
   }
   if (a->type.kind == TY_ENUM) {
@@ -205,7 +209,10 @@ static int set_json(pactum_request *r, int is_context, const char *key, json_t *
   case TY_STRING: {
     if (!json_is_string(v)) return wrong_type(r, slot, err);
     int64_t id = string_id(r, json_string_value(v), json_string_length(v));
-    if (r->strings.failed) return PACTUM_ENOMEM;
+    if (r->strings.failed) {
+      fail(err, "out_of_memory", "out of memory");
+      return PACTUM_ENOMEM;
+    }
     return set_attr(r, slot, id);
   }
   case TY_ENUM:
@@ -265,12 +272,17 @@ static int request_from_json(pactum_request *r, json_t *root, int32_t default_da
       return fail(err, "wrong_type", "'id' must be a string or an integer");
     }
     char *text = json_dumps(id, JSON_ENCODE_ANY | JSON_COMPACT);
-    if (!text) return PACTUM_ENOMEM;
-    r->id_off = r->strings.len;
-    r->id_len = strlen(text);
-    buf_puts(&r->strings, text);
-    free(text);
-    if (r->strings.failed) return PACTUM_ENOMEM;
+    if (text) {
+      r->id_off = r->strings.len;
+      r->id_len = strlen(text);
+      buf_puts(&r->strings, text);
+      free(text);
+    }
+    if (!text || r->strings.failed) {
+      reset(r);
+      fail(err, "out_of_memory", "out of memory");
+      return PACTUM_ENOMEM;
+    }
     r->has_id = 1;
   }
   int32_t day = 0;
