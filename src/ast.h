@@ -35,6 +35,7 @@ typedef struct expr {
   expr_kind kind;
   loc at;           /* the operator or the operand's first token */
   uint32_t start, end; /* source span of the whole expression, for traces */
+  uint32_t depth;   /* height of this subtree; every later stage recurses this deep */
   tok_kind op;      /* EX_CMP: TK_EQ .. TK_GE */
   struct expr *a, *b;
   struct expr **items; /* EX_IN: the literals */
@@ -177,6 +178,7 @@ typedef struct clause_decl {
   const char *name;
   name_ref principal, action;
   expr *when, *requires;
+  loc requires_at;
   int has_from, has_through;
   int32_t from, through;
   loc from_at, through_at;

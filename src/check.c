@@ -113,13 +113,12 @@ static int enum_index(const enum_def *en, const char *name) {
 
 static int check_enum_def(checker *c, type_ref t) {
   if (t.kind != TY_ENUM) return 0;
+  symtab seen;
+  if (sym_init(&seen, c->ar, t.en->n)) return diag_oom(c->d, t.en->at[0]);
   int rc = 0;
   for (int i = 0; i < t.en->n; i++)
-    for (int j = 0; j < i; j++)
-      if (strcmp(t.en->names[i], t.en->names[j]) == 0) {
-        rc = diag_error(c->d, t.en->at[i], "duplicate enum member '%s'", t.en->names[i]);
-        break;
-      }
+    if (sym_put(&seen, t.en->names[i], NULL, t.en->at[i]) >= 0)
+      rc = diag_error(c->d, t.en->at[i], "duplicate enum member '%s'", t.en->names[i]);
   return rc;
 }
 
@@ -400,18 +399,18 @@ static int check_actions(checker *c) {
     }
     if (a->nattrs > MAX_ATTRS)
       rc = diag_error(c->d, a->at, "action '%s' has %d attributes; at most %d are allowed", a->name, a->nattrs, MAX_ATTRS);
+    if (a->nattrs > MAX_ATTRS) continue;
+    symtab names[2];
+    if (sym_init(&names[0], c->ar, a->nattrs) || sym_init(&names[1], c->ar, a->nattrs)) return diag_oom(c->d, a->at);
     int slot = 0;
     for (attr_decl *x = a->attrs; x; x = x->next) {
       x->slot = slot++;
       if (check_enum_def(c, x->type)) rc = -1;
       if (x->is_context && strcmp(x->name, "date") == 0)
         rc = diag_error(c->d, x->at, "'context.date' is reserved for the request's date");
-      for (attr_decl *y = a->attrs; y != x; y = y->next)
-        if (y->is_context == x->is_context && strcmp(y->name, x->name) == 0) {
-          rc = diag_error(c->d, x->at, "duplicate attribute '%s.%s' of action '%s'",
-                          x->is_context ? "context" : "resource", x->name, a->name);
-          break;
-        }
+      if (sym_put(&names[x->is_context], x->name, x, x->at) >= 0)
+        rc = diag_error(c->d, x->at, "duplicate attribute '%s.%s' of action '%s'",
+                        x->is_context ? "context" : "resource", x->name, a->name);
       if (x->def && coerce_literal(c, x->def, x->type)) rc = -1;
     }
   }
@@ -423,6 +422,8 @@ static int check_states_and_events(checker *c) {
   for (state_decl *s = c->f->states; s; s = s->next) {
     s->index = i++;
     if (dup(c, &c->states, s->name, s->at, s, "state variable")) rc = -1;
+    if (strcmp(s->name, "date") == 0)
+      rc = diag_error(c->d, s->at, "'date' is reserved for the request's date; choose another name");
     if (check_enum_def(c, s->type)) rc = -1;
     if (s->type.kind == TY_STRING)
       rc = diag_error(c->d, s->at, "state variable '%s' cannot be a string; use an enum", s->name);
@@ -434,21 +435,26 @@ static int check_states_and_events(checker *c) {
   for (event_decl *e = c->f->events; e; e = e->next) {
     e->index = i++;
     if (dup(c, &c->events, e->name, e->at, e, "event type")) rc = -1;
+    if (e->nfields > MAX_ATTRS) {
+      rc = diag_error(c->d, e->at, "event '%s' has %d fields; at most %d are allowed", e->name, e->nfields, MAX_ATTRS);
+      continue;
+    }
+    symtab names;
+    if (sym_init(&names, c->ar, e->nfields)) return diag_oom(c->d, e->at);
     int slot = 0;
     for (field_decl *fd = e->fields; fd; fd = fd->next) {
       fd->slot = slot++;
       if (check_enum_def(c, fd->type)) rc = -1;
       if (strcmp(fd->name, "type") == 0 || strcmp(fd->name, "date") == 0 || strcmp(fd->name, "seq") == 0)
         rc = diag_error(c->d, fd->at, "'%s' is reserved in every event; choose another field name", fd->name);
-      for (field_decl *g = e->fields; g != fd; g = g->next)
-        if (strcmp(g->name, fd->name) == 0) {
-          rc = diag_error(c->d, fd->at, "duplicate field '%s' of event '%s'", fd->name, e->name);
-          break;
-        }
+      if (sym_put(&names, fd->name, fd, fd->at) >= 0)
+        rc = diag_error(c->d, fd->at, "duplicate field '%s' of event '%s'", fd->name, e->name);
     }
-    if (e->nfields > MAX_ATTRS)
-      rc = diag_error(c->d, e->at, "event '%s' has %d fields; at most %d are allowed", e->name, e->nfields, MAX_ATTRS);
   }
+  int ntrans = 0;
+  for (transition_decl *t = c->f->transitions; t; t = t->next) ntrans++;
+  symtab handled;
+  if (sym_init(&handled, c->ar, ntrans)) return diag_oom(c->d, c->f->at);
   for (transition_decl *t = c->f->transitions; t; t = t->next) {
     event_decl *e = sym_get(&c->events, t->event);
     if (!e) {
@@ -456,11 +462,8 @@ static int check_states_and_events(checker *c) {
       continue;
     }
     t->event_index = e->index;
-    for (transition_decl *u = c->f->transitions; u != t; u = u->next)
-      if (strcmp(u->event, t->event) == 0) {
-        rc = diag_error(c->d, t->at, "a second 'on %s'; put all of its statements in one block", t->event);
-        break;
-      }
+    if (sym_put(&handled, t->event, t, t->at) >= 0)
+      rc = diag_error(c->d, t->at, "a second 'on %s'; put all of its statements in one block", t->event);
     for (citation *ci = t->cites; ci; ci = ci->next) {
       if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
       if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
@@ -499,6 +502,8 @@ static int check_facts(checker *c) {
   int rc = 0;
   for (fact_decl *fa = c->f->facts; fa; fa = fa->next) {
     if (dup(c, &c->facts, fa->name, fa->at, fa, "fact")) rc = -1;
+    if (strcmp(fa->name, "date") == 0)
+      rc = diag_error(c->d, fa->at, "'date' is reserved for the request's date; choose another name");
     type_ref t = literal_type(fa->value);
     if (t.kind == TY_NONE) {
       rc = diag_error(c->d, fa->value->at, "a fact's value must be a string, number, money amount, date or bool");
@@ -552,7 +557,7 @@ static int check_clauses(checker *c) {
     if (cl->when && (!ad || check_cond(c, &req, cl->when))) rc = -1;
     if (cl->requires) {
       if (cl->kind != CL_PERMISSION)
-        rc = diag_error(c->d, cl->requires->at, "'requires' belongs to permissions; clause '%s' is a%s", cl->name,
+        rc = diag_error(c->d, cl->requires_at, "'requires' belongs to permissions; clause '%s' is a%s", cl->name,
                         cl->kind == CL_PROHIBITION ? " prohibition" : "n obligation");
       else if (!ad || check_cond(c, &req, cl->requires))
         rc = -1;

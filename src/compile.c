@@ -296,10 +296,19 @@ static int expr_reads(const pactum_agreement *agr, int32_t root) {
   return r;
 }
 
+/* How many days collect_date_bounds may add for root: two per comparison or list item. */
+static int bound_room(const pactum_agreement *agr, int32_t root) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return bound_room(agr, x->a);
+  if (x->op == X_AND || x->op == X_OR) return bound_room(agr, x->a) + bound_room(agr, x->b);
+  return x->op == X_IN ? 2 * x->b : 2;
+}
+
 /* The days on which clause cl may start or stop applying, and what it reads. */
 static int clause_bounds(compiler *c, cclause *cl) {
   const pactum_agreement *agr = c->agr;
-  int cap = 4 + 2 * agr->ncode + 2 * agr->nconsts;
+  int cap = 4 + bound_room(agr, cl->window) + bound_room(agr, cl->when) + bound_room(agr, cl->requires);
   int32_t *b = px_malloc(sizeof(int32_t) * (size_t)cap);
   if (!b) return -1;
   int nb = 0;
@@ -325,26 +334,38 @@ static int clause_bounds(compiler *c, cclause *cl) {
   return cl->bounds ? 0 : -1;
 }
 
+/*
+** Group the clauses by (action, principal) and order each group so that every exception
+** comes before what it excepts. Linear in clauses plus exception edges: clauses are bucketed
+** by group first, then each group is sorted topologically (Kahn's algorithm).
+*/
 static int build_groups(compiler *c) {
   pactum_agreement *agr = c->agr;
-  int ng = agr->nactions * agr->nparties;
+  int ng = agr->nactions * agr->nparties, nc = agr->nclauses;
   agr->groups = arena_alloc(c->ar, sizeof(cgroup) * (size_t)(ng ? ng : 1));
-  int32_t *count = px_calloc((size_t)(ng ? ng : 1), sizeof(int32_t));
-  int32_t *pos = px_malloc(sizeof(int32_t) * (size_t)(agr->nclauses + 1));
-  int32_t *indeg = px_calloc((size_t)(agr->nclauses + 1), sizeof(int32_t));
-  int32_t *queue = px_malloc(sizeof(int32_t) * (size_t)(agr->nclauses + 1));
+  int32_t *start = px_calloc((size_t)ng + 2, sizeof(int32_t));
+  int32_t *order = px_malloc(sizeof(int32_t) * (size_t)(nc + 1));
+  int32_t *pos = px_malloc(sizeof(int32_t) * (size_t)(nc + 1));
+  int32_t *indeg = px_calloc((size_t)(nc + 1), sizeof(int32_t));
+  int32_t *queue = px_malloc(sizeof(int32_t) * (size_t)(nc + 1));
+  int32_t *fill = px_malloc(sizeof(int32_t) * (size_t)((ng > nc ? ng : nc) + 2));
   uint8_t *seen = px_calloc((size_t)agr->nstates + 1, 1);
   int rc = -1;
-  if (!agr->groups || !count || !pos || !indeg || !queue || !seen) goto out;
-  for (int i = 0; i < agr->nclauses; i++) count[agr->clauses[i].action * agr->nparties + agr->clauses[i].principal]++;
-  /* Number of exceptions to each clause (its predecessors in the order). */
-  for (int i = 0; i < agr->nclauses; i++)
-    for (int j = 0; j < agr->clauses[i].nexcepts; j++) indeg[agr->clauses[i].excepts[j]]++;
-  for (int i = 0; i < agr->nclauses; i++)
+  if (!agr->groups || !start || !order || !pos || !indeg || !queue || !fill || !seen) goto out;
+  for (int i = 0; i < nc; i++)
     if (clause_bounds(c, &agr->clauses[i])) goto out;
+  /* Bucket the clauses by group, keeping file order within each. */
+  for (int i = 0; i < nc; i++) start[agr->clauses[i].action * agr->nparties + agr->clauses[i].principal + 1]++;
+  for (int g = 0; g < ng; g++) start[g + 1] += start[g];
+  for (int g = 0; g <= ng; g++) fill[g] = start[g];
+  for (int i = 0; i < nc; i++) order[fill[agr->clauses[i].action * agr->nparties + agr->clauses[i].principal]++] = i;
+  /* Number of exceptions to each clause: its predecessors in the order. */
+  for (int i = 0; i < nc; i++)
+    for (int j = 0; j < agr->clauses[i].nexcepts; j++) indeg[agr->clauses[i].excepts[j]]++;
   for (int g = 0; g < ng; g++) {
     cgroup *gr = &agr->groups[g];
-    int n = count[g];
+    const int32_t *members = order + start[g];
+    int n = start[g + 1] - start[g];
     gr->n = n;
     gr->clause = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(n + 1));
     gr->exc_start = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(n + 2));
@@ -354,13 +375,11 @@ static int build_groups(compiler *c) {
       gr->state_dep = "";
       continue;
     }
-    /* Kahn's algorithm: a clause is placed once every exception to it is placed. */
     int qh = 0, qt = 0, nedges = 0;
-    for (int i = 0; i < agr->nclauses; i++)
-      if (agr->clauses[i].action * agr->nparties + agr->clauses[i].principal == g) {
-        nedges += agr->clauses[i].nexcepts;
-        if (indeg[i] == 0) queue[qt++] = i;
-      }
+    for (int k = 0; k < n; k++) {
+      nedges += agr->clauses[members[k]].nexcepts;
+      if (indeg[members[k]] == 0) queue[qt++] = members[k];
+    }
     int placed = 0;
     while (qh < qt) {
       int32_t ci = queue[qh++];
@@ -371,23 +390,20 @@ static int build_groups(compiler *c) {
         if (--indeg[cl->excepts[j]] == 0) queue[qt++] = cl->excepts[j];
     }
     if (placed != n) goto out; /* a cycle: check.c rejects those */
+    /* Direct exceptions to the clause at position i, as positions, ascending. */
     gr->exc = arena_alloc(c->ar, sizeof(int32_t) * (size_t)(nedges + 1));
     if (!gr->exc) goto out;
-    /* Direct exceptions to the clause at position i, as positions. */
-    int e = 0;
-    for (int i = 0; i < n; i++) {
-      gr->exc_start[i] = e;
-      int32_t target = gr->clause[i];
-      for (int k = 0; k < i; k++) {
-        const cclause *x = &agr->clauses[gr->clause[k]];
-        for (int j = 0; j < x->nexcepts; j++)
-          if (x->excepts[j] == target) {
-            gr->exc[e++] = k;
-            break;
-          }
-      }
+    for (int i = 0; i <= n; i++) gr->exc_start[i] = 0;
+    for (int k = 0; k < n; k++) {
+      const cclause *x = &agr->clauses[gr->clause[k]];
+      for (int j = 0; j < x->nexcepts; j++) gr->exc_start[pos[x->excepts[j]] + 1]++;
     }
-    gr->exc_start[n] = e;
+    for (int i = 0; i < n; i++) gr->exc_start[i + 1] += gr->exc_start[i];
+    for (int i = 0; i <= n; i++) fill[i] = gr->exc_start[i];
+    for (int k = 0; k < n; k++) {
+      const cclause *x = &agr->clauses[gr->clause[k]];
+      for (int j = 0; j < x->nexcepts; j++) gr->exc[fill[pos[x->excepts[j]]]++] = k;
+    }
     memset(seen, 0, (size_t)agr->nstates + 1);
     for (int i = 0; i < n; i++) {
       const cclause *cl = &agr->clauses[gr->clause[i]];
@@ -408,10 +424,12 @@ static int build_groups(compiler *c) {
   }
   rc = 0;
 out:
-  px_free(count);
+  px_free(start);
+  px_free(order);
   px_free(pos);
   px_free(indeg);
   px_free(queue);
+  px_free(fill);
   px_free(seen);
   if (rc) c->oom = 1;
   return rc;

@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include "banned.h"
 
 void diag_init(diag_list *d, const char *file, const char *src, size_t len) {
@@ -30,6 +31,8 @@ static void show_line(diag_list *d, loc l) {
   if (!d->src || l.off > d->src_len) return;
   size_t start = l.off, end = l.off;
   while (start > 0 && d->src[start - 1] != '\n') start--;
+  /* A byte-order mark is not part of the line as an editor shows it. */
+  if (start == 0 && d->src_len >= 3 && memcmp(d->src, "\xEF\xBB\xBF", 3) == 0 && l.off >= 3) start = 3;
   while (end < d->src_len && d->src[end] != '\n' && d->src[end] != '\r') end++;
   /* On a very long line, show a window around the spot rather than the whole line. */
   const size_t width = 160;
@@ -64,7 +67,18 @@ static void show_line(diag_list *d, loc l) {
     i += k ? k : 1;
   }
   buf_putc(&d->out, '^');
-  for (size_t i = 1; i < l.len && l.off + i < to; i++) buf_putc(&d->out, '~');
+  /* One tilde per further character of the token, not per byte. */
+  size_t end_tok = l.off + l.len < to ? l.off + l.len : to;
+  size_t i = l.off;
+  if (i < end_tok) {
+    size_t k0 = (unsigned char)d->src[i] >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
+    i += k0 ? k0 : 1;
+  }
+  while (i < end_tok) {
+    size_t k = (unsigned char)d->src[i] >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
+    buf_putc(&d->out, '~');
+    i += k ? k : 1;
+  }
   buf_putc(&d->out, '\n');
 }
 

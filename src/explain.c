@@ -29,14 +29,15 @@ static void put_span(buf *b, const pactum_agreement *agr, int32_t root, int json
   else buf_append(b, agr->src + s, e - s);
 }
 
-/* An amount with thousands separators: 250000000000 -> "250,000,000,000". */
-static void put_grouped(buf *b, int64_t v) {
+/* An amount with thousands separators: 250000000000 -> "250,000,000,000"; money gets "$" after any sign. */
+static void put_grouped(buf *b, int64_t v, int money) {
   char digits[24];
   int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
   int neg = digits[0] == '-';
-  for (int i = 0; i < n; i++) {
-    int left = n - i;
-    if (i > neg && left % 3 == 0) buf_putc(b, ',');
+  if (neg) buf_putc(b, '-');
+  if (money) buf_putc(b, '$');
+  for (int i = neg; i < n; i++) {
+    if (i > neg && (n - i) % 3 == 0) buf_putc(b, ',');
     buf_putc(b, digits[i]);
   }
 }
@@ -55,8 +56,7 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     break;
   case TY_STRING:
     if (v >= 0 && v < agr->nstrs) {
-      if (json) buf_json_str(b, agr->strs[v], agr->str_lens[v]);
-      else buf_printf(b, "\"%.*s\"", (int)agr->str_lens[v], agr->strs[v]);
+      buf_json_str(b, agr->strs[v], agr->str_lens[v]); /* escaped in text too: no forged lines */
     } else {
       buf_puts(b, json ? "null" : "(a string the agreement does not name)");
     }
@@ -67,12 +67,8 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     else buf_puts(b, day);
     break;
   case TY_MONEY:
-    if (json) {
-      buf_i64(b, v);
-    } else {
-      buf_putc(b, '$');
-      put_grouped(b, v);
-    }
+    if (json) buf_i64(b, v);
+    else put_grouped(b, v, 1);
     break;
   default: buf_i64(b, v); break;
   }
@@ -200,8 +196,7 @@ char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, con
       buf_printf(&b, "         %s = ", act->attrs[i].qname);
       if (act->attrs[i].type.kind == TY_STRING && req->vals[i] < 0) {
         int u = (int)(-1 - req->vals[i]);
-        if (u < req->nunknown)
-          buf_printf(&b, "\"%.*s\"", (int)req->unknown_len[u], req->strings.data + req->unknown_off[u]);
+        if (u < req->nunknown) buf_json_str(&b, req->strings.data + req->unknown_off[u], req->unknown_len[u]);
       } else {
         put_value(&b, agr, act->attrs[i].type, req->vals[i], 0);
       }

@@ -65,48 +65,59 @@ static void skip_space(lexer *lx) {
 }
 
 /* One string literal starting at the opening quote, appended to out. */
+/* One string literal starting at the opening quote, appended to out; -1 after any error. */
 static int lex_string_part(lexer *lx, buf *out) {
   size_t start = lx->pos++;
+  int bad = 0;
   while (lx->pos < lx->len) {
     unsigned char c = (unsigned char)lx->src[lx->pos];
     if (c == '"') {
       lx->pos++;
-      return 0;
+      return bad ? -1 : 0;
     }
     if (c == '\n' || c == '\r') break;
     if (c == '\\') {
       size_t esc = lx->pos;
-      if (lx->pos + 1 >= lx->len) {
+      unsigned char e = lx->pos + 1 < lx->len ? (unsigned char)lx->src[lx->pos + 1] : '\n';
+      if (e == '\n' || e == '\r') {
         lx->pos++;
-        break; /* a backslash as the last byte: the string is unterminated */
+        break; /* a backslash ending the line (or the input): the string is unterminated */
       }
-      char e = lx->pos + 1 < lx->len ? lx->src[lx->pos + 1] : '\0';
       const char *rep = e == '"' ? "\"" : e == '\\' ? "\\" : e == 'n' ? "\n" : e == 't' ? "\t" : NULL;
-      if (!rep) {
+      if (rep) {
+        buf_putc(out, rep[0]);
         lx->pos += 2;
-        loc l = here(lx, esc);
-        diag_error(lx->diags, l, "unknown escape '\\%c' in string", e >= 0x20 && e < 0x7f ? e : '?');
         continue;
       }
-      buf_putc(out, rep[0]);
-      lx->pos += 2;
+      /* Skip the whole escaped character, so a multi-byte one gives one error, not two. */
+      size_t k = e >= 0x80 ? utf8_seq_len((const unsigned char *)lx->src + lx->pos + 1, lx->len - lx->pos - 1) : 1;
+      lx->pos += 1 + (k ? k : 1);
+      loc l = here(lx, esc);
+      if (e >= 0x20 && e < 0x7f)
+        diag_error(lx->diags, l, "unknown escape '\\%c' in string", e);
+      else if (k > 1)
+        diag_error(lx->diags, l, "unknown escape '\\%.*s' in string", (int)k, lx->src + esc + 1);
+      else
+        diag_error(lx->diags, l, "unknown escape in string: byte 0x%02x after '\\'", e);
+      bad = 1;
       continue;
     }
     if (c < 0x20 && c != '\t') {
       size_t at = lx->pos++;
       diag_error(lx->diags, here(lx, at), "control character 0x%02x in string", c);
+      bad = 1;
       continue;
     }
     size_t k = utf8_seq_len((const unsigned char *)lx->src + lx->pos, lx->len - lx->pos);
     if (!k) {
       size_t at = lx->pos++;
       diag_error(lx->diags, here(lx, at), "invalid UTF-8 byte 0x%02x in string", c);
+      bad = 1;
       continue;
     }
     buf_append(out, lx->src + lx->pos, k);
     lx->pos += k;
   }
-  lx->pos = lx->pos > start + 1 ? lx->pos : start + 1;
   loc l = here(lx, start);
   l.len = 1;
   return diag_error(lx->diags, l, "unterminated string");
@@ -164,9 +175,19 @@ static token lex_number(lexer *lx, size_t start, int money) {
   const char *s = lx->src + start;
   size_t avail = lx->len - start;
   /* A date: exactly YYYY-MM-DD. */
-  if (!money && avail >= 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
-      is_digit(s[3]) && s[4] == '-' && is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' &&
-      is_digit(s[8]) && is_digit(s[9]) && (avail == 10 || !is_word((unsigned char)s[10]))) {
+  int date_shape = !money && avail >= 10 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) &&
+                   is_digit(s[3]) && s[4] == '-' && is_digit(s[5]) && is_digit(s[6]) && s[7] == '-' &&
+                   is_digit(s[8]) && is_digit(s[9]);
+  if (date_shape && avail > 10 && is_word((unsigned char)s[10])) {
+    lx->pos = start + 10;
+    while (lx->pos < lx->len && is_word((unsigned char)lx->src[lx->pos])) lx->pos++;
+    t.at = here(lx, start);
+    t.text = s;
+    diag_error(lx->diags, t.at, "malformed date '%.*s'", (int)(t.at.len > 40 ? 40 : t.at.len), s);
+    t.kind = TK_ERROR;
+    return t;
+  }
+  if (date_shape) {
     lx->pos = start + 10;
     t.at = here(lx, start);
     t.text = s;

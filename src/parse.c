@@ -12,7 +12,8 @@
 #include <string.h>
 #include "banned.h"
 
-#define MAX_DEPTH 256 /* expression nesting; deeper input is an error, not a stack overflow */
+#define MAX_DEPTH 256   /* parentheses and `not` nesting */
+#define MAX_HEIGHT 2048 /* height of a condition's tree, and/or chains included */
 
 typedef struct parser {
   lexer lx;
@@ -199,8 +200,15 @@ static expr *parse_literal(parser *p) {
 static expr *parse_expr(parser *p);
 
 static expr *binary(parser *p, expr_kind k, loc at, expr *a, expr *b) {
+  uint32_t ha = a->depth ? a->depth : 1, hb = b ? (b->depth ? b->depth : 1) : 0;
+  uint32_t h = 1 + (ha > hb ? ha : hb);
+  if (h > MAX_HEIGHT) {
+    diag_error(p->diags, at, "condition too long: more than %d operators deep; split it into several clauses", MAX_HEIGHT);
+    return NULL;
+  }
   expr *e = node(p, sizeof *e);
   if (!e) return NULL;
+  e->depth = h;
   e->kind = k;
   e->at = at;
   e->a = a;
@@ -585,6 +593,7 @@ static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
       if (!(d->when = parse_expr(p))) return -1;
     } else if (accept_word(p, "requires")) {
       if (d->requires) return diag_error(p->diags, at, "clause '%s' has two 'requires' conditions; join them with 'and'", d->name);
+      d->requires_at = at;
       if (!(d->requires = parse_expr(p))) return -1;
     } else if (accept_word(p, "from")) {
       if (d->has_from) return diag_error(p->diags, at, "clause '%s' has two 'from' dates", d->name);

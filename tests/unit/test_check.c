@@ -192,9 +192,9 @@ static void test_clauses(void **state) {
   pactum_agreement *agr = unit_load_ok(BASE P "from 2020 through 2026-01-01" Q);
   pactum_agreement_free(agr);
   assert_first_error(BASE "prohibition x { principal a action act requires resource.r" Q,
-                     "t.pact:9:49: error: 'requires' belongs to permissions; clause 'x' is a prohibition");
+                     "t.pact:9:40: error: 'requires' belongs to permissions; clause 'x' is a prohibition");
   assert_first_error(BASE "obligation x { principal a action act requires resource.r" Q,
-                     "t.pact:9:48: error: 'requires' belongs to permissions; clause 'x' is an obligation");
+                     "t.pact:9:39: error: 'requires' belongs to permissions; clause 'x' is an obligation");
   assert_first_error(BASE P "exception to zz" Q, "t.pact:9:52: error: unknown clause 'zz'");
   assert_first_error(BASE P "exception to p" Q, "t.pact:9:52: error: clause 'p' cannot be an exception to itself");
   assert_first_error(BASE "permission x { principal a action other quote s \"x\" }\n"

@@ -1,0 +1,3 @@
+﻿agreement t {
+  version "1"
+}

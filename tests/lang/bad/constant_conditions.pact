@@ -1,0 +1,16 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+action act by a
+permission p {
+  principal a
+  action act
+  when true
+  quote doc "x"
+}
+permission q {
+  principal a
+  action act
+  when 1 == 1
+  quote doc "y"
+}

@@ -1,0 +1,7 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+action act by a
+action other by a
+permission p { principal a action act quote doc "x" }
+prohibition q { principal a action other exception to p quote doc "y" }

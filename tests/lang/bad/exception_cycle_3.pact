@@ -1,0 +1,7 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+action act by a
+permission p { principal a action act exception to q quote doc "x" }
+prohibition q { principal a action act exception to r quote doc "y" }
+permission r { principal a action act exception to p quote doc "z" }

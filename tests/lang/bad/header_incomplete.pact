@@ -1,0 +1,2 @@
+agreement "t" { title "no version, no date" }
+source doc official "doc.txt"

@@ -1,0 +1,2 @@
+party a
+source doc official "doc.txt"

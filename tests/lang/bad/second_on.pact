@@ -1,0 +1,7 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+state s: bool = false
+event e { }
+on e { set s = true }
+on e { set s = false }

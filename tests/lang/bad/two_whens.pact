@@ -1,0 +1,11 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+action act by a { resource flag: bool = false }
+permission p {
+  principal a
+  action act
+  when resource.flag
+  when not resource.flag
+  quote doc "x"
+}

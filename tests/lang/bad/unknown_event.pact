@@ -1,0 +1,5 @@
+agreement "t" { version "1" effective 2025-01-01 }
+party a
+source doc official "doc.txt"
+state s: bool = false
+on nope { set s = true }
