@@ -95,9 +95,17 @@ action receive_revenue_share by microsoft
 # history: "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
 state agi: enum { none, declared, verified } = none
 
-event agi_declared { by: string }
-event panel_verdict { verdict: enum { verified, rejected } }
-event azure_purchase { amount_usd: money }
+# "Any AGI declaration will be reviewed by an independent expert panel."
+body panel "Independent expert panel" {
+  members expert_1, expert_2, expert_3, expert_4, expert_5
+  quorum 3
+  note "The sources name an independent expert panel but give neither its size nor its quorum. Five members acting by a quorum of three is our placeholder; replace it when the panel's rules are known."
+}
+
+# Who may record each event: OpenAI declares; the panel rules; either party records a purchase.
+event agi_declared recorded by openai { by: string }
+event panel_verdict recorded by panel { verdict: enum { verified, rejected } }
+event azure_purchase recorded by openai, microsoft { amount_usd: money }
 
 # A declaration can only be made when none is pending or verified.
 on agi_declared {

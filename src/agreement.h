@@ -95,8 +95,23 @@ typedef struct ccite {
 
 typedef struct cfield { const char *name; type_ref type; } cfield;
 
+/* Who may record an event: a party, or a body acting by a quorum of its members. */
+typedef struct crecorder {
+  int is_body;
+  int index;           /* into parties or bodies */
+} crecorder;
+
+typedef struct cbody {
+  const char *name, *title;
+  int nmembers;
+  const char **members;
+  int quorum;
+} cbody;
+
 typedef struct cevent {
   const char *name;
+  int nrecorders;      /* 0: any party may record it */
+  crecorder *recorders;
   int nfields;
   cfield *fields;
   int nstmts;
@@ -175,7 +190,8 @@ struct pactum_agreement {
   size_t src_len;
   const char *id, *version, *title;
   int32_t effective;
-  int nparties, nsources, nactions, nstates, nevents, nclauses, ncommits, nfacts;
+  int nparties, nsources, nactions, nstates, nevents, nclauses, ncommits, nfacts, nbodies;
+  cbody *bodies;
   cparty *parties;
   csource *sources;
   caction *actions;

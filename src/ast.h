@@ -135,8 +135,22 @@ typedef struct event_decl {
   const char *name;
   field_decl *fields;
   int nfields;
+  name_ref *recorders; /* `recorded by`: parties or bodies; NULL means any party */
   int index;
 } event_decl;
+
+/* A body of independent members (an expert panel) that acts by a quorum of them. */
+typedef struct body_decl {
+  struct body_decl *next;
+  loc at;
+  const char *name, *title;
+  name_ref *members;
+  int nmembers;
+  int64_t quorum;
+  loc quorum_at;
+  note *notes;
+  int index;
+} body_decl;
 
 typedef enum stmt_kind { ST_REQUIRE, ST_SET } stmt_kind;
 
@@ -229,6 +243,7 @@ typedef struct ast_file {
   clause_decl *clauses;
   commitment_decl *commitments;
   fact_decl *facts;
+  body_decl *bodies;
 } ast_file;
 
 /* parse.c: build the tree; errors go to diags. Returns NULL only when out of memory. */

@@ -67,7 +67,7 @@ typedef struct checker {
   ast_file *f;
   arena *ar;
   diag_list *d;
-  symtab parties, sources, actions, states, events, clauses, facts, commits;
+  symtab parties, sources, actions, states, events, clauses, facts, commits, bodies;
   int oom;
 } checker;
 
@@ -610,6 +610,32 @@ static int check_clauses(checker *c) {
   return rc;
 }
 
+static int check_bodies(checker *c) {
+  int rc = 0, i = 0;
+  for (body_decl *b = c->f->bodies; b; b = b->next) {
+    b->index = i++;
+    if (dup(c, &c->bodies, b->name, b->at, b, "body")) rc = -1;
+    if (sym_get(&c->parties, b->name))
+      rc = diag_error(c->d, b->at, "'%s' names both a party and a body", b->name);
+    symtab seen;
+    if (sym_init(&seen, c->ar, b->nmembers)) return diag_oom(c->d, b->at);
+    for (name_ref *m = b->members; m; m = m->next)
+      if (sym_put(&seen, m->name, m, m->at) >= 0)
+        rc = diag_error(c->d, m->at, "duplicate member '%s' of body '%s'", m->name, b->name);
+    if (b->quorum < 1 || b->quorum > b->nmembers)
+      rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' must be between 1 and its %d members", b->name,
+                      b->nmembers);
+  }
+  for (event_decl *e = c->f->events; e; e = e->next)
+    for (name_ref *r = e->recorders; r; r = r->next) {
+      party_decl *pd = sym_get(&c->parties, r->name);
+      body_decl *bd = sym_get(&c->bodies, r->name);
+      if (!pd && !bd) rc = diag_error(c->d, r->at, "unknown party or body '%s'", r->name);
+      r->index = pd ? -1 : bd ? bd->index : -1;
+    }
+  return rc;
+}
+
 static int check_commitments(checker *c) {
   int rc = 0;
   for (commitment_decl *m = c->f->commitments; m; m = m->next) {
@@ -656,10 +682,11 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (clause_decl *x = f->clauses; x; x = x->next) n[5]++;
   for (fact_decl *x = f->facts; x; x = x->next) n[6]++;
   for (commitment_decl *x = f->commitments; x; x = x->next) n[7]++;
+  for (body_decl *x = f->bodies; x; x = x->next) n[8]++;
   if (sym_init(&c.parties, ar, n[0]) || sym_init(&c.sources, ar, n[1]) ||
       sym_init(&c.actions, ar, n[2]) || sym_init(&c.states, ar, n[3]) ||
       sym_init(&c.events, ar, n[4]) || sym_init(&c.clauses, ar, n[5]) ||
-      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]))
+      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]) || sym_init(&c.bodies, ar, n[8]))
     return diag_oom(diags, f->at);
   int rc = check_header(&c);
   for (party_decl *p = f->parties; p; p = p->next)
@@ -671,5 +698,6 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   if (check_states_and_events(&c)) rc = -1;
   if (check_clauses(&c)) rc = -1;
   if (check_commitments(&c)) rc = -1;
+  if (check_bodies(&c)) rc = -1;
   return rc || diags->errors ? -1 : 0;
 }

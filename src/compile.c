@@ -457,10 +457,12 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   for (const clause_decl *cl = f->clauses; cl; cl = cl->next) agr->nclauses++;
   for (const commitment_decl *m = f->commitments; m; m = m->next) agr->ncommits++;
   for (const fact_decl *fa = f->facts; fa; fa = fa->next) agr->nfacts++;
+  for (const body_decl *b = f->bodies; b; b = b->next) agr->nbodies++;
   if (!ALLOC_N(agr->parties, agr->nparties) || !ALLOC_N(agr->sources, agr->nsources) ||
       !ALLOC_N(agr->actions, agr->nactions) || !ALLOC_N(agr->states, agr->nstates) ||
       !ALLOC_N(agr->events, agr->nevents) || !ALLOC_N(agr->clauses, agr->nclauses) ||
-      !ALLOC_N(agr->commits, agr->ncommits) || !ALLOC_N(agr->facts, agr->nfacts))
+      !ALLOC_N(agr->commits, agr->ncommits) || !ALLOC_N(agr->facts, agr->nfacts) ||
+      !ALLOC_N(agr->bodies, agr->nbodies))
     goto oom;
 
   int i = 0;
@@ -520,9 +522,26 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     agr->states[i].init = const_value(&c, s->init);
   }
   i = 0;
+  for (const body_decl *b = f->bodies; b; b = b->next, i++) {
+    cbody *cb = &agr->bodies[i];
+    cb->name = b->name;
+    cb->title = b->title ? b->title : "";
+    cb->quorum = (int)b->quorum;
+    if (!ALLOC_N(cb->members, b->nmembers)) goto oom;
+    for (const name_ref *m = b->members; m; m = m->next) cb->members[cb->nmembers++] = m->name;
+  }
+  i = 0;
   for (const event_decl *e = f->events; e; e = e->next, i++) {
     cevent *ce = &agr->events[i];
     ce->name = e->name;
+    int nr = 0;
+    for (const name_ref *r = e->recorders; r; r = r->next) nr++;
+    if (!ALLOC_N(ce->recorders, nr)) goto oom;
+    for (const name_ref *r = e->recorders; r; r = r->next) {
+      crecorder *cr = &ce->recorders[ce->nrecorders++];
+      cr->is_body = r->index >= 0;
+      cr->index = cr->is_body ? r->index : agreement_find_party(agr, r->name, strlen(r->name));
+    }
     ce->nfields = e->nfields;
     if (!ALLOC_N(ce->fields, e->nfields)) goto oom;
     int k = 0;

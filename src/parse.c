@@ -501,10 +501,14 @@ static int parse_state(parser *p, state_decl ***tail) {
   return 0;
 }
 
-/* event = "event" ident "{" { ident ":" type } "}" */
+/* event = "event" ident [ "recorded" "by" ident { "," ident } ] "{" { ident ":" type } "}" */
 static int parse_event(parser *p, event_decl ***tail) {
   event_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->name, &d->at, "the event type's name")) return -1;
+  if (accept_word(p, "recorded")) {
+    if (expect_word(p, "by")) return -1;
+    if (ident_list(p, &d->recorders, "a party or body that may record this event")) return -1;
+  }
   if (expect(p, TK_LBRACE, "'{' and the event's fields")) return -1;
   field_decl **ft = &d->fields;
   while (!accept(p, TK_RBRACE)) {
@@ -707,8 +711,32 @@ static int parse_fact(parser *p, fact_decl ***tail) {
   return 0;
 }
 
+/* body = "body" ident [ string ] "{" "members" ident { "," ident } "quorum" integer { "note" string } "}" */
+static int parse_body(parser *p, body_decl ***tail) {
+  body_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the body's id")) return -1;
+  if (p->tok.kind == TK_STRING && string(p, &d->title, "")) return -1;
+  if (expect(p, TK_LBRACE, "'{' and the body's members")) return -1;
+  if (expect_word(p, "members")) return -1;
+  if (ident_list(p, &d->members, "a member id")) return -1;
+  for (name_ref *m = d->members; m; m = m->next) d->nmembers++;
+  if (expect_word(p, "quorum")) return -1;
+  d->quorum_at = p->tok.at;
+  if (p->tok.kind != TK_INT) return expected(p, "the quorum, a number of members");
+  d->quorum = p->tok.num;
+  advance(p);
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    if (!accept_word(p, "note")) return expected(p, "'note' or '}'");
+    if (parse_note(p, &nt)) return -1;
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
 static int top_keyword(const token *t) {
-  static const char *kw[] = {"party", "source", "action", "state", "event", "on",
+  static const char *kw[] = {"party", "body", "source", "action", "state", "event", "on",
                              "permission", "prohibition", "obligation", "commitment", "fact"};
   for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
     if (lex_is(t, kw[i])) return 1;
@@ -748,6 +776,7 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
   clause_decl **ct = &f->clauses;
   commitment_decl **mt = &f->commitments;
   fact_decl **ft = &f->facts;
+  body_decl **bt = &f->bodies;
   while (p.tok.kind != TK_EOF && !p.oom) {
     int rc;
     if (accept_word(&p, "party")) rc = parse_party(&p, f, &pt);
@@ -761,8 +790,9 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
     else if (accept_word(&p, "obligation")) rc = parse_clause(&p, CL_OBLIGATION, &ct);
     else if (accept_word(&p, "commitment")) rc = parse_commitment(&p, &mt);
     else if (accept_word(&p, "fact")) rc = parse_fact(&p, &ft);
+    else if (accept_word(&p, "body")) rc = parse_body(&p, &bt);
     else if (lex_is(&p.tok, "agreement")) rc = diag_error(diags, p.tok.at, "a file holds one agreement; a second 'agreement' header is not allowed");
-    else rc = expected(&p, "a declaration (party, source, action, state, event, on, permission, prohibition, obligation, commitment or fact)");
+    else rc = expected(&p, "a declaration (party, body, source, action, state, event, on, permission, prohibition, obligation, commitment or fact)");
     if (rc) sync(&p);
   }
   return p.oom || diags->oom ? NULL : f;

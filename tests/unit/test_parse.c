@@ -338,7 +338,7 @@ static void test_syntax_errors(void **state) {
   assert_first_error(HDR "agreement \"u\" { }\n",
                      "t.pact:5:1: error: a file holds one agreement; a second 'agreement' header is not allowed");
   assert_first_error(HDR "clause x { }\n",
-                     "t.pact:5:1: error: expected a declaration (party, source, action, state, event, on, "
+                     "t.pact:5:1: error: expected a declaration (party, body, source, action, state, event, on, "
                      "permission, prohibition, obligation, commitment or fact), found 'clause'");
   assert_first_error(HDR "permission p { action act }\n", "t.pact:5:16: error: expected 'principal', found 'action'");
   assert_first_error(HDR "permission p { principal a action act when context.n = 1 }\n",
