@@ -15,6 +15,8 @@
 #include "arena.h"
 #include "ast.h"
 #include "buf.h"
+
+#include <jansson.h>
 #include "pactum.h"
 
 #include <stdint.h>
@@ -226,6 +228,12 @@ struct pactum_timeline {
   int64_t *snaps;      /* [(n + 1) * width]; snapshot 0 is agr->init */
   int width;           /* nstates + ncommits */
 };
+
+/*
+** events.c: validate event object root and fold it in (see pactum_timeline_append_json). With
+** signed_ok, a "signatures" member is passed over: the caller has verified it.
+*/
+int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err);
 
 /* events.c: the values in force on `day`: nstates state values, then ncommits sums. */
 const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day);

@@ -6,6 +6,7 @@
 */
 #include "agreement.h"
 #include "alloc.h"
+#include "cli.h"
 #include "date.h"
 #include "embedded.h"
 
@@ -17,11 +18,7 @@
 #include <string.h>
 #include "banned.h"
 
-enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
-
-/* git's habit: print "error: ..." and return -1. */
-static int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int error(const char *fmt, ...) {
+int cli_error(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
   fputs("pactum: error: ", stderr);
@@ -31,37 +28,29 @@ static int error(const char *fmt, ...) {
   return -1;
 }
 
-/* Options shared by the commands; each command says which it accepts. */
-typedef struct opts {
-  const char *agreement, *events, *request, *date, *format, *sources;
-  int exit_code;
-  int unbuffered;
-  int help;
-  int nargs;
-  char **args;
-} opts;
-
-enum {
-  O_AGREEMENT = 1, O_EVENTS = 2, O_REQUEST = 4, O_DATE = 8, O_FORMAT = 16, O_EXIT_CODE = 32,
-  O_SOURCES = 64, O_UNBUFFERED = 128, O_FILES = 256, O_STATUS_DATE = 512
-};
-
-typedef struct command {
-  const char *name;
-  int (*run)(opts *o);
-  unsigned accepts;
-  const char *usage;
-  const char *summary;
-} command;
-
 static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
-  static const struct { const char *flag; unsigned bit; size_t off; } table[] = {
+  static const struct { const char *flag; unsigned bit; size_t off; } values[] = {
       {"--agreement", O_AGREEMENT, offsetof(opts, agreement)},
       {"--events", O_EVENTS, offsetof(opts, events)},
       {"--request", O_REQUEST, offsetof(opts, request)},
       {"--date", O_DATE, offsetof(opts, date)},
       {"--format", O_FORMAT, offsetof(opts, format)},
       {"--sources", O_SOURCES, offsetof(opts, sources)},
+      {"--db", O_DB, offsetof(opts, db)},
+      {"--bootstrap-key", O_BOOTSTRAP, offsetof(opts, bootstrap_key)},
+      {"--head", O_HEAD, offsetof(opts, head)},
+      {"--since", O_SINCE, offsetof(opts, since)},
+      {"--by", O_BY, offsetof(opts, by)},
+      {"--party", O_PARTY, offsetof(opts, party)},
+      {"--member", O_MEMBER, offsetof(opts, member)},
+      {"--out", O_OUT, offsetof(opts, out)},
+      {"--key", O_KEY, offsetof(opts, key)},
+  };
+  static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
+      {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
+      {"--unbuffered", O_UNBUFFERED, offsetof(opts, unbuffered)},
+      {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
+      {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -71,39 +60,48 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       o->help = 1;
       continue;
     }
-    if (!strcmp(a, "--exit-code") && (cmd->accepts & O_EXIT_CODE)) {
-      o->exit_code = 1;
-      continue;
-    }
-    if (!strcmp(a, "--unbuffered") && (cmd->accepts & O_UNBUFFERED)) {
-      o->unbuffered = 1;
-      continue;
-    }
     int matched = 0;
-    for (size_t k = 0; k < sizeof table / sizeof table[0]; k++) {
-      size_t n = strlen(table[k].flag);
-      if (strncmp(a, table[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
-      unsigned bit = table[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : table[k].bit;
-      if (!(cmd->accepts & bit)) return error("'%s' does not take '%s'", cmd->name, table[k].flag);
+    for (size_t k = 0; k < sizeof flags / sizeof flags[0] && !matched; k++) {
+      if (strcmp(a, flags[k].flag) != 0) continue;
+      if (!(cmd->accepts & flags[k].bit)) return cli_error("'%s' does not take '%s'", cmd->name, a);
+      *(int *)(void *)((char *)o + flags[k].off) = 1;
+      matched = 1;
+    }
+    if (!matched && (!strncmp(a, "--sign", 6) && (a[6] == '\0' || a[6] == '='))) {
+      if (!(cmd->accepts & O_SIGN)) return cli_error("'%s' does not take '--sign'", cmd->name);
+      if (o->nsign == CLI_MAX_SIGN) return cli_error("at most %d '--sign' keys", CLI_MAX_SIGN);
+      if (a[6] == '=') o->sign[o->nsign++] = a + 7;
+      else if (i + 1 < argc) o->sign[o->nsign++] = argv[++i];
+      else return cli_error("'--sign' needs a key file");
+      matched = 1;
+    }
+    for (size_t k = 0; k < sizeof values / sizeof values[0] && !matched; k++) {
+      size_t n = strlen(values[k].flag);
+      if (strncmp(a, values[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+      unsigned bit = values[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : values[k].bit;
+      if (!(cmd->accepts & bit)) return cli_error("'%s' does not take '%s'", cmd->name, values[k].flag);
       const char *v;
       if (a[n] == '=') v = a + n + 1;
       else if (i + 1 < argc) v = argv[++i];
-      else return error("'%s' needs a value", table[k].flag);
-      *(const char **)(void *)((char *)o + table[k].off) = v;
+      else return cli_error("'%s' needs a value", values[k].flag);
+      *(const char **)(void *)((char *)o + values[k].off) = v;
       matched = 1;
     }
     if (matched) continue;
-    if (a[0] == '-' && a[1] != '\0') return error("unknown option '%s' for '%s'", a, cmd->name);
-    if (!(cmd->accepts & O_FILES)) return error("'%s' takes no argument '%s'", cmd->name, a);
+    if (a[0] == '-' && a[1] != '\0') return cli_error("unknown option '%s' for '%s'", a, cmd->name);
+    if (!(cmd->accepts & O_FILES)) return cli_error("'%s' takes no argument '%s'", cmd->name, a);
     argv[o->nargs++] = argv[i];
   }
-  if (o->format && strcmp(o->format, "json") && strcmp(o->format, "text"))
-    return error("unknown format '%s': use json or text", o->format);
+  if (o->format) {
+    int jsonl = (cmd->accepts & O_FORMAT_JSONL) != 0;
+    if (jsonl ? strcmp(o->format, "jsonl") && strcmp(o->format, "text")
+              : strcmp(o->format, "json") && strcmp(o->format, "text"))
+      return cli_error("unknown format '%s': use %s or text", o->format, jsonl ? "jsonl" : "json");
+  }
   return 0;
 }
 
-/* Load --agreement, or the embedded default. Prints diagnostics; NULL on failure. */
-static pactum_agreement *load_agreement(const opts *o, int *exit_code) {
+pactum_agreement *cli_load_agreement(const opts *o, int *exit_code) {
   pactum_agreement *agr = NULL;
   char *diag = NULL;
   int rc = o->agreement
@@ -120,7 +118,7 @@ static pactum_agreement *load_agreement(const opts *o, int *exit_code) {
 }
 
 /* Read a whole line of any length from fp into line (without its newline or CR); -1 at end. */
-static long read_line(FILE *fp, buf *line) {
+long cli_read_line(FILE *fp, buf *line) {
   char *p = line->data;
   size_t cap = line->cap;
   ssize_t n = getline(&p, &cap, fp);
@@ -137,24 +135,30 @@ static long read_line(FILE *fp, buf *line) {
   return (long)len;
 }
 
-static int blank(const buf *line) {
+int cli_blank(const buf *line) {
   for (size_t i = 0; i < line->len; i++)
     if (line->data[i] != ' ' && line->data[i] != '\t') return 0;
   return 1;
 }
 
 /* Fold --events into a new timeline. Errors name the file and line. */
-static pactum_timeline *load_events(const pactum_agreement *agr, const opts *o, int *exit_code) {
+pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code) {
+  if (o->db && o->events) {
+    cli_error("give either --db or --events, not both");
+    *exit_code = EXIT_INPUT;
+    return NULL;
+  }
+  if (o->db) return cli_timeline_from_db(agr, o->db, exit_code);
   pactum_timeline *tl = pactum_timeline_new(agr);
   if (!tl) {
     *exit_code = EXIT_INTERNAL;
-    error("out of memory");
+    cli_error("out of memory");
     return NULL;
   }
   if (!o->events) return tl;
   FILE *fp = fopen(o->events, "rb");
   if (!fp) {
-    error("cannot open '%s': %s", o->events, strerror(errno));
+    cli_error("cannot open '%s': %s", o->events, strerror(errno));
     pactum_timeline_free(tl);
     *exit_code = EXIT_INPUT;
     return NULL;
@@ -163,9 +167,9 @@ static pactum_timeline *load_events(const pactum_agreement *agr, const opts *o, 
   buf_init(&line);
   long lineno = 0;
   int bad = 0;
-  while (read_line(fp, &line) >= 0) {
+  while (cli_read_line(fp, &line) >= 0) {
     lineno++;
-    if (blank(&line)) continue;
+    if (cli_blank(&line)) continue;
     pactum_error err;
     int rc = pactum_timeline_append_json(tl, line.data, line.len, &err);
     if (rc) {
@@ -185,14 +189,14 @@ static pactum_timeline *load_events(const pactum_agreement *agr, const opts *o, 
   return tl;
 }
 
-static int day_option(const opts *o, int32_t *day) {
+int cli_day_option(const opts *o, int32_t *day) {
   if (!o->date) {
     *day = date_today();
     return 0;
   }
   int rc = date_parse(o->date, strlen(o->date), day);
-  if (rc == -2) return error("'%s' is not a real date", o->date);
-  if (rc) return error("'%s' is not a date of the form YYYY-MM-DD", o->date);
+  if (rc == -2) return cli_error("'%s' is not a real date", o->date);
+  if (rc) return cli_error("'%s' is not a date of the form YYYY-MM-DD", o->date);
   return 0;
 }
 
@@ -214,31 +218,40 @@ static void print_error_line(FILE *out, long lineno, const pactum_error *err) {
 */
 static int run_requests(opts *o, int explain) {
   int code = EXIT_OK;
-  pactum_agreement *agr = load_agreement(o, &code);
+  pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
-  pactum_timeline *tl = load_events(agr, o, &code);
+  pactum_timeline *tl = cli_load_timeline(agr, o, &code);
   pactum_request *req = pactum_request_new(agr);
   pactum_decision *dec = pactum_decision_new(agr);
   int32_t today = date_today();
-  if (o->date && day_option(o, &today)) code = EXIT_INPUT;
+  if (o->date && cli_day_option(o, &today)) code = EXIT_INPUT;
   int as_json = explain ? (o->format && strcmp(o->format, "text") != 0) : 1;
+  decision_log *lg = NULL;
   if (!tl || !req || !dec || code) {
     if (!code) code = EXIT_INTERNAL;
     goto out;
   }
+  if (o->log_decisions) {
+    if (!o->db) {
+      cli_error("'--log-decisions' needs '--db': the log is kept in the store");
+      code = EXIT_INPUT;
+      goto out;
+    }
+    if (!(lg = cli_decision_log_open(agr, o->db, &code))) goto out;
+  }
   FILE *in = stdin;
   if (o->nargs > 1) {
-    error("'%s' reads one file of requests; got %d", explain ? "explain" : "decide", o->nargs);
+    cli_error("'%s' reads one file of requests; got %d", explain ? "explain" : "decide", o->nargs);
     code = EXIT_INPUT;
     goto out;
   }
   if (o->nargs && o->request) {
-    error("give either --request or a file of requests, not both");
+    cli_error("give either --request or a file of requests, not both");
     code = EXIT_INPUT;
     goto out;
   }
   if (o->nargs && strcmp(o->args[0], "-") != 0 && !(in = fopen(o->args[0], "rb"))) {
-    error("cannot open '%s': %s", o->args[0], strerror(errno));
+    cli_error("cannot open '%s': %s", o->args[0], strerror(errno));
     code = EXIT_INPUT;
     goto out;
   }
@@ -257,12 +270,12 @@ static int run_requests(opts *o, int explain) {
       text = o->request;
       len = strlen(text);
     } else {
-      if (read_line(in, &line) < 0) break;
+      if (cli_read_line(in, &line) < 0) break;
       text = line.data ? line.data : "";
       len = line.len;
     }
     lineno++;
-    if (!o->request && blank(&line)) continue;
+    if (!o->request && cli_blank(&line)) continue;
     pactum_error err;
     int rc = pactum_request_parse_json(req, text, len, today, &err);
     if (rc == PACTUM_OK && (rc = pactum_decide(agr, tl, req, dec)) != PACTUM_OK) {
@@ -271,7 +284,7 @@ static int run_requests(opts *o, int explain) {
     }
     if (rc != PACTUM_OK) {
       if (rc == PACTUM_ENOMEM) {
-        error("out of memory");
+        cli_error("out of memory");
         code = EXIT_INTERNAL;
         break;
       }
@@ -284,7 +297,7 @@ static int run_requests(opts *o, int explain) {
     if (explain) {
       char *t = pactum_explain(agr, tl, req, as_json);
       if (!t) {
-        error("out of memory");
+        cli_error("out of memory");
         code = EXIT_INTERNAL;
         break;
       }
@@ -296,10 +309,20 @@ static int run_requests(opts *o, int explain) {
     /* A request's "id" is echoed first, so answers can be matched to questions. */
     size_t idlen = 0;
     const char *id = pactum_request_id_json(req, &idlen);
-    if (id) {
-      fputs("{\"id\":", stdout);
-      fwrite(id, 1, idlen, stdout);
-      fputc(',', stdout);
+    int64_t logged = 0;
+    if (lg && cli_decision_log_add(lg, text, len, dec, &logged)) {
+      code = EXIT_INTERNAL;
+      break;
+    }
+    if (id || lg) {
+      fputc('{', stdout);
+      if (id) {
+        fputs("\"id\":", stdout);
+        fwrite(id, 1, idlen, stdout);
+        fputc(',', stdout);
+      }
+      if (lg) fprintf(stdout, "\"decision_id\":%lld,", (long long)logged);
+      id = "";
     }
     size_t n = pactum_decision_to_json(dec, small, sizeof small);
     if (n < sizeof small) {
@@ -320,10 +343,13 @@ static int run_requests(opts *o, int explain) {
   }
   buf_release(&line);
   if (in != stdin) fclose(in);
+  if (lg && cli_decision_log_close(lg) && !code) code = EXIT_INTERNAL;
+  lg = NULL;
   fflush(stdout);
   if (!code && any_bad) code = EXIT_INPUT;
   if (!code && o->exit_code && any_not_allowed) code = EXIT_PROBLEM;
 out:
+  if (lg) cli_decision_log_close(lg);
   pactum_decision_free(dec);
   pactum_request_free(req);
   pactum_timeline_free(tl);
@@ -337,10 +363,10 @@ static int cmd_explain(opts *o) { return run_requests(o, 1); }
 static int cmd_status(opts *o) {
   int code = EXIT_OK;
   int32_t day;
-  if (day_option(o, &day)) return EXIT_INPUT;
-  pactum_agreement *agr = load_agreement(o, &code);
+  if (cli_day_option(o, &day)) return EXIT_INPUT;
+  pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
-  pactum_timeline *tl = load_events(agr, o, &code);
+  pactum_timeline *tl = cli_load_timeline(agr, o, &code);
   if (tl) {
     int as_json = o->format && strcmp(o->format, "text") != 0;
     char *s = status_render(agr, tl, day, as_json);
@@ -359,7 +385,7 @@ static int cmd_status(opts *o) {
 
 static int cmd_clauses(opts *o) {
   int code = EXIT_OK;
-  pactum_agreement *agr = load_agreement(o, &code);
+  pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
   int as_json = o->format && strcmp(o->format, "text") != 0;
   char *s = clauses_render(agr, as_json);
@@ -375,7 +401,7 @@ static int cmd_clauses(opts *o) {
 }
 
 static int cmd_check(opts *o) {
-  if (o->nargs == 0) return error("'check' needs a .pact file"), EXIT_INPUT;
+  if (o->nargs == 0) return cli_error("'check' needs a .pact file"), EXIT_INPUT;
   int code = EXIT_OK;
   int as_json = o->format && !strcmp(o->format, "json");
   for (int i = 0; i < o->nargs; i++) {
@@ -461,7 +487,7 @@ static int cmd_check(opts *o) {
 /* The main job on its defaults: explain each sample request against the shipped agreement. */
 static int cmd_demo(opts *o) {
   int code = EXIT_OK;
-  pactum_agreement *agr = load_agreement(o, &code);
+  pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
   pactum_request *req = pactum_request_new(agr);
   pactum_timeline *tl = pactum_timeline_new(agr);
@@ -481,7 +507,7 @@ static int cmd_demo(opts *o) {
     json_error_t je;
     json_t *root = json_loadb(line, len, 0, &je);
     if (!root) {
-      error("sample line %ld: %s", lineno, je.text);
+      cli_error("sample line %ld: %s", lineno, je.text);
       code = EXIT_INTERNAL;
       break;
     }
@@ -511,7 +537,7 @@ static int cmd_demo(opts *o) {
       fputs(t ? t : "", stdout);
       pactum_string_free(t);
     } else if (!code) {
-      error("sample line %ld: %s", lineno, err.message);
+      cli_error("sample line %ld: %s", lineno, err.message);
       code = EXIT_INTERNAL;
     }
     free(rq);
@@ -532,23 +558,55 @@ static int cmd_version(opts *o) {
 static int cmd_help(opts *o);
 
 static const command commands[] = {
-    {"decide", cmd_decide, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_EXIT_CODE | O_UNBUFFERED | O_FILES,
-     "pactum decide [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D]\n"
-     "                     [--exit-code] [--unbuffered]",
+    {"decide", cmd_decide,
+     O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_EXIT_CODE | O_UNBUFFERED | O_FILES | O_LOG_DECISIONS,
+     "pactum decide [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--request JSON]\n"
+     "                     [--date D] [--exit-code] [--unbuffered] [--log-decisions]",
      "decide requests (one JSON object per line from the file or stdin, or --request) and print one JSON decision per line"},
-    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_REQUEST | O_DATE | O_FORMAT | O_FILES,
-     "pactum explain [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl] [--request JSON] [--date D]\n"
-     "                      [--format text|json]",
+    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_FORMAT | O_FILES,
+     "pactum explain [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--request JSON]\n"
+     "                      [--date D] [--format text|json]",
      "print how each request is decided: every clause considered, its tests, quotes and the outcome"},
-    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_STATUS_DATE | O_FORMAT,
-     "pactum status [--date D] [--agreement FILE] [--events FILE.jsonl] [--format text|json]",
+    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT,
+     "pactum status [--date D] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--format text|json]",
      "print the state, commitments, facts and which clauses are in effect on a day"},
+    {"ledger", cmd_ledger, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_BY,
+     "pactum ledger [--date D] [--by month|quarter] [--agreement FILE] [--events FILE.jsonl | --db PATH]\n"
+     "                     [--format text|json]",
+     "the commitments ledger: totals, amounts per month or quarter, deadlines and the pace needed"},
     {"clauses", cmd_clauses, O_AGREEMENT | O_FORMAT,
      "pactum clauses [--agreement FILE] [--format text|json]",
      "list the clauses with their kinds, windows, conditions and quoted source text"},
     {"check", cmd_check, O_FORMAT | O_SOURCES | O_FILES,
      "pactum check FILE.pact... [--sources DIR] [--format text|json]",
      "parse and check agreement files, verify every quotation against its source document, print a summary"},
+    {"init", cmd_init, O_AGREEMENT | O_DB | O_REQUIRE_SIG | O_BOOTSTRAP,
+     "pactum init [--db PATH] [--agreement FILE] [--require-signatures] [--bootstrap-key FILE.pub]",
+     "create the store of an agreement's record (the default store is ./pactum.db)"},
+    {"event add", cmd_event_add, O_AGREEMENT | O_DB | O_SIGN | O_REQUIRE_SIG | O_BOOTSTRAP,
+     "pactum event add [--db PATH] [--sign KEY]... [--agreement FILE] < events.jsonl",
+     "validate a batch of events and record them all, or none; --sign adds a signature to each"},
+    {"event import", cmd_event_import, O_AGREEMENT | O_DB | O_SIGN | O_REQUIRE_SIG | O_BOOTSTRAP | O_FILES,
+     "pactum event import FILE.jsonl [--db PATH] [--sign KEY]... [--agreement FILE]",
+     "the same as 'event add', reading the batch from a file"},
+    {"event sign", cmd_event_sign, O_KEY | O_FILES,
+     "pactum event sign --key KEY [EVENTS.jsonl]",
+     "add a signature to each event (one JSON object per line) and print the signed events"},
+    {"events", cmd_events, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
+     "pactum events [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
+     "export the recorded events, in order"},
+    {"audit verify", cmd_audit_verify, O_AGREEMENT | O_DB | O_HEAD,
+     "pactum audit verify [--db PATH] [--head HASH] [--agreement FILE]",
+     "re-check the whole hash chain; report the first record altered, deleted, inserted or reordered"},
+    {"audit head", cmd_audit_head, O_AGREEMENT | O_DB,
+     "pactum audit head [--db PATH] [--agreement FILE]",
+     "print the head of the chain (seq and hash): a receipt for 'audit verify --head'"},
+    {"keygen", cmd_keygen, O_AGREEMENT | O_PARTY | O_MEMBER | O_OUT,
+     "pactum keygen --party P [--member M] [--out DIR] [--agreement FILE]",
+     "write an Ed25519 keypair (P.key, P.pub; or BODY.MEMBER.key for a member of a body)"},
+    {"decisions", cmd_decisions, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
+     "pactum decisions [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
+     "export the decision log kept by 'decide --log-decisions'"},
     {"demo", cmd_demo, 0,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
@@ -562,7 +620,7 @@ static void usage(FILE *out) {
   fprintf(out, "usage: pactum COMMAND [OPTIONS]\n\n"
                "pactum makes a business agreement executable. The default agreement is the built-in\n%s.\n\ncommands:\n",
           embedded_agreement_name);
-  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+  for (size_t i = 0; i < NCOMMANDS; i++) fprintf(out, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf(out, "\nexit codes: 0 ok, 1 a decision or check found a problem, 2 bad input, 3 internal error\n"
                "run 'pactum COMMAND --help' for a command's options; docs/cli.md has them all.\n");
 }
@@ -571,20 +629,34 @@ static void command_help(const command *c) {
   printf("usage: %s\n\n%s\n", c->usage, c->summary);
   if (c->accepts & O_AGREEMENT) printf("\n  --agreement FILE  the .pact file (default: the built-in %s)", embedded_agreement_name);
   if (c->accepts & O_EVENTS) printf("\n  --events FILE     events, one JSON object per line, in date order");
+  if (c->accepts & O_DB) printf("\n  --db PATH         the store of the agreement's record (default ./pactum.db where a store is needed)");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
   if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
   if (c->accepts & O_STATUS_DATE) printf("\n  --date D          the day (YYYY-MM-DD) to report on; default today");
-  if (c->accepts & O_FORMAT) printf("\n  --format F        text or json");
+  if (c->accepts & O_FORMAT) printf("\n  --format F        %s", (c->accepts & O_FORMAT_JSONL) ? "jsonl or text" : "text or json");
   if (c->accepts & O_SOURCES) printf("\n  --sources DIR     where the source documents are (default: beside the .pact file);\n                    every quotation must appear in its source, and every source must be readable");
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
+  if (c->accepts & O_SIGN) printf("\n  --sign KEY        sign each event with this key file (repeat for several signers)");
+  if (c->accepts & O_REQUIRE_SIG) printf("\n  --require-signatures  when the store is created: every event must be signed by who may record it");
+  if (c->accepts & O_BOOTSTRAP) printf("\n  --bootstrap-key F when the store is created: the public key that signs each signer's first key");
+  if (c->accepts & O_HEAD) printf("\n  --head HASH       also prove the chain still contains this receipt");
+  if (c->accepts & O_SINCE) printf("\n  --since SEQ       only records after this seq");
+  if (c->accepts & O_BY) printf("\n  --by P            month (default) or quarter");
+  if (c->accepts & O_PARTY) printf("\n  --party P         the party the key is for");
+  if (c->accepts & O_MEMBER) printf("\n  --member M        with --party BODY: the member of that body");
+  if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");
+  if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
+  if (c->accepts & O_LOG_DECISIONS) printf("\n  --log-decisions   append each decision to the store's decision log (needs --db)");
   if (c->accepts & O_UNBUFFERED) printf("\n  --unbuffered      write each decision as soon as it is made (for pipes driven line by line)");
   printf("\n");
 }
 
 static int cmd_help(opts *o) {
+  char name[64] = "";
+  if (o->nargs) snprintf(name, sizeof name, "%s%s%s", o->args[0], o->nargs > 1 ? " " : "", o->nargs > 1 ? o->args[1] : "");
   if (o->nargs)
     for (size_t i = 0; i < NCOMMANDS; i++)
-      if (!strcmp(commands[i].name, o->args[0])) {
+      if (!strcmp(commands[i].name, name) || !strcmp(commands[i].name, o->args[0])) {
         command_help(&commands[i]);
         return EXIT_OK;
       }
@@ -602,16 +674,25 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (!strcmp(argv[1], "--version")) return cmd_version(NULL);
-  for (size_t i = 0; i < NCOMMANDS; i++) {
-    if (strcmp(commands[i].name, argv[1]) != 0) continue;
-    opts o;
-    if (parse_opts(&commands[i], argc - 2, argv + 2, &o)) return EXIT_INPUT;
-    if (o.help) {
-      command_help(&commands[i]);
-      return EXIT_OK;
+  /* Two-word commands ("event add", "audit verify") first, then one-word ones. */
+  char two[64];
+  snprintf(two, sizeof two, "%s %s", argv[1], argc > 2 ? argv[2] : "");
+  for (int words = 2; words >= 1; words--) {
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+      if (strcmp(commands[i].name, words == 2 ? two : argv[1]) != 0) continue;
+      opts o;
+      if (parse_opts(&commands[i], argc - 1 - words, argv + 1 + words, &o)) return EXIT_INPUT;
+      if (o.help) {
+        command_help(&commands[i]);
+        return EXIT_OK;
+      }
+      return commands[i].run(&o);
     }
-    return commands[i].run(&o);
   }
-  error("unknown command '%s'; run 'pactum help'", argv[1]);
+  if (!strcmp(argv[1], "event") || !strcmp(argv[1], "audit")) {
+    cli_error("'%s' needs a subcommand: %s", argv[1], !strcmp(argv[1], "event") ? "add, import or sign" : "verify or head");
+    return EXIT_INPUT;
+  }
+  cli_error("unknown command '%s'; run 'pactum help'", argv[1]);
   return EXIT_INPUT;
 }

@@ -155,7 +155,7 @@ static int reserve(pactum_timeline *tl) {
   return 0;
 }
 
-static int timeline_append(pactum_timeline *tl, json_t *root, pactum_error *err) {
+int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err) {
   const pactum_agreement *agr = tl->agr;
   if (!json_is_object(root)) return fail(err, "wrong_type", "an event must be a JSON object");
   json_t *jt = json_object_get(root, "type"), *jd = json_object_get(root, "date");
@@ -182,6 +182,7 @@ static int timeline_append(pactum_timeline *tl, json_t *root, pactum_error *err)
   json_t *v;
   json_object_foreach(root, key, v) {
     if (!strcmp(key, "type") || !strcmp(key, "date")) continue;
+    if (signed_ok && !strcmp(key, "signatures")) continue; /* verified by the record (record.c) */
     int k = 0;
     while (k < ev->nfields && strcmp(ev->fields[k].name, key) != 0) k++;
     if (k == ev->nfields) return fail(err, "unknown_field", "unknown field '%.64s' of event '%s'", key, ev->name);
@@ -232,7 +233,7 @@ int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t le
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
   if (!root) return fail(err, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
-  int rc = timeline_append(tl, root, err);
+  int rc = timeline_append(tl, root, 0, err);
   json_decref(root);
   return rc;
 }

@@ -1,0 +1,98 @@
+/*
+** canon.c: canonical JSON, and the SHA-256 hashes that chain the record (see canon.h).
+*/
+#include "canon.h"
+
+#include <sodium.h>
+#include <string.h>
+#include "banned.h"
+
+static int has_real(const json_t *v, int depth) {
+  if (depth > 64) return 1; /* deeper than any event pactum accepts */
+  if (json_is_real(v)) return 1;
+  if (json_is_object(v)) {
+    const char *k;
+    json_t *x;
+    json_object_foreach((json_t *)v, k, x) if (has_real(x, depth + 1)) return 1;
+  } else if (json_is_array(v)) {
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x) if (has_real(x, depth + 1)) return 1;
+  }
+  return 0;
+}
+
+char *canon_json(const json_t *v, size_t *len) {
+  if (has_real(v, 0)) return NULL;
+  char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+  if (s && len) *len = strlen(s);
+  return s;
+}
+
+char *canon_signed_part(const json_t *v, size_t *len) {
+  if (!json_is_object(v)) return NULL;
+  json_t *copy = json_copy((json_t *)v);
+  if (!copy) return NULL;
+  json_object_del(copy, "signatures");
+  char *s = canon_json(copy, len);
+  json_decref(copy);
+  return s;
+}
+
+void canon_chain_hash(int64_t seq, const uint8_t prev[HASH_BYTES], const char *json, size_t len,
+                      uint8_t out[HASH_BYTES]) {
+  uint8_t be[8];
+  uint64_t u = (uint64_t)seq;
+  for (int i = 7; i >= 0; i--) {
+    be[i] = (uint8_t)(u & 0xff);
+    u >>= 8;
+  }
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  crypto_hash_sha256_update(&st, be, sizeof be);
+  crypto_hash_sha256_update(&st, prev, HASH_BYTES);
+  crypto_hash_sha256_update(&st, (const unsigned char *)json, len);
+  crypto_hash_sha256_final(&st, out);
+}
+
+void canon_agreement_hash(const char *src, size_t len, uint8_t out[HASH_BYTES]) {
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  size_t i = 0;
+  if (len >= 3 && memcmp(src, "\xEF\xBB\xBF", 3) == 0) i = 3;
+  size_t run = i;
+  for (; i < len; i++) {
+    if (src[i] == '\r' && i + 1 < len && src[i + 1] == '\n') {
+      crypto_hash_sha256_update(&st, (const unsigned char *)src + run, i - run);
+      run = i + 1; /* drop the CR, keep the LF */
+    }
+  }
+  crypto_hash_sha256_update(&st, (const unsigned char *)src + run, len - run);
+  crypto_hash_sha256_final(&st, out);
+}
+
+void canon_hex(const uint8_t *bin, size_t n, char *out) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    out[2 * i] = digits[bin[i] >> 4];
+    out[2 * i + 1] = digits[bin[i] & 15];
+  }
+  out[2 * n] = '\0';
+}
+
+static int nibble(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+int canon_unhex(const char *s, uint8_t *bin, size_t n) {
+  if (strlen(s) != 2 * n) return -1;
+  for (size_t i = 0; i < n; i++) {
+    int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
+    if (hi < 0 || lo < 0) return -1;
+    bin[i] = (uint8_t)(hi << 4 | lo);
+  }
+  return 0;
+}

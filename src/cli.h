@@ -1,0 +1,80 @@
+/*
+** cli.h: what the `pactum` command's files share: exit codes, options, the command table's
+** entry, and helpers for loading agreements and events. cli.c holds main, the table and the
+** decision commands; cli_record.c the commands over the store.
+*/
+#ifndef PACTUM_CLI_H
+#define PACTUM_CLI_H
+
+#include "agreement.h"
+
+#include <stdio.h>
+
+enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
+
+#define CLI_MAX_SIGN 16
+#define CLI_DEFAULT_DB "pactum.db"
+
+/* Options shared by the commands; each command says which it accepts. */
+typedef struct opts {
+  const char *agreement, *events, *request, *date, *format, *sources;
+  const char *db, *bootstrap_key, *head, *since, *by, *party, *member, *out, *key;
+  const char *sign[CLI_MAX_SIGN];
+  int nsign;
+  int exit_code;
+  int unbuffered;
+  int require_signatures;
+  int log_decisions;
+  int help;
+  int nargs;
+  char **args;
+} opts;
+
+enum {
+  O_AGREEMENT = 1 << 0, O_EVENTS = 1 << 1, O_REQUEST = 1 << 2, O_DATE = 1 << 3, O_FORMAT = 1 << 4,
+  O_EXIT_CODE = 1 << 5, O_SOURCES = 1 << 6, O_UNBUFFERED = 1 << 7, O_FILES = 1 << 8, O_STATUS_DATE = 1 << 9,
+  O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
+  O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
+  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22
+};
+
+typedef struct command {
+  const char *name;
+  int (*run)(opts *o);
+  unsigned accepts;
+  const char *usage;
+  const char *summary;
+} command;
+
+/* git's habit: print "pactum: error: ..." and return -1. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Load --agreement, or the embedded default; prints diagnostics. NULL on failure, *exit_code set. */
+pactum_agreement *cli_load_agreement(const opts *o, int *exit_code);
+/* The events to decide with: from --db when given, else --events, else none. NULL on failure. */
+pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code);
+/* One line of any length into line, without its end; -1 at the end of input. */
+long cli_read_line(FILE *fp, buf *line);
+int cli_blank(const buf *line);
+/* --date, or today when it is not given; -1 (reported) when it is not a real date. */
+int cli_day_option(const opts *o, int32_t *day);
+
+/* cli_record.c */
+int cmd_init(opts *o);
+int cmd_event_add(opts *o);
+int cmd_event_import(opts *o);
+int cmd_event_sign(opts *o);
+int cmd_events(opts *o);
+int cmd_audit_verify(opts *o);
+int cmd_audit_head(opts *o);
+int cmd_keygen(opts *o);
+int cmd_ledger(opts *o);
+int cmd_decisions(opts *o);
+/* Open the store of --db (or ./pactum.db) read-only-in-spirit and fold its events. */
+pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
+/* Append decisions to the decision log of the store at path: see cli_record.c. */
+typedef struct decision_log decision_log;
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int *exit_code);
+int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec, int64_t *id);
+int cli_decision_log_close(decision_log *lg);
+
+#endif

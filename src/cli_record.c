@@ -1,0 +1,590 @@
+/*
+** cli_record.c: the `pactum` commands over the agreement's record: init, event add / import /
+** sign, events, audit verify / head, keygen, ledger, decisions, and the decision log that
+** `decide --log-decisions` keeps. Each opens the store through record.h or store.h; none
+** speaks SQL.
+*/
+#include "audit.h"
+#include "cli.h"
+#include "date.h"
+#include "ledger.h"
+#include "record.h"
+
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include "banned.h"
+
+static const char *db_path(const opts *o) { return o->db ? o->db : CLI_DEFAULT_DB; }
+
+static int exists(const char *path) {
+  struct stat sb;
+  return stat(path, &sb) == 0;
+}
+
+/* Exit code for a failed library call: bad input (2) or internal (3). */
+static int code_of(int rc) { return rc == PACTUM_ENOMEM || rc == PACTUM_EINTERNAL ? EXIT_INTERNAL : EXIT_INPUT; }
+
+static int load_pub(const char *path, sign_key *k) {
+  pactum_error err;
+  if (sign_key_load(path, k, &err)) return cli_error("%s", err.message);
+  return 0;
+}
+
+/* Open the record of --db for the agreement, creating the store when `create`. */
+static record *open_record(const pactum_agreement *agr, const opts *o, int create, int *code) {
+  record_init init = {o->require_signatures, NULL};
+  sign_key boot;
+  if (o->bootstrap_key) {
+    if (load_pub(o->bootstrap_key, &boot)) {
+      *code = EXIT_INPUT;
+      return NULL;
+    }
+    init.bootstrap_pk = boot.pk;
+  }
+  const char *path = db_path(o);
+  int fresh = !exists(path);
+  if (!create && fresh) {
+    cli_error("no store at '%s'; create one with 'pactum init' or 'pactum event add'", path);
+    *code = EXIT_INPUT;
+    return NULL;
+  }
+  if (!fresh && (o->require_signatures || o->bootstrap_key))
+    fprintf(stderr, "pactum: note: '%s' exists; --require-signatures and --bootstrap-key apply only when a store is created\n",
+            path);
+  record *r = NULL;
+  pactum_error err;
+  int rc = record_open(agr, path, create, &init, &r, &err);
+  if (rc) {
+    cli_error("%s [%s]", err.message, err.code);
+    *code = code_of(rc);
+    return NULL;
+  }
+  return r;
+}
+
+pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code) {
+  opts o;
+  memset(&o, 0, sizeof o);
+  o.db = path;
+  record *r = open_record(agr, &o, 0, exit_code);
+  if (!r) return NULL;
+  pactum_timeline *tl = r->tl;
+  r->tl = NULL;
+  record_free(r);
+  return tl;
+}
+
+int cmd_init(opts *o) {
+  int code = EXIT_OK;
+  const char *path = db_path(o);
+  if (exists(path)) {
+    cli_error("'%s' already exists", path);
+    return EXIT_INPUT;
+  }
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  record *r = open_record(agr, o, 1, &code);
+  if (r) {
+    char hex[HASH_HEX];
+    canon_hex(r->agr_hash, HASH_BYTES, hex);
+    printf("created %s for %s %s (agreement hash %s)\n", path, agr->id, agr->version, hex);
+    printf("signatures: %s; bootstrap key: %s\n", r->require_signatures ? "required" : "optional, verified when present",
+           r->has_bootstrap ? "set" : "none");
+  }
+  record_free(r);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+/* Read every non-blank line of fp; *lines[i] is line number i+1's text. */
+typedef struct batch {
+  char **texts;
+  size_t *lens;
+  long *lineno;
+  size_t n, cap;
+} batch;
+
+static void batch_free(batch *b) {
+  for (size_t i = 0; i < b->n; i++) free(b->texts[i]);
+  free(b->texts);
+  free(b->lens);
+  free(b->lineno);
+}
+
+static int batch_read(FILE *fp, batch *b) {
+  memset(b, 0, sizeof *b);
+  buf line;
+  buf_init(&line);
+  long no = 0;
+  while (cli_read_line(fp, &line) >= 0) {
+    no++;
+    if (cli_blank(&line)) continue;
+    if (b->n == b->cap) {
+      size_t cap = b->cap ? b->cap * 2 : 64;
+      char **t = realloc(b->texts, cap * sizeof *t);
+      if (t) b->texts = t;
+      size_t *l = realloc(b->lens, cap * sizeof *l);
+      if (l) b->lens = l;
+      long *n = realloc(b->lineno, cap * sizeof *n);
+      if (n) b->lineno = n;
+      if (!t || !l || !n) break;
+      b->cap = cap;
+    }
+    b->texts[b->n] = malloc(line.len + 1);
+    if (!b->texts[b->n]) break;
+    memcpy(b->texts[b->n], line.data, line.len + 1);
+    b->lens[b->n] = line.len;
+    b->lineno[b->n] = no;
+    b->n++;
+  }
+  int failed = line.failed || ferror(fp) || !feof(fp);
+  buf_release(&line);
+  return failed ? -1 : 0;
+}
+
+static int add_from(opts *o, FILE *fp, const char *name) {
+  int code = EXIT_OK;
+  sign_key keys[CLI_MAX_SIGN];
+  pactum_error err;
+  for (int i = 0; i < o->nsign; i++)
+    if (sign_key_load(o->sign[i], &keys[i], &err)) {
+      cli_error("%s", err.message);
+      return EXIT_INPUT;
+    }
+  for (int i = 0; i < o->nsign; i++)
+    if (!keys[i].has_secret) {
+      cli_error("'%s' holds no secret key; sign with a .key file", o->sign[i]);
+      return EXIT_INPUT;
+    }
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  batch b;
+  if (batch_read(fp, &b)) {
+    cli_error("cannot read the events from %s", name);
+    batch_free(&b);
+    pactum_agreement_free(agr);
+    return EXIT_INPUT;
+  }
+  record *r = open_record(agr, o, 1, &code);
+  if (r) {
+    size_t bad;
+    int64_t first, last;
+    int rc = record_add(r, (const char *const *)b.texts, b.lens, b.n, keys, o->nsign, &bad, &first, &last, &err);
+    if (rc) {
+      if (bad < b.n) fprintf(stderr, "%s:%ld: error: %s [%s]\n", name, b.lineno[bad], err.message, err.code);
+      else cli_error("%s [%s]", err.message, err.code);
+      fprintf(stderr, "pactum: nothing was recorded\n");
+      code = code_of(rc);
+    } else if (b.n == 0) {
+      printf("no events to record\n");
+    } else {
+      char hex[HASH_HEX];
+      canon_hex(r->head_hash, HASH_BYTES, hex);
+      printf("recorded %zu event%s, seq %lld..%lld\nhead %lld %s\n", b.n, b.n == 1 ? "" : "s", (long long)first,
+             (long long)last, (long long)r->head_seq, hex);
+    }
+  }
+  for (int i = 0; i < o->nsign; i++) sodium_memzero(&keys[i], sizeof keys[i]);
+  record_free(r);
+  batch_free(&b);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+int cmd_event_add(opts *o) { return add_from(o, stdin, "<stdin>"); }
+
+int cmd_event_import(opts *o) {
+  if (o->nargs != 1) {
+    cli_error("'event import' takes one file of events");
+    return EXIT_INPUT;
+  }
+  FILE *fp = fopen(o->args[0], "rb");
+  if (!fp) {
+    cli_error("cannot open '%s': %s", o->args[0], strerror(errno));
+    return EXIT_INPUT;
+  }
+  int code = add_from(o, fp, o->args[0]);
+  fclose(fp);
+  return code;
+}
+
+int cmd_event_sign(opts *o) {
+  if (!o->key) {
+    cli_error("'event sign' needs --key KEY");
+    return EXIT_INPUT;
+  }
+  if (o->nargs > 1) {
+    cli_error("'event sign' reads one file of events");
+    return EXIT_INPUT;
+  }
+  sign_key k;
+  pactum_error err;
+  if (sign_init() || sign_key_load(o->key, &k, &err)) {
+    cli_error("%s", err.message);
+    return EXIT_INPUT;
+  }
+  if (!k.has_secret) {
+    cli_error("'%s' holds no secret key; sign with a .key file", o->key);
+    return EXIT_INPUT;
+  }
+  FILE *fp = o->nargs ? fopen(o->args[0], "rb") : stdin;
+  if (!fp) {
+    cli_error("cannot open '%s': %s", o->args[0], strerror(errno));
+    return EXIT_INPUT;
+  }
+  const char *name = o->nargs ? o->args[0] : "<stdin>";
+  buf line;
+  buf_init(&line);
+  long no = 0;
+  int code = EXIT_OK;
+  while (code == EXIT_OK && cli_read_line(fp, &line) >= 0) {
+    no++;
+    if (cli_blank(&line)) continue;
+    json_error_t je;
+    json_t *ev = json_loadb(line.data, line.len, JSON_REJECT_DUPLICATES, &je);
+    size_t n = 0;
+    char *text = NULL;
+    if (!ev) {
+      fprintf(stderr, "%s:%ld: error: malformed JSON at column %d: %s [bad_json]\n", name, no, je.column, je.text);
+      code = EXIT_INPUT;
+    } else if (sign_event(ev, &k, &err)) {
+      fprintf(stderr, "%s:%ld: error: %s [%s]\n", name, no, err.message, err.code);
+      code = EXIT_INPUT;
+    } else if (!(text = canon_json(ev, &n))) {
+      fprintf(stderr, "%s:%ld: error: the event holds a number with a fraction or exponent [wrong_type]\n", name, no);
+      code = EXIT_INPUT;
+    } else {
+      fwrite(text, 1, n, stdout);
+      fputc('\n', stdout);
+    }
+    free(text);
+    json_decref(ev);
+  }
+  sodium_memzero(&k, sizeof k);
+  buf_release(&line);
+  if (fp != stdin) fclose(fp);
+  return code;
+}
+
+static int parse_since(const opts *o, int64_t *since) {
+  *since = 0;
+  if (!o->since) return 0;
+  char *end;
+  errno = 0;
+  long long v = strtoll(o->since, &end, 10);
+  if (errno || *end || v < 0) return cli_error("'--since' takes a seq, a whole number: '%s'", o->since);
+  *since = v;
+  return 0;
+}
+
+static store *open_store(const opts *o, int *code) {
+  const char *path = db_path(o);
+  if (!exists(path)) {
+    cli_error("no store at '%s'", path);
+    *code = EXIT_INPUT;
+    return NULL;
+  }
+  store *st;
+  pactum_error err;
+  if (store_open(path, 0, &st, &err)) {
+    cli_error("%s [%s]", err.message, err.code);
+    *code = EXIT_INPUT;
+    return NULL;
+  }
+  return st;
+}
+
+typedef struct export_ctx {
+  int text;
+  int decisions;
+} export_ctx;
+
+static int export_one(void *ctx, const store_record *rec) {
+  export_ctx *x = ctx;
+  if (!x->text) {
+    /* JSONL: the record as stored, with its seq first for the decision log. */
+    if (x->decisions) printf("{\"id\":%lld,%.*s\n", (long long)rec->seq, (int)(rec->len - 1), rec->json + 1);
+    else printf("%.*s\n", (int)rec->len, rec->json);
+    return 0;
+  }
+  json_t *v = json_loadb(rec->json, rec->len, 0, NULL);
+  if (!v) {
+    printf("%6lld  (not JSON)\n", (long long)rec->seq);
+    return 0;
+  }
+  if (x->decisions) {
+    json_t *rq = json_object_get(v, "request");
+    const char *date = json_string_value(json_object_get(v, "date"));
+    printf("%6lld  %s  %s %s -> %s", (long long)rec->seq, date ? date : "?",
+           json_string_value(json_object_get(rq, "principal")) ? json_string_value(json_object_get(rq, "principal")) : "?",
+           json_string_value(json_object_get(rq, "action")) ? json_string_value(json_object_get(rq, "action")) : "?",
+           json_string_value(json_object_get(v, "decision")) ? json_string_value(json_object_get(v, "decision")) : "?");
+    size_t i;
+    json_t *id;
+    json_array_foreach(json_object_get(v, "determining"), i, id) printf("%s%s", i ? ", " : " (", json_string_value(id));
+    printf("%s\n", json_array_size(json_object_get(v, "determining")) ? ")" : "");
+  } else {
+    const char *date = json_string_value(json_object_get(v, "date"));
+    const char *type = json_string_value(json_object_get(v, "type"));
+    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "?", type ? type : "?");
+    const char *k;
+    json_t *f;
+    json_object_foreach(v, k, f) {
+      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures")) continue;
+      char *s = json_dumps(f, JSON_ENCODE_ANY | JSON_COMPACT);
+      printf(" %s=%s", k, s ? s : "?");
+      free(s);
+    }
+    size_t i;
+    json_t *sg;
+    json_array_foreach(json_object_get(v, "signatures"), i, sg) {
+      const char *who = json_string_value(json_object_get(sg, "signer"));
+      printf("%s%s", i ? ", " : "  signed by ", who ? who : "?");
+    }
+    printf("\n");
+  }
+  json_decref(v);
+  return 0;
+}
+
+static int export_chain(opts *o, store_chain chain) {
+  int code = EXIT_OK;
+  int64_t since;
+  if (parse_since(o, &since)) return EXIT_INPUT;
+  store *st = open_store(o, &code);
+  if (!st) return code;
+  export_ctx x = {o->format && !strcmp(o->format, "text"), chain == CHAIN_DECISIONS};
+  pactum_error err;
+  if (store_scan(st, chain, since, export_one, &x, &err) < 0) {
+    cli_error("%s", err.message);
+    code = EXIT_INPUT;
+  }
+  store_close(st);
+  return code;
+}
+
+int cmd_events(opts *o) { return export_chain(o, CHAIN_EVENTS); }
+int cmd_decisions(opts *o) { return export_chain(o, CHAIN_DECISIONS); }
+
+/* The chain's genesis: the agreement hash the store recorded. */
+static int genesis_of(store *st, uint8_t out[HASH_BYTES]) {
+  char *v = NULL;
+  pactum_error err;
+  if (store_meta_get(st, "agreement_hash", &v, &err) || !v || canon_unhex(v, out, HASH_BYTES)) {
+    free(v);
+    return cli_error("the store records no valid agreement hash");
+  }
+  free(v);
+  return 0;
+}
+
+int cmd_audit_verify(opts *o) {
+  int code = EXIT_OK;
+  uint8_t receipt[HASH_BYTES];
+  if (o->head && canon_unhex(o->head, receipt, HASH_BYTES)) {
+    cli_error("'--head' takes a hash of 64 hex digits, as 'pactum audit head' prints it");
+    return EXIT_INPUT;
+  }
+  store *st = open_store(o, &code);
+  if (!st) return code;
+  uint8_t genesis[HASH_BYTES];
+  if (genesis_of(st, genesis)) {
+    store_close(st);
+    return EXIT_PROBLEM;
+  }
+  static const char *const names[2] = {"events", "decisions"};
+  for (int c = 0; c < 2; c++) {
+    audit_result res;
+    pactum_error err;
+    if (audit_verify(st, (store_chain)c, genesis, c == CHAIN_EVENTS && o->head ? receipt : NULL, &res, &err)) {
+      cli_error("%s", err.message);
+      code = EXIT_INPUT;
+      break;
+    }
+    if (c == CHAIN_DECISIONS && res.records == 0 && res.ok) continue;
+    if (!res.ok) {
+      if (res.bad_seq) printf("%s: FAILED at seq %lld: %s\n", names[c], (long long)res.bad_seq, res.reason);
+      else printf("%s: FAILED: %s\n", names[c], res.reason);
+      code = EXIT_PROBLEM;
+      continue;
+    }
+    char hex[HASH_HEX];
+    canon_hex(res.head, HASH_BYTES, hex);
+    printf("%s: ok: %lld records, %lld bytes; head %lld %s\n", names[c], (long long)res.records, (long long)res.bytes,
+           (long long)res.head_seq, hex);
+    if (c == CHAIN_EVENTS && o->head) printf("%s: the chain extends the receipt (seq %lld)\n", names[c], (long long)res.receipt_seq);
+  }
+  store_close(st);
+  return code;
+}
+
+int cmd_audit_head(opts *o) {
+  int code = EXIT_OK;
+  store *st = open_store(o, &code);
+  if (!st) return code;
+  int64_t seq;
+  uint8_t h[HASH_BYTES];
+  pactum_error err;
+  if (genesis_of(st, h)) code = EXIT_PROBLEM;
+  else if (store_head(st, CHAIN_EVENTS, &seq, h, &err)) {
+    cli_error("%s", err.message);
+    code = EXIT_PROBLEM;
+  } else {
+    char hex[HASH_HEX];
+    canon_hex(h, HASH_BYTES, hex);
+    printf("%s\n", hex);
+    fprintf(stderr, "pactum: head of the events chain: seq %lld\n", (long long)seq);
+  }
+  store_close(st);
+  return code;
+}
+
+int cmd_keygen(opts *o) {
+  int code = EXIT_OK;
+  if (!o->party) {
+    cli_error("'keygen' needs --party P");
+    return EXIT_INPUT;
+  }
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  char signer[SIGN_MAX_SIGNER];
+  int ok = 0;
+  if (o->member) {
+    for (int b = 0; b < agr->nbodies; b++)
+      if (!strcmp(agr->bodies[b].name, o->party))
+        for (int m = 0; m < agr->bodies[b].nmembers; m++) ok |= !strcmp(agr->bodies[b].members[m], o->member);
+    if (!ok) cli_error("'%s' is not a member of a body '%s' of the agreement", o->member, o->party);
+    snprintf(signer, sizeof signer, "%s.%s", o->party, o->member);
+  } else {
+    ok = agreement_find_party(agr, o->party, strlen(o->party)) >= 0;
+    if (!ok) cli_error("unknown party '%s'; for a body's member give --party BODY --member M", o->party);
+    snprintf(signer, sizeof signer, "%s", o->party);
+  }
+  pactum_agreement_free(agr);
+  if (!ok) return EXIT_INPUT;
+  sign_key k;
+  pactum_error err;
+  if (sign_init() || sign_keygen(signer, o->out ? o->out : ".", &k, &err)) {
+    cli_error("%s", err.message);
+    return EXIT_INPUT;
+  }
+  char b64[64];
+  sign_b64_encode(k.pk, SIGN_PK_BYTES, b64, sizeof b64);
+  printf("wrote %s/%s.key (secret) and %s/%s.pub\npublic key %s\n", o->out ? o->out : ".", signer,
+         o->out ? o->out : ".", signer, b64);
+  sodium_memzero(&k, sizeof k);
+  return EXIT_OK;
+}
+
+int cmd_ledger(opts *o) {
+  int code = EXIT_OK;
+  int32_t day;
+  if (cli_day_option(o, &day)) return EXIT_INPUT;
+  if (o->by && strcmp(o->by, "month") && strcmp(o->by, "quarter")) {
+    cli_error("'--by' takes month or quarter, not '%s'", o->by);
+    return EXIT_INPUT;
+  }
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  pactum_timeline *tl = cli_load_timeline(agr, o, &code);
+  if (tl) {
+    int as_json = o->format && !strcmp(o->format, "json");
+    char *s = ledger_render(agr, tl, day, o->by && !strcmp(o->by, "quarter"), as_json);
+    if (s) {
+      fputs(s, stdout);
+      if (as_json) fputc('\n', stdout);
+    } else {
+      code = EXIT_INTERNAL;
+    }
+    pactum_string_free(s);
+  }
+  pactum_timeline_free(tl);
+  pactum_agreement_free(agr);
+  return code;
+}
+
+/* ---- The decision log ---------------------------------------------------------------- */
+
+struct decision_log {
+  const pactum_agreement *agr;
+  store *st;
+  char agr_hex[HASH_HEX];
+  int64_t seq;
+  uint8_t head[HASH_BYTES];
+  int pending; /* decisions appended since the last commit */
+};
+
+#define LOG_COMMIT_EVERY 1024
+
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int *exit_code) {
+  opts o;
+  memset(&o, 0, sizeof o);
+  o.db = path;
+  /* Opening the record checks the store belongs to this agreement. */
+  record *r = open_record(agr, &o, 0, exit_code);
+  if (!r) return NULL;
+  decision_log *lg = calloc(1, sizeof *lg);
+  pactum_error err;
+  if (!lg) {
+    record_free(r);
+    *exit_code = EXIT_INTERNAL;
+    return NULL;
+  }
+  lg->agr = agr;
+  canon_hex(r->agr_hash, HASH_BYTES, lg->agr_hex);
+  memcpy(lg->head, r->agr_hash, HASH_BYTES);
+  lg->st = r->st;
+  r->st = NULL;
+  record_free(r);
+  if (store_begin(lg->st, &err) || store_head(lg->st, CHAIN_DECISIONS, &lg->seq, lg->head, &err)) {
+    cli_error("%s", err.message);
+    store_close(lg->st);
+    free(lg);
+    *exit_code = EXIT_INPUT;
+    return NULL;
+  }
+  return lg;
+}
+
+int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec, int64_t *id) {
+  pactum_error err;
+  json_t *rq = json_loadb(request, len, 0, NULL);
+  json_t *rec = json_object();
+  json_t *det = json_array();
+  char day[11];
+  date_format(dec->day, day);
+  for (size_t i = 0; i < pactum_decision_determining_count(dec); i++)
+    json_array_append_new(det, json_string(pactum_decision_determining_id(dec, i)));
+  json_object_set_new(rec, "date", json_string(day));
+  json_object_set_new(rec, "request", rq ? rq : json_null());
+  json_object_set_new(rec, "decision", json_string(pactum_outcome_name(pactum_decision_outcome(dec))));
+  json_object_set_new(rec, "determining", det);
+  json_t *ag = json_pack("{s:s, s:s, s:s}", "id", lg->agr->id, "version", lg->agr->version, "hash", lg->agr_hex);
+  json_object_set_new(rec, "agreement", ag ? ag : json_null());
+  size_t n;
+  char *text = canon_json(rec, &n);
+  json_decref(rec);
+  if (!text) return cli_error("cannot log the decision");
+  int rc = store_append(lg->st, CHAIN_DECISIONS, lg->seq, lg->head, text, n, &lg->seq, lg->head, &err);
+  free(text);
+  if (rc) return cli_error("%s", err.message);
+  *id = lg->seq;
+  if (++lg->pending >= LOG_COMMIT_EVERY) {
+    if (store_commit(lg->st, &err) || store_begin(lg->st, &err)) return cli_error("%s", err.message);
+    lg->pending = 0;
+  }
+  return 0;
+}
+
+int cli_decision_log_close(decision_log *lg) {
+  if (!lg) return 0;
+  pactum_error err;
+  int rc = store_commit(lg->st, &err);
+  if (rc) cli_error("%s", err.message);
+  store_close(lg->st);
+  free(lg);
+  return rc ? -1 : 0;
+}

@@ -1,0 +1,242 @@
+/*
+** record.c: the agreement's record (see record.h): validated, signed, all-or-nothing appends
+** to the store, and the folding of stored events into a timeline and a keyring.
+*/
+#include "record.h"
+#include "alloc.h"
+#include "date.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "banned.h"
+
+static int fail(pactum_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(pactum_error *err, const char *code, const char *fmt, ...) {
+  if (err) {
+    snprintf(err->code, sizeof err->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+  }
+  return PACTUM_EINPUT;
+}
+
+static int is_key_event(const json_t *ev) {
+  const char *t = json_string_value(json_object_get(ev, "type"));
+  return t && strcmp(t, "key_registered") == 0;
+}
+
+/* The date of an event object, for the order shared by all event types. */
+static int event_day(const json_t *ev, int32_t *day, pactum_error *err) {
+  json_t *d = json_object_get(ev, "date");
+  if (!json_is_string(d) || date_parse(json_string_value(d), json_string_length(d), day))
+    return fail(err, "bad_date", "the event has no 'date' that is a real day (YYYY-MM-DD)");
+  return 0;
+}
+
+/*
+** Validate one event against the state in r (and fold it in): signatures, who may record it,
+** then the agreement's own checks. Leaves r unchanged on failure, except for the timeline
+** count, which the caller restores.
+*/
+static int fold(record *r, json_t *ev, int verify, pactum_error *err) {
+  if (!json_is_object(ev)) return fail(err, "wrong_type", "an event must be a JSON object");
+  int32_t day;
+  if (event_day(ev, &day, err)) return PACTUM_EINPUT;
+  if (day < r->last_day) {
+    char last[11];
+    date_format(r->last_day, last);
+    return fail(err, "out_of_order", "this event is dated before the previous one (%s); events must be in date order",
+                last);
+  }
+  if (is_key_event(ev)) {
+    int rc = sign_register_key(r->agr, ev, r->kr, r->has_bootstrap ? r->bootstrap_pk : NULL, err);
+    if (rc) return rc;
+    r->nkeys++;
+  } else {
+    if (verify) {
+      signer_set who;
+      const char *type = json_string_value(json_object_get(ev, "type"));
+      int ei = type ? agreement_find_event(r->agr, type, strlen(type)) : -1;
+      if (ei < 0) return fail(err, "unknown_event", "unknown event type '%.64s'", type ? type : "");
+      int rc = sign_verify_event(ev, r->kr, &who, err);
+      if (!rc) rc = sign_authorize(r->agr, ei, &who, r->require_signatures, err);
+      if (rc) return rc;
+    }
+    int rc = timeline_append(r->tl, ev, 1, err);
+    if (rc) return rc;
+  }
+  r->last_day = day;
+  return 0;
+}
+
+typedef struct load_ctx {
+  record *r;
+  pactum_error *err;
+  int rc;
+} load_ctx;
+
+static int load_one(void *ctx, const store_record *rec) {
+  load_ctx *lc = ctx;
+  record *r = lc->r;
+  json_error_t je;
+  json_t *ev = json_loadb(rec->json, rec->len, JSON_REJECT_DUPLICATES, &je);
+  int rc = ev ? fold(r, ev, r->require_signatures, lc->err) : fail(lc->err, "store_corrupt", "not JSON");
+  json_decref(ev);
+  if (rc) {
+    char why[sizeof lc->err->message];
+    snprintf(why, sizeof why, "%s", lc->err->message);
+    fail(lc->err, "store_corrupt", "stored event seq %lld does not fold: %s", (long long)rec->seq, why);
+    lc->rc = rc;
+    return 1;
+  }
+  r->head_seq = rec->seq;
+  if (rec->hash) memcpy(r->head_hash, rec->hash, HASH_BYTES);
+  return 0;
+}
+
+/* Fold the records appended since r->head_seq (by this process or another). */
+static int catch_up(record *r, pactum_error *err) {
+  load_ctx lc = {r, err, 0};
+  int rc = store_scan(r->st, CHAIN_EVENTS, r->head_seq, load_one, &lc, err);
+  return lc.rc ? lc.rc : rc;
+}
+
+/* Forget everything folded and fold the whole store again (after a refused batch). */
+static int refold(record *r, pactum_error *err) {
+  pactum_timeline_free(r->tl);
+  keyring_free(r->kr);
+  r->tl = pactum_timeline_new(r->agr);
+  r->kr = keyring_new();
+  if (!r->tl || !r->kr) return fail(err, "out_of_memory", "out of memory");
+  r->head_seq = 0;
+  memcpy(r->head_hash, r->agr_hash, HASH_BYTES);
+  r->last_day = INT32_MIN;
+  r->nkeys = 0;
+  return catch_up(r, err);
+}
+
+static int read_settings(record *r, const record_init *init, int created, pactum_error *err) {
+  char *v = NULL;
+  char hex[HASH_HEX];
+  canon_hex(r->agr_hash, HASH_BYTES, hex);
+  if (store_meta_get(r->st, "agreement_hash", &v, err)) return PACTUM_EIO;
+  if (!v) {
+    /* A new store: bind it to this agreement, with the settings asked for. */
+    if (!created && init == NULL) return fail(err, "store", "the store records no agreement");
+    int rc = store_begin(r->st, err);
+    if (!rc) rc = store_meta_set(r->st, "agreement_hash", hex, err);
+    if (!rc) rc = store_meta_set(r->st, "agreement", r->agr->id, err);
+    if (!rc) rc = store_meta_set(r->st, "require_signatures", init && init->require_signatures ? "1" : "0", err);
+    if (!rc && init && init->bootstrap_pk) {
+      char b64[64];
+      sign_b64_encode(init->bootstrap_pk, SIGN_PK_BYTES, b64, sizeof b64);
+      rc = store_meta_set(r->st, "bootstrap_key", b64, err);
+    }
+    if (!rc) rc = store_commit(r->st, err);
+    else store_rollback(r->st);
+    if (rc) return rc;
+    if (store_meta_get(r->st, "agreement_hash", &v, err)) return PACTUM_EIO;
+  }
+  int same = v && strcmp(v, hex) == 0;
+  if (!same) {
+    char got[HASH_HEX + 1];
+    snprintf(got, sizeof got, "%s", v ? v : "");
+    px_free(v);
+    return fail(err, "wrong_agreement",
+                "the store belongs to another agreement (source hash %.16s…), not '%s' %s (%.16s…)", got, r->agr->id,
+                r->agr->version, hex);
+  }
+  px_free(v);
+  if (store_meta_get(r->st, "require_signatures", &v, err)) return PACTUM_EIO;
+  r->require_signatures = v && strcmp(v, "1") == 0;
+  px_free(v);
+  if (store_meta_get(r->st, "bootstrap_key", &v, err)) return PACTUM_EIO;
+  if (v) {
+    size_t n = 0;
+    r->has_bootstrap = !sign_b64_decode(v, r->bootstrap_pk, sizeof r->bootstrap_pk, &n) && n == SIGN_PK_BYTES;
+    px_free(v);
+  }
+  return 0;
+}
+
+int record_open(const pactum_agreement *agr, const char *path, int create, const record_init *init, record **out,
+                pactum_error *err) {
+  *out = NULL;
+  if (sign_init()) return fail(err, "internal", "libsodium could not start");
+  record *r = px_calloc(1, sizeof *r);
+  if (!r) return fail(err, "out_of_memory", "out of memory");
+  r->agr = agr;
+  canon_agreement_hash(agr->src, agr->src_len, r->agr_hash);
+  int rc = store_open(path, create, &r->st, err);
+  if (!rc) rc = read_settings(r, create ? init : NULL, create, err);
+  if (!rc) rc = refold(r, err);
+  if (rc) {
+    record_free(r);
+    return rc;
+  }
+  *out = r;
+  return PACTUM_OK;
+}
+
+void record_free(record *r) {
+  if (!r) return;
+  store_close(r->st);
+  pactum_timeline_free(r->tl);
+  keyring_free(r->kr);
+  px_free(r);
+}
+
+int record_add(record *r, const char *const *texts, const size_t *lens, size_t n, const sign_key *signers,
+               int nsigners, size_t *bad, int64_t *first, int64_t *last, pactum_error *err) {
+  *bad = (size_t)-1;
+  *first = *last = 0;
+  int rc = store_begin(r->st, err);
+  if (rc) return rc;
+  if ((rc = catch_up(r, err))) {
+    store_rollback(r->st);
+    return rc;
+  }
+  size_t tl_count = r->tl->n;
+  int64_t seq = r->head_seq;
+  uint8_t head[HASH_BYTES];
+  memcpy(head, r->head_hash, HASH_BYTES);
+  int dirty = 0;
+  for (size_t i = 0; i < n && !rc; i++) {
+    json_error_t je;
+    json_t *ev = json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, &je);
+    if (!ev) {
+      rc = fail(err, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
+    } else {
+      for (int k = 0; k < nsigners && !rc; k++) rc = sign_event(ev, &signers[k], err);
+      size_t len = 0;
+      char *canon = NULL;
+      if (!rc && !(canon = canon_json(ev, &len)))
+        rc = fail(err, "wrong_type", "the event holds a number with a fraction or exponent; amounts are whole numbers");
+      if (!rc) {
+        dirty = 1;
+        rc = fold(r, ev, 1, err);
+      }
+      if (!rc) rc = store_append(r->st, CHAIN_EVENTS, seq, head, canon, len, &seq, head, err);
+      if (!rc && !*first) *first = seq;
+      free(canon);
+    }
+    json_decref(ev);
+    if (rc) *bad = i;
+  }
+  if (!rc) rc = store_commit(r->st, err);
+  else store_rollback(r->st);
+  if (rc) {
+    /* Nothing was written: put the folded state back as the store has it. */
+    pactum_error ignored;
+    if (dirty && refold(r, &ignored)) r->tl->n = tl_count;
+    return rc;
+  }
+  r->head_seq = seq;
+  memcpy(r->head_hash, head, HASH_BYTES);
+  *last = seq;
+  return PACTUM_OK;
+}

@@ -1,0 +1,260 @@
+/*
+** store.c: the record in SQLite (see store.h). The only file of pactum that speaks SQL.
+**
+** Schema (PRAGMA user_version holds its version):
+**   1: meta(key, value); events(seq INTEGER PRIMARY KEY, json, prev_hash, hash)
+**   2: adds decisions(seq INTEGER PRIMARY KEY, json, prev_hash, hash), the decision log
+** Hashes are stored as lowercase hex. The database runs in WAL mode with synchronous=FULL, so
+** a commit that returned has reached the disk.
+*/
+#include "store.h"
+#include "alloc.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "banned.h"
+
+struct store {
+  sqlite3 *db;
+  sqlite3_stmt *append[2], *head[2], *scan[2], *meta_get, *meta_set;
+  int in_tx;
+};
+
+static const char *const TABLE[2] = {"events", "decisions"};
+
+static int fail(pactum_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(pactum_error *err, const char *code, const char *fmt, ...) {
+  if (err) {
+    snprintf(err->code, sizeof err->code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+  }
+  return PACTUM_EIO;
+}
+
+static int db_fail(store *st, pactum_error *err, const char *what) {
+  return fail(err, "store", "store: %s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int exec(store *st, const char *sql, pactum_error *err) {
+  char *msg = NULL;
+  if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
+  fail(err, "store", "store: %s", msg ? msg : sqlite3_errmsg(st->db));
+  sqlite3_free(msg);
+  return PACTUM_EIO;
+}
+
+static int user_version(store *st, int *v, pactum_error *err) {
+  sqlite3_stmt *s;
+  if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+    return db_fail(st, err, "reading the schema version");
+  int rc = sqlite3_step(s);
+  *v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+  sqlite3_finalize(s);
+  return rc == SQLITE_ROW ? 0 : db_fail(st, err, "reading the schema version");
+}
+
+/* Bring the schema from version v to STORE_SCHEMA_VERSION, one step at a time, in one transaction. */
+static int migrate(store *st, int v, pactum_error *err) {
+  static const char *const steps[] = {
+      /* 0 -> 1 */
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+      "CREATE TABLE events(seq INTEGER PRIMARY KEY, json TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+      " hash TEXT NOT NULL);"
+      "PRAGMA user_version = 1;",
+      /* 1 -> 2 */
+      "CREATE TABLE decisions(seq INTEGER PRIMARY KEY, json TEXT NOT NULL, prev_hash TEXT NOT NULL,"
+      " hash TEXT NOT NULL);"
+      "PRAGMA user_version = 2;",
+  };
+  if (v == STORE_SCHEMA_VERSION) return 0;
+  if (exec(st, "BEGIN IMMEDIATE", err)) return PACTUM_EIO;
+  /* Another process may have migrated while we waited for the lock. */
+  if (user_version(st, &v, err)) goto bad;
+  for (; v < STORE_SCHEMA_VERSION; v++)
+    if (exec(st, steps[v], err)) goto bad;
+  if (exec(st, "COMMIT", err)) goto bad;
+  return 0;
+bad:
+  exec(st, "ROLLBACK", NULL);
+  return PACTUM_EIO;
+}
+
+static int prepare(store *st, sqlite3_stmt **s, const char *sql, pactum_error *err) {
+  if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK) return 0;
+  return db_fail(st, err, "preparing a statement");
+}
+
+int store_open(const char *path, int create, store **out, pactum_error *err) {
+  *out = NULL;
+  store *st = px_calloc(1, sizeof *st);
+  if (!st) return fail(err, "out_of_memory", "out of memory");
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
+  if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
+    fail(err, "store", "cannot open the store '%s': %s", path,
+         st->db ? sqlite3_errmsg(st->db) : "out of memory");
+    store_close(st);
+    return PACTUM_EIO;
+  }
+  sqlite3_busy_timeout(st->db, 30000);
+  int v = 0;
+  if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) || user_version(st, &v, err)) goto bad;
+  if (v > STORE_SCHEMA_VERSION) {
+    fail(err, "store_version",
+         "the store '%s' has schema version %d, newer than this pactum's %d; use a newer pactum", path, v,
+         STORE_SCHEMA_VERSION);
+    goto bad;
+  }
+  if (v == 0 && !create) {
+    fail(err, "store", "'%s' is not a pactum store", path);
+    goto bad;
+  }
+  if (migrate(st, v, err)) goto bad;
+  for (int c = 0; c < 2; c++) {
+    char sql[160];
+    snprintf(sql, sizeof sql, "INSERT INTO %s(seq, json, prev_hash, hash) VALUES(?, ?, ?, ?)", TABLE[c]);
+    if (prepare(st, &st->append[c], sql, err)) goto bad;
+    snprintf(sql, sizeof sql, "SELECT seq, hash FROM %s ORDER BY seq DESC LIMIT 1", TABLE[c]);
+    if (prepare(st, &st->head[c], sql, err)) goto bad;
+    snprintf(sql, sizeof sql, "SELECT seq, json, prev_hash, hash FROM %s WHERE seq > ? ORDER BY seq", TABLE[c]);
+    if (prepare(st, &st->scan[c], sql, err)) goto bad;
+  }
+  if (prepare(st, &st->meta_get, "SELECT value FROM meta WHERE key = ?", err) ||
+      prepare(st, &st->meta_set, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", err))
+    goto bad;
+  *out = st;
+  return PACTUM_OK;
+bad:
+  store_close(st);
+  return PACTUM_EIO;
+}
+
+void store_close(store *st) {
+  if (!st) return;
+  if (st->in_tx) store_rollback(st);
+  for (int c = 0; c < 2; c++) {
+    sqlite3_finalize(st->append[c]);
+    sqlite3_finalize(st->head[c]);
+    sqlite3_finalize(st->scan[c]);
+  }
+  sqlite3_finalize(st->meta_get);
+  sqlite3_finalize(st->meta_set);
+  sqlite3_close(st->db);
+  px_free(st);
+}
+
+int store_meta_get(store *st, const char *key, char **val, pactum_error *err) {
+  *val = NULL;
+  sqlite3_stmt *s = st->meta_get;
+  sqlite3_reset(s);
+  sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) {
+    const char *v = (const char *)sqlite3_column_text(s, 0);
+    *val = px_strdup(v ? v : "");
+    sqlite3_reset(s);
+    return *val ? 0 : fail(err, "out_of_memory", "out of memory");
+  }
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading a setting");
+}
+
+int store_meta_set(store *st, const char *key, const char *val, pactum_error *err) {
+  sqlite3_stmt *s = st->meta_set;
+  sqlite3_reset(s);
+  sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 2, val, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? 0 : db_fail(st, err, "writing a setting");
+}
+
+int store_begin(store *st, pactum_error *err) {
+  if (exec(st, "BEGIN IMMEDIATE", err)) return PACTUM_EIO;
+  st->in_tx = 1;
+  return 0;
+}
+
+int store_commit(store *st, pactum_error *err) {
+  if (exec(st, "COMMIT", err)) {
+    store_rollback(st);
+    return PACTUM_EIO;
+  }
+  st->in_tx = 0;
+  return 0;
+}
+
+void store_rollback(store *st) {
+  if (st->in_tx) exec(st, "ROLLBACK", NULL);
+  st->in_tx = 0;
+}
+
+int store_head(store *st, store_chain chain, int64_t *seq, uint8_t hash[HASH_BYTES], pactum_error *err) {
+  sqlite3_stmt *s = st->head[chain];
+  sqlite3_reset(s);
+  int rc = sqlite3_step(s);
+  *seq = 0;
+  if (rc == SQLITE_ROW) {
+    *seq = sqlite3_column_int64(s, 0);
+    const char *h = (const char *)sqlite3_column_text(s, 1);
+    if (!h || canon_unhex(h, hash, HASH_BYTES)) {
+      sqlite3_reset(s);
+      return fail(err, "store_corrupt", "the head of the %s chain (seq %lld) has no valid hash", TABLE[chain],
+                  (long long)*seq);
+    }
+  }
+  sqlite3_reset(s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading the head");
+}
+
+int store_append(store *st, store_chain chain, int64_t head_seq, const uint8_t head_hash[HASH_BYTES],
+                 const char *json, size_t len, int64_t *seq, uint8_t hash[HASH_BYTES], pactum_error *err) {
+  char prev_hex[HASH_HEX], hash_hex[HASH_HEX];
+  int64_t n = head_seq + 1;
+  uint8_t h[HASH_BYTES];
+  canon_hex(head_hash, HASH_BYTES, prev_hex); /* head_hash and hash may be the same buffer */
+  canon_chain_hash(n, head_hash, json, len, h);
+  canon_hex(h, HASH_BYTES, hash_hex);
+  sqlite3_stmt *s = st->append[chain];
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, n);
+  sqlite3_bind_text(s, 2, json, (int)len, SQLITE_STATIC);
+  sqlite3_bind_text(s, 3, prev_hex, -1, SQLITE_STATIC);
+  sqlite3_bind_text(s, 4, hash_hex, -1, SQLITE_STATIC);
+  int rc = sqlite3_step(s);
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  if (rc != SQLITE_DONE) return db_fail(st, err, "appending a record");
+  memcpy(hash, h, HASH_BYTES);
+  *seq = n;
+  return 0;
+}
+
+int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *ctx, pactum_error *err) {
+  sqlite3_stmt *s = st->scan[chain];
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, after);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    store_record r;
+    uint8_t prev[HASH_BYTES], hash[HASH_BYTES];
+    r.seq = sqlite3_column_int64(s, 0);
+    r.json = (const char *)sqlite3_column_text(s, 1);
+    r.len = (size_t)sqlite3_column_bytes(s, 1);
+    if (!r.json) r.json = "";
+    const char *p = (const char *)sqlite3_column_text(s, 2), *h = (const char *)sqlite3_column_text(s, 3);
+    r.prev = p && !canon_unhex(p, prev, HASH_BYTES) ? prev : NULL;
+    r.hash = h && !canon_unhex(h, hash, HASH_BYTES) ? hash : NULL;
+    int stop = fn(ctx, &r);
+    if (stop) {
+      sqlite3_reset(s);
+      return stop;
+    }
+  }
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading records");
+}
