@@ -32,7 +32,8 @@ static int check_one(void *ctx, const store_record *rec) {
              (long long)w->expect, (long long)(w->expect - 1), (long long)rec->seq);
     return bad(w, w->expect, why);
   }
-  if (!rec->prev || memcmp(rec->prev, w->prev, HASH_BYTES) != 0) {
+  uint8_t prev[HASH_BYTES], stored[HASH_BYTES];
+  if (!rec->prev_hex || canon_unhex(rec->prev_hex, prev, HASH_BYTES) || memcmp(prev, w->prev, HASH_BYTES) != 0) {
     snprintf(why, sizeof why,
              "record %lld does not follow record %lld: its prev_hash is not that record's hash "
              "(a record was inserted, reordered or removed here)",
@@ -41,7 +42,7 @@ static int check_one(void *ctx, const store_record *rec) {
   }
   uint8_t h[HASH_BYTES];
   canon_chain_hash(rec->seq, w->prev, rec->json, rec->len, h);
-  if (!rec->hash || memcmp(rec->hash, h, HASH_BYTES) != 0) {
+  if (!rec->hash_hex || canon_unhex(rec->hash_hex, stored, HASH_BYTES) || memcmp(stored, h, HASH_BYTES) != 0) {
     snprintf(why, sizeof why, "record %lld was altered: its content does not match its hash", (long long)rec->seq);
     return bad(w, rec->seq, why);
   }

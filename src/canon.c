@@ -80,19 +80,23 @@ void canon_hex(const uint8_t *bin, size_t n, char *out) {
   out[2 * n] = '\0';
 }
 
-static int nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+/* Hex digit values; 0xff marks a byte that is not one. */
+static const uint8_t HEXVAL[256] = {
+    ['0'] = 0, ['1'] = 1, ['2'] = 2, ['3'] = 3, ['4'] = 4, ['5'] = 5, ['6'] = 6, ['7'] = 7, ['8'] = 8, ['9'] = 9,
+    ['a'] = 10, ['b'] = 11, ['c'] = 12, ['d'] = 13, ['e'] = 14, ['f'] = 15,
+    ['A'] = 10, ['B'] = 11, ['C'] = 12, ['D'] = 13, ['E'] = 14, ['F'] = 15};
+
+static int is_hex(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 int canon_unhex(const char *s, uint8_t *bin, size_t n) {
-  if (strlen(s) != 2 * n) return -1;
   for (size_t i = 0; i < n; i++) {
-    int hi = nibble(s[2 * i]), lo = nibble(s[2 * i + 1]);
-    if (hi < 0 || lo < 0) return -1;
-    bin[i] = (uint8_t)(hi << 4 | lo);
+    unsigned char hi = (unsigned char)s[2 * i];
+    if (!is_hex(hi)) return -1;
+    unsigned char lo = (unsigned char)s[2 * i + 1];
+    if (!is_hex(lo)) return -1;
+    bin[i] = (uint8_t)(HEXVAL[hi] << 4 | HEXVAL[lo]);
   }
-  return 0;
+  return s[2 * n] == '\0' ? 0 : -1;
 }

@@ -94,7 +94,11 @@ static int load_one(void *ctx, const store_record *rec) {
     return 1;
   }
   r->head_seq = rec->seq;
-  if (rec->hash) memcpy(r->head_hash, rec->hash, HASH_BYTES);
+  if (!rec->hash_hex || canon_unhex(rec->hash_hex, r->head_hash, HASH_BYTES)) {
+    fail(lc->err, "store_corrupt", "stored event seq %lld has no valid hash", (long long)rec->seq);
+    lc->rc = PACTUM_EINPUT;
+    return 1;
+  }
   return 0;
 }
 

@@ -4,8 +4,10 @@
 **
 ** A signature signs canon_signed_part(event): the canonical JSON of the event without its
 ** "signatures" member. Key files are small JSON objects; a secret key is written only to a
-** file created with O_EXCL and mode 0600, and every copy of it this module makes is wiped
-** with sodium_memzero before it is released.
+** file created with O_EXCL and mode 0600, and the copies of it this module holds (buffers,
+** the decoded key, jansson's string) are wiped with sodium_memzero before they are released.
+** jansson's parser may still leave a transient copy in memory it frees; keys are not meant
+** to live in long-running processes that could be inspected.
 */
 #include "sign.h"
 #include "alloc.h"
@@ -22,18 +24,19 @@
 #include <unistd.h>
 #include "banned.h"
 
-#define PK_B64 45            /* sodium_base64_ENCODED_LEN(32, ORIGINAL): 44 characters + NUL */
-#define SK_B64 89            /* sodium_base64_ENCODED_LEN(64, ORIGINAL) */
-#define SIG_BYTES 64         /* crypto_sign_BYTES */
-#define SIG_B64 89           /* sodium_base64_ENCODED_LEN(64, ORIGINAL) */
-#define MAX_SIGNERS 16       /* distinct signers on one event (signer_set.names) */
-#define MAX_ENTRIES 64       /* signature objects on one event, repeats included */
-#define MAX_KEY_FILE 4096    /* a key file is about 200 bytes */
 #define B64 sodium_base64_VARIANT_ORIGINAL
+#define SIG_BYTES 64                                         /* crypto_sign_BYTES */
+#define PK_B64 sodium_base64_ENCODED_LEN(SIGN_PK_BYTES, B64) /* 44 characters and a NUL */
+#define SK_B64 sodium_base64_ENCODED_LEN(SIGN_SK_BYTES, B64) /* 88 and a NUL */
+#define SIG_B64 sodium_base64_ENCODED_LEN(SIG_BYTES, B64)
+#define MAX_SIGNERS 16    /* distinct signers on one event (signer_set.names) */
+#define MAX_ENTRIES 64    /* signature objects on one event, repeats included */
+#define MAX_KEY_FILE 4096 /* a key file is about 200 bytes */
 
 _Static_assert(SIG_BYTES == crypto_sign_BYTES && SIGN_PK_BYTES == crypto_sign_PUBLICKEYBYTES &&
                    SIGN_SK_BYTES == crypto_sign_SECRETKEYBYTES,
                "sign.h sizes are libsodium's Ed25519 sizes");
+_Static_assert(sizeof(((signer_set *)0)->names) == MAX_SIGNERS * SIGN_MAX_SIGNER, "signer_set holds MAX_SIGNERS");
 
 static int fail(pactum_error *err, int rc, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -362,9 +365,11 @@ static char *signed_part(const json_t *event, size_t *len, int *rc, pactum_error
 
 int sign_event(json_t *event, const sign_key *k, pactum_error *err) {
   if (!json_is_object(event)) return fail(err, PACTUM_EINPUT, "bad_json", "an event must be a JSON object");
-  if (!k->has_secret || !signer_syntax_ok(k->signer, strnlen(k->signer, SIGN_MAX_SIGNER)))
-    return fail(err, PACTUM_EINPUT, "bad_key", "the key of '%.*s' cannot sign: it has no secret part",
-                SIGN_MAX_SIGNER - 1, k->signer);
+  if (!signer_syntax_ok(k->signer, strnlen(k->signer, SIGN_MAX_SIGNER)))
+    return fail(err, PACTUM_EINPUT, "bad_key", "the key's signer '%.*s' is not a signer name", SIGN_MAX_SIGNER - 1,
+                k->signer);
+  if (!k->has_secret)
+    return fail(err, PACTUM_EINPUT, "bad_key", "the key of '%s' cannot sign: it has no secret part", k->signer);
   if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
   json_t *sigs = json_object_get(event, "signatures");
   if (sigs && !json_is_array(sigs))
@@ -604,6 +609,7 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *signer
     return fail(err, PACTUM_EINTERNAL, "internal", "event type %d is not in the agreement", ev);
   const cevent *e = &agr->events[ev];
   int n = signers ? signers->n : 0;
+  if (n < 0 || n > MAX_SIGNERS) return fail(err, PACTUM_EINTERNAL, "internal", "a signer set holds %d names", n);
   char who[400];
   who_records(agr, e, -1, who, sizeof who);
 

@@ -241,14 +241,12 @@ int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *c
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     store_record r;
-    uint8_t prev[HASH_BYTES], hash[HASH_BYTES];
     r.seq = sqlite3_column_int64(s, 0);
     r.json = (const char *)sqlite3_column_text(s, 1);
     r.len = (size_t)sqlite3_column_bytes(s, 1);
     if (!r.json) r.json = "";
-    const char *p = (const char *)sqlite3_column_text(s, 2), *h = (const char *)sqlite3_column_text(s, 3);
-    r.prev = p && !canon_unhex(p, prev, HASH_BYTES) ? prev : NULL;
-    r.hash = h && !canon_unhex(h, hash, HASH_BYTES) ? hash : NULL;
+    r.prev_hex = (const char *)sqlite3_column_text(s, 2);
+    r.hash_hex = (const char *)sqlite3_column_text(s, 3);
     int stop = fn(ctx, &r);
     if (stop) {
       sqlite3_reset(s);

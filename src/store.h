@@ -27,8 +27,8 @@ typedef struct store_record {
   int64_t seq;
   const char *json;
   size_t len;
-  const uint8_t *prev;   /* HASH_BYTES, or NULL if the stored value is not a hash */
-  const uint8_t *hash;
+  const char *prev_hex;  /* the stored hashes as text; decode with canon_unhex when needed */
+  const char *hash_hex;
 } store_record;
 
 /*
