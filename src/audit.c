@@ -13,6 +13,7 @@ typedef struct walk {
   audit_result *out;
   const uint8_t *receipt;
   uint8_t prev[HASH_BYTES]; /* the recomputed hash of the last good record */
+  char prev_hex[HASH_HEX];  /* the same, as the store writes it */
   int64_t expect;           /* the seq the next record must have */
 } walk;
 
@@ -32,8 +33,8 @@ static int check_one(void *ctx, const store_record *rec) {
              (long long)w->expect, (long long)(w->expect - 1), (long long)rec->seq);
     return bad(w, w->expect, why);
   }
-  uint8_t prev[HASH_BYTES], stored[HASH_BYTES];
-  if (!rec->prev_hex || canon_unhex(rec->prev_hex, prev, HASH_BYTES) || memcmp(prev, w->prev, HASH_BYTES) != 0) {
+  /* Stored hashes are compared as text, in the store's own lowercase hex. */
+  if (!rec->prev_hex || memcmp(rec->prev_hex, w->prev_hex, HASH_HEX) != 0) {
     snprintf(why, sizeof why,
              "record %lld does not follow record %lld: its prev_hash is not that record's hash "
              "(a record was inserted, reordered or removed here)",
@@ -41,12 +42,15 @@ static int check_one(void *ctx, const store_record *rec) {
     return bad(w, rec->seq, why);
   }
   uint8_t h[HASH_BYTES];
+  char hex[HASH_HEX];
   canon_chain_hash(rec->seq, w->prev, rec->json, rec->len, h);
-  if (!rec->hash_hex || canon_unhex(rec->hash_hex, stored, HASH_BYTES) || memcmp(stored, h, HASH_BYTES) != 0) {
+  canon_hex(h, HASH_BYTES, hex);
+  if (!rec->hash_hex || memcmp(rec->hash_hex, hex, HASH_HEX) != 0) {
     snprintf(why, sizeof why, "record %lld was altered: its content does not match its hash", (long long)rec->seq);
     return bad(w, rec->seq, why);
   }
   memcpy(w->prev, h, HASH_BYTES);
+  memcpy(w->prev_hex, hex, HASH_HEX);
   w->out->records++;
   w->out->bytes += (int64_t)rec->len;
   w->out->head_seq = rec->seq;
@@ -65,6 +69,7 @@ int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES]
   w.receipt = receipt;
   w.expect = 1;
   memcpy(w.prev, genesis, HASH_BYTES);
+  canon_hex(genesis, HASH_BYTES, w.prev_hex);
   memcpy(out->head, genesis, HASH_BYTES);
   int rc = store_scan(st, chain, 0, check_one, &w, err);
   if (rc < 0) return rc;

@@ -83,7 +83,7 @@ static int load_one(void *ctx, const store_record *rec) {
   load_ctx *lc = ctx;
   record *r = lc->r;
   json_error_t je;
-  json_t *ev = json_loadb(rec->json, rec->len, JSON_REJECT_DUPLICATES, &je);
+  json_t *ev = json_loadb(rec->json, rec->len, 0, &je); /* canonical: checked when it was added */
   int rc = ev ? fold(r, ev, r->require_signatures, lc->err) : fail(lc->err, "store_corrupt", "not JSON");
   json_decref(ev);
   if (rc) {
@@ -94,19 +94,25 @@ static int load_one(void *ctx, const store_record *rec) {
     return 1;
   }
   r->head_seq = rec->seq;
-  if (!rec->hash_hex || canon_unhex(rec->hash_hex, r->head_hash, HASH_BYTES)) {
+  if (!rec->hash_hex || strlen(rec->hash_hex) != HASH_HEX - 1) {
     fail(lc->err, "store_corrupt", "stored event seq %lld has no valid hash", (long long)rec->seq);
     lc->rc = PACTUM_EINPUT;
     return 1;
   }
+  memcpy(r->head_hex, rec->hash_hex, HASH_HEX);
   return 0;
 }
 
 /* Fold the records appended since r->head_seq (by this process or another). */
 static int catch_up(record *r, pactum_error *err) {
   load_ctx lc = {r, err, 0};
+  int64_t before = r->head_seq;
   int rc = store_scan(r->st, CHAIN_EVENTS, r->head_seq, load_one, &lc, err);
-  return lc.rc ? lc.rc : rc;
+  if (lc.rc) return lc.rc;
+  if (rc) return rc;
+  if (r->head_seq != before && canon_unhex(r->head_hex, r->head_hash, HASH_BYTES))
+    return fail(err, "store_corrupt", "stored event seq %lld has no valid hash", (long long)r->head_seq);
+  return 0;
 }
 
 /* Forget everything folded and fold the whole store again (after a refused batch). */

@@ -22,6 +22,7 @@ typedef struct record {
   int has_bootstrap;
   uint8_t bootstrap_pk[SIGN_PK_BYTES];
   int64_t head_seq;            /* the last record folded */
+  char head_hex[HASH_HEX];     /* its hash as stored, decoded into head_hash after a scan */
   uint8_t head_hash[HASH_BYTES];
   int32_t last_day;            /* the date of the last event, any type */
   int64_t nkeys;               /* key_registered records folded */
