@@ -15,6 +15,7 @@
 ** and prints the median, min and max ns per operation of each, so their ratios are visible.
 */
 #include "pactum.h"
+#include "record.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -162,8 +163,15 @@ static void die(const char *what) {
   exit(1);
 }
 
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 int main(int argc, char **argv) {
   const char *path = PACTUM_BENCH_AGREEMENT;
+  const char *db = NULL;
   int runs = 9, quiet = 0;
   long iters = 2000000;
   int nreq = 4096;
@@ -173,8 +181,9 @@ int main(int argc, char **argv) {
     else if (!strcmp(argv[i], "--iters") && i + 1 < argc) iters = strtol(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--requests") && i + 1 < argc) nreq = (int)strtol(argv[++i], NULL, 10);
     else if (!strcmp(argv[i], "--quiet")) quiet = 1;
+    else if (!strcmp(argv[i], "--db") && i + 1 < argc) db = argv[++i];
     else {
-      fprintf(stderr, "usage: bench_decide [--agreement FILE] [--runs R] [--iters N] [--requests N] [--quiet]\n");
+      fprintf(stderr, "usage: bench_decide [--agreement FILE] [--db STORE] [--runs R] [--iters N] [--requests N] [--quiet]\n");
       return 2;
     }
   }
@@ -186,14 +195,31 @@ int main(int argc, char **argv) {
     fprintf(stderr, "bench_decide: cannot load %s\n%s", path, diag ? diag : "");
     return 1;
   }
-  pactum_timeline *tl = pactum_timeline_new(agr);
-  if (!tl) die("out of memory");
+  pactum_timeline *tl = NULL;
   pactum_error err;
-  for (int i = 0; i < NEVENTS; i++)
-    if (pactum_timeline_append_json(tl, timeline_events[i], strlen(timeline_events[i]), &err) != PACTUM_OK) {
-      fprintf(stderr, "bench_decide: event %d rejected: %s\n", i, err.message);
+  if (db) {
+    /* The timeline of a store: open the record, fold every event, keep the timeline. */
+    record *r = NULL;
+    double t0 = now_s();
+    if (record_open(agr, db, 0, NULL, &r, &err) != PACTUM_OK) {
+      fprintf(stderr, "bench_decide: cannot open the store %s: %s\n", db, err.message);
       return 1;
     }
+    double t1 = now_s();
+    tl = r->tl;
+    r->tl = NULL;
+    printf("store %s: %zu events folded in %.3f s (%.0f ns per event)\n", db, pactum_timeline_count(tl), t1 - t0,
+           (t1 - t0) * 1e9 / (double)(pactum_timeline_count(tl) ? pactum_timeline_count(tl) : 1));
+    record_free(r);
+  } else {
+    tl = pactum_timeline_new(agr);
+    if (!tl) die("out of memory");
+    for (int i = 0; i < NEVENTS; i++)
+      if (pactum_timeline_append_json(tl, timeline_events[i], strlen(timeline_events[i]), &err) != PACTUM_OK) {
+        fprintf(stderr, "bench_decide: event %d rejected: %s\n", i, err.message);
+        return 1;
+      }
+  }
 
   /* The mix, as JSON and as pre-parsed requests. */
   char **json = calloc((size_t)nreq, sizeof *json);

@@ -1,83 +1,185 @@
 /*
-** audit.c: re-checks a chain of the record (see audit.h). It trusts nothing stored: each
-** record's hash is recomputed from its seq, the previous record's recomputed hash and its
-** JSON, so a record that was altered, deleted, inserted or moved is found at its seq.
+** audit.c: re-checks a chain of the record (see audit.h).
+**
+** Each record is checked on its own: its hash must be canon_chain_hash(seq, its prev_hash,
+** its JSON), and its prev_hash must be the hash stored on the record before it (for seq 1,
+** the genesis hash). Together these prove the whole chain, and they let the work be split:
+** the seqs are cut into ranges checked in parallel, one reader connection and one thread per
+** range, and the ranges' ends are then joined. The first record found wrong is reported
+** with its seq: altered (content and hash disagree), missing (a gap in the seqs), or out of
+** place (its prev_hash is not the hash of the record before: inserted, reordered, removed).
 */
 #include "audit.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "banned.h"
 
-typedef struct walk {
-  audit_result *out;
-  const uint8_t *receipt;
-  uint8_t prev[HASH_BYTES]; /* the recomputed hash of the last good record */
-  char prev_hex[HASH_HEX];  /* the same, as the store writes it */
-  int64_t expect;           /* the seq the next record must have */
-} walk;
+#define AUDIT_MAX_THREADS 8
+#define AUDIT_MIN_PER_THREAD 20000 /* smaller chains are checked in one thread */
 
-static int bad(walk *w, int64_t seq, const char *why) {
-  w->out->ok = 0;
-  w->out->bad_seq = seq;
-  snprintf(w->out->reason, sizeof w->out->reason, "%s", why);
+typedef struct part {
+  store *st;
+  store_chain chain;
+  int64_t lo, hi;            /* checks lo < seq <= hi */
+  const uint8_t *receipt;
+  /* results */
+  int rc;
+  pactum_error err;
+  int have;                  /* saw at least one record */
+  int64_t first_seq;
+  char first_prev[HASH_HEX]; /* the first record's stored prev_hash */
+  char last_hash[HASH_HEX];  /* the last good record's hash */
+  int64_t last_seq;
+  int64_t expect;
+  int64_t records, bytes;
+  int64_t bad_seq;           /* 0: no fault inside the part */
+  char reason[320];
+  int64_t receipt_seq;
+} part;
+
+static int fault(part *p, int64_t seq, const char *why) {
+  p->bad_seq = seq;
+  snprintf(p->reason, sizeof p->reason, "%s", why);
   return 1;
 }
 
+static int text_is(const char *stored, const char *hex) {
+  return stored && strlen(stored) == HASH_HEX - 1 && memcmp(stored, hex, HASH_HEX) == 0;
+}
+
 static int check_one(void *ctx, const store_record *rec) {
-  walk *w = ctx;
+  part *p = ctx;
   char why[320];
-  if (rec->seq != w->expect) {
+  if (rec->seq != p->expect) {
     snprintf(why, sizeof why,
              "record %lld is missing: the chain jumps from %lld to %lld (a record was deleted or renumbered)",
-             (long long)w->expect, (long long)(w->expect - 1), (long long)rec->seq);
-    return bad(w, w->expect, why);
+             (long long)p->expect, (long long)(p->expect - 1), (long long)rec->seq);
+    return fault(p, p->expect, why);
   }
-  /* Stored hashes are compared as text, in the store's own lowercase hex. */
-  if (!rec->prev_hex || memcmp(rec->prev_hex, w->prev_hex, HASH_HEX) != 0) {
+  uint8_t prev[HASH_BYTES];
+  int prev_ok = rec->prev_hex && strlen(rec->prev_hex) == HASH_HEX - 1 && !canon_unhex(rec->prev_hex, prev, HASH_BYTES);
+  if (!p->have) {
+    p->have = 1;
+    p->first_seq = rec->seq;
+    snprintf(p->first_prev, sizeof p->first_prev, "%s", prev_ok ? rec->prev_hex : "");
+  } else if (!prev_ok || !text_is(rec->prev_hex, p->last_hash)) {
     snprintf(why, sizeof why,
              "record %lld does not follow record %lld: its prev_hash is not that record's hash "
              "(a record was inserted, reordered or removed here)",
              (long long)rec->seq, (long long)(rec->seq - 1));
-    return bad(w, rec->seq, why);
+    return fault(p, rec->seq, why);
+  }
+  if (!prev_ok) {
+    snprintf(why, sizeof why, "record %lld has no valid prev_hash", (long long)rec->seq);
+    return fault(p, rec->seq, why);
   }
   uint8_t h[HASH_BYTES];
   char hex[HASH_HEX];
-  canon_chain_hash(rec->seq, w->prev, rec->json, rec->len, h);
+  canon_chain_hash(rec->seq, prev, rec->json, rec->len, h);
   canon_hex(h, HASH_BYTES, hex);
-  if (!rec->hash_hex || memcmp(rec->hash_hex, hex, HASH_HEX) != 0) {
+  if (!text_is(rec->hash_hex, hex)) {
     snprintf(why, sizeof why, "record %lld was altered: its content does not match its hash", (long long)rec->seq);
-    return bad(w, rec->seq, why);
+    return fault(p, rec->seq, why);
   }
-  memcpy(w->prev, h, HASH_BYTES);
-  memcpy(w->prev_hex, hex, HASH_HEX);
-  w->out->records++;
-  w->out->bytes += (int64_t)rec->len;
-  w->out->head_seq = rec->seq;
-  memcpy(w->out->head, h, HASH_BYTES);
-  if (w->receipt && !w->out->receipt_seq && memcmp(h, w->receipt, HASH_BYTES) == 0) w->out->receipt_seq = rec->seq;
-  w->expect++;
+  memcpy(p->last_hash, hex, HASH_HEX);
+  p->last_seq = rec->seq;
+  p->records++;
+  p->bytes += (int64_t)rec->len;
+  if (p->receipt && !p->receipt_seq && memcmp(h, p->receipt, HASH_BYTES) == 0) p->receipt_seq = rec->seq;
+  p->expect++;
   return 0;
+}
+
+static void *run_part(void *arg) {
+  part *p = arg;
+  p->expect = p->lo + 1;
+  int rc = store_scan_range(p->st, p->chain, p->lo, p->hi, check_one, p, &p->err);
+  p->rc = rc < 0 ? rc : 0;
+  return NULL;
+}
+
+static void fill(audit_result *out, int64_t seq, const char *why) {
+  out->ok = 0;
+  out->bad_seq = seq;
+  snprintf(out->reason, sizeof out->reason, "%s", why);
 }
 
 int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES], const uint8_t *receipt,
                  audit_result *out, pactum_error *err) {
   memset(out, 0, sizeof *out);
   out->ok = 1;
-  walk w;
-  w.out = out;
-  w.receipt = receipt;
-  w.expect = 1;
-  memcpy(w.prev, genesis, HASH_BYTES);
-  canon_hex(genesis, HASH_BYTES, w.prev_hex);
   memcpy(out->head, genesis, HASH_BYTES);
-  int rc = store_scan(st, chain, 0, check_one, &w, err);
-  if (rc < 0) return rc;
+  int64_t max;
+  if (store_max_seq(st, chain, &max, err)) return PACTUM_EIO;
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  int n = cpus > 1 ? (int)(cpus < AUDIT_MAX_THREADS ? cpus : AUDIT_MAX_THREADS) : 1;
+  if (max / n < AUDIT_MIN_PER_THREAD) n = 1;
+  part parts[AUDIT_MAX_THREADS];
+  pthread_t threads[AUDIT_MAX_THREADS];
+  int started[AUDIT_MAX_THREADS] = {0};
+  memset(parts, 0, sizeof parts);
+  for (int k = 0; k < n; k++) {
+    part *p = &parts[k];
+    p->chain = chain;
+    p->lo = max / n * k;
+    p->hi = k == n - 1 ? INT64_MAX : max / n * (k + 1);
+    p->receipt = receipt;
+    if (k == 0) p->st = st;
+    else if (store_open_again(st, &p->st, err)) n = k; /* fewer parts: run what we have */
+  }
+  for (int k = 1; k < n; k++) started[k] = pthread_create(&threads[k], NULL, run_part, &parts[k]) == 0;
+  run_part(&parts[0]);
+  for (int k = 1; k < n; k++) {
+    if (started[k]) pthread_join(threads[k], NULL);
+    else run_part(&parts[k]);
+  }
+  int rc = 0;
+  char genesis_hex[HASH_HEX];
+  canon_hex(genesis, HASH_BYTES, genesis_hex);
+  const char *link = genesis_hex; /* the hash the next part's first record must name */
+  char why[320];
+  for (int k = 0; k < n && out->ok && !rc; k++) {
+    part *p = &parts[k];
+    if (p->rc) {
+      *err = p->err;
+      rc = p->rc;
+      break;
+    }
+    if (!p->have && !p->bad_seq) {
+      if (p->lo < max && p->hi >= p->lo + 1 && k < n - 1) {
+        snprintf(why, sizeof why, "record %lld is missing: the chain has a gap after %lld", (long long)(p->lo + 1),
+                 (long long)p->lo);
+        fill(out, p->lo + 1, why);
+      }
+      continue;
+    }
+    if (p->have && strcmp(p->first_prev, link) != 0) {
+      snprintf(why, sizeof why,
+               "record %lld does not follow record %lld: its prev_hash is not that record's hash "
+               "(a record was inserted, reordered or removed here)",
+               (long long)p->first_seq, (long long)(p->first_seq - 1));
+      fill(out, p->first_seq, why);
+      break;
+    }
+    out->records += p->records;
+    out->bytes += p->bytes;
+    if (p->bad_seq) {
+      fill(out, p->bad_seq, p->reason);
+      break;
+    }
+    if (!out->receipt_seq && p->receipt_seq) out->receipt_seq = p->receipt_seq;
+    out->head_seq = p->last_seq;
+    canon_unhex(p->last_hash, out->head, HASH_BYTES);
+    link = p->last_hash;
+  }
+  for (int k = 1; k < AUDIT_MAX_THREADS; k++)
+    if (parts[k].st) store_close(parts[k].st);
+  if (rc) return rc;
   if (out->ok && receipt && !out->receipt_seq) {
-    out->ok = 0;
-    out->bad_seq = 0;
-    snprintf(out->reason, sizeof out->reason,
-             "the chain does not extend the receipt: no record has that hash (the log was rewritten or cut)");
+    fill(out, 0, "the chain does not extend the receipt: no record has that hash (the log was rewritten or cut)");
   }
   return 0;
 }

@@ -18,7 +18,7 @@
 
 struct store {
   sqlite3 *db;
-  sqlite3_stmt *append[2], *head[2], *scan[2], *meta_get, *meta_set;
+  sqlite3_stmt *append[2], *head[2], *scan[2], *range[2], *meta_get, *meta_set;
   int in_tx;
 };
 
@@ -122,6 +122,9 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
     if (prepare(st, &st->head[c], sql, err)) goto bad;
     snprintf(sql, sizeof sql, "SELECT seq, json, prev_hash, hash FROM %s WHERE seq > ? ORDER BY seq", TABLE[c]);
     if (prepare(st, &st->scan[c], sql, err)) goto bad;
+    snprintf(sql, sizeof sql, "SELECT seq, json, prev_hash, hash FROM %s WHERE seq > ? AND seq <= ? ORDER BY seq",
+             TABLE[c]);
+    if (prepare(st, &st->range[c], sql, err)) goto bad;
   }
   if (prepare(st, &st->meta_get, "SELECT value FROM meta WHERE key = ?", err) ||
       prepare(st, &st->meta_set, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", err))
@@ -140,6 +143,7 @@ void store_close(store *st) {
     sqlite3_finalize(st->append[c]);
     sqlite3_finalize(st->head[c]);
     sqlite3_finalize(st->scan[c]);
+    sqlite3_finalize(st->range[c]);
   }
   sqlite3_finalize(st->meta_get);
   sqlite3_finalize(st->meta_set);
@@ -234,10 +238,7 @@ int store_append(store *st, store_chain chain, int64_t head_seq, const uint8_t h
   return 0;
 }
 
-int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *ctx, pactum_error *err) {
-  sqlite3_stmt *s = st->scan[chain];
-  sqlite3_reset(s);
-  sqlite3_bind_int64(s, 1, after);
+static int scan_stmt(store *st, sqlite3_stmt *s, store_fn fn, void *ctx, pactum_error *err) {
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     store_record r;
@@ -255,4 +256,35 @@ int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *c
   }
   sqlite3_reset(s);
   return rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading records");
+}
+
+int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *ctx, pactum_error *err) {
+  sqlite3_stmt *s = st->scan[chain];
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, after);
+  return scan_stmt(st, s, fn, ctx, err);
+}
+
+int store_scan_range(store *st, store_chain chain, int64_t after, int64_t upto, store_fn fn, void *ctx,
+                     pactum_error *err) {
+  sqlite3_stmt *s = st->range[chain];
+  sqlite3_reset(s);
+  sqlite3_bind_int64(s, 1, after);
+  sqlite3_bind_int64(s, 2, upto);
+  return scan_stmt(st, s, fn, ctx, err);
+}
+
+int store_open_again(store *st, store **out, pactum_error *err) {
+  const char *path = sqlite3_db_filename(st->db, "main");
+  if (!path || !*path) return fail(err, "store", "the store has no file to open again");
+  return store_open(path, 0, out, err);
+}
+
+int store_max_seq(store *st, store_chain chain, int64_t *seq, pactum_error *err) {
+  sqlite3_stmt *s = st->head[chain];
+  sqlite3_reset(s);
+  int rc = sqlite3_step(s);
+  *seq = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_reset(s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading the head");
 }

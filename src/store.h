@@ -63,5 +63,12 @@ int store_append(store *st, store_chain chain, int64_t head_seq, const uint8_t h
 /* Call fn for each record with seq > after, in seq order, until fn returns non-zero. */
 typedef int (*store_fn)(void *ctx, const store_record *rec);
 int store_scan(store *st, store_chain chain, int64_t after, store_fn fn, void *ctx, pactum_error *err);
+/* The same for after < seq <= upto. */
+int store_scan_range(store *st, store_chain chain, int64_t after, int64_t upto, store_fn fn, void *ctx,
+                     pactum_error *err);
+/* A second, independent connection to the same store, for a reader in another thread. */
+int store_open_again(store *st, store **out /* OUT */, pactum_error *err);
+/* The largest seq of a chain as stored (0 if empty), whatever its hash. */
+int store_max_seq(store *st, store_chain chain, int64_t *seq /* OUT */, pactum_error *err);
 
 #endif
