@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # deps.sh: install the Debian 12 packages pactum builds and tests with, if any is missing.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3
+pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
       python3)
 missing=()
 for p in "${pkgs[@]}"; do

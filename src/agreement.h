@@ -230,10 +230,35 @@ struct pactum_timeline {
 };
 
 /*
-** events.c: validate event object root and fold it in (see pactum_timeline_append_json). With
+** An event as a flat list of its top-level members, the form the timeline folds. Keys and
+** strings are borrowed (from a json_t or a decode pool) and need not be NUL-terminated.
+*/
+typedef enum fv_kind { FV_STRING, FV_INT, FV_BOOL, FV_OTHER } fv_kind;
+typedef struct flat_value {
+  const char *key;
+  size_t klen;
+  fv_kind kind;       /* FV_OTHER: null, a real, an array or an object */
+  const char *s;
+  size_t slen;
+  int64_t i;
+} flat_value;
+#define FLAT_MAX 80
+typedef struct flat_event {
+  flat_value v[FLAT_MAX];
+  int n;
+} flat_event;
+
+/*
+** events.c: validate an event and fold it in (see pactum_timeline_append_json). With
 ** signed_ok, a "signatures" member is passed over: the caller has verified it.
 */
 int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err);
+int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pactum_error *err);
+/*
+** Decode a JSON object's top-level members into e without building a tree (yajl); strings are
+** copied into pool[0..cap). -1 if the text is not one JSON object or the pool is too small.
+*/
+int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t cap);
 
 /* events.c: the values in force on `day`: nstates state values, then ncommits sums. */
 const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day);

@@ -9,6 +9,7 @@
 #include "date.h"
 
 #include <jansson.h>
+#include <yajl/yajl_parse.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,45 +91,44 @@ static int64_t unknown_id(unknowns *u, const char *s, size_t n) {
   return -1 - u->n++;
 }
 
-/* Read field f of event type ev from JSON value v into *out. */
-static int field_value(const pactum_agreement *agr, const cevent *ev, const cfield *f, json_t *v,
+/* Read field f of event type ev from the flat value v into *out. */
+static int field_value(const pactum_agreement *agr, const cevent *ev, const cfield *f, const flat_value *v,
                        unknowns *unk, int64_t *out, pactum_error *err) {
   int ok = 0;
   switch (f->type.kind) {
   case TY_BOOL:
-    if ((ok = json_is_boolean(v))) *out = json_is_true(v);
+    if ((ok = v->kind == FV_BOOL)) *out = v->i;
     break;
   case TY_INTEGER:
   case TY_MONEY:
-    if ((ok = json_is_integer(v))) *out = (int64_t)json_integer_value(v);
+    if ((ok = v->kind == FV_INT)) *out = v->i;
     break;
   case TY_STRING:
-    if ((ok = json_is_string(v))) {
-      int32_t id = agreement_string_id(agr, json_string_value(v), json_string_length(v));
-      *out = id >= 0 ? id : unknown_id(unk, json_string_value(v), json_string_length(v));
+    if ((ok = v->kind == FV_STRING)) {
+      int32_t id = agreement_string_id(agr, v->s, v->slen);
+      *out = id >= 0 ? id : unknown_id(unk, v->s, v->slen);
     }
     break;
   case TY_DATE:
-    if ((ok = json_is_string(v))) {
+    if ((ok = v->kind == FV_STRING)) {
       int32_t day;
-      if (date_parse(json_string_value(v), json_string_length(v), &day))
+      if (date_parse(v->s, v->slen, &day))
         return fail(err, "bad_date", "field '%s' of event '%s' is not a real date", f->name, ev->name);
       *out = day;
     }
     break;
   case TY_ENUM:
-    if ((ok = json_is_string(v))) {
-      const char *s = json_string_value(v);
+    if ((ok = v->kind == FV_STRING)) {
       for (int i = 0; i < f->type.en->n; i++)
-        if (strcmp(f->type.en->names[i], s) == 0) {
+        if (strlen(f->type.en->names[i]) == v->slen && memcmp(f->type.en->names[i], v->s, v->slen) == 0) {
           *out = i;
           return PACTUM_OK;
         }
       buf b;
       buf_init(&b);
       for (int i = 0; i < f->type.en->n; i++) buf_printf(&b, "%s'%s'", i ? ", " : "", f->type.en->names[i]);
-      fail(err, "wrong_type", "field '%s' of event '%s' is '%.64s'; expected one of %s", f->name, ev->name,
-           s, b.data ? b.data : "");
+      fail(err, "wrong_type", "field '%s' of event '%s' is '%.*s'; expected one of %s", f->name, ev->name,
+           (int)(v->slen > 64 ? 64 : v->slen), v->s, b.data ? b.data : "");
       buf_release(&b);
       return PACTUM_EINPUT;
     }
@@ -155,38 +155,47 @@ static int reserve(pactum_timeline *tl) {
   return 0;
 }
 
-int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err) {
+static const flat_value *flat_get(const flat_event *e, const char *key) {
+  size_t n = strlen(key);
+  for (int i = 0; i < e->n; i++)
+    if (e->v[i].klen == n && memcmp(e->v[i].key, key, n) == 0) return &e->v[i];
+  return NULL;
+}
+
+int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pactum_error *err) {
   const pactum_agreement *agr = tl->agr;
-  if (!json_is_object(root)) return fail(err, "wrong_type", "an event must be a JSON object");
-  json_t *jt = json_object_get(root, "type"), *jd = json_object_get(root, "date");
+  const flat_value *jt = flat_get(e, "type"), *jd = flat_get(e, "date");
   if (!jt) return fail(err, "missing_field", "the event has no 'type'");
-  if (!json_is_string(jt)) return fail(err, "wrong_type", "the event's 'type' must be a string");
-  int ei = agreement_find_event(agr, json_string_value(jt), json_string_length(jt));
-  if (ei < 0) return fail(err, "unknown_event", "unknown event type '%.64s'", json_string_value(jt));
+  if (jt->kind != FV_STRING) return fail(err, "wrong_type", "the event's 'type' must be a string");
+  int ei = agreement_find_event(agr, jt->s, jt->slen);
+  if (ei < 0) return fail(err, "unknown_event", "unknown event type '%.*s'", (int)(jt->slen > 64 ? 64 : jt->slen), jt->s);
   const cevent *ev = &agr->events[ei];
   if (!jd) return fail(err, "missing_field", "event '%s' has no 'date'", ev->name);
   int32_t day;
-  if (!json_is_string(jd) || date_parse(json_string_value(jd), json_string_length(jd), &day))
+  if (jd->kind != FV_STRING || date_parse(jd->s, jd->slen, &day))
     return fail(err, "bad_date", "event '%s' has a 'date' that is not a real date (YYYY-MM-DD)", ev->name);
   if (tl->n && day < tl->days[tl->n - 1]) {
     char last[11];
     date_format(tl->days[tl->n - 1], last);
-    return fail(err, "out_of_order", "event '%s' dated %s comes after an event dated %s; events must be in date order",
-                ev->name, json_string_value(jd), last);
+    return fail(err, "out_of_order", "event '%s' dated %.10s comes after an event dated %s; events must be in date order",
+                ev->name, jd->s, last);
   }
   int64_t fields[MAX_ATTRS];
   unknowns unk;
   unk.n = 0;
   uint64_t seen = 0;
-  const char *key;
-  json_t *v;
-  json_object_foreach(root, key, v) {
-    if (!strcmp(key, "type") || !strcmp(key, "date")) continue;
-    if (signed_ok && !strcmp(key, "signatures")) continue; /* verified by the record (record.c) */
+  for (int i = 0; i < e->n; i++) {
+    const flat_value *v = &e->v[i];
+    if (v == jt || v == jd) continue;
+    if (signed_ok && v->klen == 10 && memcmp(v->key, "signatures", 10) == 0) continue; /* verified by record.c */
     int k = 0;
-    while (k < ev->nfields && strcmp(ev->fields[k].name, key) != 0) k++;
-    if (k == ev->nfields) return fail(err, "unknown_field", "unknown field '%.64s' of event '%s'", key, ev->name);
-    if (seen & ((uint64_t)1 << k)) continue; /* jansson already refused duplicate keys */
+    while (k < ev->nfields && (strlen(ev->fields[k].name) != v->klen || memcmp(ev->fields[k].name, v->key, v->klen)))
+      k++;
+    if (k == ev->nfields)
+      return fail(err, "unknown_field", "unknown field '%.*s' of event '%s'", (int)(v->klen > 64 ? 64 : v->klen), v->key,
+                  ev->name);
+    if (seen & ((uint64_t)1 << k))
+      return fail(err, "bad_json", "field '%s' of event '%s' is given twice", ev->fields[k].name, ev->name);
     int rc = field_value(agr, ev, &ev->fields[k], v, &unk, &fields[k], err);
     if (rc) return rc;
     seen |= (uint64_t)1 << k;
@@ -227,6 +236,115 @@ int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_err
   }
   tl->days[tl->n++] = day;
   return PACTUM_OK;
+}
+
+int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err) {
+  if (!json_is_object(root)) return fail(err, "wrong_type", "an event must be a JSON object");
+  flat_event e;
+  e.n = 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach(root, key, v) {
+    if (e.n == FLAT_MAX) return fail(err, "unknown_field", "the event has more than %d fields", FLAT_MAX);
+    flat_value *f = &e.v[e.n++];
+    f->key = key;
+    f->klen = strlen(key);
+    f->s = NULL;
+    f->slen = 0;
+    f->i = 0;
+    if (json_is_string(v)) {
+      f->kind = FV_STRING;
+      f->s = json_string_value(v);
+      f->slen = json_string_length(v);
+    } else if (json_is_integer(v)) {
+      f->kind = FV_INT;
+      f->i = (int64_t)json_integer_value(v);
+    } else if (json_is_boolean(v)) {
+      f->kind = FV_BOOL;
+      f->i = json_is_true(v);
+    } else {
+      f->kind = FV_OTHER;
+    }
+  }
+  return timeline_apply(tl, &e, signed_ok, err);
+}
+
+/* ---- The store's canonical records, decoded without building a tree (yajl) ---------- */
+
+typedef struct yctx {
+  flat_event *e;
+  int depth;         /* 1 inside the event object */
+  char *pool;        /* copies of keys and strings: yajl's pointers do not outlive a callback */
+  size_t used, cap;
+  int overflow;
+} yctx;
+
+static const char *keep(yctx *y, const unsigned char *s, size_t n) {
+  if (y->used + n + 1 > y->cap) {
+    y->overflow = 1;
+    return NULL;
+  }
+  char *p = y->pool + y->used;
+  memcpy(p, s, n);
+  p[n] = '\0';
+  y->used += n + 1;
+  return p;
+}
+
+static flat_value *current(yctx *y) { return y->e->n ? &y->e->v[y->e->n - 1] : NULL; }
+
+/* A scalar at depth 1 is the value of the last key; deeper values belong to a nested member. */
+static int y_scalar(yctx *y, fv_kind kind, int64_t i, const unsigned char *s, size_t n) {
+  if (y->depth != 1) return 1;
+  flat_value *f = current(y);
+  if (!f) return 0;
+  f->kind = kind;
+  f->i = i;
+  if (kind == FV_STRING && !(f->s = keep(y, s, n))) return 0;
+  f->slen = n;
+  return 1;
+}
+static int y_null(void *c) { return y_scalar(c, FV_OTHER, 0, NULL, 0); }
+static int y_bool(void *c, int b) { return y_scalar(c, FV_BOOL, b != 0, NULL, 0); }
+static int y_int(void *c, long long v) { return y_scalar(c, FV_INT, v, NULL, 0); }
+static int y_double(void *c, double v) {
+  (void)v;
+  return y_scalar(c, FV_OTHER, 0, NULL, 0);
+}
+static int y_string(void *c, const unsigned char *s, size_t n) { return y_scalar(c, FV_STRING, 0, s, n); }
+static int y_key(void *c, const unsigned char *s, size_t n) {
+  yctx *y = c;
+  if (y->depth != 1) return 1;
+  if (y->e->n == FLAT_MAX) return 0;
+  flat_value *f = &y->e->v[y->e->n++];
+  memset(f, 0, sizeof *f);
+  f->kind = FV_OTHER;
+  if (!(f->key = keep(y, s, n))) return 0;
+  f->klen = n;
+  return 1;
+}
+static int y_open(void *c) {
+  yctx *y = c;
+  if (y->depth == 1 && current(y)) current(y)->kind = FV_OTHER; /* a nested member: not a field value */
+  y->depth++;
+  return 1;
+}
+static int y_close(void *c) {
+  ((yctx *)c)->depth--;
+  return 1;
+}
+
+static const yajl_callbacks ycallbacks = {y_null, y_bool, y_int, y_double, NULL, y_string,
+                                          y_open, y_key, y_close, y_open, y_close};
+
+int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t cap) {
+  yctx y = {e, 0, pool, 0, cap, 0};
+  e->n = 0;
+  yajl_handle h = yajl_alloc(&ycallbacks, NULL, &y);
+  if (!h) return -1;
+  int ok = yajl_parse(h, (const unsigned char *)json, len) == yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok;
+  yajl_free(h);
+  return ok && !y.overflow ? 0 : -1;
 }
 
 int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t len, pactum_error *err) {
