@@ -316,8 +316,8 @@ int main(int argc, char **argv) {
   sink = acc;
 
   if (!quiet) {
-    printf("bench_decide: %s %s, %d events in the timeline\n", pactum_agreement_id(agr), pactum_agreement_version(agr),
-           NEVENTS);
+    printf("bench_decide: %s %s, %zu events in the timeline\n", pactum_agreement_id(agr), pactum_agreement_version(agr),
+           pactum_timeline_count(tl));
     printf("mix: %d requests, all %d actions, dates 2025-01-01..2034-12-31, %.0f bytes of JSON per request,\n"
            "     %.0f bytes per decision; outcomes: %ld allow, %ld deny, %ld not_applicable, %ld conflict\n\n",
            nreq, NACTIONS, (double)json_bytes / nreq, (double)out_bytes / nreq, outcomes[PACTUM_ALLOW],

@@ -53,9 +53,9 @@ for i in 1 2 3; do
   python3 -c "import sys; print('pactum status --db (load + fold + report): %.3f s' % (float(sys.argv[2])-float(sys.argv[1])))" "$t0" "$t1"
 done
 
-echo "== 3. audit verify over $N events"
+echo "== 3. audit verify over $N events (not pinned: it checks ranges of the chain in parallel, one thread per core)"
 for i in 1 2 3; do
-  t0=$(now); out=$("${pin[@]}" "$P" audit verify --db big.db); t1=$(now)
+  t0=$(now); out=$("$P" audit verify --db big.db); t1=$(now)
   python3 -c "
 import sys, re
 t = float(sys.argv[2]) - float(sys.argv[1]); m = re.search(r'(\d+) records, (\d+) bytes', sys.argv[3])
