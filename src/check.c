@@ -435,6 +435,8 @@ static int check_states_and_events(checker *c) {
   for (event_decl *e = c->f->events; e; e = e->next) {
     e->index = i++;
     if (dup(c, &c->events, e->name, e->at, e, "event type")) rc = -1;
+    if (strcmp(e->name, "key_registered") == 0)
+      rc = diag_error(c->d, e->at, "'key_registered' is the record's own event type; choose another name");
     if (e->nfields > MAX_ATTRS) {
       rc = diag_error(c->d, e->at, "event '%s' has %d fields; at most %d are allowed", e->name, e->nfields, MAX_ATTRS);
       continue;
@@ -445,7 +447,8 @@ static int check_states_and_events(checker *c) {
     for (field_decl *fd = e->fields; fd; fd = fd->next) {
       fd->slot = slot++;
       if (check_enum_def(c, fd->type)) rc = -1;
-      if (strcmp(fd->name, "type") == 0 || strcmp(fd->name, "date") == 0 || strcmp(fd->name, "seq") == 0)
+      if (strcmp(fd->name, "type") == 0 || strcmp(fd->name, "date") == 0 || strcmp(fd->name, "seq") == 0 ||
+          strcmp(fd->name, "signatures") == 0)
         rc = diag_error(c->d, fd->at, "'%s' is reserved in every event; choose another field name", fd->name);
       if (sym_put(&names, fd->name, fd, fd->at) >= 0)
         rc = diag_error(c->d, fd->at, "duplicate field '%s' of event '%s'", fd->name, e->name);
@@ -623,16 +626,26 @@ static int check_bodies(checker *c) {
       if (sym_put(&seen, m->name, m, m->at) >= 0)
         rc = diag_error(c->d, m->at, "duplicate member '%s' of body '%s'", m->name, b->name);
     if (b->quorum < 1 || b->quorum > b->nmembers)
-      rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' must be between 1 and its %d members", b->name,
-                      b->nmembers);
+      rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' must be between 1 and its %d member%s", b->name,
+                      b->nmembers, b->nmembers == 1 ? "" : "s");
+    else if (b->quorum > 16)
+      rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld; an event carries at most 16 signers",
+                      b->name, (long long)b->quorum);
   }
-  for (event_decl *e = c->f->events; e; e = e->next)
+  for (event_decl *e = c->f->events; e; e = e->next) {
+    int nr = 0;
+    for (name_ref *r = e->recorders; r; r = r->next) nr++;
+    symtab named;
+    if (sym_init(&named, c->ar, nr)) return diag_oom(c->d, e->at);
     for (name_ref *r = e->recorders; r; r = r->next) {
+      if (sym_put(&named, r->name, r, r->at) >= 0)
+        rc = diag_error(c->d, r->at, "'%s' is named twice after 'recorded by'", r->name);
       party_decl *pd = sym_get(&c->parties, r->name);
       body_decl *bd = sym_get(&c->bodies, r->name);
       if (!pd && !bd) rc = diag_error(c->d, r->at, "unknown party or body '%s'", r->name);
       r->index = pd ? -1 : bd ? bd->index : -1;
     }
+  }
   return rc;
 }
 

@@ -237,7 +237,7 @@ static int run_requests(opts *o, int explain) {
       code = EXIT_INPUT;
       goto out;
     }
-    if (!(lg = cli_decision_log_open(agr, o->db, &code))) goto out;
+    if (!(lg = cli_decision_log_open(agr, o->db, o->unbuffered ? 1 : 1024, &code))) goto out;
   }
   FILE *in = stdin;
   if (o->nargs > 1) {
@@ -288,8 +288,25 @@ static int run_requests(opts *o, int explain) {
         code = EXIT_INTERNAL;
         break;
       }
-      print_error_line(stdout, lineno, &err);
-      if (o->unbuffered) fflush(stdout);
+      if (lg) {
+        /* Kept in order with the logged decisions around it. */
+        buf eb;
+        buf_init(&eb);
+        buf_printf(&eb, "{\"error\":{\"line\":%ld,\"code\":", lineno);
+        buf_json_cstr(&eb, err.code);
+        buf_puts(&eb, ",\"message\":");
+        buf_json_cstr(&eb, err.message);
+        buf_puts(&eb, "}}");
+        int bad = eb.failed || cli_decision_log_pass(lg, eb.data, eb.len);
+        buf_release(&eb);
+        if (bad) {
+          code = EXIT_INTERNAL;
+          break;
+        }
+      } else {
+        print_error_line(stdout, lineno, &err);
+        if (o->unbuffered) fflush(stdout);
+      }
       any_bad = 1;
       continue;
     }
@@ -309,20 +326,36 @@ static int run_requests(opts *o, int explain) {
     /* A request's "id" is echoed first, so answers can be matched to questions. */
     size_t idlen = 0;
     const char *id = pactum_request_id_json(req, &idlen);
-    int64_t logged = 0;
-    if (lg && cli_decision_log_add(lg, text, len, dec, &logged)) {
-      code = EXIT_INTERNAL;
-      break;
-    }
-    if (id || lg) {
-      fputc('{', stdout);
-      if (id) {
-        fputs("\"id\":", stdout);
-        fwrite(id, 1, idlen, stdout);
-        fputc(',', stdout);
+    if (lg) {
+      /* Logged decisions are printed, with their decision_id, once the log has committed them. */
+      buf ob;
+      buf_init(&ob);
+      size_t need = pactum_decision_to_json(dec, small, sizeof small);
+      char *dj = need < sizeof small ? small : px_malloc(need + 1);
+      if (dj && dj != small) pactum_decision_to_json(dec, dj, need + 1);
+      if (dj) {
+        buf_putc(&ob, '{');
+        if (id) {
+          buf_puts(&ob, "\"id\":");
+          buf_append(&ob, id, idlen);
+          buf_putc(&ob, ',');
+        }
+        buf_append(&ob, dj + 1, need - 1);
       }
-      if (lg) fprintf(stdout, "\"decision_id\":%lld,", (long long)logged);
-      id = "";
+      size_t split = id ? idlen + 7 : 1; /* after {"id":X, */
+      int bad = !dj || ob.failed || cli_decision_log_add(lg, text, len, dec, ob.data, ob.len, split);
+      if (dj && dj != small) px_free(dj);
+      buf_release(&ob);
+      if (bad) {
+        code = EXIT_INTERNAL;
+        break;
+      }
+      continue;
+    }
+    if (id) {
+      fputs("{\"id\":", stdout);
+      fwrite(id, 1, idlen, stdout);
+      fputc(',', stdout);
     }
     size_t n = pactum_decision_to_json(dec, small, sizeof small);
     if (n < sizeof small) {

@@ -73,8 +73,22 @@ int cmd_decisions(opts *o);
 pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
 /* Append decisions to the decision log of the store at path: see cli_record.c. */
 typedef struct decision_log decision_log;
-decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int *exit_code);
-int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec, int64_t *id);
+/*
+** Decisions are queued with the lines to print; every `every` decisions (and at close) the
+** queue is written to the log in one transaction and only then printed, each decision line
+** gaining its "decision_id". So the write lock is held only while writing, and a decision is
+** printed only once it is durable.
+*/
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int every, int *exit_code);
+/*
+** Queue a decision on `request` whose output line (a JSON object, no newline) is out[0..n);
+** its "decision_id" member is inserted at out[split] (after the request's echoed "id").
+*/
+int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec,
+                         const char *out, size_t n, size_t split);
+/* Queue a line that is printed as it is (an error line), in order with the decisions. */
+int cli_decision_log_pass(decision_log *lg, const char *line, size_t n);
+/* Write and print what is queued, then close. -1 if the log could not be written. */
 int cli_decision_log_close(decision_log *lg);
 
 #endif

@@ -508,18 +508,25 @@ int cmd_ledger(opts *o) {
 
 /* ---- The decision log ---------------------------------------------------------------- */
 
+typedef struct queued {
+  char *entry;   /* canonical JSON for the log, or NULL for a line printed as it is */
+  size_t entry_len;
+  char *line;
+  size_t line_len;
+  size_t split;  /* where "decision_id" goes in the line */
+} queued;
+
 struct decision_log {
   const pactum_agreement *agr;
   store *st;
   char agr_hex[HASH_HEX];
-  int64_t seq;
-  uint8_t head[HASH_BYTES];
-  int pending; /* decisions appended since the last commit */
+  uint8_t genesis[HASH_BYTES];
+  int every;
+  queued *q;
+  size_t n, cap, ndecisions;
 };
 
-#define LOG_COMMIT_EVERY 1024
-
-decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int *exit_code) {
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int every, int *exit_code) {
   opts o;
   memset(&o, 0, sizeof o);
   o.db = path;
@@ -527,30 +534,73 @@ decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *pat
   record *r = open_record(agr, &o, 0, exit_code);
   if (!r) return NULL;
   decision_log *lg = calloc(1, sizeof *lg);
-  pactum_error err;
   if (!lg) {
     record_free(r);
     *exit_code = EXIT_INTERNAL;
     return NULL;
   }
   lg->agr = agr;
+  lg->every = every > 0 ? every : 1;
   canon_hex(r->agr_hash, HASH_BYTES, lg->agr_hex);
-  memcpy(lg->head, r->agr_hash, HASH_BYTES);
+  memcpy(lg->genesis, r->agr_hash, HASH_BYTES);
   lg->st = r->st;
   r->st = NULL;
   record_free(r);
-  if (store_begin(lg->st, &err) || store_head(lg->st, CHAIN_DECISIONS, &lg->seq, lg->head, &err)) {
-    cli_error("%s", err.message);
-    store_close(lg->st);
-    free(lg);
-    *exit_code = EXIT_INPUT;
-    return NULL;
-  }
   return lg;
 }
 
-int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec, int64_t *id) {
+static int enqueue(decision_log *lg, char *entry, size_t entry_len, const char *line, size_t n, size_t split) {
+  if (lg->n == lg->cap) {
+    size_t cap = lg->cap ? lg->cap * 2 : 64;
+    queued *q = realloc(lg->q, cap * sizeof *q);
+    if (!q) return -1;
+    lg->q = q;
+    lg->cap = cap;
+  }
+  char *copy = malloc(n + 1);
+  if (!copy) return -1;
+  memcpy(copy, line, n);
+  copy[n] = '\0';
+  lg->q[lg->n++] = (queued){entry, entry_len, copy, n, split < n ? split : n};
+  return 0;
+}
+
+/* Write the queued decisions in one transaction after the chain's current head, then print. */
+static int flush_log(decision_log *lg) {
   pactum_error err;
+  int64_t seq = 0;
+  uint8_t head[HASH_BYTES];
+  memcpy(head, lg->genesis, HASH_BYTES);
+  int rc = 0;
+  if (lg->ndecisions) {
+    rc = store_begin(lg->st, &err);
+    if (!rc) rc = store_head(lg->st, CHAIN_DECISIONS, &seq, head, &err);
+    int64_t first = seq + 1;
+    for (size_t i = 0; i < lg->n && !rc; i++)
+      if (lg->q[i].entry)
+        rc = store_append(lg->st, CHAIN_DECISIONS, seq, head, lg->q[i].entry, lg->q[i].entry_len, &seq, head, &err);
+    if (!rc) rc = store_commit(lg->st, &err);
+    else store_rollback(lg->st);
+    if (rc) cli_error("the decision log could not be written: %s", err.message);
+    seq = first;
+  }
+  for (size_t i = 0; i < lg->n; i++) {
+    queued *q = &lg->q[i];
+    if (!rc) {
+      if (q->entry)
+        printf("%.*s\"decision_id\":%lld,%s\n", (int)q->split, q->line, (long long)seq++, q->line + q->split);
+      else printf("%s\n", q->line);
+    }
+    free(q->entry);
+    free(q->line);
+  }
+  fflush(stdout);
+  lg->n = lg->ndecisions = 0;
+  return rc ? -1 : 0;
+}
+
+int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec,
+                         const char *out, size_t n, size_t split) {
   json_t *rq = json_loadb(request, len, 0, NULL);
   json_t *rec = json_object();
   json_t *det = json_array();
@@ -564,27 +614,28 @@ int cli_decision_log_add(decision_log *lg, const char *request, size_t len, cons
   json_object_set_new(rec, "determining", det);
   json_t *ag = json_pack("{s:s, s:s, s:s}", "id", lg->agr->id, "version", lg->agr->version, "hash", lg->agr_hex);
   json_object_set_new(rec, "agreement", ag ? ag : json_null());
-  size_t n;
-  char *text = canon_json(rec, &n);
+  size_t rn;
+  char *text = canon_json(rec, &rn);
   json_decref(rec);
   if (!text) return cli_error("cannot log the decision");
-  int rc = store_append(lg->st, CHAIN_DECISIONS, lg->seq, lg->head, text, n, &lg->seq, lg->head, &err);
-  free(text);
-  if (rc) return cli_error("%s", err.message);
-  *id = lg->seq;
-  if (++lg->pending >= LOG_COMMIT_EVERY) {
-    if (store_commit(lg->st, &err) || store_begin(lg->st, &err)) return cli_error("%s", err.message);
-    lg->pending = 0;
+  if (enqueue(lg, text, rn, out, n, split)) {
+    free(text);
+    return cli_error("out of memory");
   }
-  return 0;
+  lg->ndecisions++;
+  return (int)lg->ndecisions >= lg->every ? flush_log(lg) : 0;
+}
+
+int cli_decision_log_pass(decision_log *lg, const char *line, size_t n) {
+  if (enqueue(lg, NULL, 0, line, n, 0)) return cli_error("out of memory");
+  return lg->every == 1 ? flush_log(lg) : 0;
 }
 
 int cli_decision_log_close(decision_log *lg) {
   if (!lg) return 0;
-  pactum_error err;
-  int rc = store_commit(lg->st, &err);
-  if (rc) cli_error("%s", err.message);
+  int rc = flush_log(lg);
   store_close(lg->st);
+  free(lg->q);
   free(lg);
-  return rc ? -1 : 0;
+  return rc;
 }

@@ -102,15 +102,27 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
   }
   sqlite3_busy_timeout(st->db, 30000);
   int v = 0;
-  if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err) || user_version(st, &v, err)) goto bad;
+  /* Look before changing anything: another program's database is left exactly as it was. */
+  if (user_version(st, &v, err)) goto bad;
+  if (v == 0 && !create) {
+    fail(err, "store", "'%s' is not a pactum store", path);
+    goto bad;
+  }
+  if (v > 0 && v <= STORE_SCHEMA_VERSION) {
+    sqlite3_stmt *probe;
+    int is_ours = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'agreement_hash'", -1, &probe, NULL) ==
+                  SQLITE_OK;
+    sqlite3_finalize(probe);
+    if (!is_ours) {
+      fail(err, "store", "'%s' is not a pactum store", path);
+      goto bad;
+    }
+  }
+  if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err)) goto bad;
   if (v > STORE_SCHEMA_VERSION) {
     fail(err, "store_version",
          "the store '%s' has schema version %d, newer than this pactum's %d; use a newer pactum", path, v,
          STORE_SCHEMA_VERSION);
-    goto bad;
-  }
-  if (v == 0 && !create) {
-    fail(err, "store", "'%s' is not a pactum store", path);
     goto bad;
   }
   if (migrate(st, v, err)) goto bad;
