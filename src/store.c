@@ -84,6 +84,27 @@ bad:
   return PACTUM_EIO;
 }
 
+/*
+** Put the database in WAL mode (it stays so in the file). Switching needs the database to
+** itself, and SQLite does not wait for that, so when other processes are opening the same
+** new store at once, try again for a while.
+*/
+static int set_wal(store *st, pactum_error *err) {
+  for (int attempt = 0; attempt < 3000; attempt++) {
+    sqlite3_stmt *s;
+    if (sqlite3_prepare_v2(st->db, "PRAGMA journal_mode=WAL", -1, &s, NULL) != SQLITE_OK)
+      return db_fail(st, err, "switching to WAL");
+    int rc = sqlite3_step(s);
+    const char *mode = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(s, 0) : NULL;
+    int wal = mode && strcmp(mode, "wal") == 0;
+    sqlite3_finalize(s);
+    if (wal) return 0;
+    if (rc != SQLITE_ROW && rc != SQLITE_BUSY && rc != SQLITE_LOCKED) return db_fail(st, err, "switching to WAL");
+    sqlite3_sleep(10);
+  }
+  return fail(err, "store", "store: could not switch to WAL mode: the database stayed busy");
+}
+
 static int prepare(store *st, sqlite3_stmt **s, const char *sql, pactum_error *err) {
   if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) == SQLITE_OK) return 0;
   return db_fail(st, err, "preparing a statement");
@@ -118,7 +139,7 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
       goto bad;
     }
   }
-  if (exec(st, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err)) goto bad;
+  if (set_wal(st, err) || exec(st, "PRAGMA synchronous=FULL;", err)) goto bad;
   if (v > STORE_SCHEMA_VERSION) {
     fail(err, "store_version",
          "the store '%s' has schema version %d, newer than this pactum's %d; use a newer pactum", path, v,
