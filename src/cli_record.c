@@ -168,6 +168,7 @@ static int add_from(opts *o, FILE *fp, const char *name) {
     pactum_agreement_free(agr);
     return EXIT_INPUT;
   }
+  int fresh = !exists(db_path(o));
   record *r = open_record(agr, o, 1, &code);
   if (r) {
     size_t bad;
@@ -178,6 +179,18 @@ static int add_from(opts *o, FILE *fp, const char *name) {
       else cli_error("%s [%s]", err.message, err.code);
       fprintf(stderr, "pactum: nothing was recorded\n");
       code = code_of(rc);
+      if (fresh) {
+        /* The store was made for this batch: take it away again, as if never opened. */
+        record_free(r);
+        r = NULL;
+        const char *path = db_path(o);
+        char side[4096];
+        remove(path);
+        snprintf(side, sizeof side, "%s-wal", path);
+        remove(side);
+        snprintf(side, sizeof side, "%s-shm", path);
+        remove(side);
+      }
     } else if (b.n == 0) {
       printf("no events to record\n");
     } else {

@@ -123,29 +123,47 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
   }
   sqlite3_busy_timeout(st->db, 30000);
   int v = 0;
-  /* Look before changing anything: another program's database is left exactly as it was. */
-  if (user_version(st, &v, err)) goto bad;
-  if (v == 0 && !create) {
-    fail(err, "store", "'%s' is not a pactum store", path);
+  /*
+  ** Look before changing anything: another program's database is left exactly as it was. The
+  ** version and the tables are read in one transaction, so a store another process is
+  ** creating right now is seen either before or after, never half made.
+  */
+  int tables = -1;
+  if (exec(st, "BEGIN", err)) goto bad;
+  if (user_version(st, &v, err)) {
+    exec(st, "ROLLBACK", NULL);
     goto bad;
   }
-  if (v > 0 && v <= STORE_SCHEMA_VERSION) {
-    sqlite3_stmt *probe;
-    int is_ours = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'agreement_hash'", -1, &probe, NULL) ==
-                  SQLITE_OK;
-    sqlite3_finalize(probe);
-    if (!is_ours) {
+  sqlite3_stmt *probe;
+  if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1, &probe, NULL) == SQLITE_OK &&
+      sqlite3_step(probe) == SQLITE_ROW)
+    tables = sqlite3_column_int(probe, 0);
+  sqlite3_finalize(probe);
+  exec(st, "COMMIT", NULL);
+  if (v == 0) {
+    /* Version 0 is a new, empty file; one that already holds tables belongs to someone else. */
+    if (!create || tables != 0) {
       fail(err, "store", "'%s' is not a pactum store", path);
       goto bad;
     }
   }
-  if (set_wal(st, err) || exec(st, "PRAGMA synchronous=FULL;", err)) goto bad;
   if (v > STORE_SCHEMA_VERSION) {
     fail(err, "store_version",
          "the store '%s' has schema version %d, newer than this pactum's %d; use a newer pactum", path, v,
          STORE_SCHEMA_VERSION);
     goto bad;
   }
+  if (v > 0) {
+    sqlite3_stmt *meta;
+    int is_ours = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'agreement_hash'", -1, &meta, NULL) ==
+                  SQLITE_OK;
+    sqlite3_finalize(meta);
+    if (!is_ours) {
+      fail(err, "store", "'%s' is not a pactum store", path);
+      goto bad;
+    }
+  }
+  if (set_wal(st, err) || exec(st, "PRAGMA synchronous=FULL;", err)) goto bad;
   if (migrate(st, v, err)) goto bad;
   for (int c = 0; c < 2; c++) {
     char sql[160];

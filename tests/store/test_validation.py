@@ -1,0 +1,195 @@
+#!/usr/bin/env python3
+"""Validation and all-or-nothing appends: `pactum event add` and `event import` check every event
+of a batch (type, fields, date order, transition guard, amounts) before writing, refuse the whole
+batch naming the line and the reason, write nothing, and leave the store as it was.
+
+    python3 tests/store/test_validation.py PACTUM
+"""
+import os
+import re
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from storelib import *  # noqa: E402,F401,F403
+import storelib as L  # noqa: E402
+
+L.need_sqlite3()
+INT64_MAX = 2**63 - 1
+
+
+def snapshot(db):
+    return (rows(db), sql(db, "SELECT key, value FROM meta ORDER BY key;"))
+
+
+def refused(name, db, text, line, code, *extra, src="<stdin>", via_import=False):
+    """The batch is refused: exit 2, '<src>:<line>: error: ... [code]', nothing written."""
+    before = snapshot(db)
+    if via_import:
+        f = path("import-%d.jsonl" % abs(hash(name)))
+        with open(f, "w") as fh:
+            fh.write(text)
+        r = run("event", "import", f, "--db", db, *extra)
+        src = f
+    else:
+        r = add(db, text, *extra)
+    m = re.search(r"^(.*):(\d+): error: .*\[(\w+)\]$", r.err, re.M)
+    got = (m.group(1), int(m.group(2)), m.group(3)) if m else None
+    check("%s: refused with exit 2 at %s:%d [%s]" % (name, os.path.basename(src), line, code),
+          r.rc == 2 and got == (src, line, code) and "nothing was recorded" in r.err and sane(r),
+          "got %s\n%r" % (got, r))
+    check("%s: nothing was written" % name, snapshot(db) == before)
+    return r
+
+
+db = fresh("v.db")
+check("init", run("init", "--db", db).rc == 0)
+
+# ---- A guard fails on the 3rd event ------------------------------------------------------------
+batch = jsonl([purchase("2026-01-10", 100), purchase("2026-01-11", 200),
+               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"},
+               purchase("2026-01-13", 300)])
+r = refused("a verdict with no declaration pending, 3rd of 4", db, batch, 3, "guard_failed")
+check("the guard's reason is given", "no AGI declaration is pending" in r.err, r)
+check("the refused batch left the store empty", count(db) == 0)
+
+# Blank lines count: the refused event is on line 5 of the input.
+batch = (jsonl([purchase("2026-01-10", 1)]) + "\n" + jsonl([purchase("2026-01-11", 2)]) + "   \n"
+         + jsonl([{"type": "panel_verdict", "date": "2026-01-12", "verdict": "rejected"}]))
+refused("the same with blank lines before it (line numbers count them)", db, batch, 5, "guard_failed")
+
+refused("the same through event import (names the file)", db,
+        jsonl([purchase("2026-01-10", 1), purchase("2026-01-11", 2),
+               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"}]),
+        3, "guard_failed", via_import=True)
+
+# ---- Guards see the events before them, in the batch and in the store ---------------------------
+r = add(db, [purchase("2026-01-10", 100), {"type": "agi_declared", "date": "2026-02-01", "by": "openai"}])
+check("a purchase and a declaration are recorded (seq 1..2)", r.rc == 0 and "seq 1..2" in r.out, r)
+refused("a second declaration while one is pending", db,
+        jsonl([{"type": "agi_declared", "date": "2026-02-02", "by": "openai"}]), 1, "guard_failed")
+refused("a verdict, then a verdict again in the same batch", db,
+        jsonl([{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
+               {"type": "panel_verdict", "date": "2026-02-04", "verdict": "rejected"}]), 2, "guard_failed")
+r = add(db, [{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
+             {"type": "agi_declared", "date": "2026-02-04", "by": "openai"}])
+check("a rejection, then a new declaration in one batch (reading R2) is recorded (seq 3..4)",
+      r.rc == 0 and "seq 3..4" in r.out, r)
+
+# ---- Date order --------------------------------------------------------------------------------
+refused("an event dated before the last stored one (2026-02-04)", db,
+        jsonl([purchase("2026-02-01", 5)]), 1, "out_of_order")
+refused("out-of-order dates inside a batch", db,
+        jsonl([purchase("2026-03-01", 5), purchase("2026-03-05", 6), purchase("2026-03-02", 7)]), 3, "out_of_order")
+r = add(db, [purchase("2026-02-04", 5), purchase("2026-02-04", 6)])
+check("events on the same day as the last one are in order (seq 5..6)", r.rc == 0 and "seq 5..6" in r.out, r)
+refused("an impossible date", db, jsonl([purchase("2026-02-30", 5)]), 1, "bad_date")
+
+# ---- Types and fields --------------------------------------------------------------------------
+refused("an unknown event type, 2nd of 2", db,
+        jsonl([purchase("2026-03-01", 1), {"type": "agi_revoked", "date": "2026-03-02"}]), 2, "unknown_event")
+refused("a field the event type does not have", db,
+        jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": 1, "note": "x"}]), 1, "unknown_field")
+refused("a missing field", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01"}]), 1, "missing_field")
+refused("an amount with a fraction", db, '{"type":"azure_purchase","date":"2026-03-01","amount_usd":1.5}\n', 1,
+        "wrong_type")
+refused("an amount as a string", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": "1"}]),
+        1, "wrong_type")
+refused("a verdict outside its enum", db,
+        jsonl([{"type": "panel_verdict", "date": "2026-03-01", "verdict": "maybe"}]), 1, "wrong_type")
+refused("malformed JSON on line 2", db, jsonl([purchase("2026-03-01", 1)]) + '{"type": \n', 2, "bad_json")
+refused("a duplicated key", db, '{"type":"azure_purchase","date":"2026-03-01","amount_usd":1,"amount_usd":2}\n', 1,
+        "bad_json")
+refused("a negative purchase", db, jsonl([purchase("2026-03-01", -5)]), 1, "negative_amount")
+
+# ---- 64-bit amounts ----------------------------------------------------------------------------
+o = fresh("overflow.db")
+run("init", "--db", o)
+r = add(o, [purchase("2026-01-10", INT64_MAX - 10)])
+check("a purchase of INT64_MAX - 10 is recorded exactly", r.rc == 0 and '"amount_usd":%d' % (INT64_MAX - 10) in
+      run("events", "--db", o).out, r)
+refused("a purchase that would take the sum past INT64_MAX", o, jsonl([purchase("2026-01-11", 11)]), 1, "overflow")
+refused("an overflow on the 2nd event of a batch whose 1st fits", o,
+        jsonl([purchase("2026-01-11", 10), purchase("2026-01-12", 1)]), 2, "overflow")
+r = add(o, [purchase("2026-01-11", 10)])
+check("a purchase that brings the sum to exactly INT64_MAX is recorded", r.rc == 0, r)
+r = run("ledger", "--db", o, "--date", "2026-01-31", "--format", "json")
+check("the ledger shows fulfilled = INT64_MAX, not a wrapped value",
+      ('"fulfilled":%d' % INT64_MAX) in r.out and "-" not in r.out.split('"fulfilled":')[1][:3], r)
+refused("a purchase of 1 past INT64_MAX", o, jsonl([purchase("2026-01-12", 1)]), 1, "overflow")
+refused("an amount that is itself past the 64-bit range", o,
+        '{"type":"azure_purchase","date":"2026-01-12","amount_usd":9223372036854775808}\n', 1, "bad_json")
+
+# ---- A store of another agreement --------------------------------------------------------------
+other = fresh("reseller.db")
+r = run("init", "--db", other, "--agreement", RESELLER)
+check("init --agreement cloud-reseller", r.rc == 0 and "acme-cloud-reseller" in r.out, r)
+before = snapshot(other)
+r = add(other, [purchase("2026-01-10", 1)])
+check("event add with the default agreement on the reseller's store: wrong_agreement, exit 2",
+      r.rc == 2 and "[wrong_agreement]" in r.err, r)
+check("nothing was written to the other agreement's store", snapshot(other) == before)
+for cmd in (["decide", "--request", '{"principal":"openai","action":"serve_api"}'], ["status"], ["ledger"],
+            ["explain", "--request", '{"principal":"openai","action":"serve_api"}']):
+    r = run(*cmd, "--db", other)
+    check("%s --db on the reseller's store with the default agreement: wrong_agreement, exit 2" % cmd[0],
+          r.rc == 2 and "wrong_agreement" in r.err, r)
+r = run("event", "add", "--db", other, "--agreement", RESELLER,
+        stdin=jsonl([{"type": "volume_purchase", "date": "2026-02-01", "amount_usd": 1000}]))
+check("the reseller's own agreement may add to its store", r.rc == 0, r)
+
+# ---- What a refusal leaves -----------------------------------------------------------------------
+r = add(db, "")
+check("an empty batch records nothing and succeeds", r.rc == 0 and "no events" in r.out and count(db) == 6, r)
+r = add(db, [purchase("2026-03-01", 7)])
+check("after all the refusals the next event takes seq 7", r.rc == 0 and "seq 7..7" in r.out, r)
+r = run("audit", "verify", "--db", db)
+check("the chain verifies after all the refusals", r.rc == 0 and "7 records" in r.out, r)
+
+# ---- Export and import ----------------------------------------------------------------------------
+exported = path("export.jsonl")
+with open(exported, "w") as f:
+    f.write(run("events", "--db", db).out)
+copy = fresh("copy.db")
+r = run("event", "import", exported, "--db", copy)
+check("events exported from a store import into a new one", r.rc == 0 and "seq 1..7" in r.out, r)
+check("the copy has the same chain, down to the head hash", rows(copy) == rows(db)
+      and run("audit", "head", "--db", copy).out == run("audit", "head", "--db", db).out)
+r = run("events", "--db", db, "--since", "5")
+check("events --since 5 lists records 6 and 7", [l for l in r.out.splitlines()] == [x[1] for x in rows(db)[5:]], r)
+r = run("events", "--db", db, "--since", "-1")
+check("events --since -1 is refused (exit 2)", r.rc == 2, r)
+
+# A refusal writes nothing: a batch refused by `event add` on a store that does not exist yet
+# leaves no store behind (whose settings, fixed at creation, would then bind later adds).
+ghost = path("ghost.db")
+r = run("event", "add", "--db", ghost, "--require-signatures",
+        stdin=jsonl([{"type": "agi_revoked", "date": "2026-01-01"}]))
+check("a refused first batch creates no store", r.rc == 2 and not os.path.exists(ghost),
+      "%r\nexists: %s" % (r, os.path.exists(ghost)))
+
+# ---- The default store -------------------------------------------------------------------------
+cwd = path("cwd")
+os.makedirs(cwd, exist_ok=True)
+r = run("event", "add", stdin=jsonl([purchase("2026-01-10", 1)]), cwd=cwd)
+check("without --db, event add uses ./pactum.db", r.rc == 0 and os.path.exists(os.path.join(cwd, "pactum.db")), r)
+r = run("events", cwd=cwd)
+check("without --db, events reads ./pactum.db", r.rc == 0 and '"amount_usd":1' in r.out, r)
+r = run("init", cwd=cwd)
+check("init refuses a store that exists (exit 2)", r.rc == 2, r)
+r = run("events", "--db", path("nothing-here.db"))
+check("events on a missing store: exit 2, and no store is created",
+      r.rc == 2 and not os.path.exists(path("nothing-here.db")), r)
+r = run("audit", "verify", "--db", path("nothing-here.db"))
+check("audit verify on a missing store: exit 2", r.rc == 2, r)
+notstore = path("not-a-store.db")
+sql(notstore, "CREATE TABLE t(x);")
+r = run("events", "--db", notstore)
+check("events on an SQLite file that is not a pactum store: exit 2", r.rc == 2 and "not a pactum store" in r.err, r)
+junk = path("junk.db")
+with open(junk, "wb") as f:
+    f.write(b"this is not a database, just text\n" * 100)
+r = run("audit", "verify", "--db", junk)
+check("audit verify on a file that is not SQLite: exit 2, no crash", r.rc == 2 and sane(r), r)
+
+finish()
