@@ -65,7 +65,7 @@ typedef struct cattr {
 typedef struct caction {
   const char *name;
   uint8_t *principal_ok; /* [nparties] */
-  const char *principals_text; /* "openai" or "a, b" for messages */
+  const char *principals_text; /* "vendor" or "vendor, reseller" for messages */
   int nattrs;
   cattr *attrs;
   uint64_t required;     /* attributes with no default */

@@ -62,7 +62,7 @@ static int word_char(char c) {
 }
 
 /*
-** 1 if s is a well-formed signer name: an identifier ("openai"), or two joined by one '.'
+** 1 if s is a well-formed signer name: an identifier ("vendor"), or two joined by one '.'
 ** ("panel.expert_1"), shorter than SIGN_MAX_SIGNER. Such a name is safe as a file name and
 ** needs no escaping in JSON.
 */
@@ -568,7 +568,7 @@ static void put(char *out, size_t cap, size_t *at, const char *fmt, ...) {
 static const char *sep(int i, int n) { return i == 0 ? "" : i == n - 1 ? " or " : ", "; }
 
 /*
-** Who may record e, as "openai", "openai or microsoft", "3 of the 5 members of 'panel'" or
+** Who may record e, as "vendor", "vendor or reseller", "3 of the 5 members of 'panel'" or
 ** "any party", leaving out recorder `skip` (-1 for none).
 */
 static void who_records(const pactum_agreement *agr, const cevent *e, int skip, char *out, size_t cap) {

@@ -3,7 +3,7 @@
 ** built from key_registered events, and the authorisation rule of the agreement's
 ** `recorded by` clauses (a party, or a body acting by a quorum of distinct members).
 **
-** A signer is named by a string: a party id ("openai"), or a body member as
+** A signer is named by a string: a party id ("vendor"), or a body member as
 ** "BODY.MEMBER" ("panel.expert_1").
 **
 ** Signatures travel inside the event object, as
