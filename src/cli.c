@@ -51,6 +51,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--unbuffered", O_UNBUFFERED, offsetof(opts, unbuffered)},
       {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
       {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
+      {"--bootstrap", O_KEYGEN_BOOTSTRAP, offsetof(opts, bootstrap)},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -634,9 +635,9 @@ static const command commands[] = {
     {"audit head", cmd_audit_head, O_AGREEMENT | O_DB,
      "pactum audit head [--db PATH] [--agreement FILE]",
      "print the head of the chain (seq and hash): a receipt for 'audit verify --head'"},
-    {"keygen", cmd_keygen, O_AGREEMENT | O_PARTY | O_MEMBER | O_OUT,
-     "pactum keygen --party P [--member M] [--out DIR] [--agreement FILE]",
-     "write an Ed25519 keypair (P.key, P.pub; or BODY.MEMBER.key for a member of a body)"},
+    {"keygen", cmd_keygen, O_AGREEMENT | O_PARTY | O_MEMBER | O_OUT | O_KEYGEN_BOOTSTRAP,
+     "pactum keygen (--party P [--member M] | --bootstrap) [--out DIR] [--agreement FILE]",
+     "write an Ed25519 keypair (P.key, P.pub; BODY.MEMBER.key for a member of a body; bootstrap.key)"},
     {"decisions", cmd_decisions, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
      "pactum decisions [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
      "export the decision log kept by 'decide --log-decisions'"},
@@ -677,6 +678,8 @@ static void command_help(const command *c) {
   if (c->accepts & O_BY) printf("\n  --by P            month (default) or quarter");
   if (c->accepts & O_PARTY) printf("\n  --party P         the party the key is for");
   if (c->accepts & O_MEMBER) printf("\n  --member M        with --party BODY: the member of that body");
+  if (c->accepts & O_KEYGEN_BOOTSTRAP)
+    printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
   if (c->accepts & O_LOG_DECISIONS) printf("\n  --log-decisions   append each decision to the store's decision log (needs --db)");

@@ -25,6 +25,7 @@ typedef struct opts {
   int unbuffered;
   int require_signatures;
   int log_decisions;
+  int bootstrap;
   int help;
   int nargs;
   char **args;
@@ -35,7 +36,7 @@ enum {
   O_EXIT_CODE = 1 << 5, O_SOURCES = 1 << 6, O_UNBUFFERED = 1 << 7, O_FILES = 1 << 8, O_STATUS_DATE = 1 << 9,
   O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
   O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
-  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22
+  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23
 };
 
 typedef struct command {

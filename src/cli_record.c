@@ -457,8 +457,27 @@ int cmd_audit_head(opts *o) {
 
 int cmd_keygen(opts *o) {
   int code = EXIT_OK;
+  if (o->bootstrap && (o->party || o->member)) {
+    cli_error("'--bootstrap' makes a key for no party; drop --party and --member");
+    return EXIT_INPUT;
+  }
+  if (o->bootstrap) {
+    sign_key k;
+    pactum_error err;
+    if (sign_init() || sign_keygen("bootstrap", o->out ? o->out : ".", &k, &err)) {
+      cli_error("%s", err.message);
+      return EXIT_INPUT;
+    }
+    char b64[64];
+    sign_b64_encode(k.pk, SIGN_PK_BYTES, b64, sizeof b64);
+    printf("wrote %s/bootstrap.key (secret) and %s/bootstrap.pub\npublic key %s\n", o->out ? o->out : ".",
+           o->out ? o->out : ".", b64);
+    printf("create the store with: pactum init --bootstrap-key %s/bootstrap.pub\n", o->out ? o->out : ".");
+    sodium_memzero(&k, sizeof k);
+    return EXIT_OK;
+  }
   if (!o->party) {
-    cli_error("'keygen' needs --party P");
+    cli_error("'keygen' needs --party P, or --bootstrap");
     return EXIT_INPUT;
   }
   pactum_agreement *agr = cli_load_agreement(o, &code);
