@@ -338,6 +338,47 @@ char *pactum_explain(const pactum_agreement *agr, const pactum_timeline *tl, con
 
 /* ---- status ------------------------------------------------------------------------- */
 
+/* Why clause c is or is not in effect on day, in a few words. */
+static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
+  char d[11];
+  if (day < c->from) {
+    date_format(c->from, d);
+    buf_printf(b, "not yet: starts %s", d);
+    return;
+  }
+  if (day > c->through) {
+    date_format(c->through, d);
+    buf_printf(b, "ended on %s", d);
+    return;
+  }
+  xenv env = {NULL, st, NULL, day};
+  for (int w = 0; w < c->nwin; w++) {
+    int h = eval_expr(agr, c->win[w], &env);
+    if (c->win_until[w] && h) {
+      buf_puts(b, "ended: ");
+      put_span(b, agr, c->win[w], 0);
+      buf_puts(b, " holds");
+      return;
+    }
+    if (!c->win_until[w] && !h) {
+      buf_puts(b, "not in effect: ");
+      put_span(b, agr, c->win[w], 0);
+      buf_puts(b, " does not hold");
+      return;
+    }
+  }
+  date_format(c->from, d);
+  buf_printf(b, "in effect from %s", d);
+  if (c->through != DAY_MAX) {
+    date_format(c->through, d);
+    buf_printf(b, " through %s", d);
+  }
+  for (int w = 0; w < c->nwin; w++) {
+    buf_printf(b, ", %s ", c->win_until[w] ? "until" : "while");
+    put_span(b, agr, c->win[w], 0);
+  }
+}
+
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json) {
   const int64_t *st = timeline_at(agr, tl, day);
   size_t nev = 0;
@@ -432,7 +473,13 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       if (i) buf_putc(&b, ',');
       buf_puts(&b, "{\"id\":");
       buf_json_cstr(&b, c->id);
-      buf_printf(&b, ",\"kind\":\"%s\",\"in_effect\":%s}", kind_word(c->kind), on ? "true" : "false");
+      buf_printf(&b, ",\"kind\":\"%s\",\"in_effect\":%s,\"reason\":", kind_word(c->kind), on ? "true" : "false");
+      buf r;
+      buf_init(&r);
+      put_reason(&r, agr, c, st, day);
+      buf_json_str(&b, r.data ? r.data : "", r.len);
+      buf_release(&r);
+      buf_putc(&b, '}');
     } else {
       buf_printf(&b, "  %-4s %-12s %s\n", on ? "on" : "off", kind_word(c->kind), c->id);
     }

@@ -493,9 +493,10 @@ check("status: facts of each type (date, integer with unit, money)",
       and f.get("microsoft_stake", {}).get("value") == 27 and f.get("microsoft_stake", {}).get("unit") == "percent"
       and f.get("microsoft_stake_value", {}).get("value") == 135_000_000_000, f)
 cl = (s or {}).get("clauses", [])
-check("status: clauses in file order, each {id, kind, in_effect}",
+check("status: clauses in file order, each {id, kind, in_effect, reason}",
       [x.get("id") for x in cl] == ORDER and all(x.get("kind") == CLAUSES[x["id"]]["kind"] for x in cl)
-      and all(list(x.keys()) == ["id", "kind", "in_effect"] for x in cl), cl)
+      and all(list(x.keys()) == ["id", "kind", "in_effect", "reason"] for x in cl)
+      and all(x["reason"].startswith("in effect from 2025-10-28") for x in cl), cl)
 check("status in 2026: every clause of the shipped agreement is in effect", all(x["in_effect"] for x in cl), cl)
 
 _, s0 = status("2026-03-30", ev_buy)
