@@ -2,6 +2,7 @@
 # deps.sh: install the Debian 12 packages pactum builds and tests with, if any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
+      libmicrohttpd-dev
       python3)
 missing=()
 for p in "${pkgs[@]}"; do

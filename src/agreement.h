@@ -260,6 +260,11 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pact
 */
 int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t cap);
 
+/* request.c: fill r from a parsed request object (see pactum_request_parse_json). */
+int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err);
+/* events.c: a copy of tl that shares nothing with it (for a server's snapshot); NULL if out of memory. */
+pactum_timeline *timeline_copy(const pactum_timeline *tl);
+
 /* events.c: the values in force on `day`: nstates state values, then ncommits sums. */
 const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day);
 

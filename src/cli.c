@@ -45,6 +45,15 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--member", O_MEMBER, offsetof(opts, member)},
       {"--out", O_OUT, offsetof(opts, out)},
       {"--key", O_KEY, offsetof(opts, key)},
+      {"--listen", O_SERVE, offsetof(opts, listen)},
+      {"--tokens", O_SERVE, offsetof(opts, tokens)},
+      {"--read-token", O_SERVE, offsetof(opts, read_token)},
+      {"--max-body", O_SERVE, offsetof(opts, max_body)},
+      {"--max-conns", O_SERVE, offsetof(opts, max_conns)},
+      {"--timeout", O_SERVE, offsetof(opts, timeout)},
+      {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
+      {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
+      {"--threads", O_SERVE, offsetof(opts, threads)},
   };
   static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
       {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
@@ -641,6 +650,11 @@ static const command commands[] = {
     {"decisions", cmd_decisions, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
      "pactum decisions [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
      "export the decision log kept by 'decide --log-decisions'"},
+    {"serve", cmd_serve, O_AGREEMENT | O_DB | O_SERVE,
+     "pactum serve [--listen 127.0.0.1:8181] [--db pactum.db] [--agreement FILE] [--tokens FILE]\n"
+     "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
+     "                    [--gate-prefix X-Pactum-] [--threads N]",
+     "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
     {"demo", cmd_demo, 0,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
@@ -678,6 +692,16 @@ static void command_help(const command *c) {
   if (c->accepts & O_BY) printf("\n  --by P            month (default) or quarter");
   if (c->accepts & O_PARTY) printf("\n  --party P         the party the key is for");
   if (c->accepts & O_MEMBER) printf("\n  --member M        with --party BODY: the member of that body");
+  if (c->accepts & O_SERVE)
+    printf("\n  --listen H:P      the IPv4 address and port (default 127.0.0.1:8181; port 0 picks a free one)"
+           "\n  --tokens FILE     who may append events: lines of 'SIGNER SHA256-OF-TOKEN'"
+           "\n  --read-token T    close the read endpoints to all but this bearer token (and the parties')"
+           "\n  --max-body BYTES  the largest request body (default 1048576; beyond it 413)"
+           "\n  --max-conns N     connections at once (default 1024)"
+           "\n  --timeout S       close a connection idle this many seconds (default 10)"
+           "\n  --max-batch N     requests or events in one body (default 10000)"
+           "\n  --gate-prefix P   the prefix of the gateway hook's headers (default X-Pactum-)"
+           "\n  --threads N       worker threads (default: one per core)");
   if (c->accepts & O_KEYGEN_BOOTSTRAP)
     printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");

@@ -53,6 +53,22 @@ void pactum_timeline_free(pactum_timeline *tl) {
 
 size_t pactum_timeline_count(const pactum_timeline *tl) { return tl ? tl->n : 0; }
 
+pactum_timeline *timeline_copy(const pactum_timeline *src) {
+  pactum_timeline *tl = px_calloc(1, sizeof *tl);
+  if (!tl) return NULL;
+  *tl = *src;
+  size_t w = (size_t)(src->width ? src->width : 1);
+  tl->days = px_malloc(sizeof(int32_t) * (src->cap ? src->cap : 1));
+  tl->snaps = px_malloc(sizeof(int64_t) * (src->cap + 1) * w);
+  if (!tl->days || !tl->snaps) {
+    pactum_timeline_free(tl);
+    return NULL;
+  }
+  if (src->n) memcpy(tl->days, src->days, sizeof(int32_t) * src->n);
+  memcpy(tl->snaps, src->snaps, sizeof(int64_t) * (src->n + 1) * w);
+  return tl;
+}
+
 const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day) {
   if (!tl || tl->n == 0) return agr->init;
   size_t lo = 0, hi = tl->n;

@@ -247,7 +247,7 @@ static int set_scope(pactum_request *r, json_t *obj, int is_context, int32_t *da
   return PACTUM_OK;
 }
 
-static int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err) {
+int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err) {
   reset(r);
   if (!json_is_object(root)) return fail(err, "wrong_type", "a request must be a JSON object");
   const char *key;
