@@ -467,20 +467,37 @@ typedef struct worker {
   pactum_decision *dec;
 } worker;
 
-static _Thread_local worker tls_worker;
+/* Each service thread keeps its own request and decision buffers, freed when the thread ends. */
+static pthread_key_t worker_key;
+static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
 
-/* This thread's reusable request and decision buffers. */
+static void worker_free(void *p) {
+  worker *w = p;
+  pactum_request_free(w->req);
+  pactum_decision_free(w->dec);
+  px_free(w);
+}
+
+static void worker_key_init(void) { pthread_key_create(&worker_key, worker_free); }
+
+/* This thread's reusable request and decision buffers; NULL if memory ran out. */
 static worker *thread_worker(const pactum_agreement *agr) {
-  worker *w = &tls_worker;
-  if (w->agr != agr) {
-    pactum_request_free(w->req);
-    pactum_decision_free(w->dec);
-    w->req = pactum_request_new(agr);
-    w->dec = pactum_decision_new(agr);
-    w->agr = w->req && w->dec ? agr : NULL;
-    if (!w->agr) return NULL;
+  pthread_once(&worker_once, worker_key_init);
+  worker *w = pthread_getspecific(worker_key);
+  if (w && w->agr == agr) return w;
+  if (!w) {
+    if (!(w = px_calloc(1, sizeof *w))) return NULL;
+    if (pthread_setspecific(worker_key, w)) {
+      px_free(w);
+      return NULL;
+    }
   }
-  return w;
+  pactum_request_free(w->req);
+  pactum_decision_free(w->dec);
+  w->req = pactum_request_new(agr);
+  w->dec = pactum_decision_new(agr);
+  w->agr = w->req && w->dec ? agr : NULL;
+  return w->agr ? w : NULL;
 }
 
 static int decide_one(server *s, worker *w, const pactum_timeline *tl, json_t *rq, buf *b, pactum_error *err) {
