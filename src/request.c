@@ -4,27 +4,17 @@
 */
 #include "agreement.h"
 #include "alloc.h"
+#include "error.h"
 #include "date.h"
 
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "banned.h"
 
-static int fail(pactum_error *err, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail(pactum_error *err, const char *code, const char *fmt, ...) {
-  if (err) {
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-  }
-  return PACTUM_EINPUT;
-}
+/* Refuse with code and message: see error.h. */
+#define fail(err, code, ...) error_set((err), PACTUM_EINPUT, (code), __VA_ARGS__)
 
 pactum_request *pactum_request_new(const pactum_agreement *agr) {
   pactum_request *r = px_calloc(1, sizeof *r);

@@ -9,9 +9,9 @@
 */
 #include "store.h"
 #include "alloc.h"
+#include "error.h"
 
 #include <sqlite3.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "banned.h"
@@ -24,17 +24,8 @@ struct store {
 
 static const char *const TABLE[2] = {"events", "decisions"};
 
-static int fail(pactum_error *err, const char *code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(pactum_error *err, const char *code, const char *fmt, ...) {
-  if (err) {
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-  }
-  return PACTUM_EIO;
-}
+/* Refuse with code and message: see error.h. */
+#define fail(err, code, ...) error_set((err), PACTUM_EIO, (code), __VA_ARGS__)
 
 static int db_fail(store *st, pactum_error *err, const char *what) {
   return fail(err, "store", "store: %s: %s", what, sqlite3_errmsg(st->db));
