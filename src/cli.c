@@ -210,6 +210,14 @@ int cli_day_option(const opts *o, int32_t *day) {
   return 0;
 }
 
+int cli_print_report(char *report, int as_json) {
+  if (!report) return EXIT_INTERNAL;
+  fputs(report, stdout);
+  if (as_json) fputc('\n', stdout);
+  pactum_string_free(report);
+  return EXIT_OK;
+}
+
 static void print_error_line(FILE *out, long lineno, const pactum_error *err) {
   buf b;
   buf_init(&b);
@@ -412,14 +420,7 @@ static int cmd_status(opts *o) {
   pactum_timeline *tl = cli_load_timeline(agr, o, &code);
   if (tl) {
     int as_json = o->format && strcmp(o->format, "text") != 0;
-    char *s = status_render(agr, tl, day, as_json);
-    if (s) {
-      fputs(s, stdout);
-      if (as_json) fputc('\n', stdout);
-    } else {
-      code = EXIT_INTERNAL;
-    }
-    pactum_string_free(s);
+    code = cli_print_report(status_render(agr, tl, day, as_json), as_json);
   }
   pactum_timeline_free(tl);
   pactum_agreement_free(agr);
@@ -431,14 +432,7 @@ static int cmd_clauses(opts *o) {
   pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
   int as_json = o->format && strcmp(o->format, "text") != 0;
-  char *s = clauses_render(agr, as_json);
-  if (s) {
-    fputs(s, stdout);
-    if (as_json) fputc('\n', stdout);
-  } else {
-    code = EXIT_INTERNAL;
-  }
-  pactum_string_free(s);
+  code = cli_print_report(clauses_render(agr, as_json), as_json);
   pactum_agreement_free(agr);
   return code;
 }

@@ -59,6 +59,8 @@ long cli_read_line(FILE *fp, buf *line);
 int cli_blank(const buf *line);
 /* --date, or today when it is not given; -1 (reported) when it is not a real date. */
 int cli_day_option(const opts *o, int32_t *day);
+/* Print a report (freeing it) and a newline after JSON; EXIT_INTERNAL if it is NULL (out of memory). */
+int cli_print_report(char *report, int as_json);
 
 /* cli_record.c */
 int cmd_init(opts *o);

@@ -525,14 +525,7 @@ int cmd_ledger(opts *o) {
   pactum_timeline *tl = cli_load_timeline(agr, o, &code);
   if (tl) {
     int as_json = o->format && !strcmp(o->format, "json");
-    char *s = ledger_render(agr, tl, day, o->by && !strcmp(o->by, "quarter"), as_json);
-    if (s) {
-      fputs(s, stdout);
-      if (as_json) fputc('\n', stdout);
-    } else {
-      code = EXIT_INTERNAL;
-    }
-    pactum_string_free(s);
+    code = cli_print_report(ledger_render(agr, tl, day, o->by && !strcmp(o->by, "quarter"), as_json), as_json);
   }
   pactum_timeline_free(tl);
   pactum_agreement_free(agr);
