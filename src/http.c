@@ -955,25 +955,31 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (!cn) return MHD_NO;
     buf_init(&cn->body);
     *con_cls = cn;
-    /* A declared length over the limit is refused before the body is read. */
+    atomic_fetch_add(&s->http_requests, 1);
+    /* A declared length over the limit is refused at once, before any of the body is read. */
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) cn->too_large = 1;
+    if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) {
+      cn->too_large = 1;
+      return send_error(s, c, 413, ERR_TOO_LARGE, "too_large", "the body is larger than %zu bytes", s->cfg.max_body);
+    }
+    return MHD_YES;
+  }
+  if (cn->too_large == 1) {
+    *upload_size = 0; /* answered already; what still arrives is dropped */
     return MHD_YES;
   }
   if (*upload_size) {
-    if (!cn->too_large) {
-      if (cn->body.len + *upload_size > s->cfg.max_body) {
-        cn->too_large = 1;
-        buf_release(&cn->body);
-      } else {
-        buf_append(&cn->body, upload, *upload_size);
-      }
+    /* A body without a declared length that grows past the limit is dropped as it arrives, kept
+       at no cost, and refused once it ends. */
+    if (!cn->too_large && cn->body.len + *upload_size > s->cfg.max_body) {
+      cn->too_large = 2;
+      buf_release(&cn->body);
     }
+    if (!cn->too_large) buf_append(&cn->body, upload, *upload_size);
     *upload_size = 0;
     return MHD_YES;
   }
-  atomic_fetch_add(&s->http_requests, 1);
-  if (cn->too_large)
+  if (cn->too_large == 2)
     return send_error(s, c, 413, ERR_TOO_LARGE, "too_large", "the body is larger than %zu bytes", s->cfg.max_body);
   if (cn->body.failed) return send_error(s, c, 500, ERR_INTERNAL, "internal", "out of memory");
   req q = {s, c, cn, method};
