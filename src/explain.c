@@ -452,7 +452,8 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       if (f->type.kind == TY_STRING) buf_json_cstr(&b, f->str ? f->str : "");
       else put_value(&b, agr, f->type, f->value, 1);
       buf_puts(&b, ",\"unit\":");
-      buf_json_cstr(&b, f->unit);
+      /* A money fact is in US dollars, as a money commitment is, unless it names its unit. */
+      buf_json_cstr(&b, f->unit[0] || f->type.kind != TY_MONEY ? f->unit : "USD");
       buf_puts(&b, ",\"quotes\":");
       put_cites_json(&b, f->cites, f->ncites);
       buf_putc(&b, '}');

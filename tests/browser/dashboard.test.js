@@ -1,0 +1,357 @@
+// The dashboard at `/` of a real `pactum serve`, driven in Debian's chromium by playwright-core.
+//
+// Run by run.sh (node --test) with PACTUM_BIN (the binary) and PACTUM_ARTIFACTS (where the
+// screenshots go) in the environment and playwright-core on NODE_PATH.
+//
+// The server gets its own scratch directory, store and tokens file; the events are appended over
+// POST /v1/events with bearer tokens, as a party would. Expected values come from the shipped
+// agreement (agreements/microsoft-openai-2025-10-28.pact) and the events appended here, never from
+// the server's own answers. The server and the browser are stopped whatever happens.
+'use strict';
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PACT = path.join(ROOT, 'agreements', 'microsoft-openai-2025-10-28.pact');
+const PACTUM = process.env.PACTUM_BIN;
+const ARTIFACTS = path.resolve(process.env.PACTUM_ARTIFACTS || path.join(process.cwd(), 'artifacts', 'browser'));
+const CHROMIUM = '/usr/bin/chromium';
+const WAIT = 15000; // the longest wait for one thing on the page
+
+// ---- what the agreement says ------------------------------------------------------------------
+const SOURCE = fs.readFileSync(PACT, 'utf8');
+const TITLE = /^agreement\s+"[^"]*"\s*\{[^}]*?\btitle\s+"([^"]*)"/m.exec(SOURCE)[1];
+const CLAUSE_RE = /^(permission|prohibition|obligation)\s+([a-z_0-9]+)\s*\{([\s\S]*?)^\}/gm;
+const CLAUSES = new Map([...SOURCE.matchAll(CLAUSE_RE)].map((m) =>
+  [m[2], { kind: m[1], quotes: [...m[3].matchAll(/^\s*quote\s+\w+\s+"([^"]*)"/gm)].map((q) => q[1]) }]));
+const COMMITMENT = /^commitment\s+([a-z_0-9]+)\s*\{[^}]*?\btotal\s+\$([0-9_]+)/m.exec(SOURCE);
+const COMMITMENT_ID = COMMITMENT[1];
+const COMMITMENT_TOTAL = Number(COMMITMENT[2].replace(/_/g, ''));
+
+// ---- the record ---------------------------------------------------------------------------------
+const TOKENS = {
+  openai: 'tok-openai-' + crypto.randomBytes(8).toString('hex'),
+  microsoft: 'tok-microsoft-' + crypto.randomBytes(8).toString('hex'),
+  'panel.expert_1': 'tok-panel-1-' + crypto.randomBytes(8).toString('hex'),
+};
+const PURCHASE = 40_000_000_000;
+const EVENTS = [
+  { who: 'openai', event: { type: 'azure_purchase', date: '2026-01-15', amount_usd: PURCHASE } },
+  { who: 'openai', event: { type: 'agi_declared', date: '2027-01-10', by: 'openai' } },
+  { who: 'panel.expert_1', event: { type: 'panel_verdict', date: '2029-06-01', verdict: 'verified' } },
+];
+
+const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+// ---- shared state -------------------------------------------------------------------------------
+const TMP = fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-browser-'));
+let server = null; // the child process
+let serverLog = '';
+let base = ''; // http://127.0.0.1:PORT/
+let head = null; // the head the last append answered
+let browser = null;
+let desktop = null; // a page at 1280 px
+const pageErrors = []; // uncaught exceptions and console errors, from every page
+const foreign = []; // requests to anything but the server
+const shots = [];
+
+function stopServer(signal) {
+  if (server && server.exitCode === null && server.signalCode === null) {
+    try { server.kill(signal); } catch (_) { /* already gone */ }
+  }
+}
+// Whatever ends this process, the server goes with it (the browser is playwright's child and
+// is closed by playwright's own exit handlers).
+process.on('exit', () => stopServer('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { stopServer('SIGKILL'); process.exit(1); });
+
+function startServer() {
+  fs.writeFileSync(path.join(TMP, 'tokens'), '# signer sha256-of-token\n\n' + Object.entries(TOKENS)
+    .map(([who, tok]) => `${who} ${crypto.createHash('sha256').update(tok).digest('hex')}\n`).join(''));
+  server = spawn(PACTUM, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(TMP, 'x.db'), '--tokens', path.join(TMP, 'tokens')],
+    { cwd: TMP, stdio: ['ignore', 'pipe', 'pipe'] });
+  server.stdout.on('data', (d) => { serverLog += d; });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('pactum serve did not say where it listens within 10 s:\n' + serverLog)), 10000);
+    server.stderr.on('data', (d) => {
+      serverLog += d;
+      const m = /serving .* on (http:\/\/([0-9.]+):([0-9]+)\/)/.exec(serverLog);
+      if (m && !base) { base = m[1]; clearTimeout(timer); resolve(); }
+    });
+    server.on('exit', (code, sig) => { clearTimeout(timer); reject(new Error(`pactum serve exited (${code ?? sig}) before serving:\n${serverLog}`)); });
+    server.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+async function post(pathname, body, token) {
+  const headers = { 'Content-Type': 'application/json' };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const r = await fetch(new URL(pathname, base), { method: 'POST', headers, body: JSON.stringify(body) });
+  return { status: r.status, body: await r.json() };
+}
+
+async function shot(page, name, opts) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, name);
+  await page.screenshot({ path: file, fullPage: true, ...opts });
+  shots.push(file);
+  console.log(`screenshot: ${file}`);
+}
+
+async function newPage(viewport) {
+  const ctx = await browser.newContext({ viewport, deviceScaleFactor: 1, timezoneId: 'UTC', locale: 'en-US' });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(WAIT);
+  page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    // the browser logs the 400 that the playground's missing-attribute request gets on purpose
+    if (/status of 400/.test(m.text()) && m.location().url.endsWith('/v1/explain')) return;
+    pageErrors.push(`console: ${m.text()} (${m.location().url})`);
+  });
+  page.on('request', (r) => {
+    const u = r.url();
+    if (!u.startsWith(base) && !u.startsWith('data:')) foreign.push(u);
+  });
+  return page;
+}
+
+// Opens the dashboard on `date` and waits until everything for that date is drawn.
+async function open(page, date) {
+  await page.goto(new URL(`/?date=${date}`, base).href);
+  await rendered(page, date);
+}
+
+async function rendered(page, date) {
+  await page.waitForFunction((d) => {
+    const main = document.getElementById('main');
+    return document.getElementById('date-print').textContent === `As of ${d}` && main.getAttribute('aria-busy') === 'false' &&
+      document.querySelectorAll('#clauses [data-clause-id]').length > 0;
+  }, date);
+  assert.equal(await page.locator('#load-error').isVisible(), false, 'no load error is shown');
+}
+
+async function setDate(page, date) {
+  await page.locator('#date-picker').fill(date);
+  await rendered(page, date);
+  assert.equal(new URL(page.url()).searchParams.get('date'), date, 'the address keeps the chosen date');
+}
+
+const inEffect = (page, id) => page.locator(`#clauses [data-clause-id="${id}"]`).getAttribute('data-in-effect');
+const agiShown = (page) => page.locator('#state [data-var="agi"] .var-value').textContent();
+
+// Chooses an action and principal in the playground, sets attributes and the date, presses
+// Decide, and waits for the outcome to be redrawn.
+async function decide(page, { action, principal, date, attrs = {} }) {
+  await page.selectOption('#pg-action', action);
+  await page.selectOption('#pg-principal', principal);
+  await page.locator('#pg-date').fill(date);
+  for (const [key, v] of Object.entries(attrs)) {
+    const inp = page.locator(`#pg-attr-${key}`);
+    const tag = await inp.evaluate((e) => e.tagName);
+    if (tag === 'SELECT') await inp.selectOption(v);
+    else if ((await inp.getAttribute('type')) === 'checkbox') await inp.setChecked(Boolean(v));
+    else await inp.fill(String(v));
+  }
+  // mark the old outcome, so that a stale one is never mistaken for the answer
+  await page.evaluate(() => { document.getElementById('pg-outcome').textContent = '…'; });
+  await page.click('#pg-submit');
+  await page.waitForFunction(() => {
+    const t = document.getElementById('pg-outcome').textContent;
+    return t !== '…' && t !== '—' && !document.getElementById('pg-submit').disabled;
+  });
+  return (await page.locator('#pg-outcome').textContent()).trim();
+}
+
+// ---- setup and teardown ---------------------------------------------------------------------
+before(async () => {
+  assert.ok(PACTUM, 'PACTUM_BIN names the pactum binary');
+  await startServer();
+  // Authentication first: no token, then a party that may not record a verdict; nothing is written.
+  const none = await post('/v1/events', EVENTS[0].event, null);
+  assert.equal(none.status, 401, `an append without a token is refused: ${JSON.stringify(none.body)}`);
+  const wrong = await post('/v1/events', EVENTS[2].event, TOKENS.openai);
+  assert.equal(wrong.status, 403, `openai may not record a panel verdict: ${JSON.stringify(wrong.body)}`);
+  for (const { who, event } of EVENTS) {
+    const r = await post('/v1/events', event, TOKENS[who]);
+    assert.equal(r.status, 200, `${who} records ${event.type}: ${JSON.stringify(r.body)}`);
+    assert.equal(r.body.recorded, 1);
+    head = r.body.head;
+  }
+  assert.equal(head.seq, EVENTS.length, 'the refused appends wrote nothing');
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, timeout: 30000 });
+  desktop = await newPage({ width: 1280, height: 900 });
+});
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {});
+  stopServer('SIGKILL');
+  if (process.env.PACTUM_KEEP_TMP !== '1') fs.rmSync(TMP, { recursive: true, force: true });
+  if (shots.length) console.log(`screenshots:\n${shots.map((s) => '  ' + s).join('\n')}`);
+});
+
+// ---- the tests --------------------------------------------------------------------------------
+test('the agreement declares what these tests expect', () => {
+  assert.equal(CLAUSES.size, 18);
+  for (const id of ['azure_api_exclusivity', 'national_security_any_cloud', 'model_product_ip'])
+    assert.ok(CLAUSES.get(id) && CLAUSES.get(id).quotes.length, `${id} is a clause with quotes`);
+  assert.equal(COMMITMENT_TOTAL, 250_000_000_000);
+});
+
+test('on 2027-05-01: title, state, clauses, commitment, events and audit', async () => {
+  const page = desktop;
+  await open(page, '2027-05-01');
+  assert.equal((await page.locator('#ag-title').textContent()).trim(), TITLE);
+  assert.ok((await page.title()).includes(TITLE), `the document title names the agreement: ${await page.title()}`);
+  assert.equal(await page.locator('#date-picker').inputValue(), '2027-05-01');
+  assert.equal(await page.locator('#pg-date').inputValue(), '2027-05-01');
+
+  assert.equal(await agiShown(page), 'declared', 'agi is declared, not yet verified');
+  assert.match(await page.locator('#state').textContent(), /after 2 events dated on or before it/);
+
+  const clauses = page.locator('#clauses > [data-clause-id]');
+  assert.equal(await clauses.count(), 18);
+  const ids = await clauses.evaluateAll((es) => es.map((e) => e.dataset.clauseId));
+  assert.deepEqual([...ids].sort(), [...CLAUSES.keys()].sort(), 'every clause of the agreement, once');
+  for (const [id, c] of CLAUSES) {
+    const kind = await page.locator(`#clauses [data-clause-id="${id}"]`).getAttribute('data-kind');
+    assert.equal(kind, c.kind, `${id}'s kind`);
+  }
+  assert.equal(await inEffect(page, 'azure_api_exclusivity'), 'true');
+  const excl = page.locator('#clauses [data-clause-id="azure_api_exclusivity"]');
+  assert.match(await excl.locator('.effect').textContent(), /In effect/);
+  assert.ok((await excl.textContent()).includes(CLAUSES.get('azure_api_exclusivity').quotes[0]), 'the clause quotes its source');
+  assert.equal(await inEffect(page, 'model_product_ip'), 'true');
+
+  const commit = page.locator(`#commitments [data-commitment-id="${COMMITMENT_ID}"]`).first();
+  const pct = ((PURCHASE / COMMITMENT_TOTAL) * 100).toFixed(2) + '%';
+  assert.equal(pct, '16.00%');
+  assert.equal(await commit.locator('.amounts strong').textContent(), pct);
+  assert.match(await commit.locator('.amounts').textContent(), /\$40,000,000,000 of \$250,000,000,000 fulfilled/);
+  assert.equal(await commit.locator('[role="progressbar"]').getAttribute('aria-valuenow'), '16');
+  assert.equal(await commit.locator('.chart svg').count(), 1, 'the cumulative chart is drawn');
+
+  // the timeline shows every event; the verdict, after the chosen date, is marked as later
+  for (const { event } of EVENTS) {
+    const g = page.locator(`#timeline g.ev[data-type="${event.type}"][data-date="${event.date}"]`);
+    assert.equal(await g.count(), 1, `the timeline shows ${event.type} on ${event.date}`);
+    assert.equal(await g.evaluate((e) => e.classList.contains('later')), event.date > '2027-05-01', `${event.type} later or not`);
+  }
+
+  const rows = page.locator('#events tbody tr');
+  assert.equal(await rows.count(), 3, 'the events table lists the 3 events');
+  const listed = await rows.evaluateAll((rs) => rs.map((r) => [r.dataset.seq, r.querySelector('code').textContent]));
+  assert.deepEqual(listed, [['3', 'panel_verdict'], ['2', 'agi_declared'], ['1', 'azure_purchase']], 'newest first');
+
+  const audit = page.locator('#audit');
+  assert.equal(await audit.getAttribute('data-ok'), 'true');
+  assert.match(await audit.textContent(), /Verified/);
+  assert.match(await audit.textContent(), /3 records/);
+  assert.equal(await audit.locator('.hash').textContent(), head.hash, 'the head is the one the last append answered');
+  await shot(page, 'dashboard-desktop.png');
+});
+
+test('changing the date redraws the clauses and the state', async () => {
+  const page = desktop;
+  await setDate(page, '2029-07-01');
+  assert.equal(await agiShown(page), 'verified');
+  assert.equal(await inEffect(page, 'azure_api_exclusivity'), 'false');
+  assert.match(await page.locator('#clauses [data-clause-id="azure_api_exclusivity"] .effect').textContent(), /Not in effect/);
+  assert.equal(await inEffect(page, 'model_product_ip'), 'true', 'model and product IP runs through 2032');
+  assert.equal(await page.locator('#timeline g.ev.later').count(), 0, 'no event is after 2029-07-01');
+
+  await setDate(page, '2033-01-01');
+  assert.equal(await inEffect(page, 'model_product_ip'), 'false');
+  assert.equal(await agiShown(page), 'verified');
+  assert.match(await page.locator('#clauses-summary').textContent(), /of 18 clauses in effect on 2033-01-01/);
+});
+
+test('the playground: deny on AWS, allow for national security, an error for a missing attribute', async () => {
+  const page = desktop;
+  const excl = CLAUSES.get('azure_api_exclusivity'), ns = CLAUSES.get('national_security_any_cloud');
+
+  let out = await decide(page, { action: 'serve_api', principal: 'openai', date: '2027-05-01', attrs: { 'context-cloud': 'aws' } });
+  assert.equal(out, 'deny');
+  let det = page.locator('#pg-determining');
+  assert.equal(await det.locator('[data-clause-id="azure_api_exclusivity"]').count(), 1, 'azure_api_exclusivity determines it');
+  let text = await det.textContent();
+  assert.ok(excl.quotes.some((q) => text.includes(q)), `the determining clause is quoted: ${text}`);
+  assert.ok((await page.locator('#pg-trace > li').count()) > 0, 'the trace is shown');
+  assert.equal(await page.locator('#pg-trace [data-clause-id="azure_api_exclusivity"]').count(), 1);
+  assert.match(await page.locator('#pg-summary').textContent(), /openai · serve_api on 2027-05-01/);
+  assert.equal(await page.locator('#pg-error').isVisible(), false);
+
+  out = await decide(page, { action: 'serve_api', principal: 'openai', date: '2027-05-01',
+    attrs: { 'context-cloud': 'aws', 'context-customer_segment': 'us_gov_national_security' } });
+  assert.equal(out, 'allow');
+  det = page.locator('#pg-determining');
+  assert.equal(await det.locator('[data-clause-id="national_security_any_cloud"]').count(), 1);
+  text = await det.textContent();
+  assert.ok(ns.quotes.some((q) => text.includes(q)), `the determining clause is quoted: ${text}`);
+  assert.match(await page.locator('#pg-overridden').textContent(), /azure_api_exclusivity/, 'the exclusivity is overridden');
+  await shot(page, 'dashboard-playground.png');
+
+  // use_ip's ip_kind has no default: the form offers "— choose —", and the server refuses without it
+  await page.selectOption('#pg-action', 'use_ip');
+  assert.equal(await page.locator('#pg-attr-resource-ip_kind').inputValue(), '', 'ip_kind starts unchosen');
+  out = await decide(page, { action: 'use_ip', principal: 'microsoft', date: '2027-05-01' });
+  assert.equal(out, 'error');
+  const err = page.locator('#pg-error');
+  assert.equal(await err.isVisible(), true);
+  assert.match(await err.textContent(), /ip_kind/);
+  assert.match(await page.locator('#pg-summary').textContent(), /HTTP 400/);
+  assert.equal(await page.locator('#pg-details').isVisible(), false, 'no stale decision is left shown');
+
+  // and with it, the answer comes back and the error goes away
+  out = await decide(page, { action: 'use_ip', principal: 'microsoft', date: '2027-05-01', attrs: { 'resource-ip_kind': 'model' } });
+  assert.equal(out, 'allow');
+  assert.equal(await err.isVisible(), false);
+  assert.equal(await page.locator('#pg-determining [data-clause-id="model_product_ip"]').count(), 1);
+});
+
+test('at a 375 px phone width nothing scrolls sideways', async () => {
+  const page = await newPage({ width: 375, height: 812 });
+  await open(page, '2027-05-01');
+  const sw = () => page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok((await sw()) <= 375, `scrollWidth ${await sw()} <= 375`);
+  assert.ok((await page.locator('#timeline svg').evaluate((e) => e.getBoundingClientRect().right)) <= 375, 'the timeline fits');
+  const out = await decide(page, { action: 'serve_api', principal: 'openai', date: '2027-05-01', attrs: { 'context-cloud': 'aws' } });
+  assert.equal(out, 'deny');
+  assert.ok((await sw()) <= 375, `with a decision shown: scrollWidth ${await sw()} <= 375`);
+  await shot(page, 'dashboard-phone.png');
+  await page.context().close();
+});
+
+test('in print the form is hidden and the date is shown', async () => {
+  const page = desktop;
+  await page.emulateMedia({ media: 'print' });
+  try {
+    assert.equal(await page.locator('#playground').isVisible(), false, 'the playground form is not printed');
+    assert.equal(await page.locator('#date-print').isVisible(), true, 'the chosen date is printed');
+    assert.equal(await page.locator('#clauses [data-clause-id]').first().isVisible(), true, 'the clauses are printed');
+  } finally {
+    await page.emulateMedia({ media: 'screen' });
+  }
+});
+
+test('no script errors and no request leaves the server', () => {
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(foreign, []);
+});
+
+test('the server stops cleanly on SIGTERM', async () => {
+  const done = new Promise((resolve) => server.once('exit', (code, sig) => resolve([code, sig])));
+  stopServer('SIGTERM');
+  let t;
+  const timer = new Promise((resolve) => { t = setTimeout(() => resolve(['timeout']), 10000); });
+  const [code, sig] = await Promise.race([done, timer]);
+  clearTimeout(t);
+  assert.equal(code, 0, `exit status 0 (got ${code}, ${sig ?? ''})\n${serverLog}`);
+});
