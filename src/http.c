@@ -71,6 +71,7 @@ typedef struct server {
   atomic_llong latency[NBUCKETS + 1];
   atomic_llong latency_sum_us, latency_count;
   atomic_llong events_appended, http_requests;
+  atomic_int in_flight; /* requests begun and not yet completed */
   atomic_llong errors[NERR];
 } server;
 
@@ -115,6 +116,8 @@ static void snap_publish(server *s, snapshot *sn) {
 
 typedef struct conn {
   buf body;
+  size_t dropped;    /* bytes of an oversized body read and thrown away */
+  double over_since; /* when it passed the limit, in microseconds */
   int too_large;
   int started;
 } conn;
@@ -141,6 +144,9 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, buf 
   return rc;
 }
 
+/* The Allow header of the 405 being sent; set by dispatch just before, on the same thread. */
+static _Thread_local char allow_header[64];
+
 static enum MHD_Result send_error(server *s, struct MHD_Connection *c, unsigned status, int kind, const char *code,
                                   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 static enum MHD_Result send_error(server *s, struct MHD_Connection *c, unsigned status, int kind, const char *code,
@@ -158,7 +164,18 @@ static enum MHD_Result send_error(server *s, struct MHD_Connection *c, unsigned 
   buf_puts(&b, ",\"message\":");
   buf_json_cstr(&b, msg);
   buf_puts(&b, "}}");
-  return send_json(c, status, &b);
+  if (b.failed || (status != 401 && status != 405)) return send_json(c, status, &b);
+  /* A 401 says how to authenticate, a 405 which methods the path takes (RFC 9110). */
+  struct MHD_Response *r = MHD_create_response_from_buffer(b.len, b.data, MHD_RESPMEM_MUST_COPY);
+  buf_release(&b);
+  if (!r) return MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  MHD_add_response_header(r, "Cache-Control", "no-store");
+  if (status == 401) MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"pactum\"");
+  if (status == 405) MHD_add_response_header(r, "Allow", allow_header);
+  enum MHD_Result rc = MHD_queue_response(c, status, r);
+  MHD_destroy_response(r);
+  return rc;
 }
 
 /* ---- Authentication ------------------------------------------------------------------- */
@@ -936,7 +953,15 @@ static enum MHD_Result dispatch(req *q, const char *url) {
       return send_error(s, q->c, 401, ERR_UNAUTHORIZED, "unauthorized", "this service needs a read token: 'Authorization: Bearer TOKEN'");
     return r->fn(q);
   }
-  if (path_known) return send_error(s, q->c, 405, ERR_METHOD, "method_not_allowed", "'%s' does not take %s", url, q->method);
+  if (path_known) {
+    allow_header[0] = '\0';
+    for (size_t i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++)
+      if (!strcmp(ROUTES[i].path, url)) {
+        size_t n = strlen(allow_header);
+        snprintf(allow_header + n, sizeof allow_header - n, "%s%s", n ? ", " : "", ROUTES[i].method);
+      }
+    return send_error(s, q->c, 405, ERR_METHOD, "method_not_allowed", "'%s' does not take %s", url, q->method);
+  }
   if (!strcmp(q->method, "GET") && (!strcmp(url, "/") || !strncmp(url, "/app.", 5) || !strcmp(url, "/style.css"))) {
     if (!read_allowed(s, q->c))
       return send_error(s, q->c, 401, ERR_UNAUTHORIZED, "unauthorized", "this service needs a read token");
@@ -956,6 +981,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     buf_init(&cn->body);
     *con_cls = cn;
     atomic_fetch_add(&s->http_requests, 1);
+    atomic_fetch_add(&s->in_flight, 1);
     /* A declared length over the limit is refused at once, before any of the body is read. */
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > s->cfg.max_body) {
@@ -973,9 +999,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
        at no cost, and refused once it ends. */
     if (!cn->too_large && cn->body.len + *upload_size > s->cfg.max_body) {
       cn->too_large = 2;
+      cn->over_since = now_us();
       buf_release(&cn->body);
     }
-    if (!cn->too_large) buf_append(&cn->body, upload, *upload_size);
+    if (cn->too_large) {
+      /* Dropped as it arrives, to be refused with 413 when it ends; but a body that is still
+         coming a second after it passed the limit is cut off rather than read forever. */
+      cn->dropped += *upload_size;
+      if (now_us() - cn->over_since > 1e6 || cn->dropped > 64 * (size_t)(1u << 20)) {
+        atomic_fetch_add(&s->errors[ERR_TOO_LARGE], 1);
+        return MHD_NO;
+      }
+    } else {
+      buf_append(&cn->body, upload, *upload_size);
+    }
     *upload_size = 0;
     return MHD_YES;
   }
@@ -987,11 +1024,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode why) {
-  (void)cls;
+  server *s = cls;
   (void)c;
   (void)why;
   conn *cn = *con_cls;
   if (!cn) return;
+  atomic_fetch_sub(&s->in_flight, 1);
   buf_release(&cn->body);
   px_free(cn);
   *con_cls = NULL;
@@ -1052,7 +1090,7 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
   unsigned threads = cfg->threads ? cfg->threads : (unsigned)(cpus > 0 ? cpus : 1);
   struct MHD_Daemon *d = MHD_start_daemon(
-      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+      MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG, (uint16_t)cfg->port, NULL, NULL, on_request, s,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr, MHD_OPTION_THREAD_POOL_SIZE, threads,
       MHD_OPTION_CONNECTION_LIMIT, cfg->max_conns, MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1u, MHD_OPTION_END);
@@ -1070,7 +1108,14 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   int sig = 0;
   sigwait(&sigs, &sig);
   if (!cfg->quiet) fprintf(stderr, "pactum: %s: finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-  MHD_stop_daemon(d); /* joins the threads: every request in flight has been answered */
+  /* Stop accepting, then let every request already begun be answered before the threads stop. */
+  MHD_socket ls = MHD_quiesce_daemon(d);
+  for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 30000; waited += 5) {
+    struct timespec ts = {0, 5000000};
+    nanosleep(&ts, NULL);
+  }
+  MHD_stop_daemon(d);
+  if (ls != MHD_INVALID_SOCKET) close(ls);
   snap_drop(s->snap);
   record_free(s->rec);
   px_free(s->tokens);
