@@ -72,6 +72,7 @@ typedef struct server {
   atomic_llong latency_sum_us, latency_count;
   atomic_llong events_appended, http_requests;
   atomic_int in_flight; /* requests begun and not yet completed */
+  atomic_int stopping;  /* SIGTERM or SIGINT came: begin no new request */
   atomic_llong errors[NERR];
 } server;
 
@@ -976,6 +977,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   server *s = cls;
   conn *cn = *con_cls;
   if (!cn) {
+    /* Shutting down: requests begun before the signal finish; a new one finds its connection closed. */
+    if (atomic_load(&s->stopping)) return MHD_NO;
     cn = px_calloc(1, sizeof *cn);
     if (!cn) return MHD_NO;
     buf_init(&cn->body);
@@ -1110,6 +1113,11 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   if (!cfg->quiet) fprintf(stderr, "pactum: %s: finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");
   /* Stop accepting, then let every request already begun be answered before the threads stop. */
   MHD_socket ls = MHD_quiesce_daemon(d);
+  /* Requests already on the wire when the signal came are read and begun within a moment; only
+     after it are new requests turned away. */
+  struct timespec grace = {0, 250000000};
+  nanosleep(&grace, NULL);
+  atomic_store(&s->stopping, 1);
   for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 30000; waited += 5) {
     struct timespec ts = {0, 5000000};
     nanosleep(&ts, NULL);
