@@ -1118,7 +1118,8 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   struct timespec grace = {0, 250000000};
   nanosleep(&grace, NULL);
   atomic_store(&s->stopping, 1);
-  for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 30000; waited += 5) {
+  /* A request begun but never finished by its client is not waited for past a moment. */
+  for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 1500; waited += 5) {
     struct timespec ts = {0, 5000000};
     nanosleep(&ts, NULL);
   }
