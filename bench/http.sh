@@ -146,7 +146,7 @@ peak=0
 for i in $(seq "$RUNS"); do
   read -r rate p99 errs < <(run_wrk "$CONNS" "$DURATION" single.lua --latency)
   echo "   run $i: $rate decisions/s, p99 $p99 ms, errors $errs"
-  [ "$errs" = 0 ] || { echo "   errors in run $i:"; cat "$work/wrk.out"; }
+  [ "$errs" = 0 ] || grep -E "Socket errors|Non-2xx" "$work/wrk.out" | sed 's/^/   /'
   peak=$(python3 -c "print(max($peak, $rate))")
 done
 
@@ -186,10 +186,23 @@ for i in $(seq "$RUNS"); do
 done
 
 echo "== 4. RSS: before load ${RSS0} kB; now $(rss_kb) kB; ${RSS_SECONDS} s of single-request load at -c$CONNS"
+cpu_ticks() { awk '{print $14 + 0, $15 + 0}' "/proc/$SERVER/stat"; }
+read -r u0 s0 < <(cpu_ticks)
 read -r rate p99 errs < <(run_wrk "$CONNS" "$RSS_SECONDS" single.lua)
+read -r u1 s1 < <(cpu_ticks)
 RSS1=$(rss_kb)
 HWM=$(hwm_kb)
 echo "   during the minute: $rate decisions/s, errors $errs; after it VmRSS $RSS1 kB, VmHWM (peak) $HWM kB"
+python3 - "$u0" "$s0" "$u1" "$s1" "$(getconf CLK_TCK)" "$RSS_SECONDS" "$rate" <<'PY'
+import sys
+u0, s0, u1, s1, hz, secs, rate = map(float, sys.argv[1:])
+user, sys_ = (u1 - u0) / hz, (s1 - s0) / hz
+n = rate * secs
+print("   the server's CPU in that minute: %.1f s user + %.1f s system of %.0f s (2 cores); %.1f us user + %.1f us system"
+      " per request; the rest went to wrk" % (user, sys_, 2 * secs, 1e6 * user / n, 1e6 * sys_ / n))
+PY
+[ "$errs" = 0 ] || grep -E "Socket errors|Non-2xx" "$work/wrk.out" | sed 's/^/   /'
+grep -q '^pactum: warning\|error' "$work/serve.err" && sed 's/^/   server: /' "$work/serve.err"
 
 pass() { python3 -c "import sys; sys.exit(0 if $1 else 1)" && echo met || echo MISSED; }
 echo

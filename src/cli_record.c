@@ -681,7 +681,7 @@ int cmd_serve(opts *o) {
   serve_config cfg;
   http_config_init(&cfg);
   char host[64];
-  unsigned long long n;
+  unsigned long long n = 0;
   if (o->listen) {
     const char *colon = strrchr(o->listen, ':');
     if (!colon || (size_t)(colon - o->listen) >= sizeof host) {

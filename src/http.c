@@ -312,7 +312,8 @@ static enum MHD_Result r_metrics(req *q) {
   buf_puts(&b, "# HELP pactum_errors_total Requests answered with an error, by kind.\n# TYPE pactum_errors_total counter\n");
   for (int k = 0; k < NERR; k++)
     buf_printf(&b, "pactum_errors_total{kind=\"%s\"} %lld\n", ERR_KIND[k], (long long)atomic_load(&s->errors[k]));
-  buf_printf(&b, "# TYPE pactum_http_requests_total counter\npactum_http_requests_total %lld\n",
+  buf_printf(&b, "# HELP pactum_http_requests_total HTTP requests begun.\n"
+                 "# TYPE pactum_http_requests_total counter\npactum_http_requests_total %lld\n",
              (long long)atomic_load(&s->http_requests));
   snapshot *sn = snap_take(s);
   buf_printf(&b, "# TYPE pactum_events_recorded gauge\npactum_events_recorded %lld\n", (long long)sn->seq);

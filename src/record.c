@@ -268,6 +268,6 @@ int record_add(record *r, const char *const *texts, const size_t *lens, size_t n
   }
   r->head_seq = seq;
   memcpy(r->head_hash, head, HASH_BYTES);
-  *last = seq;
+  *last = n ? seq : 0; /* an empty batch records nothing: first and last are both 0 */
   return PACTUM_OK;
 }
