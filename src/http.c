@@ -542,9 +542,15 @@ static int decide_one(server *s, worker *w, const pactum_timeline *tl, json_t *r
   return 0;
 }
 
-static json_t *parse_body(req *q, json_error_t *je) {
+/* The request's body as JSON; NULL after answering 400 (*rc holds what to return). */
+static json_t *body_json(req *q, enum MHD_Result *rc) {
   const buf *body = &q->cn->body;
-  return json_loadb(body->data ? body->data : "", body->len, JSON_REJECT_DUPLICATES, je);
+  json_error_t je;
+  json_t *root = json_loadb(body->data ? body->data : "", body->len, JSON_REJECT_DUPLICATES, &je);
+  if (!root)
+    *rc = send_error(q->s, q->c, 400, ERR_BAD_REQUEST, "bad_json", "malformed JSON at line %d, column %d: %s", je.line,
+                     je.column, je.text);
+  return root;
 }
 
 static double now_us(void) {
@@ -556,11 +562,9 @@ static double now_us(void) {
 static enum MHD_Result r_decide(req *q) {
   server *s = q->s;
   double t0 = now_us();
-  json_error_t je;
-  json_t *root = parse_body(q, &je);
-  if (!root)
-    return send_error(s, q->c, 400, ERR_BAD_REQUEST, "bad_json", "malformed JSON at line %d, column %d: %s", je.line,
-                      je.column, je.text);
+  enum MHD_Result bad;
+  json_t *root = body_json(q, &bad);
+  if (!root) return bad;
   worker *w = thread_worker(s->agr);
   if (!w) {
     json_decref(root);
@@ -619,11 +623,9 @@ static enum MHD_Result r_decide(req *q) {
 
 static enum MHD_Result r_explain(req *q) {
   server *s = q->s;
-  json_error_t je;
-  json_t *root = parse_body(q, &je);
-  if (!root)
-    return send_error(s, q->c, 400, ERR_BAD_REQUEST, "bad_json", "malformed JSON at line %d, column %d: %s", je.line,
-                      je.column, je.text);
+  enum MHD_Result bad;
+  json_t *root = body_json(q, &bad);
+  if (!root) return bad;
   worker *w = thread_worker(s->agr);
   pactum_error err;
   int r = w ? request_from_json(w->req, root, date_today(), &err) : PACTUM_ENOMEM;
@@ -690,11 +692,9 @@ static enum MHD_Result r_events_post(req *q) {
   if (!who)
     return send_error(s, q->c, 401, ERR_UNAUTHORIZED, "unauthorized",
                       "appending events needs 'Authorization: Bearer TOKEN' with a token listed in the tokens file");
-  json_error_t je;
-  json_t *root = parse_body(q, &je);
-  if (!root)
-    return send_error(s, q->c, 400, ERR_BAD_REQUEST, "bad_json", "malformed JSON at line %d, column %d: %s", je.line,
-                      je.column, je.text);
+  enum MHD_Result bad;
+  json_t *root = body_json(q, &bad);
+  if (!root) return bad;
   if (json_is_object(root)) {
     json_t *arr = json_array();
     json_array_append_new(arr, root);
