@@ -562,9 +562,9 @@ static double now_us(void) {
 static enum MHD_Result r_decide(req *q) {
   server *s = q->s;
   double t0 = now_us();
-  enum MHD_Result bad;
-  json_t *root = body_json(q, &bad);
-  if (!root) return bad;
+  enum MHD_Result refused;
+  json_t *root = body_json(q, &refused);
+  if (!root) return refused;
   worker *w = thread_worker(s->agr);
   if (!w) {
     json_decref(root);
@@ -623,9 +623,9 @@ static enum MHD_Result r_decide(req *q) {
 
 static enum MHD_Result r_explain(req *q) {
   server *s = q->s;
-  enum MHD_Result bad;
-  json_t *root = body_json(q, &bad);
-  if (!root) return bad;
+  enum MHD_Result refused;
+  json_t *root = body_json(q, &refused);
+  if (!root) return refused;
   worker *w = thread_worker(s->agr);
   pactum_error err;
   int r = w ? request_from_json(w->req, root, date_today(), &err) : PACTUM_ENOMEM;
@@ -692,9 +692,9 @@ static enum MHD_Result r_events_post(req *q) {
   if (!who)
     return send_error(s, q->c, 401, ERR_UNAUTHORIZED, "unauthorized",
                       "appending events needs 'Authorization: Bearer TOKEN' with a token listed in the tokens file");
-  enum MHD_Result bad;
-  json_t *root = body_json(q, &bad);
-  if (!root) return bad;
+  enum MHD_Result refused;
+  json_t *root = body_json(q, &refused);
+  if (!root) return refused;
   if (json_is_object(root)) {
     json_t *arr = json_array();
     json_array_append_new(arr, root);
