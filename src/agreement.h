@@ -320,9 +320,8 @@ int quotes_verify(const pactum_agreement *agr, const char *dir, diag_list *diags
 char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req, int as_json);
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json);
 char *clauses_render(const pactum_agreement *agr, int as_json);
-/* 1 if clause c is in effect (dates and state window) on day with state st. */
+/* eval.c: 1 if clause c is in effect (dates and state window) on day with state st. */
 int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day);
-
 /* eval.c: evaluate expression root (which must be >= 0). */
 int eval_expr(const pactum_agreement *agr, int32_t root, const xenv *env);
 int64_t eval_operand(const xop *x, int right, const xenv *env);

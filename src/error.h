@@ -4,9 +4,13 @@
 #ifndef PACTUM_ERROR_H
 #define PACTUM_ERROR_H
 
+#include "ast.h"
 #include "pactum.h"
 
 /* Write code and the formatted message into *err (when err is not NULL); return rc. */
 int error_set(pactum_error *err, int rc, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* What a value of type k looks like in JSON, for messages: "an integer", "a date (YYYY-MM-DD)". */
+const char *value_phrase(type_kind k);
 
 #endif

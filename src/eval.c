@@ -118,6 +118,11 @@ static int in_effect(const pactum_agreement *agr, const cclause *c, const xenv *
   return c->window < 0 || eval_expr(agr, c->window, env);
 }
 
+int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
+  xenv env = {NULL, st, NULL, day};
+  return in_effect(agr, c, &env);
+}
+
 int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
                   const pactum_request *req, pactum_decision *d) {
   if (req->agr != agr || d->agr != agr || req->action < 0) return PACTUM_EINPUT;

@@ -70,18 +70,6 @@ const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *t
   return tl->snaps + lo * (size_t)tl->width;
 }
 
-static const char *type_word(type_kind k) {
-  switch (k) {
-  case TY_BOOL: return "a bool";
-  case TY_STRING: return "a string";
-  case TY_INTEGER: return "an integer";
-  case TY_MONEY: return "a whole number of dollars";
-  case TY_DATE: return "a date (YYYY-MM-DD)";
-  case TY_ENUM: return "one of its enum members";
-  default: return "a value";
-  }
-}
-
 /* Strings of one event that the agreement never mentions, numbered -1, -2, ... by content. */
 typedef struct unknowns {
   const char *s[MAX_ATTRS];
@@ -143,7 +131,7 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
     break;
   }
   if (!ok)
-    return fail(err, "wrong_type", "field '%s' of event '%s' must be %s", f->name, ev->name, type_word(f->type.kind));
+    return fail(err, "wrong_type", "field '%s' of event '%s' must be %s", f->name, ev->name, value_phrase(f->type.kind));
   return PACTUM_OK;
 }
 

@@ -74,12 +74,6 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
   }
 }
 
-int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
-  if (day < c->from || day > c->through) return 0;
-  xenv env = {NULL, st, NULL, day};
-  return c->window < 0 || eval_expr(agr, c->window, &env);
-}
-
 static void put_state(buf *b, const pactum_agreement *agr, const int64_t *st, int json) {
   if (json) buf_putc(b, '{');
   for (int i = 0; i < agr->nstates; i++) {

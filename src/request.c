@@ -109,18 +109,6 @@ static int find_attr(const pactum_request *r, const char *qname, int is_context_
   return -1;
 }
 
-static const char *type_word(type_kind k) {
-  switch (k) {
-  case TY_BOOL: return "a bool";
-  case TY_STRING: return "a string";
-  case TY_INTEGER: return "an integer";
-  case TY_MONEY: return "a whole number of dollars";
-  case TY_DATE: return "a date (YYYY-MM-DD)";
-  case TY_ENUM: return "one of its enum members";
-  default: return "a value";
-  }
-}
-
 static int set_attr(pactum_request *r, int slot, int64_t v) {
   r->vals[slot] = v;
   r->set |= (uint64_t)1 << slot;
@@ -136,7 +124,7 @@ static int lookup_qname(pactum_request *r, const char *attr, int *slot, pactum_e
 
 static int wrong_type(pactum_request *r, int slot, pactum_error *err) {
   const cattr *a = &r->agr->actions[r->action].attrs[slot];
-  return fail(err, "wrong_type", "attribute '%s' must be %s", a->qname, type_word(a->type.kind));
+  return fail(err, "wrong_type", "attribute '%s' must be %s", a->qname, value_phrase(a->type.kind));
 }
 
 int pactum_request_set_bool(pactum_request *r, const char *attr, int v, pactum_error *err) {

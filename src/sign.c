@@ -12,6 +12,7 @@
 #include "sign.h"
 #include "alloc.h"
 #include "canon.h"
+#include "error.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,18 +39,8 @@ _Static_assert(SIG_BYTES == crypto_sign_BYTES && SIGN_PK_BYTES == crypto_sign_PU
                "sign.h sizes are libsodium's Ed25519 sizes");
 _Static_assert(sizeof(((signer_set *)0)->names) == MAX_SIGNERS * SIGN_MAX_SIGNER, "signer_set holds MAX_SIGNERS");
 
-static int fail(pactum_error *err, int rc, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(pactum_error *err, int rc, const char *code, const char *fmt, ...) {
-  if (err) {
-    snprintf(err->code, sizeof err->code, "%s", code);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-  }
-  return rc;
-}
+/* Refuse with rc, code and message: see error.h. */
+#define fail error_set
 
 static int oom(pactum_error *err) { return fail(err, PACTUM_ENOMEM, "out_of_memory", "out of memory"); }
 
