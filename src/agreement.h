@@ -191,6 +191,8 @@ struct pactum_agreement {
   const char *src;     /* a copy of the source */
   size_t src_len;
   const char *id, *version, *title;
+  const char *supersedes;                         /* `supersedes "ID@VERSION"` as written, or NULL */
+  const char *supersedes_id, *supersedes_version; /* its two parts, or NULL */
   int32_t effective;
   int nparties, nsources, nactions, nstates, nevents, nclauses, ncommits, nfacts, nbodies;
   cbody *bodies;

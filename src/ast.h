@@ -234,6 +234,9 @@ typedef struct ast_file {
   const char *id, *version, *title;
   int has_effective;
   int32_t effective;
+  const char *supersedes; /* "ID@VERSION" as written, or NULL */
+  loc supersedes_at;
+  const char *sup_id, *sup_version; /* its two parts, filled by check.c */
   party_decl *parties;
   source_decl *sources;
   action_decl *actions;

@@ -377,6 +377,43 @@ static int check_citations(checker *c, citation *cites, loc at, const char *what
   return rc;
 }
 
+/* A version name: printable ASCII or UTF-8, no spaces and no '@'. */
+static int version_word_ok(const char *s, size_t n) {
+  if (n == 0) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (ch <= ' ' || ch == 0x7f || ch == '@') return 0;
+  }
+  return 1;
+}
+
+/*
+** `supersedes "ID@VERSION"`: split it at its one '@' into f->sup_id and f->sup_version (arena
+** copies), and refuse a malformed one, the agreement itself, and, when both versions are dates
+** of one agreement, a version that is not earlier.
+*/
+static int check_supersedes(checker *c) {
+  ast_file *f = c->f;
+  const char *s = f->supersedes, *at = strchr(s, '@');
+  size_t n = strlen(s);
+  if (!at || strchr(at + 1, '@') || !version_word_ok(s, (size_t)(at - s)) ||
+      !version_word_ok(at + 1, n - (size_t)(at - s) - 1))
+    return diag_error(c->d, f->supersedes_at,
+                      "'supersedes' names one version as \"ID@VERSION\" (no spaces, one '@'), not '%.64s'", s);
+  f->sup_id = arena_strndup(c->ar, s, (size_t)(at - s));
+  f->sup_version = arena_strndup(c->ar, at + 1, strlen(at + 1));
+  if (!f->sup_id || !f->sup_version) return diag_oom(c->d, f->supersedes_at);
+  if (!f->id || !f->version || strcmp(f->sup_id, f->id) != 0) return 0;
+  if (strcmp(f->sup_version, f->version) == 0)
+    return diag_error(c->d, f->supersedes_at, "agreement '%s@%s' cannot supersede itself", f->id, f->version);
+  int32_t mine, theirs;
+  if (date_parse(f->version, strlen(f->version), &mine) == 0 &&
+      date_parse(f->sup_version, strlen(f->sup_version), &theirs) == 0 && theirs > mine)
+    return diag_error(c->d, f->supersedes_at, "version '%s' cannot supersede the later version '%s' of '%s'",
+                      f->version, f->sup_version, f->id);
+  return 0;
+}
+
 static int check_header(checker *c) {
   ast_file *f = c->f;
   int rc = 0;
@@ -385,6 +422,7 @@ static int check_header(checker *c) {
   if (!f->version) rc = diag_error(c->d, f->at, "agreement '%s' has no version", f->id);
   if (!f->has_effective) rc = diag_error(c->d, f->at, "agreement '%s' has no effective date", f->id);
   if (!f->parties) rc = diag_error(c->d, f->at, "agreement '%s' names no party", f->id);
+  if (f->supersedes && check_supersedes(c)) rc = -1;
   return rc;
 }
 

@@ -498,13 +498,23 @@ static int cmd_check(opts *o) {
       buf_release(&b);
       printf(",\"ok\":%s,\"clauses\":%d,\"permissions\":%d,\"prohibitions\":%d,\"obligations\":%d,"
              "\"exceptions\":%d,\"commitments\":%d,\"facts\":%d,\"actions\":%d,\"events\":%d,"
-             "\"quotes_verified\":%d,\"quotes_not_found\":%d,\"sources_unread\":%d}\n",
+             "\"quotes_verified\":%d,\"quotes_not_found\":%d,\"sources_unread\":%d",
              ok ? "true" : "false", s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions,
              s.commitments, s.facts, s.actions, s.events, checked - unquoted, unquoted, missing);
+      if (agr->supersedes) {
+        buf_init(&b);
+        buf_puts(&b, ",\"supersedes\":");
+        buf_json_cstr(&b, agr->supersedes);
+        if (!b.failed) fputs(b.data, stdout);
+        buf_release(&b);
+      }
+      fputs("}\n", stdout);
     } else {
-      printf("%s: %s: %s %s\n", path, ok ? "ok" : unquoted ? "quotations not found" : "sources not read",
+      printf("%s: %s: %s %s", path, ok ? "ok" : unquoted ? "quotations not found" : "sources not read",
              pactum_agreement_id(agr),
              pactum_agreement_version(agr));
+      if (agr->supersedes) printf(", supersedes %s", agr->supersedes);
+      printf("\n");
       printf("  %d clauses (%d permissions, %d prohibitions, %d obligations), %d exceptions, %d commitments, %d facts\n",
              s.clauses, s.permissions, s.prohibitions, s.obligations, s.exceptions, s.commitments, s.facts);
       printf("  %d parties, %d sources, %d actions, %d attributes, %d state variables, %d event types, %d transitions\n",

@@ -448,6 +448,9 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   agr->version = f->version;
   agr->title = f->title ? f->title : "";
   agr->effective = f->effective;
+  agr->supersedes = f->supersedes;
+  agr->supersedes_id = f->sup_id;
+  agr->supersedes_version = f->sup_version;
 
   for (const party_decl *p = f->parties; p; p = p->next) agr->nparties++;
   for (const source_decl *s = f->sources; s; s = s->next) agr->nsources++;

@@ -403,7 +403,10 @@ static int parse_day(parser *p, int32_t *day, loc *at, int last_day_of_year) {
   return expected(p, "a date (YYYY-MM-DD) or a year");
 }
 
-/* header = "agreement" string "{" { "version" string | "title" string | "effective" date } "}" */
+/*
+** header = "agreement" string "{" { "version" string | "title" string | "effective" date
+**                                  | "supersedes" string } "}"
+*/
 static int parse_header(parser *p, ast_file *f) {
   f->at = p->tok.at;
   if (expect_word(p, "agreement")) return -1;
@@ -423,8 +426,12 @@ static int parse_header(parser *p, ast_file *f) {
       f->effective = (int32_t)p->tok.num;
       f->has_effective = 1;
       advance(p);
+    } else if (accept_word(p, "supersedes")) {
+      if (f->supersedes) return diag_error(p->diags, item.at, "the header gives 'supersedes' twice");
+      f->supersedes_at = p->tok.at;
+      if (string(p, &f->supersedes, "the superseded version as a string \"ID@VERSION\"")) return -1;
     } else {
-      return expected(p, "'version', 'title', 'effective' or '}'");
+      return expected(p, "'version', 'title', 'effective', 'supersedes' or '}'");
     }
   }
   return 0;

@@ -332,7 +332,7 @@ static void test_syntax_errors(void **state) {
   assert_first_error("party a\n", "t.pact:1:1: error: expected 'agreement', found 'party'");
   assert_first_error("agreement t { }\n", "t.pact:1:11: error: expected the agreement id as a string, found 't'");
   assert_first_error("agreement \"t\" { versio \"1\" }\nparty a\n",
-                     "t.pact:1:17: error: expected 'version', 'title', 'effective' or '}', found 'versio'");
+                     "t.pact:1:17: error: expected 'version', 'title', 'effective', 'supersedes' or '}', found 'versio'");
   assert_first_error("agreement \"t\" { effective 2026 }\nparty a\n",
                      "t.pact:1:27: error: expected the effective date (YYYY-MM-DD), found '2026'");
   assert_first_error(HDR "agreement \"u\" { }\n",
