@@ -14,6 +14,7 @@ agreement "microsoft-openai" {
   version "2025-10-28"
   title "Microsoft and OpenAI definitive agreement (the next chapter of the partnership)"
   effective 2025-10-28
+  supersedes "microsoft-openai@2025-01-21"
 }
 
 # ---------------------------------------------------------------------------------------------

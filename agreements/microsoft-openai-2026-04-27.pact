@@ -1,0 +1,450 @@
+# Microsoft and OpenAI: the definitive agreement as amended on 2026-04-27.
+#
+# Sources: the "Later changes" section of partnership-history.md (official wording reached
+# through quotes, so of lower confidence than the companies' own pages; the one press figure is
+# declared with a press source), plus every source of the 2025-10-28 agreement for the terms that
+# this amendment leaves as they were.
+#
+# Readings applied throughout:
+#   R1, R2 as in the 2025-10-28 agreement: "until any AGI declaration" means until the independent
+#       expert panel verifies one, and a declaration the panel rejects leaves things as they were.
+#       The 2026-02-27 joint statement says the contractual AGI definition and process are
+#       unchanged.
+#   C1. What the amendment does not change of the 2025-10-28 agreement continues, with the
+#       2025-10-28 citations. Clauses that changed cite the later section.
+#   S1. The 2026-02-27 joint statement, dated between the two versions, is not a version of its
+#       own in the history: it is a statement, not an amendment. Its narrowing of the API
+#       exclusivity to *stateless* APIs is applied from this version on (resource.stateless,
+#       true by default); between 2026-02-27 and 2026-04-26 the 2025-10-28 text decides.
+
+agreement "microsoft-openai" {
+  version "2026-04-27"
+  title "Microsoft and OpenAI definitive agreement, as amended on 2026-04-27"
+  effective 2026-04-27
+  supersedes "microsoft-openai@2025-10-28"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------------------------
+
+source primary seed "000_98892652a2a5be67.txt"
+  "Summary of the Microsoft-OpenAI definitive agreement of 2025-10-28 (Microsoft's official blog post)"
+source history official "partnership-history.md"
+  "Partnership history, section v2025-10; details from openai.com/index/next-chapter-of-microsoft-openai-partnership"
+source later official "partnership-history.md"
+  "Partnership history, section Later changes: the 2026-02-27 joint statement and the 2026-04-27 amendment (official wording reached through quotes)"
+source later_press press "partnership-history.md"
+  "Partnership history, section Later changes: figures reported by the press only"
+
+# ---------------------------------------------------------------------------------------------
+# Parties
+# ---------------------------------------------------------------------------------------------
+
+# "In the announcement, the company described itself as OpenAI's "frontier model partner.""
+party microsoft "Microsoft Corporation"
+party openai "OpenAI"
+
+# ---------------------------------------------------------------------------------------------
+# Actions
+# ---------------------------------------------------------------------------------------------
+
+# OpenAI serves an API (cloud: azure, aws, gcp, oracle, ...;
+# customer_segment: "commercial", "us_gov_national_security", ...).
+action serve_api by openai {
+  resource built_with_third_party: bool = false
+  resource stateless: bool = true
+  context cloud: string = "azure"
+  context customer_segment: string = "commercial"
+}
+
+# OpenAI serves a product that is not an API. New in this version: whether Microsoft cannot, or
+# chooses not to, support the capabilities the product needs (then it need not ship first on Azure).
+action serve_product by openai {
+  resource built_with_third_party: bool = false
+  context cloud: string = "azure"
+  context azure_declined: bool = false
+}
+
+# OpenAI develops a product jointly with a third party.
+action codevelop_product by openai {
+  context partner: string
+}
+
+# OpenAI releases the weights of a model openly.
+action release_open_weights by openai {
+  resource meets_capability_criteria: bool = false
+}
+
+# OpenAI buys compute from a provider.
+action purchase_compute by openai {
+  context provider: string
+}
+
+# OpenAI grants a third party rights to OpenAI model IP.
+action license_model_ip by openai {
+  context licensee: string
+}
+
+# Microsoft uses OpenAI IP of a given kind.
+action use_ip by microsoft {
+  resource ip_kind: enum { model, product, research, consumer_hardware }
+  resource post_agi: bool = false
+  context safety_guardrails: bool = false
+}
+
+# Microsoft pursues AGI on its own (alone or with third parties).
+action pursue_agi by microsoft {
+  context uses_openai_ip: bool = false
+  context within_compute_threshold: bool = false
+}
+
+# A party receives its share of the other's revenue (this amendment speaks of both directions).
+action receive_revenue_share by microsoft, openai
+
+# ---------------------------------------------------------------------------------------------
+# AGI governance: state and events
+# ---------------------------------------------------------------------------------------------
+
+# "Any AGI declaration will be reviewed by an independent expert panel."
+# history: "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+state agi: enum { none, declared, verified } = none
+
+# "Any AGI declaration will be reviewed by an independent expert panel."
+body panel "Independent expert panel" {
+  members expert_1, expert_2, expert_3, expert_4, expert_5
+  quorum 3
+  note "The sources name an independent expert panel but give neither its size nor its quorum. Five members acting by a quorum of three is our placeholder; replace it when the panel's rules are known."
+}
+
+# Who may record each event: OpenAI declares; the panel rules; either party records a purchase.
+event agi_declared recorded by openai { by: string }
+event panel_verdict recorded by panel { verdict: enum { verified, rejected } }
+event azure_purchase recorded by openai, microsoft { amount_usd: money }
+
+# A declaration can only be made when none is pending or verified.
+on agi_declared {
+  quote primary "Any AGI declaration will be reviewed by an independent expert panel."
+  quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+  require agi == none else "an AGI declaration is already pending or verified"
+  set agi = declared
+}
+
+# The panel rules on a pending declaration. Reading R2: a rejection puts `agi` back to `none`,
+# so nothing changes and OpenAI may declare again.
+on panel_verdict {
+  quote primary "Any AGI declaration will be reviewed by an independent expert panel."
+  quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+  note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
+  require agi == declared else "no AGI declaration is pending"
+  set agi = verified when event.verdict == verified
+  set agi = none when event.verdict == rejected
+}
+
+# ---------------------------------------------------------------------------------------------
+# Facts
+# ---------------------------------------------------------------------------------------------
+
+# "Microsoft and OpenAI signed a definitive agreement on October 28, 2025, ..."
+fact signing_date = 2025-10-28 {
+  quote primary "Microsoft and OpenAI signed a definitive agreement on October 28, 2025"
+}
+
+# "Microsoft also disclosed an approximately 27 percent stake on an as-converted diluted basis, ..."
+fact microsoft_stake = 27 {
+  unit "percent"
+  note "Approximate; on an as-converted diluted basis (32.5% before OpenAI's recent rounds, per the history file)."
+  quote primary "Microsoft also disclosed an approximately 27 percent stake on an as-converted diluted basis"
+  quote history "Microsoft's stake: about 27% as-converted diluted"
+}
+
+# "... which it valued at about $135 billion."
+fact microsoft_stake_value = $135_000_000_000 {
+  note "Approximate value of the stake, as stated by Microsoft."
+  quote primary "which it valued at about $135 billion"
+  quote history "valued at about $135B"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Commitment: incremental Azure purchase
+# "OpenAI contracted to purchase an incremental $250 billion of Azure services."
+# ---------------------------------------------------------------------------------------------
+
+commitment azure_services {
+  owed_by openai
+  owed_to microsoft
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  what "Purchase of an incremental $250 billion of Azure services"
+  total $250_000_000_000
+  counted from azure_purchase.amount_usd
+  note "No deadline is stated in the sources."
+  quote primary "OpenAI contracted to purchase an incremental $250 billion of Azure services."
+  quote history "OpenAI purchases an incremental $250B of Azure services"
+}
+
+# ---------------------------------------------------------------------------------------------
+# OpenAI's API: Azure exclusivity and its carve-outs
+# "Exclusive IP rights to OpenAI models and Azure API exclusivity remain in place until any AGI
+#  declaration."
+# ---------------------------------------------------------------------------------------------
+
+prohibition azure_api_exclusivity {
+  principal openai
+  action serve_api
+  when context.cloud != "azure" and resource.stateless
+  until agi == verified
+  note "Reading S1: the 2026-02-27 joint statement names Azure the exclusive cloud provider for stateless OpenAI APIs. A stateful API served elsewhere is governed by no clause: the sources do not say whether it counts among the products of products_any_cloud."
+  note "Reading R1: 'until any AGI declaration' means until the independent expert panel verifies a declaration; a pending declaration leaves the exclusivity in place."
+  note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
+  quote primary "Exclusive IP rights to OpenAI models and Azure API exclusivity remain in place until any AGI declaration."
+  quote history "Microsoft keeps exclusive IP rights and Azure API exclusivity until AGI (i.e. until the panel verifies a declaration)."
+  quote later "Azure is the exclusive cloud provider for *stateless* OpenAI APIs"
+}
+
+# Serving the API on Azure is what the exclusivity itself provides for.
+permission api_on_azure {
+  principal openai
+  action serve_api
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when context.cloud == "azure"
+  note "Serving the API on Azure is always consistent with the agreement; the exclusivity only restricts other clouds."
+  quote primary "Azure API exclusivity"
+}
+
+# "API products built with third parties must still run on Azure."
+prohibition third_party_api_on_azure {
+  principal openai
+  action serve_api
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when resource.built_with_third_party and context.cloud != "azure"
+  until agi == verified
+  note "Reading: 'still' ties this rule to the Azure API exclusivity: it is that exclusivity applied to API products co-developed with third parties, so it shares the exclusivity's window (until the panel verifies AGI, reading R1)."
+  quote primary "API products built with third parties must still run on Azure."
+  quote history "API products built with third parties are"
+}
+
+# "OpenAI may provide API access to U.S. government national security customers on any cloud."
+permission national_security_any_cloud {
+  principal openai
+  action serve_api
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when context.customer_segment == "us_gov_national_security"
+  exception to azure_api_exclusivity, third_party_api_on_azure
+  note "Reading: the national-security permission is a carve-out from the Azure API exclusivity. Because the third-party rule is that same exclusivity applied to co-developed API products ('must still run on Azure'), the carve-out reaches it too: API access for U.S. government national security customers may be served on any cloud, whether or not the product was built with a third party."
+  quote primary "OpenAI may provide API access to U.S. government national security customers on any cloud."
+  quote history "OpenAI may provide API access to US government national security customers on any cloud."
+}
+
+# ---------------------------------------------------------------------------------------------
+# OpenAI's products and joint development
+# "OpenAI may jointly develop some products with third parties."
+# ---------------------------------------------------------------------------------------------
+
+permission joint_development {
+  principal openai
+  action codevelop_product
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  note "The sources say 'some products' without naming which; any product is taken as covered, and API products so built remain subject to third_party_api_on_azure when served."
+  quote primary "OpenAI may jointly develop some products with third parties."
+  quote history "OpenAI may jointly develop some products with third parties"
+}
+
+# later: "OpenAI may serve its products on any cloud, shipping first on Azure unless Microsoft
+# cannot or chooses not to support the needed capabilities."
+permission products_any_cloud {
+  principal openai
+  action serve_product
+  note "Products other than the API, as in the 2025-10-28 vocabulary; the 2025-10-28 permission for non-API products on any cloud is kept by this one."
+  quote later "OpenAI may serve its products on any cloud"
+  quote history "non-API products may be served on any cloud."
+}
+
+obligation ship_first_on_azure {
+  principal openai
+  action serve_product
+  when context.cloud != "azure" and not context.azure_declined
+  note "A product served on another cloud must have shipped first on Azure, unless Microsoft cannot or chooses not to support the capabilities it needs (context.azure_declined). The sources give no time by which it must have shipped."
+  quote later "shipping first on Azure unless"
+  quote later "Microsoft cannot or chooses not to support the needed capabilities"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Open-weight models
+# "OpenAI may release certain open-weight models."
+# ---------------------------------------------------------------------------------------------
+
+permission open_weight_models {
+  principal openai
+  action release_open_weights
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  requires resource.meets_capability_criteria
+  note "'Certain' open-weight models: those that meet the requisite capability criteria (history file). A model that does not meet them is denied."
+  quote primary "OpenAI may release certain open-weight models."
+  quote history "OpenAI may release open-weight models that meet requisite capability criteria."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Compute
+# "Microsoft relinquished its prior right of first refusal to serve as OpenAI's compute provider."
+# ---------------------------------------------------------------------------------------------
+
+permission compute_any_provider {
+  principal openai
+  action purchase_compute
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  note "With the right of first refusal gone, OpenAI may buy compute from any provider without first offering it to Microsoft. The Azure purchase commitment (azure_services) still stands."
+  quote primary "Microsoft relinquished its prior right of first refusal to serve as OpenAI's compute provider."
+  quote history "Microsoft no longer has a ROFR on compute."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Microsoft's licence becomes non-exclusive
+# later: "Microsoft's licence to OpenAI IP for models and products continues through 2032 but
+# becomes non-exclusive"
+# ---------------------------------------------------------------------------------------------
+
+permission non_exclusive_model_ip {
+  principal openai
+  action license_model_ip
+  note "Microsoft's licence is no longer exclusive, so OpenAI may license model IP to others; the 2025-10-28 prohibition exclusive_model_ip is gone."
+  quote later "continues through 2032"
+  quote later "but becomes non-exclusive"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Microsoft's IP rights: models and products
+# "... extending Microsoft's rights to OpenAI models and products through 2032."
+# ---------------------------------------------------------------------------------------------
+
+permission model_product_ip {
+  principal microsoft
+  action use_ip
+  when resource.ip_kind in [model, product]
+  through 2032
+  note "Model architecture, weights, inference code, fine-tuning code and data-centre IP are model IP, not research IP, and fall here (history file)."
+  quote primary "extending Microsoft's rights to OpenAI models and products through 2032"
+  quote later "Microsoft's licence to OpenAI IP for models and products continues through 2032"
+}
+
+# "Microsoft's IP rights extend to post-AGI models through 2032, subject to safety guardrails."
+permission post_agi_model_ip {
+  principal microsoft
+  action use_ip
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when resource.ip_kind == model and resource.post_agi
+  requires context.safety_guardrails
+  through 2032
+  exception to model_product_ip
+  note "Post-AGI models are covered only with safety guardrails in place; without them the use is denied."
+  quote primary "Microsoft's IP rights extend to post-AGI models through 2032, subject to safety guardrails."
+  quote history "appropriate safety guardrails."
+}
+
+obligation post_agi_safety_guardrails {
+  principal microsoft
+  action use_ip
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when resource.ip_kind == model and resource.post_agi
+  through 2032
+  note "Microsoft must keep appropriate safety guardrails on any use of post-AGI models."
+  quote primary "subject to safety guardrails"
+  quote history "appropriate safety guardrails."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Microsoft's IP rights: research IP (history file)
+# "Microsoft's rights to *research* IP ... last until the panel verifies AGI or through 2030,
+#  whichever comes first."
+# ---------------------------------------------------------------------------------------------
+
+permission research_ip {
+  principal microsoft
+  action use_ip
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when resource.ip_kind == research
+  until agi == verified
+  through 2030
+  note "Research IP: the confidential methods used to develop models and systems. The two window items end the right at whichever comes first: panel verification of AGI (reading R1) or the end of 2030."
+  quote history "Microsoft's rights to *research* IP (confidential methods used to develop models and systems) last until"
+  quote history "the panel verifies AGI or through 2030, whichever comes first."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Microsoft's IP rights: consumer hardware excluded (history file)
+# "Microsoft's IP rights exclude OpenAI's consumer hardware."
+# ---------------------------------------------------------------------------------------------
+
+prohibition consumer_hardware_excluded {
+  principal microsoft
+  action use_ip
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when resource.ip_kind == consumer_hardware
+  note "OpenAI's consumer hardware is outside Microsoft's IP rights at all times."
+  quote history "Microsoft's IP rights exclude OpenAI's consumer hardware."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Microsoft's own pursuit of AGI (history file)
+# "Microsoft may independently pursue AGI, alone or with third parties; if it uses OpenAI IP to do
+#  so before AGI is declared, its models are subject to compute thresholds far above today's
+#  largest training runs."
+# ---------------------------------------------------------------------------------------------
+
+permission independent_agi {
+  principal microsoft
+  action pursue_agi
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  quote history "Microsoft may independently pursue AGI, alone or with third parties"
+}
+
+permission agi_with_openai_ip {
+  principal microsoft
+  action pursue_agi
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when context.uses_openai_ip
+  requires context.within_compute_threshold
+  until agi == verified
+  exception to independent_agi
+  note "Reading R1: 'before AGI is declared' means before the panel verifies a declaration (a declaration takes effect only when verified)."
+  note "Using OpenAI IP to pursue AGI is allowed only for models within the compute thresholds."
+  quote history "if it uses OpenAI IP to do so"
+  quote history "before AGI is declared, its models are subject to compute thresholds far above today's largest training runs."
+}
+
+obligation agi_compute_threshold {
+  principal microsoft
+  action pursue_agi
+  note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
+  when context.uses_openai_ip
+  until agi == verified
+  note "While it uses OpenAI IP before AGI is verified, Microsoft must keep its models within the compute thresholds."
+  quote history "its models are subject to compute thresholds far above today's largest training runs."
+}
+
+# ---------------------------------------------------------------------------------------------
+# Revenue share
+# later: "Microsoft stops paying revenue share to OpenAI; OpenAI's revenue-share payments to
+# Microsoft continue through 2030, independent of technology progress, at the same percentage but
+# under a total cap (press: about $38B)."
+# ---------------------------------------------------------------------------------------------
+
+permission revenue_share {
+  principal microsoft
+  action receive_revenue_share
+  through 2030
+  note "No longer ends when the panel verifies AGI: 'independent of technology progress'. The percentage is unchanged and not given; the total cap is not enforced by this clause (see the fact revenue_share_cap_reported)."
+  quote later "OpenAI's revenue-share payments to Microsoft continue through 2030, independent of technology progress"
+}
+
+prohibition revenue_share_to_openai_ends {
+  principal openai
+  action receive_revenue_share
+  note "From this amendment on, Microsoft pays no revenue share to OpenAI."
+  quote later "Microsoft stops paying revenue share to OpenAI"
+}
+
+fact revenue_share_cap_reported = $38_000_000_000 {
+  note "The amendment puts a total cap on OpenAI's payments; the amount, about $38B, is reported by the press only."
+  quote later "at the same percentage but under a total cap"
+  quote later_press "(press: about $38B)"
+}
