@@ -178,8 +178,7 @@ permission pre_agi_commercialization {
   when not resource.post_agi and resource.ip_kind != consumer_hardware
   note "'Some' pre-AGI technologies: the history file names none, so every pre-AGI kind of OpenAI IP is taken as one Microsoft may commercialize. The source states an intention to license, not the terms of a licence."
   note "Consumer hardware is left out: nothing in this version speaks of it (it first appears in the 2025-10-28 agreement)."
-  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred"
-  quote history "partner for commercializing them."
+  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred partner for commercializing them."
 }
 
 prohibition post_agi_outside_rights {

@@ -99,8 +99,7 @@ fact agi_profit_threshold_reported = $100_000_000_000 {
 fact profit_share_until_recoup_reported = 75 {
   unit "percent"
   note "Press only: 75% of OpenAI's profits go to Microsoft until its investment is recouped. The sources give no amount to recoup or date."
-  quote reported "75% of profits to Microsoft until"
-  quote reported "recoup"
+  quote reported "75% of profits to Microsoft until recoup"
 }
 
 fact revenue_share_reported = 20 {
@@ -186,8 +185,7 @@ prohibition agi_technology_excluded {
   when resource.post_agi
   note "The history file marks this term 'official, paraphrased'."
   note "OpenAI's board decides when AGI is reached; the request says whether the technology is AGI technology (resource.post_agi). No event records the board's decision in this version: no clause of it has a window that depends on it."
-  quote history "OpenAI's board decides when AGI is reached; Microsoft's IP licences and commercial terms do not apply"
-  quote history "to AGI technology."
+  quote history "OpenAI's board decides when AGI is reached; Microsoft's IP licences and commercial terms do not apply to AGI technology."
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -224,8 +222,7 @@ permission pre_agi_commercialization {
   action use_ip
   when not resource.post_agi and resource.ip_kind != consumer_hardware
   note "Reading C1: a 2019 term the 2023 announcement does not change. 'Some' pre-AGI technologies: none is named, so every pre-AGI kind of OpenAI IP is taken as covered."
-  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred"
-  quote history "partner for commercializing them."
+  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred partner for commercializing them."
 }
 
 permission pre_agi_licensing {

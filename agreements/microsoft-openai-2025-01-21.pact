@@ -97,8 +97,7 @@ permission compute_rofr {
   requires context.microsoft_declined
   note "Reading R3: another provider only after Microsoft, offered the capacity first, declined it; otherwise the purchase is denied."
   note "The history file gives neither the terms of the offer nor how long Microsoft has to answer."
-  quote history "Compute exclusivity on new capacity ends; Microsoft gets a right of first refusal (ROFR) to be OpenAI's"
-  quote history "compute provider."
+  quote history "Compute exclusivity on new capacity ends; Microsoft gets a right of first refusal (ROFR) to be OpenAI's compute provider."
 }
 
 permission compute_from_azure {
@@ -106,7 +105,7 @@ permission compute_from_azure {
   action purchase_compute
   when context.provider == "azure"
   note "Microsoft holds the right of first refusal to be the compute provider: buying from Azure is always consistent with it."
-  quote history "Microsoft gets a right of first refusal (ROFR) to be OpenAI's"
+  quote history "Microsoft gets a right of first refusal (ROFR) to be OpenAI's compute provider."
 }
 
 permission build_additional_capacity {
@@ -128,8 +127,8 @@ prohibition azure_api_exclusivity {
   when context.cloud != "azure"
   through 2030
   note "Reading R4: the API exclusivity stays in place through 2030. No carve-out for any customer is reported for this version."
-  quote history "Stay in place, through 2030"
   quote history "OpenAI API exclusive to Azure"
+  quote history "Stay in place, through 2030"
 }
 
 permission api_on_azure {
@@ -147,8 +146,7 @@ permission model_product_ip {
   through 2030
   note "Reading R4: through 2030. 'Models and infrastructure' for use in Microsoft's products: infrastructure IP is read as model IP (as the 2025-10-28 agreement reads data-centre IP), and products are those Microsoft builds with it."
   note "Post-AGI technology stays outside these rights (agi_technology_excluded)."
-  quote history "Microsoft's rights to OpenAI IP (models and infrastructure) for use in its"
-  quote history "products"
+  quote history "Microsoft's rights to OpenAI IP (models and infrastructure) for use in its products"
 }
 
 permission revenue_share {
@@ -192,8 +190,7 @@ prohibition agi_technology_excluded {
   action use_ip
   when resource.post_agi
   note "Reading C1: the 2023 term (official, paraphrased) is not changed by this announcement."
-  quote history "OpenAI's board decides when AGI is reached; Microsoft's IP licences and commercial terms do not apply"
-  quote history "to AGI technology."
+  quote history "OpenAI's board decides when AGI is reached; Microsoft's IP licences and commercial terms do not apply to AGI technology."
 }
 
 permission pre_agi_commercialization {
@@ -201,8 +198,7 @@ permission pre_agi_commercialization {
   action use_ip
   when not resource.post_agi and resource.ip_kind == research
   note "Reading C1: the 2019 term goes on for the pre-AGI IP that the 2030 rights do not name (research IP); models and products fall under model_product_ip, which ends in 2030."
-  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred"
-  quote history "partner for commercializing them."
+  quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred partner for commercializing them."
 }
 
 permission pre_agi_licensing {

@@ -264,8 +264,7 @@ obligation ship_first_on_azure {
   action serve_product
   when context.cloud != "azure" and not context.azure_declined
   note "A product served on another cloud must have shipped first on Azure, unless Microsoft cannot or chooses not to support the capabilities it needs (context.azure_declined). The sources give no time by which it must have shipped."
-  quote later "shipping first on Azure unless"
-  quote later "Microsoft cannot or chooses not to support the needed capabilities"
+  quote later "shipping first on Azure unless Microsoft cannot or chooses not to support the needed capabilities"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -307,8 +306,7 @@ permission non_exclusive_model_ip {
   principal openai
   action license_model_ip
   note "Microsoft's licence is no longer exclusive, so OpenAI may license model IP to others; the 2025-10-28 prohibition exclusive_model_ip is gone."
-  quote later "continues through 2032"
-  quote later "but becomes non-exclusive"
+  quote later "Microsoft's licence to OpenAI IP for models and products continues through 2032 but becomes non-exclusive"
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -320,6 +320,9 @@ int quotes_verify(const pactum_agreement *agr, const char *dir, diag_list *diags
 
 /* explain.c: readable and JSON reports. Each returns a malloc'd string, or NULL. */
 char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req, int as_json);
+/* The same, with the decision's valid_until no later than `until` (a later version's first day). */
+char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req,
+                           int as_json, int32_t until);
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json);
 char *clauses_render(const pactum_agreement *agr, int as_json);
 /* eval.c: 1 if clause c is in effect (dates and state window) on day with state st. */

@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "date.h"
 #include "embedded.h"
+#include "history.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -45,6 +46,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--member", O_MEMBER, offsetof(opts, member)},
       {"--out", O_OUT, offsetof(opts, out)},
       {"--key", O_KEY, offsetof(opts, key)},
+      {"--history", O_HISTORY, offsetof(opts, history)},
       {"--listen", O_SERVE, offsetof(opts, listen)},
       {"--tokens", O_SERVE, offsetof(opts, tokens)},
       {"--read-token", O_SERVE, offsetof(opts, read_token)},
@@ -231,24 +233,125 @@ static void print_error_line(FILE *out, long lineno, const pactum_error *err) {
 }
 
 /*
+** What requests are decided against: the one agreement (--agreement or the built-in one), or
+** every version of a history (--history), each with its own timeline, request and decision.
+** The arrays are px_calloc'd and owned here; the agreements are owned by h when it is set.
+*/
+typedef struct deciders {
+  history *h;
+  int n;
+  pactum_agreement **agr;
+  pactum_timeline **tl;
+  pactum_request **req;
+  pactum_decision **dec;
+} deciders;
+
+static void deciders_release(deciders *x) {
+  for (int i = 0; i < x->n; i++) {
+    if (x->dec) pactum_decision_free(x->dec[i]);
+    if (x->req) pactum_request_free(x->req[i]);
+    if (x->tl) pactum_timeline_free(x->tl[i]);
+    if (!x->h && x->agr) pactum_agreement_free(x->agr[i]);
+  }
+  history_free(x->h);
+  px_free(x->dec);
+  px_free(x->req);
+  px_free(x->tl);
+  px_free(x->agr);
+  memset(x, 0, sizeof *x);
+}
+
+/* Fold --events into the timelines of every version of a history; errors name the line. */
+static int history_events(deciders *x, const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return cli_error("cannot open '%s': %s", path, strerror(errno)), EXIT_INPUT;
+  buf line;
+  buf_init(&line);
+  long lineno = 0;
+  int code = EXIT_OK;
+  while (!code && cli_read_line(fp, &line) >= 0) {
+    lineno++;
+    if (cli_blank(&line)) continue;
+    pactum_error err;
+    int v;
+    int rc = history_append_event(x->h, x->tl, line.data, line.len, &v, &err);
+    if (rc == PACTUM_OK) continue;
+    if (v >= 0)
+      fprintf(stderr, "%s:%ld: error: %s [%s] (version %s)\n", path, lineno, err.message, err.code,
+              x->h->v[v].version);
+    else
+      fprintf(stderr, "%s:%ld: error: %s [%s]\n", path, lineno, err.message, err.code);
+    code = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+  }
+  if (line.failed && !code) code = EXIT_INTERNAL;
+  buf_release(&line);
+  fclose(fp);
+  return code;
+}
+
+/*
+** Load what the command decides against, with requests and decisions when with_requests.
+** Returns EXIT_OK, or an exit code after reporting the problem; x is released either way
+** by deciders_release.
+*/
+static int deciders_open(deciders *x, const opts *o, int with_requests) {
+  int code = EXIT_OK;
+  memset(x, 0, sizeof *x);
+  if (o->history) {
+    if (o->agreement) return cli_error("give either --agreement or --history, not both"), EXIT_INPUT;
+    if (o->db) return cli_error("'--history' takes its events from --events; a store belongs to one version"), EXIT_INPUT;
+    if (o->log_decisions) return cli_error("'--log-decisions' needs one agreement; it cannot be used with '--history'"), EXIT_INPUT;
+    char *diag = NULL;
+    int rc = history_load(o->history, &x->h, &diag);
+    if (rc != PACTUM_OK) {
+      if (diag) fputs(diag, stderr);
+      pactum_string_free(diag);
+      return rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+    }
+    x->n = x->h->n;
+  } else {
+    x->n = 1;
+  }
+  x->agr = px_calloc((size_t)x->n, sizeof *x->agr);
+  x->tl = px_calloc((size_t)x->n, sizeof *x->tl);
+  x->req = px_calloc((size_t)x->n, sizeof *x->req);
+  x->dec = px_calloc((size_t)x->n, sizeof *x->dec);
+  if (!x->agr || !x->tl || !x->req || !x->dec) return cli_error("out of memory"), EXIT_INTERNAL;
+  if (!x->h) {
+    if (!(x->agr[0] = cli_load_agreement(o, &code))) return code;
+    if (!(x->tl[0] = cli_load_timeline(x->agr[0], o, &code))) return code;
+  } else {
+    for (int i = 0; i < x->n; i++) {
+      x->agr[i] = x->h->v[i].agr;
+      if (!(x->tl[i] = pactum_timeline_new(x->agr[i]))) return cli_error("out of memory"), EXIT_INTERNAL;
+    }
+    if (o->events && (code = history_events(x, o->events)) != EXIT_OK) return code;
+  }
+  for (int i = 0; with_requests && i < x->n; i++) {
+    x->req[i] = pactum_request_new(x->agr[i]);
+    x->dec[i] = pactum_decision_new(x->agr[i]);
+    if (!x->req[i] || !x->dec[i]) return cli_error("out of memory"), EXIT_INTERNAL;
+  }
+  return EXIT_OK;
+}
+
+/*
 ** decide and explain share one loop: each request (from --request, or a line of stdin)
 ** is parsed, decided and written; a bad line yields an error object and the loop goes on.
 */
 static int run_requests(opts *o, int explain) {
-  int code = EXIT_OK;
-  pactum_agreement *agr = cli_load_agreement(o, &code);
-  if (!agr) return code;
-  pactum_timeline *tl = cli_load_timeline(agr, o, &code);
-  pactum_request *req = pactum_request_new(agr);
-  pactum_decision *dec = pactum_decision_new(agr);
+  deciders x;
+  int code = deciders_open(&x, o, 1);
   int32_t today = date_today();
-  if (o->date && cli_day_option(o, &today)) code = EXIT_INPUT;
+  if (!code && o->date && cli_day_option(o, &today)) code = EXIT_INPUT;
   int as_json = explain ? (o->format && strcmp(o->format, "text") != 0) : 1;
   decision_log *lg = NULL;
-  if (!tl || !req || !dec || code) {
-    if (!code) code = EXIT_INTERNAL;
-    goto out;
-  }
+  if (code) goto out;
+  /* Without --history these are the one agreement's; with it, each request picks its version. */
+  pactum_agreement *agr = x.agr[0];
+  pactum_timeline *tl = x.tl[0];
+  pactum_request *req = x.req[0];
+  pactum_decision *dec = x.dec[0];
   if (o->log_decisions) {
     if (!o->db) {
       cli_error("'--log-decisions' needs '--db': the log is kept in the store");
@@ -295,8 +398,18 @@ static int run_requests(opts *o, int explain) {
     lineno++;
     if (!o->request && cli_blank(&line)) continue;
     pactum_error err;
-    int rc = pactum_request_parse_json(req, text, len, today, &err);
-    if (rc == PACTUM_OK && (rc = pactum_decide(agr, tl, req, dec)) != PACTUM_OK) {
+    int rc, k = 0;
+    if (x.h) {
+      rc = history_pick_request(x.h, x.req, text, len, today, &k, &err);
+      agr = x.agr[k];
+      tl = x.tl[k];
+      req = x.req[k];
+      dec = x.dec[k];
+    } else {
+      rc = pactum_request_parse_json(req, text, len, today, &err);
+    }
+    if (rc == PACTUM_OK &&
+        (rc = x.h ? history_decide(x.h, k, tl, req, dec) : pactum_decide(agr, tl, req, dec)) != PACTUM_OK) {
       snprintf(err.code, sizeof err.code, "internal");
       snprintf(err.message, sizeof err.message, "the request could not be decided");
     }
@@ -330,7 +443,15 @@ static int run_requests(opts *o, int explain) {
     }
     if (dec->outcome != PACTUM_ALLOW) any_not_allowed = 1;
     if (explain) {
-      char *t = pactum_explain(agr, tl, req, as_json);
+      char *t = x.h ? explain_render_until(agr, tl, req, as_json, history_until(x.h, k))
+                    : pactum_explain(agr, tl, req, as_json);
+      if (t && x.h && !as_json) {
+        /* Say which version decided, and for how long it is the one in effect. */
+        char from[16], to[16] = "";
+        date_format(x.h->v[k].effective, from);
+        if (k + 1 < x.h->n) date_format(x.h->v[k + 1].effective - 1, to);
+        printf("version  %s@%s, in effect from %s%s%s\n", x.h->id, x.h->v[k].version, from, to[0] ? " to " : "", to);
+      }
       if (!t) {
         cli_error("out of memory");
         code = EXIT_INTERNAL;
@@ -401,10 +522,7 @@ static int run_requests(opts *o, int explain) {
   if (!code && o->exit_code && any_not_allowed) code = EXIT_PROBLEM;
 out:
   if (lg) cli_decision_log_close(lg);
-  pactum_decision_free(dec);
-  pactum_request_free(req);
-  pactum_timeline_free(tl);
-  pactum_agreement_free(agr);
+  deciders_release(&x);
   return code;
 }
 
@@ -412,18 +530,24 @@ static int cmd_decide(opts *o) { return run_requests(o, 0); }
 static int cmd_explain(opts *o) { return run_requests(o, 1); }
 
 static int cmd_status(opts *o) {
-  int code = EXIT_OK;
   int32_t day;
   if (cli_day_option(o, &day)) return EXIT_INPUT;
-  pactum_agreement *agr = cli_load_agreement(o, &code);
-  if (!agr) return code;
-  pactum_timeline *tl = cli_load_timeline(agr, o, &code);
-  if (tl) {
-    int as_json = o->format && strcmp(o->format, "text") != 0;
-    code = cli_print_report(status_render(agr, tl, day, as_json), as_json);
+  deciders x;
+  int code = deciders_open(&x, o, 0);
+  if (!code) {
+    int k = x.h ? history_at(x.h, day) : 0;
+    if (k < 0) {
+      char a[16], b[16];
+      date_format(day, a);
+      date_format(x.h->v[0].effective, b);
+      cli_error("no version of '%s' is in effect on %s; the first takes effect on %s", x.h->id, a, b);
+      code = EXIT_INPUT;
+    } else {
+      int as_json = o->format && strcmp(o->format, "text") != 0;
+      code = cli_print_report(status_render(x.agr[k], x.tl[k], day, as_json), as_json);
+    }
   }
-  pactum_timeline_free(tl);
-  pactum_agreement_free(agr);
+  deciders_release(&x);
   return code;
 }
 
@@ -606,16 +730,18 @@ static int cmd_help(opts *o);
 
 static const command commands[] = {
     {"decide", cmd_decide,
-     O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_EXIT_CODE | O_UNBUFFERED | O_FILES | O_LOG_DECISIONS,
-     "pactum decide [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--request JSON]\n"
-     "                     [--date D] [--exit-code] [--unbuffered] [--log-decisions]",
+     O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_EXIT_CODE | O_UNBUFFERED | O_FILES | O_LOG_DECISIONS |
+         O_HISTORY,
+     "pactum decide [REQUESTS.jsonl] [--agreement FILE | --history FILE] [--events FILE.jsonl | --db PATH]\n"
+     "                     [--request JSON] [--date D] [--exit-code] [--unbuffered] [--log-decisions]",
      "decide requests (one JSON object per line from the file or stdin, or --request) and print one JSON decision per line"},
-    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_FORMAT | O_FILES,
-     "pactum explain [REQUESTS.jsonl] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--request JSON]\n"
-     "                      [--date D] [--format text|json]",
+    {"explain", cmd_explain, O_AGREEMENT | O_EVENTS | O_DB | O_REQUEST | O_DATE | O_FORMAT | O_FILES | O_HISTORY,
+     "pactum explain [REQUESTS.jsonl] [--agreement FILE | --history FILE] [--events FILE.jsonl | --db PATH]\n"
+     "                      [--request JSON] [--date D] [--format text|json]",
      "print how each request is decided: every clause considered, its tests, quotes and the outcome"},
-    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT,
-     "pactum status [--date D] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--format text|json]",
+    {"status", cmd_status, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_HISTORY,
+     "pactum status [--date D] [--agreement FILE | --history FILE] [--events FILE.jsonl | --db PATH]\n"
+     "                     [--format text|json]",
      "print the state, commitments, facts and which clauses are in effect on a day"},
     {"ledger", cmd_ledger, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_BY,
      "pactum ledger [--date D] [--by month|quarter] [--agreement FILE] [--events FILE.jsonl | --db PATH]\n"
@@ -680,6 +806,7 @@ static void usage(FILE *out) {
 static void command_help(const command *c) {
   printf("usage: %s\n\n%s\n", c->usage, c->summary);
   if (c->accepts & O_AGREEMENT) printf("\n  --agreement FILE  the .pact file (default: the built-in %s)", embedded_agreement_name);
+  if (c->accepts & O_HISTORY) printf("\n  --history FILE    a history manifest: decide each request by the version in effect on its date");
   if (c->accepts & O_EVENTS) printf("\n  --events FILE     events, one JSON object per line, in date order");
   if (c->accepts & O_DB) printf("\n  --db PATH         the store of the agreement's record (default ./pactum.db where a store is needed)");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");

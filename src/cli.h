@@ -19,6 +19,7 @@ enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
 typedef struct opts {
   const char *agreement, *events, *request, *date, *format, *sources;
   const char *db, *bootstrap_key, *head, *since, *by, *party, *member, *out, *key;
+  const char *history;
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
   const char *sign[CLI_MAX_SIGN];
   int nsign;
@@ -37,7 +38,8 @@ enum {
   O_EXIT_CODE = 1 << 5, O_SOURCES = 1 << 6, O_UNBUFFERED = 1 << 7, O_FILES = 1 << 8, O_STATUS_DATE = 1 << 9,
   O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
   O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
-  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24
+  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24,
+  O_HISTORY = 1 << 25 /* bits 26..30 are taken by other commands' options */
 };
 
 typedef struct command {

@@ -142,12 +142,18 @@ static void trace_item(buf *b, const pactum_agreement *agr, const char *label, i
 
 char *explain_render(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req,
                      int as_json) {
+  return explain_render_until(agr, tl, req, as_json, DAY_MAX);
+}
+
+char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *tl, const pactum_request *req,
+                           int as_json, int32_t until) {
   pactum_decision *d = pactum_decision_new(agr);
   if (!d) return NULL;
   if (pactum_decide(agr, tl, req, d) != PACTUM_OK) {
     pactum_decision_free(d);
     return NULL;
   }
+  if (until < d->valid_until) d->valid_until = until;
   const int64_t *st = timeline_at(agr, tl, req->day);
   xenv env = {req->vals, st, NULL, req->day};
   const cgroup *g = &agr->groups[d->group];
