@@ -146,9 +146,10 @@ static int check_version(diag_list *d, const char *id, const entry *es, int i, c
   if (strcmp(agr->version, e->version) != 0)
     rc = diag_error(d, e->version_at, "'%s' declares version '%s', not '%s'", e->file, agr->version, e->version);
   if (agr->effective != e->effective) {
-    char a[16];
+    char a[16], b[16];
     date_format(agr->effective, a);
-    rc = diag_error(d, e->effective_at, "'%s' takes effect on %s, not on the date listed here", e->file, a);
+    date_format(e->effective, b);
+    rc = diag_error(d, e->effective_at, "'%s' takes effect on %s, not %s", e->file, a, b);
   }
   if (i == 0) return rc;
   const entry *prev = &es[i - 1];
@@ -307,6 +308,11 @@ int history_pick_request(const history *h, pactum_request **reqs, const char *js
   }
   int rc = request_from_json(reqs[*version], root, default_day, err);
   json_decref(root);
+  if (rc == PACTUM_EINPUT && err) {
+    /* Versions differ in their actions and attributes: say which one refused the request. */
+    size_t n = strlen(err->message);
+    snprintf(err->message + n, sizeof err->message - n, " (version %s)", h->v[*version].version);
+  }
   return rc;
 }
 
