@@ -82,26 +82,18 @@ int pactum_agreement_load_buffer(const char *name, const char *src, size_t len,
 int pactum_agreement_load_file(const char *path, pactum_agreement **out, char **diag) {
   *out = NULL;
   if (diag) *diag = NULL;
-  FILE *fp = fopen(path, "rb");
-  if (!fp) {
-    if (diag) {
-      buf b;
-      buf_init(&b);
-      buf_printf(&b, "%s: error: cannot open '%s': %s\n", path, path, strerror(errno));
-      *diag = buf_detach(&b);
-    }
-    return PACTUM_EIO;
-  }
   buf content;
   buf_init(&content);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(&content, chunk, n);
-  int err = ferror(fp);
-  fclose(fp);
-  if (err || content.failed) {
+  int rd = buf_read_file(&content, path);
+  if (rd == -1 && diag) {
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s: error: cannot open '%s': %s\n", path, path, strerror(errno));
+    *diag = buf_detach(&b);
+  }
+  if (rd) {
     buf_release(&content);
-    return err ? PACTUM_EIO : PACTUM_ENOMEM;
+    return rd == -2 ? PACTUM_ENOMEM : PACTUM_EIO;
   }
   int rc = pactum_agreement_load_buffer(path, content.data ? content.data : "", content.len, out, diag);
   buf_release(&content);

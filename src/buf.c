@@ -129,3 +129,13 @@ size_t utf8_seq_len(const unsigned char *s, size_t n) {
   return k;
 }
 
+int buf_read_file(buf *b, const char *path) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) return -1;
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(b, chunk, n);
+  int err = ferror(fp);
+  fclose(fp);
+  return err ? -3 : b->failed ? -2 : 0;
+}

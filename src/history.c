@@ -54,27 +54,6 @@ static int string(mparser *p, const char **s /* OUT */, loc *at /* OUT */, const
   return 0;
 }
 
-/* Read a whole file into a px_malloc'd, NUL-terminated buffer. */
-static int slurp(const char *path, char **out /* OUT */, size_t *len /* OUT */) {
-  FILE *fp = fopen(path, "rb");
-  if (!fp) return PACTUM_EIO;
-  buf b;
-  buf_init(&b);
-  char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(&b, chunk, n);
-  int bad = ferror(fp);
-  fclose(fp);
-  if (bad || b.failed) {
-    buf_release(&b);
-    return bad ? PACTUM_EIO : PACTUM_ENOMEM;
-  }
-  *len = b.len;
-  *out = buf_detach(&b);
-  if (!*out) *out = px_strdup("");
-  return *out ? PACTUM_OK : PACTUM_ENOMEM;
-}
-
 /*
 ** manifest = "history" string { "version" string "effective" date "file" string }
 ** Entries go to *es (arena memory), their count to *n. Returns 0, or -1 with errors in p->d.
@@ -165,21 +144,25 @@ static int check_version(diag_list *d, const char *id, const entry *es, int i, c
 int history_load(const char *path, history **out, char **diag) {
   *out = NULL;
   if (diag) *diag = NULL;
-  char *src = NULL;
-  size_t len = 0;
-  int rc = slurp(path, &src, &len);
-  if (rc != PACTUM_OK) {
-    if (diag && rc == PACTUM_EIO) {
+  buf text;
+  buf_init(&text);
+  int rd = buf_read_file(&text, path);
+  if (rd) {
+    if (diag && rd != -2) {
       buf b;
       buf_init(&b);
-      buf_printf(&b, "%s: error: cannot open '%s': %s\n", path, path, strerror(errno));
+      buf_printf(&b, "%s: error: cannot %s '%s': %s\n", path, rd == -1 ? "open" : "read", path, strerror(errno));
       *diag = buf_detach(&b);
     }
-    return rc;
+    buf_release(&text);
+    return rd == -2 ? PACTUM_ENOMEM : PACTUM_EIO;
   }
+  const char *src = text.data ? text.data : "";
+  size_t len = text.len;
+  int rc;
   history *h = px_calloc(1, sizeof *h);
   if (!h) {
-    px_free(src);
+    buf_release(&text);
     return PACTUM_ENOMEM;
   }
   arena_init(&h->ar);
@@ -188,7 +171,7 @@ int history_load(const char *path, history **out, char **diag) {
   diag_list d;
   const char *file = arena_strndup(&h->ar, path, strlen(path));
   const char *copy = arena_strndup(&h->ar, src, len);
-  px_free(src);
+  buf_release(&text);
   diag_init(&d, file ? file : path, copy, copy ? len : 0);
   if (!file || !copy) {
     rc = PACTUM_ENOMEM;
