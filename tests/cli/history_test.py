@@ -9,6 +9,7 @@ errors are the messages documented in docs/formats.md#history-manifest, with the
 
 The last line printed is "N passed, M failed"; the exit status is 1 if any check failed.
 """
+import itertools
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ PACTUM = os.path.abspath(sys.argv[1])
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGREEMENTS = os.path.join(ROOT, "agreements")
 HISTORY = os.path.join(AGREEMENTS, "microsoft-openai.history")
+DECISION_FIELDS = ["decision", "determining", "overridden", "obligations", "agreement"]
 VERSIONS = ["2019-07-22", "2023-01-23", "2025-01-21", "2025-10-28", "2026-04-27"]
 TMP = tempfile.mkdtemp(prefix="pactum-history-")
 passed = 0
@@ -185,6 +187,41 @@ r, ds = decide('{"principal":', req("openai", "serve_api", "2024-03-01"))
 check("malformed JSON: bad_json on line 1, the next line still decided",
       r.rc == 2 and ds[0].get("error", {}).get("code") == "bad_json" and ds[0]["error"]["line"] == 1
       and ds[1].get("agreement", {}).get("version") == "2023-01-23", r)
+
+# Within one version's days, --history answers exactly as that version alone does, except that
+# valid_until stops at the next version's first day (2026-04-27 here). Checked over every action
+# of the 2025-10-28 agreement, several attribute values and days across its whole span.
+days = ["2025-10-28", "2025-12-31", "2026-02-27", "2026-04-26"]
+shapes = [("openai", "serve_api", None, {"cloud": c, "customer_segment": g})
+          for c, g in itertools.product(["azure", "aws"], ["commercial", "us_gov_national_security"])]
+shapes += [("openai", "serve_api", {"built_with_third_party": True}, {"cloud": "gcp"}),
+           ("openai", "serve_product", None, {"cloud": "oracle"}),
+           ("openai", "codevelop_product", None, {"partner": "apple"}),
+           ("openai", "release_open_weights", {"meets_capability_criteria": True}, None),
+           ("openai", "purchase_compute", None, {"provider": "oracle"}),
+           ("openai", "license_model_ip", None, {"licensee": "meta"}),
+           ("microsoft", "pursue_agi", None, {"uses_openai_ip": True}),
+           ("microsoft", "receive_revenue_share", None, None)]
+shapes += [("microsoft", "use_ip", {"ip_kind": k, "post_agi": p}, {"safety_guardrails": True})
+           for k, p in itertools.product(["model", "product", "research", "consumer_hardware"], [False, True])]
+lines = [req(p, a, d, resource=r, context=c) for d in days for p, a, r, c in shapes]
+single = run("decide", "--events", events, stdin="\n".join(lines) + "\n")
+r, ds = decide(*lines, extra=("--events", events))
+alone = [json.loads(l) for l in single.out.splitlines()]
+mismatch = []
+for line, x, y in zip(lines, alone, ds):
+    if y.get("agreement", {}).get("version") != "2025-10-28" or any(x[k] != y[k] for k in DECISION_FIELDS):
+        mismatch.append((line, x, y))
+        continue
+    vx, vy = x["valid_until"], y["valid_until"]
+    clipped = dict(vx or {}, date="2026-04-27")
+    if vx and "date" in vx and vx["date"] <= "2026-04-27":
+        clipped = vx
+    if vy != clipped:
+        mismatch.append((line, x, y))
+check(f"{len(lines)} requests within 2025-10-28's days: --history answers as the single agreement does",
+      single.rc == 0 and r.rc == 0 and len(ds) == len(alone) == len(lines) and not mismatch,
+      "\n".join(f"{m[0]}\n  alone:   {m[1]}\n  history: {m[2]}" for m in mismatch[:3]) or r)
 
 # ---- explain and status -------------------------------------------------------------------
 r = run("explain", "--history", HISTORY, "--request", req("openai", "serve_api", "2024-03-01", context={"cloud": "aws"}))
