@@ -50,7 +50,8 @@ party openai "OpenAI"
 # ---------------------------------------------------------------------------------------------
 
 # OpenAI serves an API (cloud: azure, aws, gcp, oracle, ...;
-# customer_segment: "commercial", "us_gov_national_security", ...).
+# customer_segment: "commercial", "us_gov_national_security", ...). New in this version:
+# whether the API is stateless (the 2026-02-27 joint statement; reading S1).
 action serve_api by openai {
   resource built_with_third_party: bool = false
   resource stateless: bool = true
@@ -126,6 +127,7 @@ event azure_purchase recorded by openai, microsoft { amount_usd: money }
 on agi_declared {
   quote primary "Any AGI declaration will be reviewed by an independent expert panel."
   quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+  quote later "the contractual AGI definition and process are unchanged"
   require agi == none else "an AGI declaration is already pending or verified"
   set agi = declared
 }
@@ -136,6 +138,7 @@ on panel_verdict {
   quote primary "Any AGI declaration will be reviewed by an independent expert panel."
   quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
   note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
+  quote later "the contractual AGI definition and process are unchanged"
   require agi == declared else "no AGI declaration is pending"
   set agi = verified when event.verdict == verified
   set agi = none when event.verdict == rejected
@@ -193,7 +196,7 @@ prohibition azure_api_exclusivity {
   action serve_api
   when context.cloud != "azure" and resource.stateless
   until agi == verified
-  note "Reading S1: the 2026-02-27 joint statement names Azure the exclusive cloud provider for stateless OpenAI APIs. A stateful API served elsewhere is governed by no clause: the sources do not say whether it counts among the products of products_any_cloud."
+  note "Reading S1: the 2026-02-27 joint statement names Azure the exclusive cloud provider for stateless OpenAI APIs. A stateful API served elsewhere is outside this clause; unless built with a third party (third_party_api_on_azure), no clause governs it: the sources do not say whether it counts among the products of products_any_cloud."
   note "Reading R1: 'until any AGI declaration' means until the independent expert panel verifies a declaration; a pending declaration leaves the exclusivity in place."
   note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
   quote primary "Exclusive IP rights to OpenAI models and Azure API exclusivity remain in place until any AGI declaration."
