@@ -806,7 +806,7 @@ static void usage(FILE *out) {
 static void command_help(const command *c) {
   printf("usage: %s\n\n%s\n", c->usage, c->summary);
   if (c->accepts & O_AGREEMENT) printf("\n  --agreement FILE  the .pact file (default: the built-in %s)", embedded_agreement_name);
-  if (c->accepts & O_HISTORY) printf("\n  --history FILE    a history manifest: decide each request by the version in effect on its date");
+  if (c->accepts & O_HISTORY) printf("\n  --history FILE    the versions of the agreement (a history manifest): use the one in effect on each date");
   if (c->accepts & O_EVENTS) printf("\n  --events FILE     events, one JSON object per line, in date order");
   if (c->accepts & O_DB) printf("\n  --db PATH         the store of the agreement's record (default ./pactum.db where a store is needed)");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
