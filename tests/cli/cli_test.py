@@ -800,24 +800,22 @@ r = run("check", nots)
 check("a .pact with 100000 nested 'not': a nesting error, exit 1, no crash",
       sane(r) and r.rc == 1 and "condition nested too deeply" in r.err, r)
 
-# Size: loading should stay roughly linear. A 1 MB line declaring an enum of ~145000 members, and
-# 200000 clauses of one principal and action (8 MB), each load in about a second or less when the
-# work is linear; the limits below leave a wide margin for slow or instrumented builds.
+# Size: a 1 MB line declaring an enum of ~145000 members, and 200000 clauses of one principal and
+# action (8 MB). These are not speed checks (speed lives in bench/): the 120 s bound only catches a
+# load that went quadratic, which at this size would take hours.
 members, size = [], 0
 while size < (1 << 20):
     members.append(f"m{len(members)}")
     size += len(members[-1]) + 1
 enum_pact = tmpfile("enum-1mb.pact", hdr + "action act by a { resource k: enum {" + ",".join(members) + "} }\n")
-t0 = time.monotonic()
-r = run("check", enum_pact, timeout=8)
-check("a 1 MB line holding one enum of ~145000 members checks in under 4 s",
-      sane(r) and r.rc == 0 and time.monotonic() - t0 < 4, f"{time.monotonic() - t0:.1f} s; {r}")
+r = run("check", enum_pact, timeout=120)
+check("a 1 MB line holding one enum of ~145000 members checks, without a time-out",
+      sane(r) and r.rc == 0, r)
 many_pact = tmpfile("many-clauses.pact", hdr + 'source doc official "doc.txt"\naction act by a\n' +
                     "".join(f'permission p{i} {{ principal a action act quote doc "x" }}\n' for i in range(200000)))
-t0 = time.monotonic()
-r = run("check", many_pact, timeout=8)
-check("200000 clauses of one principal and action check in under 4 s",
-      sane(r) and r.rc == 0 and time.monotonic() - t0 < 4, f"{time.monotonic() - t0:.1f} s; {r}")
+r = run("check", many_pact, timeout=120)
+check("200000 clauses of one principal and action check, without a time-out",
+      sane(r) and r.rc == 0, r)
 r = run("check", tmpfile("empty.pact", b""))
 check("an empty .pact: exit 1 with 'empty agreement'", sane(r) and r.rc == 1 and "empty agreement" in r.err, r)
 r = run("check", TMP)

@@ -99,6 +99,13 @@ for k in range(KILLS):
     lines = []
     t = threading.Thread(target=reader, args=(p.stdout, lines))
     t.start()
+    # Half the runs are killed at a random moment from the start (often inside the first add);
+    # the other half only after their first acknowledgement, so that a slow machine (sanitizers,
+    # load) still exercises appends and the check on their number below holds without timing.
+    if k % 4 < 2:
+        deadline = time.time() + 30
+        while not lines and p.poll() is None and time.time() < deadline:
+            time.sleep(0.002)
     time.sleep(random.uniform(0.005, MAX_SLEEP))
     os.killpg(p.pid, signal.SIGKILL)  # the writer and the pactum it is running, at once
     p.wait()
