@@ -54,6 +54,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
       {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
       {"--threads", O_SERVE, offsetof(opts, threads)},
+      {"--requests", O_REQUESTS, offsetof(opts, requests)},
   };
   static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
       {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
@@ -75,6 +76,14 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       if (strcmp(a, flags[k].flag) != 0) continue;
       if (!(cmd->accepts & flags[k].bit)) return cli_error("'%s' does not take '%s'", cmd->name, a);
       *(int *)(void *)((char *)o + flags[k].off) = 1;
+      matched = 1;
+    }
+    if (!matched && !strncmp(a, "--add", 5) && (a[5] == '\0' || a[5] == '=')) {
+      if (!(cmd->accepts & O_ADD)) return cli_error("'%s' does not take '--add'", cmd->name);
+      if (o->nadd == CLI_MAX_ADD) return cli_error("at most %d '--add' events", CLI_MAX_ADD);
+      if (a[5] == '=') o->add[o->nadd++] = a + 6;
+      else if (i + 1 < argc) o->add[o->nadd++] = argv[++i];
+      else return cli_error("'--add' needs an event: TYPE [FIELD=VALUE | VALUE]... DATE");
       matched = 1;
     }
     if (!matched && (!strncmp(a, "--sign", 6) && (a[6] == '\0' || a[6] == '='))) {
@@ -649,6 +658,13 @@ static const command commands[] = {
      "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
      "                    [--gate-prefix X-Pactum-] [--threads N]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
+    {"whatif", cmd_whatif, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_ADD | O_REQUESTS,
+     "pactum whatif --add 'TYPE [FIELD=VALUE | VALUE]... DATE' [--add ...] [--events FILE.jsonl | --db PATH]\n"
+     "                     [--date D] [--requests FILE.jsonl] [--agreement FILE] [--format text|json]",
+     "add hypothetical events to the baseline and print the state, clauses and decisions that change"},
+    {"test", cmd_test, O_FORMAT | O_FILES,
+     "pactum test [DIR | FILE]... [--format text|json]",
+     "run agreement tests (X.test.jsonl beside X.pact): failures, 'N passed, N failed' and clause coverage"},
     {"demo", cmd_demo, 0,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
@@ -674,7 +690,9 @@ static void command_help(const command *c) {
   if (c->accepts & O_DB) printf("\n  --db PATH         the store of the agreement's record (default ./pactum.db where a store is needed)");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
   if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
-  if (c->accepts & O_STATUS_DATE) printf("\n  --date D          the day (YYYY-MM-DD) to report on; default today");
+  if (c->accepts & O_STATUS_DATE)
+    printf("\n  --date D          the day (YYYY-MM-DD) to report on; default %s",
+           (c->accepts & O_ADD) ? "every day from the first event or boundary on" : "today");
   if (c->accepts & O_FORMAT) printf("\n  --format F        %s", (c->accepts & O_FORMAT_JSONL) ? "jsonl or text" : "text or json");
   if (c->accepts & O_SOURCES) printf("\n  --sources DIR     where the source documents are (default: beside the .pact file);\n                    every quotation must appear in its source, and every source must be readable");
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
@@ -700,6 +718,12 @@ static void command_help(const command *c) {
     printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
+  if (c->accepts & O_ADD)
+    printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
+           "                    FIELD=VALUE) and its date, e.g. 'panel_verdict verified 2029-06-01'; repeatable");
+  if (c->accepts & O_REQUESTS)
+    printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: one per principal,\n"
+           "                    action and combination of the values the agreement distinguishes)");
   if (c->accepts & O_LOG_DECISIONS) printf("\n  --log-decisions   append each decision to the store's decision log (needs --db)");
   if (c->accepts & O_UNBUFFERED) printf("\n  --unbuffered      write each decision as soon as it is made (for pipes driven line by line)");
   printf("\n");
