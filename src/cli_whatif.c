@@ -6,7 +6,9 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "cli.h"
+#include "record.h"
 #include "testrun.h"
+#include "whatif.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -218,8 +220,162 @@ out:
   return code;
 }
 
+/* ---- pactum whatif ---------------------------------------------------------------- */
+
+/* Every non-blank line of path as a JSON object; labels "PATH:LINE". -1 (reported) on bad input. */
+static int read_objects(const char *path, json_t *into, json_t *labels, int *code) {
+  FILE *fp = fopen(path, "rb");
+  if (!fp) {
+    cli_error("cannot open '%s': %s", path, strerror(errno));
+    *code = EXIT_INPUT;
+    return -1;
+  }
+  buf line;
+  buf_init(&line);
+  long lineno = 0;
+  int rc = 0;
+  while (cli_read_line(fp, &line) >= 0) {
+    lineno++;
+    if (cli_blank(&line)) continue;
+    json_error_t je;
+    json_t *v = json_loadb(line.data, line.len, JSON_REJECT_DUPLICATES, &je);
+    if (!v || !json_is_object(v)) {
+      fprintf(stderr, "%s:%ld: error: %s%s\n", path, lineno, v ? "not a JSON object" : "malformed JSON: ", v ? "" : je.text);
+      json_decref(v);
+      *code = EXIT_INPUT;
+      rc = -1;
+      break;
+    }
+    char lab[64];
+    snprintf(lab, sizeof lab, "%.40s:%ld", path, lineno);
+    if (json_array_append_new(into, v) || (labels && json_array_append_new(labels, json_string(lab)))) {
+      *code = EXIT_INTERNAL;
+      rc = -1;
+      break;
+    }
+  }
+  if (line.failed) *code = EXIT_INTERNAL, rc = -1;
+  buf_release(&line);
+  fclose(fp);
+  return rc;
+}
+
 int cmd_whatif(opts *o) {
-  (void)o;
-  cli_error("'whatif' is not built yet");
-  return EXIT_INTERNAL;
+  int code = EXIT_OK;
+  int as_json = o->format && !strcmp(o->format, "json");
+  int32_t day = 0;
+  if (o->date && cli_day_option(o, &day)) return EXIT_INPUT;
+  if (o->nadd == 0) {
+    cli_error("'whatif' needs at least one '--add EVENT' (TYPE [VALUE | FIELD=VALUE]... DATE)");
+    return EXIT_INPUT;
+  }
+  if (o->db && o->events) {
+    cli_error("give either --db or --events, not both");
+    return EXIT_INPUT;
+  }
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  json_t *base = NULL, *labels = NULL, *added = json_array(), *requests = NULL, *report = NULL;
+  whatif w;
+  int have_w = 0;
+  pactum_error err;
+  record *r = NULL;
+  if (!added) goto oom;
+  for (int i = 0; i < o->nadd; i++) {
+    json_t *ev = whatif_parse_add(agr, o->add[i], &err);
+    if (!ev) {
+      cli_error("--add '%s': %s", o->add[i], err.message);
+      code = strcmp(err.code, "out_of_memory") ? EXIT_INPUT : EXIT_INTERNAL;
+      goto out;
+    }
+    json_array_append_new(added, ev);
+  }
+  /* The baseline: the store's events, the --events file's, or none. */
+  if (o->db) {
+    struct stat sb;
+    if (stat(o->db, &sb) != 0) {
+      cli_error("no store at '%s'; create one with 'pactum init' or 'pactum event add'", o->db);
+      code = EXIT_INPUT;
+      goto out;
+    }
+    int rc = record_open(agr, o->db, 0, NULL, &r, &err);
+    if (!rc) rc = whatif_record_events(r, &base, &labels, &err);
+    if (rc) {
+      cli_error("%s [%s]", err.message, err.code);
+      code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
+      goto out;
+    }
+  } else {
+    base = json_array();
+    labels = json_array();
+    if (!base || !labels) goto oom;
+    if (o->events && read_objects(o->events, base, labels, &code)) goto out;
+  }
+  int rc = whatif_init(&w, agr, base, labels, added, o->db != NULL, &err);
+  if (rc) {
+    cli_error("%s [%s]", err.message, err.code);
+    code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
+    goto out;
+  }
+  have_w = 1;
+  if (o->requests) {
+    if (!(requests = json_array())) goto oom;
+    json_t *rlabels = json_array();
+    if (!rlabels) goto oom;
+    rc = read_objects(o->requests, requests, rlabels, &code);
+    /* Each request must be one the agreement can decide: report its line. */
+    pactum_request *req = rc ? NULL : pactum_request_new(agr);
+    size_t i;
+    json_t *rq;
+    if (!rc && !req) code = EXIT_INTERNAL, rc = -1;
+    json_array_foreach(rc ? NULL : requests, i, rq) {
+      if (request_from_json(req, rq, agr->effective, &err)) {
+        fprintf(stderr, "%s: error: %s [%s]\n", json_string_value(json_array_get(rlabels, i)), err.message, err.code);
+        code = EXIT_INPUT;
+        rc = -1;
+        break;
+      }
+    }
+    pactum_request_free(req);
+    json_decref(rlabels);
+    if (rc) goto out;
+  } else {
+    long left_out = 0;
+    if (!(requests = whatif_generate_requests(agr, &left_out))) goto oom;
+    if (left_out)
+      fprintf(stderr, "pactum: note: %ld generated requests left out (at most %d per principal and action)\n", left_out,
+              WHATIF_MAX_PER_ACTION);
+  }
+  rc = whatif_compare(&w, requests, o->date != NULL, day, &report, &err);
+  if (rc) {
+    cli_error("%s [%s]", err.message, err.code);
+    code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
+    goto out;
+  }
+  if (!o->requests) json_object_set_new(report, "generated_requests", json_true());
+  if (as_json) {
+    char *s = json_dumps(report, JSON_COMPACT);
+    if (!s) goto oom;
+    puts(s);
+    free(s);
+  } else {
+    char *s = whatif_render_text(agr, report);
+    if (!s) goto oom;
+    fputs(s, stdout);
+    px_free(s);
+  }
+  goto out;
+oom:
+  cli_error("out of memory");
+  code = EXIT_INTERNAL;
+out:
+  if (have_w) whatif_release(&w);
+  json_decref(report);
+  json_decref(requests);
+  json_decref(base);
+  json_decref(labels);
+  json_decref(added);
+  record_free(r);
+  pactum_agreement_free(agr);
+  return code;
 }
