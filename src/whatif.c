@@ -836,7 +836,7 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
                  json_is_true(json_object_get(x, "whatif")) ? "comes into effect" : "stops being in effect");
     }
     json_t *ds = json_object_get(v, "decisions");
-    if (json_array_size(ds)) buf_printf(&b, "  %zu decision%s change:\n", json_array_size(ds), json_array_size(ds) == 1 ? "" : "s");
+    if (json_array_size(ds)) buf_printf(&b, "  %zu %s:\n", json_array_size(ds), json_array_size(ds) == 1 ? "decision changes" : "decisions change");
     json_array_foreach(ds, j, x) {
       json_t *rq = json_object_get(x, "request");
       buf_printf(&b, "    %s %s", json_string_value(json_object_get(rq, "principal")),
