@@ -10,7 +10,6 @@
 #include "alloc.h"
 #include "date.h"
 #include "error.h"
-#include "record.h"
 #include "store.h"
 
 #include <stdio.h>
@@ -366,9 +365,9 @@ static int scan_one(void *ctx, const store_record *rec) {
   return 0;
 }
 
-int whatif_record_events(struct record *r, json_t **events, json_t **labels, pactum_error *err) {
+int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **labels, pactum_error *err) {
   scan_ctx c = {json_array(), json_array(), err, 0};
-  int rc = c.events && c.labels ? store_scan(r->st, CHAIN_EVENTS, 0, scan_one, &c, err) : oom(err);
+  int rc = c.events && c.labels ? store_scan_range(st, CHAIN_EVENTS, 0, upto, scan_one, &c, err) : oom(err);
   if (!rc) rc = c.rc;
   if (rc) {
     json_decref(c.events);

@@ -22,13 +22,15 @@
 */
 json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_error *err /* OUT */);
 
-struct record;
+struct store;
 /*
-** The events of r's store, in order, without key registrations: *events gets a new array of event
-** objects and *labels a new array of "seq N" strings, both the caller's. The store was checked
-** when r was opened (and signatures verified where required).
+** The events of a store with seq <= upto, in order, without key registrations: *events gets a
+** new array of event objects and *labels a new array of "seq N" strings, both the caller's. The
+** store's events were checked when they were appended (signatures too, where required); fold
+** them with signed_ok.
 */
-int whatif_record_events(struct record *r, json_t **events /* OUT */, json_t **labels /* OUT */, pactum_error *err /* OUT */);
+int whatif_store_events(struct store *st, int64_t upto, json_t **events /* OUT */, json_t **labels /* OUT */,
+                        pactum_error *err /* OUT */);
 
 /* The baseline and the hypothetical timelines. */
 typedef struct whatif {
