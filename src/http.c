@@ -445,6 +445,30 @@ static enum MHD_Result r_vocabulary(req *q) {
     }
     buf_puts(&b, "]}");
   }
+  /* The event types and their fields, for the dashboard's what-if form. */
+  buf_puts(&b, "],\"events\":[");
+  for (int e = 0; e < agr->nevents; e++) {
+    const cevent *ev = &agr->events[e];
+    buf_puts(&b, e ? ",{\"name\":" : "{\"name\":");
+    buf_json_cstr(&b, ev->name);
+    buf_puts(&b, ",\"fields\":[");
+    for (int f = 0; f < ev->nfields; f++) {
+      const cfield *fd = &ev->fields[f];
+      buf_puts(&b, f ? ",{\"name\":" : "{\"name\":");
+      buf_json_cstr(&b, fd->name);
+      buf_printf(&b, ",\"type\":\"%s\"", type_name(fd->type.kind));
+      if (fd->type.kind == TY_ENUM) {
+        buf_puts(&b, ",\"members\":[");
+        for (int m = 0; m < fd->type.en->n; m++) {
+          if (m) buf_putc(&b, ',');
+          buf_json_cstr(&b, fd->type.en->names[m]);
+        }
+        buf_putc(&b, ']');
+      }
+      buf_putc(&b, '}');
+    }
+    buf_puts(&b, "]}");
+  }
   buf_puts(&b, "]}");
   return send_json(q->c, 200, &b);
 }
