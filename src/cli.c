@@ -63,6 +63,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
       {"--bootstrap", O_KEYGEN_BOOTSTRAP, offsetof(opts, bootstrap)},
   };
+  static const struct {
+    const char *flag;
+    unsigned bit;
+    size_t off, count;
+    int max;
+    const char *what, *needs;
+  } lists[] = {
+      {"--sign", O_SIGN, offsetof(opts, sign), offsetof(opts, nsign), CLI_MAX_SIGN, "keys", "a key file"},
+      {"--add", O_ADD, offsetof(opts, add), offsetof(opts, nadd), CLI_MAX_ADD, "events",
+       "an event: TYPE [VALUE | FIELD=VALUE]... DATE"},
+  };
   memset(o, 0, sizeof *o);
   o->args = argv;
   for (int i = 0; i < argc; i++) {
@@ -78,20 +89,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       *(int *)(void *)((char *)o + flags[k].off) = 1;
       matched = 1;
     }
-    if (!matched && !strncmp(a, "--add", 5) && (a[5] == '\0' || a[5] == '=')) {
-      if (!(cmd->accepts & O_ADD)) return cli_error("'%s' does not take '--add'", cmd->name);
-      if (o->nadd == CLI_MAX_ADD) return cli_error("at most %d '--add' events", CLI_MAX_ADD);
-      if (a[5] == '=') o->add[o->nadd++] = a + 6;
-      else if (i + 1 < argc) o->add[o->nadd++] = argv[++i];
-      else return cli_error("'--add' needs an event: TYPE [FIELD=VALUE | VALUE]... DATE");
-      matched = 1;
-    }
-    if (!matched && (!strncmp(a, "--sign", 6) && (a[6] == '\0' || a[6] == '='))) {
-      if (!(cmd->accepts & O_SIGN)) return cli_error("'%s' does not take '--sign'", cmd->name);
-      if (o->nsign == CLI_MAX_SIGN) return cli_error("at most %d '--sign' keys", CLI_MAX_SIGN);
-      if (a[6] == '=') o->sign[o->nsign++] = a + 7;
-      else if (i + 1 < argc) o->sign[o->nsign++] = argv[++i];
-      else return cli_error("'--sign' needs a key file");
+    /* Options that may repeat, each adding a value to a list. */
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0] && !matched; k++) {
+      size_t n = strlen(lists[k].flag);
+      if (strncmp(a, lists[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+      if (!(cmd->accepts & lists[k].bit)) return cli_error("'%s' does not take '%s'", cmd->name, lists[k].flag);
+      const char **list = (const char **)(void *)((char *)o + lists[k].off);
+      int *count = (int *)(void *)((char *)o + lists[k].count);
+      if (*count == lists[k].max) return cli_error("at most %d '%s' %s", lists[k].max, lists[k].flag, lists[k].what);
+      if (a[n] == '=') list[(*count)++] = a + n + 1;
+      else if (i + 1 < argc) list[(*count)++] = argv[++i];
+      else return cli_error("'%s' needs %s", lists[k].flag, lists[k].needs);
       matched = 1;
     }
     for (size_t k = 0; k < sizeof values / sizeof values[0] && !matched; k++) {

@@ -246,9 +246,12 @@ static int read_objects(const char *path, json_t *into, json_t *labels, int *cod
       rc = -1;
       break;
     }
-    char lab[64];
-    snprintf(lab, sizeof lab, "%.40s:%ld", path, lineno);
-    if (json_array_append_new(into, v) || (labels && json_array_append_new(labels, json_string(lab)))) {
+    buf lab;
+    buf_init(&lab);
+    buf_printf(&lab, "%s:%ld", path, lineno);
+    int bad = lab.failed || json_array_append_new(into, v) || (labels && json_array_append_new(labels, json_string(lab.data)));
+    buf_release(&lab);
+    if (bad) {
       *code = EXIT_INTERNAL;
       rc = -1;
       break;

@@ -390,6 +390,17 @@ static enum MHD_Result r_agreement(req *q) {
   return send_json(q->c, 200, &b);
 }
 
+/* An enum's ,"members":[...]; nothing for other types. */
+static void put_members(buf *b, type_ref t) {
+  if (t.kind != TY_ENUM) return;
+  buf_puts(b, ",\"members\":[");
+  for (int m = 0; m < t.en->n; m++) {
+    if (m) buf_putc(b, ',');
+    buf_json_cstr(b, t.en->names[m]);
+  }
+  buf_putc(b, ']');
+}
+
 static enum MHD_Result r_vocabulary(req *q) {
   const pactum_agreement *agr = q->s->agr;
   buf b;
@@ -413,14 +424,7 @@ static enum MHD_Result r_vocabulary(req *q) {
       buf_json_cstr(&b, at->name);
       buf_printf(&b, ",\"scope\":\"%s\",\"type\":\"%s\"", at->is_context ? "context" : "resource",
                  type_name(at->type.kind));
-      if (at->type.kind == TY_ENUM) {
-        buf_puts(&b, ",\"members\":[");
-        for (int m = 0; m < at->type.en->n; m++) {
-          if (m) buf_putc(&b, ',');
-          buf_json_cstr(&b, at->type.en->names[m]);
-        }
-        buf_putc(&b, ']');
-      }
+      put_members(&b, at->type);
       buf_puts(&b, ",\"default\":");
       if (!at->has_default) {
         buf_puts(&b, "null");
@@ -457,14 +461,7 @@ static enum MHD_Result r_vocabulary(req *q) {
       buf_puts(&b, f ? ",{\"name\":" : "{\"name\":");
       buf_json_cstr(&b, fd->name);
       buf_printf(&b, ",\"type\":\"%s\"", type_name(fd->type.kind));
-      if (fd->type.kind == TY_ENUM) {
-        buf_puts(&b, ",\"members\":[");
-        for (int m = 0; m < fd->type.en->n; m++) {
-          if (m) buf_putc(&b, ',');
-          buf_json_cstr(&b, fd->type.en->names[m]);
-        }
-        buf_putc(&b, ']');
-      }
+      put_members(&b, fd->type);
       buf_putc(&b, '}');
     }
     buf_puts(&b, "]}");

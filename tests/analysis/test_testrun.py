@@ -14,31 +14,13 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
 
-PACTUM = os.path.abspath(sys.argv[1])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from analysislib import PACTUM, ROOT, TMP, check, finish, run  # noqa: E402
+
 RESELLER = os.path.join(ROOT, "agreements", "examples", "cloud-reseller.pact")
-TMP = tempfile.mkdtemp(prefix="pactum-testrun-")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}")
-        for line in str(detail)[:3000].splitlines():
-            print("    " + line)
-
-
-def run(*args):
-    p = subprocess.run([PACTUM, *args], capture_output=True, timeout=60, cwd=TMP)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
 def clauses_of(path):
@@ -228,6 +210,4 @@ with open(os.path.join(only_comments, "c.test.jsonl"), "w") as f:
 rc, out, err = run("test", only_comments)
 check("a file with no tests is an error", rc == 2 and f"error: no tests in '{os.path.join(only_comments, 'c.test.jsonl')}'" in err, err)
 
-shutil.rmtree(TMP, ignore_errors=True)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

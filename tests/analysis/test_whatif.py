@@ -12,33 +12,14 @@ outcomes follow from those windows as reasoned beside each check.
 import json
 import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 
-PACTUM = os.path.abspath(sys.argv[1])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from analysislib import PACTUM, ROOT, TMP, check, finish, run  # noqa: E402
+
 MSFT = os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.pact")
 RESELLER = os.path.join(ROOT, "agreements", "examples", "cloud-reseller.pact")
-TMP = tempfile.mkdtemp(prefix="pactum-whatif-")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}")
-        for line in str(detail)[:3000].splitlines():
-            print("    " + line)
-
-
-def run(*args):
-    p = subprocess.run([PACTUM, *args], capture_output=True, timeout=60, cwd=TMP)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
 def tmpfile(name, text):
@@ -209,7 +190,7 @@ check("--db: the same comparison as --events", r1[0] == 0 and r2[0] == 0 and rc 
 # Added before the baseline's own declaration: the baseline's declaration is then refused by its guard.
 rc, out, err = run("whatif", "--events", base, "--add", "agi_declared openai 2026-06-01")
 check("merge: a baseline event refused", rc == 2 and err ==
-      f"pactum: error: with the added events, the baseline event {base[:40]}:1 (agi_declared, 2027-01-10) is refused: "
+      f"pactum: error: with the added events, the baseline event {base}:1 (agi_declared, 2027-01-10) is refused: "
       "an AGI declaration is already pending or verified [guard_failed]\n", err)
 # Between the baseline's events: declared 2027-01-10, verified on 2027-02-01 (before the rejection,
 # which is then refused: no declaration is pending).
@@ -268,6 +249,4 @@ check("bad format", rc == 2 and "unknown format 'yaml'" in err, err)
 rc, out, err = run("whatif", "--help")
 check("--help", rc == 0 and out.startswith("usage: pactum whatif") and "--add EVENT" in out and "--requests FILE" in out, out)
 
-shutil.rmtree(TMP, ignore_errors=True)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
