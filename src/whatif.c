@@ -12,6 +12,7 @@
 #include "error.h"
 #include "store.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,8 @@ static int split_words(char *s, char **w, int *n) {
       *out++ = *r++;
     }
     if (quoted) return -2;
-    char *end = r;
-    if (*r) r++;
+    if (*r) r++; /* past the separator before it may be overwritten by the terminator */
     *out = '\0';
-    (void)end;
   }
 }
 
@@ -496,12 +495,12 @@ json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out) {
       collect_attr_consts(agr, cl->requires, cands);
       collect_attr_consts(agr, cl->window, cands);
     }
-    long total = 1;
+    long total = 1; /* combinations, saturating at LONG_MAX */
     for (int i = 0; i < act->nattrs; i++) {
       vals[i] = ok ? attr_values(agr, &act->attrs[i], cands[i]) : NULL;
       ok &= vals[i] != NULL;
       long k = ok ? (long)json_array_size(vals[i]) : 1;
-      total = total > WHATIF_MAX_PER_ACTION ? total : total * k;
+      total = k && total > LONG_MAX / k ? LONG_MAX : total * k;
     }
     for (int p = 0; ok && p < agr->nparties; p++) {
       if (!act->principal_ok[p]) continue;
@@ -509,7 +508,7 @@ json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out) {
       long made = 0;
       for (;;) {
         if (made == WHATIF_MAX_PER_ACTION) {
-          *left_out += total - made;
+          *left_out = *left_out > LONG_MAX - (total - made) ? LONG_MAX : *left_out + (total - made);
           break;
         }
         json_t *rq = json_pack("{s:s,s:s,s:{},s:{}}", "principal", agr->parties[p].name, "action", act->name,

@@ -175,6 +175,23 @@ rc, out, err = run("whatif", "--agreement", RESELLER, "--add", "volume_purchase 
 check("reseller: no differences before the event", rc == 0 and out.endswith(
     "\nno differences: no state, commitment, clause or decision changes\n"), out + err)
 
+# ---- the cap on generated requests --------------------------------------------------------------------
+# 13 bools make 2^13 = 8192 combinations for the one principal and action: 4096 are made, 4096 left
+# out and said so. The permission holds only while `on`, which the added `flip` sets: every request
+# goes from not_applicable to allow.
+big = tmpfile("big.pact", "agreement \"big\" {\n  version \"1\"\n  effective 2026-01-01\n}\nparty a\n"
+              "source s official \"s.txt\"\naction act by a {\n"
+              + "".join(f"  context b{i}: bool = false\n" for i in range(1, 14))
+              + "}\nstate on: bool = false\nevent flip { }\non flip {\n  set on = true\n}\n"
+              "permission p {\n  principal a\n  action act\n  while on\n  quote s \"a may act\"\n}\n")
+rc, doc, err = jrun("whatif", "--agreement", big, "--add", "flip 2026-02-01", "--date", "2026-03-01")
+check("cap: 4096 requests and a note on the rest", rc == 0 and doc and doc["requests"] == 4096
+      and err == "pactum: note: 4096 generated requests left out (at most 4096 per principal and action)\n", err)
+decs = (doc or {}).get("changes", [{}])[0].get("decisions", []) if doc and doc.get("changes") else []
+check("cap: every one changes from not_applicable to allow", len(decs) == 4096 and all(
+    d["baseline"]["decision"] == "not_applicable" and d["whatif"] == {"decision": "allow", "determining": ["p"], "obligations": []}
+    for d in decs), len(decs))
+
 # ---- a baseline: --events and --db give the same answer; merging by date ------------------------------
 base_events = [{"type": "agi_declared", "date": "2027-01-10", "by": "openai"},
                {"type": "panel_verdict", "date": "2027-04-01", "verdict": "rejected"}]
