@@ -135,8 +135,8 @@ int cmd_test(opts *o) {
   }
   if (tests.oom || pacts.oom) code = EXIT_INTERNAL;
   if (code) goto out;
-  qsort(tests.v, tests.n, sizeof tests.v[0], cmp_path);
-  qsort(pacts.v, pacts.n, sizeof pacts.v[0], cmp_path);
+  if (tests.n > 1) qsort(tests.v, tests.n, sizeof tests.v[0], cmp_path);
+  if (pacts.n > 1) qsort(pacts.v, pacts.n, sizeof pacts.v[0], cmp_path);
 
   testrun_counts totals = {0, 0, 0};
   if (as_json) fputs("{\"files\":[", stdout);
