@@ -12,6 +12,7 @@ outcomes follow from those windows as reasoned beside each check.
 import json
 import os
 import re
+import subprocess
 import sys
 
 sys.dont_write_bytecode = True
@@ -204,6 +205,28 @@ r2 = run("event", "import", base, "--db", db)
 rc, doc_db, err = jrun("whatif", "--db", db, *AGI, "--requests", REQS)
 check("--db: the same comparison as --events", r1[0] == 0 and r2[0] == 0 and rc == 0 and doc_db == doc_events,
       f"{r1}{r2}{err}\n{doc_db}\n{doc_events}")
+# A signed store: key registrations are not agreement events, and signed events fold as recorded.
+keys = os.path.join(TMP, "keys")
+sdb = os.path.join(TMP, "signed.db")
+os.makedirs(keys)
+steps = [run("keygen", "--bootstrap", "--out", keys), run("keygen", "--party", "openai", "--out", keys),
+         run("init", "--db", sdb, "--require-signatures", "--bootstrap-key", os.path.join(keys, "bootstrap.pub"))]
+with open(os.path.join(keys, "openai.pub")) as f:
+    reg = json.loads(f.read())
+reg.update(type="key_registered", date="2025-10-28")
+tmpfile("reg.jsonl", json.dumps(reg) + "\n")
+signed = subprocess.run([PACTUM, "event", "sign", "--key", os.path.join(keys, "bootstrap.key"), os.path.join(TMP, "reg.jsonl")],
+                        capture_output=True, text=True, cwd=TMP)
+tmpfile("reg.signed.jsonl", signed.stdout)
+steps.append(run("event", "import", os.path.join(TMP, "reg.signed.jsonl"), "--db", sdb))
+tmpfile("decl.jsonl", json.dumps({"type": "agi_declared", "date": "2029-01-15", "by": "openai"}) + "\n")
+steps.append(run("event", "import", os.path.join(TMP, "decl.jsonl"), "--db", sdb, "--sign", os.path.join(keys, "openai.key")))
+check("signed store: set up", all(r[0] == 0 for r in steps) and signed.returncode == 0, steps)
+rc, doc, err = jrun("whatif", "--db", sdb, "--add", "panel_verdict verified 2029-06-01", "--date", "2029-07-01", "--requests", REQS)
+check("signed store: one baseline event (the key registration is not one)", rc == 0 and doc["baseline_events"] == 1
+      and doc["changes"][0]["state"] == [{"name": "agi", "baseline": "declared", "whatif": "verified"}], err or doc)
+rc, out, err = run("whatif", "--db", sdb, "--add", "agi_declared openai 2028-01-01")
+check("signed store: a recorded event named by its seq", rc == 2 and "the baseline event seq 2 (agi_declared, 2029-01-15) is refused" in err, err)
 # Added before the baseline's own declaration: the baseline's declaration is then refused by its guard.
 rc, out, err = run("whatif", "--events", base, "--add", "agi_declared openai 2026-06-01")
 check("merge: a baseline event refused", rc == 2 and err ==
