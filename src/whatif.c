@@ -64,6 +64,18 @@ static void field_list(buf *b, const cevent *ev) {
   if (!ev->nfields) buf_puts(b, "none");
 }
 
+/* What a value of type t must be, for messages: "true or false", "one of verified, rejected", "an integer". */
+static void type_phrase(buf *b, type_ref t) {
+  if (t.kind == TY_BOOL) {
+    buf_puts(b, "true or false");
+  } else if (t.kind == TY_ENUM) {
+    buf_puts(b, "one of ");
+    for (int i = 0; i < t.en->n; i++) buf_printf(b, "%s%s", i ? ", " : "", t.en->names[i]);
+  } else {
+    buf_puts(b, value_phrase(t.kind));
+  }
+}
+
 /* A whole number with optional single underscores between digits; -1 if it is not one. */
 static int parse_number(const char *s, int64_t *out) {
   int64_t v = 0;
@@ -99,22 +111,17 @@ static json_t *field_json(const cevent *ev, const cfield *f, const char *text, p
   case TY_ENUM:
     for (int i = 0; i < f->type.en->n; i++)
       if (!strcmp(f->type.en->names[i], text)) return json_string(text);
-    {
-      buf b;
-      buf_init(&b);
-      for (int i = 0; i < f->type.en->n; i++) buf_printf(&b, "%s%s", i ? ", " : "", f->type.en->names[i]);
-      fail(err, "wrong_type", "field '%s' of event '%s' is one of %s; got '%.64s'", f->name, ev->name,
-           b.data ? b.data : "", text);
-      buf_release(&b);
-      return NULL;
-    }
+    break;
   case TY_STRING:
     return json_string(text);
   default:
     break;
   }
-  fail(err, "wrong_type", "field '%s' of event '%s' must be %s; got '%.64s'", f->name, ev->name,
-       value_phrase(f->type.kind), text);
+  buf b;
+  buf_init(&b);
+  type_phrase(&b, f->type);
+  fail(err, "wrong_type", "field '%s' of event '%s' is %s; got '%.64s'", f->name, ev->name, b.data ? b.data : "", text);
+  buf_release(&b);
   return NULL;
 }
 
@@ -212,8 +219,12 @@ json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_e
   json_object_set_new(ev, "date", json_string(w[n - 1]));
   for (int k = 0; k < e->nfields; k++) {
     if (!val[k]) {
+      buf b;
+      buf_init(&b);
+      type_phrase(&b, e->fields[k].type);
       fail(err, "missing_field", "event '%s' needs a value for field '%s' (%s)", e->name, e->fields[k].name,
-           value_phrase(e->fields[k].type.kind));
+           b.data ? b.data : "");
+      buf_release(&b);
       json_decref(ev);
       ev = NULL;
       goto out;

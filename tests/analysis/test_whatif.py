@@ -250,7 +250,7 @@ check("syntax: quoted positional value", rc == 0 and doc["added"][0]["by"] == "O
 errors = [
     ("panel_verdict verified 2029-06-01", "added event 1 (panel_verdict, 2029-06-01) is refused: no AGI declaration is pending [guard_failed]"),
     ("panel_verdict maybe 2029-06-01", "--add 'panel_verdict maybe 2029-06-01': field 'verdict' of event 'panel_verdict' is one of verified, rejected; got 'maybe'"),
-    ("panel_verdict 2029-06-01", "--add 'panel_verdict 2029-06-01': event 'panel_verdict' needs a value for field 'verdict' (one of its enum members)"),
+    ("panel_verdict 2029-06-01", "--add 'panel_verdict 2029-06-01': event 'panel_verdict' needs a value for field 'verdict' (one of verified, rejected)"),
     ("panel_verdict verified 2029-02-30", "--add 'panel_verdict verified 2029-02-30': '2029-02-30' is not a real date"),
     ("panel_verdict verified June", "--add 'panel_verdict verified June': the last word must be the event's date (YYYY-MM-DD); got 'June'"),
     ("panel_verdict", "--add 'panel_verdict': no date: give TYPE [VALUE | FIELD=VALUE]... DATE, the date last"),
@@ -259,7 +259,7 @@ errors = [
     ("panel_verdict verified rejected 2029-06-01", "--add 'panel_verdict verified rejected 2029-06-01': too many values for event 'panel_verdict': 'rejected' has no field left to fill (its fields: verdict)"),
     ("agi_verified 2029-06-01", "--add 'agi_verified 2029-06-01': unknown event type 'agi_verified'; the agreement's event types are agi_declared, panel_verdict, azure_purchase"),
     ('agi_declared "Open AI 2029-01-15', "--add 'agi_declared \"Open AI 2029-01-15': a double quote is not closed"),
-    ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' must be a whole number of dollars; got '12x'"),
+    ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' is a whole number of dollars; got '12x'"),
     ("   ", "--add '   ': empty; give TYPE [VALUE | FIELD=VALUE]... DATE"),
 ]
 for text, msg in errors:
