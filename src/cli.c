@@ -667,7 +667,7 @@ static const command commands[] = {
      "                    [--gate-prefix X-Pactum-] [--threads N]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
     {"whatif", cmd_whatif, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_ADD | O_REQUESTS,
-     "pactum whatif --add 'TYPE [FIELD=VALUE | VALUE]... DATE' [--add ...] [--events FILE.jsonl | --db PATH]\n"
+     "pactum whatif --add 'TYPE [VALUE | FIELD=VALUE]... DATE' [--add ...] [--events FILE.jsonl | --db PATH]\n"
      "                     [--date D] [--requests FILE.jsonl] [--agreement FILE] [--format text|json]",
      "add hypothetical events to the baseline and print the state, clauses and decisions that change"},
     {"test", cmd_test, O_FORMAT | O_FILES,
