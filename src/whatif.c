@@ -257,6 +257,14 @@ static void event_label(buf *b, json_t *ev) {
   buf_printf(b, "%.64s, %.10s", t ? t : "?", d ? d : "?");
 }
 
+/* labels[i], or "event N" when the caller gave no label for it. */
+static const char *label_of(json_t *labels, size_t i, char *tmp, size_t cap) {
+  const char *l = json_string_value(json_array_get(labels, i));
+  if (l) return l;
+  snprintf(tmp, cap, "event %zu", i + 1);
+  return tmp;
+}
+
 /* The agreement's own reason when a guard refused an event, else the whole message. */
 static const char *reason_of(const pactum_error *e) {
   const char *p = strstr(e->message, "' rejected: ");
@@ -303,7 +311,8 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
     if ((rc = timeline_append(w->base, ev, signed_ok, err))) {
       if (rc == PACTUM_EINPUT) {
         pactum_error e = *err;
-        rc = fail(err, e.code, "%s: %s", json_string_value(json_array_get(labels, i)), e.message);
+        char tmp[32];
+        rc = fail(err, e.code, "%s: %s", label_of(labels, i, tmp, sizeof tmp), e.message);
       }
       goto out;
     }
@@ -316,13 +325,14 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
     rc = timeline_append(w->hyp, ev, take_added ? 0 : signed_ok, err);
     if (rc == PACTUM_EINPUT) {
       pactum_error e = *err;
+      char tmp[32];
       lab.len = 0;
       event_label(&lab, ev);
       if (take_added)
         fail(err, e.code, "added event %zu (%s) is refused: %s", order[k] + 1, lab.data ? lab.data : "", reason_of(&e));
       else
         fail(err, e.code, "with the added events, the baseline event %s (%s) is refused: %s",
-             json_string_value(json_array_get(labels, i)), lab.data ? lab.data : "", reason_of(&e));
+             label_of(labels, i, tmp, sizeof tmp), lab.data ? lab.data : "", reason_of(&e));
     }
     if (rc) goto out;
     if (take_added) {
