@@ -126,6 +126,13 @@ static json_t *field_json(const cevent *ev, const cfield *f, const char *text, p
 }
 
 json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_error *err) {
+  /* JSON strings hold UTF-8 only: refuse other bytes here, with their place. */
+  size_t n0 = strlen(text);
+  for (size_t i = 0; i < n0;) {
+    size_t k = utf8_seq_len((const unsigned char *)text + i, n0 - i);
+    if (!k) return fail(err, "bad_add", "byte %zu is not valid UTF-8", i + 1), NULL;
+    i += k;
+  }
   char *s = px_strdup(text);
   json_t *ev = NULL;
   char *w[MAX_WORDS];

@@ -88,6 +88,10 @@ static void test_add_values(void **state) {
   assert_add(agr, "close_it", "ERR: no date: give TYPE [VALUE | FIELD=VALUE]... DATE, the date last");
   assert_add(agr, "close_it 26-05-01", "ERR: the last word must be the event's date (YYYY-MM-DD); got '26-05-01'");
   assert_add(agr, "", "ERR: empty; give TYPE [VALUE | FIELD=VALUE]... DATE");
+  assert_add(agr, "open_it true 1 1 2026-01-01 x \xff 2026-05-01", "ERR: byte 31 is not valid UTF-8");
+  assert_add(agr, "open_it true 1 1 2026-01-01 x caf\xc3\xa9 2026-05-01",
+             "{\"type\":\"open_it\",\"date\":\"2026-05-01\",\"flag\":true,\"n\":1,\"amount\":1,\"due\":\"2026-01-01\","
+             "\"kind\":\"x\",\"who\":\"caf\\u00e9\"}");
   pactum_agreement_free(agr);
 }
 
