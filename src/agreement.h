@@ -325,6 +325,8 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
                            int as_json, int32_t until);
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json);
 char *clauses_render(const pactum_agreement *agr, int as_json);
+/* explain.c: a value of type t as people read it (money grouped, "$1,000"), or as JSON. */
+void report_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json);
 /* eval.c: 1 if clause c is in effect (dates and state window) on day with state st. */
 int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day);
 /* eval.c: evaluate expression root (which must be >= 0). */

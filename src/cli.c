@@ -56,6 +56,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
       {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
       {"--threads", O_SERVE, offsetof(opts, threads)},
+      {"--requests", O_REQUESTS, offsetof(opts, requests)},
   };
   static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
       {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
@@ -63,6 +64,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
       {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
       {"--bootstrap", O_KEYGEN_BOOTSTRAP, offsetof(opts, bootstrap)},
+  };
+  static const struct {
+    const char *flag;
+    unsigned bit;
+    size_t off, count;
+    int max;
+    const char *what, *needs;
+  } lists[] = {
+      {"--sign", O_SIGN, offsetof(opts, sign), offsetof(opts, nsign), CLI_MAX_SIGN, "keys", "a key file"},
+      {"--add", O_ADD, offsetof(opts, add), offsetof(opts, nadd), CLI_MAX_ADD, "events",
+       "an event: TYPE [VALUE | FIELD=VALUE]... DATE"},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -79,12 +91,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       *(int *)(void *)((char *)o + flags[k].off) = 1;
       matched = 1;
     }
-    if (!matched && (!strncmp(a, "--sign", 6) && (a[6] == '\0' || a[6] == '='))) {
-      if (!(cmd->accepts & O_SIGN)) return cli_error("'%s' does not take '--sign'", cmd->name);
-      if (o->nsign == CLI_MAX_SIGN) return cli_error("at most %d '--sign' keys", CLI_MAX_SIGN);
-      if (a[6] == '=') o->sign[o->nsign++] = a + 7;
-      else if (i + 1 < argc) o->sign[o->nsign++] = argv[++i];
-      else return cli_error("'--sign' needs a key file");
+    /* Options that may repeat, each adding a value to a list. */
+    for (size_t k = 0; k < sizeof lists / sizeof lists[0] && !matched; k++) {
+      size_t n = strlen(lists[k].flag);
+      if (strncmp(a, lists[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
+      if (!(cmd->accepts & lists[k].bit)) return cli_error("'%s' does not take '%s'", cmd->name, lists[k].flag);
+      const char **list = (const char **)(void *)((char *)o + lists[k].off);
+      int *count = (int *)(void *)((char *)o + lists[k].count);
+      if (*count == lists[k].max) return cli_error("at most %d '%s' %s", lists[k].max, lists[k].flag, lists[k].what);
+      if (a[n] == '=') list[(*count)++] = a + n + 1;
+      else if (i + 1 < argc) list[(*count)++] = argv[++i];
+      else return cli_error("'%s' needs %s", lists[k].flag, lists[k].needs);
       matched = 1;
     }
     for (size_t k = 0; k < sizeof values / sizeof values[0] && !matched; k++) {
@@ -785,6 +802,13 @@ static const command commands[] = {
      "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
      "                    [--gate-prefix X-Pactum-] [--threads N]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
+    {"whatif", cmd_whatif, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_ADD | O_REQUESTS,
+     "pactum whatif --add 'TYPE [VALUE | FIELD=VALUE]... DATE' [--add ...] [--events FILE.jsonl | --db PATH]\n"
+     "                     [--date D] [--requests FILE.jsonl] [--agreement FILE] [--format text|json]",
+     "add hypothetical events to the baseline and print the state, clauses and decisions that change"},
+    {"test", cmd_test, O_FORMAT | O_FILES,
+     "pactum test [DIR | FILE]... [--format text|json]",
+     "run agreement tests (X.test.jsonl beside X.pact): failures, 'N passed, N failed' and clause coverage"},
     {"demo", cmd_demo, 0,
      "pactum demo",
      "explain a sample of requests against the shipped agreement (the README's first command)"},
@@ -811,7 +835,9 @@ static void command_help(const command *c) {
   if (c->accepts & O_DB) printf("\n  --db PATH         the store of the agreement's record (default ./pactum.db where a store is needed)");
   if (c->accepts & O_REQUEST) printf("\n  --request JSON    one request instead of a JSONL stream on stdin");
   if (c->accepts & O_DATE) printf("\n  --date D          the date (YYYY-MM-DD) to use when a request gives none; default today");
-  if (c->accepts & O_STATUS_DATE) printf("\n  --date D          the day (YYYY-MM-DD) to report on; default today");
+  if (c->accepts & O_STATUS_DATE)
+    printf("\n  --date D          the day (YYYY-MM-DD) to report on; default %s",
+           (c->accepts & O_ADD) ? "every day from the first event or boundary on" : "today");
   if (c->accepts & O_FORMAT) printf("\n  --format F        %s", (c->accepts & O_FORMAT_JSONL) ? "jsonl or text" : "text or json");
   if (c->accepts & O_SOURCES) printf("\n  --sources DIR     where the source documents are (default: beside the .pact file);\n                    every quotation must appear in its source, and every source must be readable");
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
@@ -837,6 +863,12 @@ static void command_help(const command *c) {
     printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
+  if (c->accepts & O_ADD)
+    printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
+           "                    FIELD=VALUE) and its date, e.g. 'panel_verdict verified 2029-06-01'; repeatable");
+  if (c->accepts & O_REQUESTS)
+    printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: one per principal,\n"
+           "                    action and combination of the values the agreement distinguishes)");
   if (c->accepts & O_LOG_DECISIONS) printf("\n  --log-decisions   append each decision to the store's decision log (needs --db)");
   if (c->accepts & O_UNBUFFERED) printf("\n  --unbuffered      write each decision as soon as it is made (for pipes driven line by line)");
   printf("\n");

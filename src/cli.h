@@ -13,6 +13,7 @@
 enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
 
 #define CLI_MAX_SIGN 16
+#define CLI_MAX_ADD 64
 #define CLI_DEFAULT_DB "pactum.db"
 
 /* Options shared by the commands; each command says which it accepts. */
@@ -23,6 +24,9 @@ typedef struct opts {
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
   const char *sign[CLI_MAX_SIGN];
   int nsign;
+  const char *add[CLI_MAX_ADD];  /* whatif: --add, repeatable */
+  int nadd;
+  const char *requests;          /* whatif: --requests FILE */
   int exit_code;
   int unbuffered;
   int require_signatures;
@@ -39,7 +43,7 @@ enum {
   O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
   O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
   O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24,
-  O_HISTORY = 1 << 25 /* bits 26..30 are taken by other commands' options */
+  O_HISTORY = 1 << 25, O_ADD = 1 << 29, O_REQUESTS = 1 << 30 /* bits 26..28: the analysis commands */
 };
 
 typedef struct command {
@@ -76,6 +80,10 @@ int cmd_keygen(opts *o);
 int cmd_ledger(opts *o);
 int cmd_decisions(opts *o);
 int cmd_serve(opts *o);
+
+/* cli_whatif.c */
+int cmd_whatif(opts *o);
+int cmd_test(opts *o);
 /* Open the store of --db (or ./pactum.db) read-only-in-spirit and fold its events. */
 pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
 /* Append decisions to the decision log of the store at path: see cli_record.c. */

@@ -74,6 +74,8 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
   }
 }
 
+void report_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json) { put_value(b, agr, t, v, json); }
+
 static void put_state(buf *b, const pactum_agreement *agr, const int64_t *st, int json) {
   if (json) buf_putc(b, '{');
   for (int i = 0; i < agr->nstates; i++) {

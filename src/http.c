@@ -14,8 +14,10 @@
 #include "canon.h"
 #include "date.h"
 #include "embedded.h"
+#include "error.h"
 #include "ledger.h"
 #include "record.h"
+#include "whatif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -388,6 +390,17 @@ static enum MHD_Result r_agreement(req *q) {
   return send_json(q->c, 200, &b);
 }
 
+/* An enum's ,"members":[...]; nothing for other types. */
+static void put_members(buf *b, type_ref t) {
+  if (t.kind != TY_ENUM) return;
+  buf_puts(b, ",\"members\":[");
+  for (int m = 0; m < t.en->n; m++) {
+    if (m) buf_putc(b, ',');
+    buf_json_cstr(b, t.en->names[m]);
+  }
+  buf_putc(b, ']');
+}
+
 static enum MHD_Result r_vocabulary(req *q) {
   const pactum_agreement *agr = q->s->agr;
   buf b;
@@ -411,14 +424,7 @@ static enum MHD_Result r_vocabulary(req *q) {
       buf_json_cstr(&b, at->name);
       buf_printf(&b, ",\"scope\":\"%s\",\"type\":\"%s\"", at->is_context ? "context" : "resource",
                  type_name(at->type.kind));
-      if (at->type.kind == TY_ENUM) {
-        buf_puts(&b, ",\"members\":[");
-        for (int m = 0; m < at->type.en->n; m++) {
-          if (m) buf_putc(&b, ',');
-          buf_json_cstr(&b, at->type.en->names[m]);
-        }
-        buf_putc(&b, ']');
-      }
+      put_members(&b, at->type);
       buf_puts(&b, ",\"default\":");
       if (!at->has_default) {
         buf_puts(&b, "null");
@@ -439,6 +445,23 @@ static enum MHD_Result r_vocabulary(req *q) {
         default: buf_i64(&b, at->def); break;
         }
       }
+      buf_putc(&b, '}');
+    }
+    buf_puts(&b, "]}");
+  }
+  /* The event types and their fields, for the dashboard's what-if form. */
+  buf_puts(&b, "],\"events\":[");
+  for (int e = 0; e < agr->nevents; e++) {
+    const cevent *ev = &agr->events[e];
+    buf_puts(&b, e ? ",{\"name\":" : "{\"name\":");
+    buf_json_cstr(&b, ev->name);
+    buf_puts(&b, ",\"fields\":[");
+    for (int f = 0; f < ev->nfields; f++) {
+      const cfield *fd = &ev->fields[f];
+      buf_puts(&b, f ? ",{\"name\":" : "{\"name\":");
+      buf_json_cstr(&b, fd->name);
+      buf_printf(&b, ",\"type\":\"%s\"", type_name(fd->type.kind));
+      put_members(&b, fd->type);
       buf_putc(&b, '}');
     }
     buf_puts(&b, "]}");
@@ -636,6 +659,108 @@ static enum MHD_Result r_explain(req *q) {
   char *text = pactum_explain(s->agr, sn->tl, w->req, 1);
   snap_drop(sn);
   return send_owned(q, text);
+}
+
+/*
+** POST /v1/whatif: {"add":[event or "TYPE VALUES... DATE", ...], "date"?: D, "requests"?: [...]}.
+** The baseline is the snapshot's events, read back from the store up to the snapshot's seq.
+*/
+static enum MHD_Result r_whatif(req *q) {
+  server *s = q->s;
+  enum MHD_Result refused;
+  json_t *root = body_json(q, &refused);
+  if (!root) return refused;
+  json_t *add = json_object_get(root, "add"), *jd = json_object_get(root, "date"), *rqs = json_object_get(root, "requests");
+  json_t *added = NULL, *base = NULL, *labels = NULL, *report = NULL;
+  const char *key;
+  json_t *v;
+  pactum_error err;
+  int status = 400, kind = ERR_BAD_REQUEST, rc = PACTUM_EINPUT, has_day = 0;
+  int32_t day = 0;
+  snapshot *sn = NULL;
+  store *st = NULL;
+  if (!json_is_object(root)) {
+    error_set(&err, rc, "wrong_type", "the body must be a JSON object {\"add\": [...]}");
+    goto fail;
+  }
+  json_object_foreach(root, key, v) if (strcmp(key, "add") && strcmp(key, "date") && strcmp(key, "requests")) {
+    error_set(&err, rc, "unknown_field", "unknown member '%.64s' (the body has add, date and requests)", key);
+    goto fail;
+  }
+  if (!json_is_array(add) || !json_array_size(add)) {
+    error_set(&err, rc, "missing_field", "'add' must be a non-empty array of events");
+    goto fail;
+  }
+  if (json_array_size(add) > s->cfg.max_batch || json_array_size(rqs) > s->cfg.max_batch) {
+    status = 413;
+    kind = ERR_TOO_LARGE;
+    error_set(&err, rc, "batch_too_large", "'add' and 'requests' hold at most %zu items each", s->cfg.max_batch);
+    goto fail;
+  }
+  if (jd && (!json_is_string(jd) || date_parse(json_string_value(jd), json_string_length(jd), &day))) {
+    error_set(&err, rc, "bad_date", "'date' is not a real date (YYYY-MM-DD)");
+    goto fail;
+  }
+  has_day = jd != NULL;
+  if (rqs && !json_is_array(rqs)) {
+    error_set(&err, rc, "wrong_type", "'requests' must be an array of requests");
+    goto fail;
+  }
+  if (!(added = json_array())) goto oom;
+  size_t i;
+  json_array_foreach(add, i, v) {
+    json_t *ev = json_is_string(v) ? whatif_parse_add(s->agr, json_string_value(v), &err) : json_incref(v);
+    if (!ev) {
+      if (!strcmp(err.code, "out_of_memory")) goto oom;
+      pactum_error e = err;
+      error_set(&err, rc, e.code, "added event %zu: %s", i + 1, e.message);
+      goto fail;
+    }
+    json_array_append_new(added, ev);
+  }
+  sn = snap_take(s);
+  if (store_open(s->cfg.db, 0, &st, &err) || whatif_store_events(st, sn->seq, &base, &labels, &err)) {
+    status = 500;
+    kind = ERR_INTERNAL;
+    goto fail;
+  }
+  whatif w;
+  if ((rc = whatif_init(&w, s->agr, base, labels, added, 1, &err))) {
+    if (rc == PACTUM_ENOMEM) goto oom;
+    goto fail;
+  }
+  json_t *gen = rqs ? NULL : whatif_generate_requests(s->agr, &(long){0});
+  rc = rqs || gen ? whatif_compare(&w, rqs ? rqs : gen, has_day, day, &report, &err) : PACTUM_ENOMEM;
+  if (!rc && gen) json_object_set_new(report, "generated_requests", json_true());
+  json_decref(gen);
+  whatif_release(&w);
+  if (rc == PACTUM_ENOMEM) goto oom;
+  if (rc) goto fail;
+  char *text = json_dumps(report, JSON_COMPACT);
+  enum MHD_Result out = text ? send_text(q->c, 200, "application/json", text, strlen(text))
+                             : send_error(s, q->c, 500, ERR_INTERNAL, "internal", "out of memory");
+  free(text);
+  json_decref(report);
+  json_decref(added);
+  json_decref(base);
+  json_decref(labels);
+  json_decref(root);
+  store_close(st);
+  snap_drop(sn);
+  return out;
+oom:
+  status = 500;
+  kind = ERR_INTERNAL;
+  error_set(&err, PACTUM_ENOMEM, "internal", "out of memory");
+fail:
+  json_decref(report);
+  json_decref(added);
+  json_decref(base);
+  json_decref(labels);
+  json_decref(root);
+  if (st) store_close(st);
+  snap_drop(sn);
+  return send_error(s, q->c, (unsigned)status, kind, err.code, "%s", err.message);
 }
 
 typedef struct events_ctx {
@@ -937,6 +1062,7 @@ static const route ROUTES[] = {
     {"GET", "/v1/ledger", r_ledger, 1},
     {"POST", "/v1/decide", r_decide, 1},
     {"POST", "/v1/explain", r_explain, 1},
+    {"POST", "/v1/whatif", r_whatif, 1},
     {"GET", "/v1/events", r_events_get, 1},
     {"POST", "/v1/events", r_events_post, 0},
     {"GET", "/v1/audit/verify", r_audit, 1},

@@ -4,7 +4,7 @@
 (() => {
   const SVGNS = 'http://www.w3.org/2000/svg';
   const $ = (id) => document.getElementById(id);
-  const S = { ag: null, vocab: null, clauses: [], status: null, ledger: null, events: [], head: null, audit: null, date: '', gen: 0 };
+  const S = { ag: null, vocab: null, clauses: [], status: null, ledger: null, events: [], head: null, audit: null, date: '', gen: 0, wi: [] };
   const PALETTE = ['#1d4ed8', '#b91c1c', '#047857', '#7c3aed', '#b45309', '#0e7490', '#be185d', '#4d7c0f'];
 
   // ---- DOM helpers ------------------------------------------------------------------------
@@ -448,6 +448,152 @@
     $('pg-details').hidden = false;
   }
 
+  // ---- what if ------------------------------------------------------------------------------
+  // Hypothetical events are kept in S.wi and sent to POST /v1/whatif; nothing is recorded.
+  const eventTypes = () => (S.vocab && S.vocab.events) || [];
+  const currentEventType = () => eventTypes().find((t) => t.name === $('wi-type').value);
+
+  function buildWhatif() {
+    S.wi = [];
+    const types = eventTypes();
+    if (!types.length) {
+      fill($('whatif'), muted('This agreement declares no events, so there is nothing to add.'));
+      return;
+    }
+    fill($('wi-type'), ...types.map((t) => el('option', { value: t.name, text: t.name })));
+    $('wi-type').addEventListener('change', onWiType);
+    $('wi-add').addEventListener('click', onWiAdd);
+    $('whatif').addEventListener('submit', onWiSubmit);
+    $('wi-date').value = S.date;
+    onWiType();
+  }
+
+  function onWiType() {
+    const t = currentEventType();
+    if (!t) return;
+    const fields = t.fields.map((f) => {
+      const id = `wi-field-${f.name}`;
+      const common = { id, 'data-testid': id, 'data-field': f.name, 'data-type': f.type };
+      const hint = el('span', { class: 'hint' }, f.type === 'money' ? 'money (USD)' : f.type);
+      if (f.type === 'bool')
+        return el('div', { class: 'field check' }, el('input', { ...common, type: 'checkbox' }), el('label', { for: id }, f.name, ' ', hint));
+      let input;
+      if (f.type === 'enum') input = el('select', common, (f.members || []).map((m) => el('option', { value: m, text: m })));
+      else {
+        const type = { integer: 'number', money: 'number', date: 'date' }[f.type] || 'text';
+        input = el('input', { ...common, type, step: type === 'number' ? 1 : null, min: type === 'number' ? 0 : null,
+          inputmode: type === 'number' ? 'numeric' : null });
+      }
+      return el('div', { class: 'field' }, el('label', { for: id }, f.name, ' ', hint), input);
+    });
+    fill($('wi-fields'), el('legend', { text: 'Fields' }), ...(fields.length ? fields : [muted('This event has no fields.')]));
+  }
+
+  function wiFormError(msg) {
+    const box = $('wi-form-error');
+    box.textContent = msg || '';
+    box.hidden = !msg;
+  }
+
+  function onWiAdd() {
+    const t = currentEventType();
+    const date = $('wi-date').value;
+    if (!t) return;
+    if (!isDate(date)) return wiFormError('Give the event a date.');
+    const ev = { type: t.name, date };
+    for (const f of t.fields) {
+      const inp = $(`wi-field-${f.name}`);
+      if (f.type === 'bool') { ev[f.name] = inp.checked; continue; }
+      const v = inp.value.trim();
+      if (v === '') return wiFormError(`Give a value for ${f.name}.`);
+      if (f.type === 'integer' || f.type === 'money') {
+        if (!/^\d+$/.test(v)) return wiFormError(`${f.name} is a whole number.`);
+        ev[f.name] = Number(v);
+      } else {
+        ev[f.name] = v;
+      }
+    }
+    wiFormError('');
+    S.wi.push(ev);
+    renderWiList();
+  }
+
+  const eventText = (e) => [e.date, e.type, ...Object.entries(e).filter(([k]) => k !== 'type' && k !== 'date')
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : value(v)}`)].join(' ');
+
+  function renderWiList() {
+    fill($('wi-list'), ...S.wi.map((e, i) => el('li', { 'data-index': i },
+      el('code', { text: eventText(e) }), ' ',
+      el('button', { type: 'button', class: 'linkish', 'data-testid': `wi-remove-${i}`, 'aria-label': `Remove ${e.type} on ${e.date}`,
+        onclick: () => { S.wi.splice(i, 1); renderWiList(); } }, 'remove'))));
+    if (!S.wi.length) $('wi-list').append(el('li', { class: 'muted' }, 'none yet'));
+    $('wi-submit').disabled = !S.wi.length;
+  }
+
+  async function onWiSubmit(ev) {
+    ev.preventDefault();
+    const btn = $('wi-submit');
+    btn.disabled = true;
+    $('wi-error').hidden = true;
+    $('wi-summary').textContent = 'Comparing…';
+    const body = { add: S.wi };
+    if ($('wi-onday').checked) body.date = S.date;
+    try {
+      renderWhatif(await api('v1/whatif', JSON.stringify(body)));
+    } catch (e) {
+      fill($('wi-changes'));
+      $('wi-summary').textContent = e.status ? `The server refused these events (HTTP ${e.status}).` : 'The comparison failed.';
+      const er = e.data && e.data.error;
+      fill($('wi-error'), er ? el('p', null, el('strong', { text: er.code }), ': ', er.message) : el('p', { text: e.message }));
+      $('wi-error').hidden = false;
+    } finally {
+      btn.disabled = !S.wi.length;
+    }
+  }
+
+  function wiDecision(d) {
+    return el('span', null, el('span', { class: `outcome-chip outcome-${d.decision}`, text: d.decision }),
+      d.determining.length ? ` by ${d.determining.join(', ')}` : '',
+      d.obligations.length ? `, obligation ${d.obligations.join(', ')}` : '');
+  }
+
+  function wiRequest(r) {
+    const attrs = Object.entries({ ...(r.resource || {}), ...(r.context || {}) }).filter(([k]) => k !== 'date')
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? v : value(v)}`);
+    const date = r.context && r.context.date ? ` on ${r.context.date}` : '';
+    return [el('code', { text: `${r.principal} ${r.action}` }), attrs.length ? ' ' + attrs.join(' ') : '', date];
+  }
+
+  function renderWhatif(x) {
+    $('wi-section').classList.add('has-result');
+    const changes = x.changes || [];
+    const scope = x.date ? `on ${x.date}` : 'on every day';
+    $('wi-summary').textContent = `${x.added.length} added event${x.added.length === 1 ? '' : 's'} against ${x.baseline_events} ` +
+      `recorded; compared ${scope} over ${x.requests} request${x.requests === 1 ? '' : 's'}${x.generated_requests ? ' (one per principal, action and distinguished value)' : ''}: ` +
+      (changes.length ? `${changes.length} stretch${changes.length === 1 ? ' of days differs' : 'es of days differ'}.` : 'no differences.');
+    const commitUnit = (id) => ((S.status && S.status.commitments) || []).find((c) => c.id === id);
+    fill($('wi-changes'), ...changes.map((c) => {
+      const when = x.date ? `On ${c.from}` : c.through === null ? `From ${c.from} on` : c.through === c.from ? `On ${c.from}` : `From ${c.from} through ${c.through}`;
+      const items = [
+        ...c.state.map((v) => el('li', { 'data-state': v.name }, 'state ', el('code', { text: v.name }), `: ${value(v.baseline)} → `, el('strong', { text: value(v.whatif) }))),
+        ...c.commitments.map((v) => {
+          const u = commitUnit(v.id), unit = u ? u.unit : '';
+          return el('li', { 'data-commitment': v.id }, 'commitment ', el('code', { text: v.id }),
+            `: ${amount(v.baseline, unit)} → `, el('strong', { text: amount(v.whatif, unit) }), ` of ${amount(v.total, unit)}`);
+        }),
+        ...c.clauses.map((v) => el('li', { 'data-clause-id': v.clause, 'data-whatif': String(v.whatif) }, 'clause ', el('code', { text: v.clause }),
+          v.whatif ? ' comes into effect' : ' stops being in effect')),
+      ];
+      return el('article', { class: 'wi-change', 'data-from': c.from, 'data-through': c.through || '' },
+        el('h3', { text: when }),
+        items.length ? el('ul', { class: 'wi-items' }, items) : null,
+        c.decisions.length ? el('table', { class: 'stack wi-decisions' },
+          el('thead', null, el('tr', null, ['Request', 'Recorded', 'What if'].map((h) => el('th', { scope: 'col', text: h })))),
+          el('tbody', null, c.decisions.map((d) => el('tr', null,
+            cell('Request', null, wiRequest(d.request)), cell('Recorded', null, wiDecision(d.baseline)), cell('What if', null, wiDecision(d.whatif)))))) : null);
+    }));
+  }
+
   // ---- loading ----------------------------------------------------------------------------
   function renderAll() {
     $('date-print').textContent = `As of ${S.date}`;
@@ -499,6 +645,7 @@
     }
     renderHeader();
     buildForm();
+    buildWhatif();
     await refresh();
     let t = 0, lastW = window.innerWidth;
     window.addEventListener('resize', () => {

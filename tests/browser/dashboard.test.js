@@ -33,6 +33,7 @@ const CLAUSES = new Map([...SOURCE.matchAll(CLAUSE_RE)].map((m) =>
 const COMMITMENT = /^commitment\s+([a-z_0-9]+)\s*\{[^}]*?\btotal\s+\$([0-9_]+)/m.exec(SOURCE);
 const COMMITMENT_ID = COMMITMENT[1];
 const COMMITMENT_TOTAL = Number(COMMITMENT[2].replace(/_/g, ''));
+const EVENT_TYPES = [...SOURCE.matchAll(/^event\s+([a-z_0-9]+)/gm)].map((m) => m[1]);
 
 // ---- the record ---------------------------------------------------------------------------------
 const TOKENS = {
@@ -114,6 +115,8 @@ async function newPage(viewport) {
     if (m.type() !== 'error') return;
     // the browser logs the 400 that the playground's missing-attribute request gets on purpose
     if (/status of 400/.test(m.text()) && m.location().url.endsWith('/v1/explain')) return;
+    // ... and the 400 of the what-if whose added event makes a recorded one refused, also on purpose
+    if (/status of 400/.test(m.text()) && m.location().url.endsWith('/v1/whatif')) return;
     pageErrors.push(`console: ${m.text()} (${m.location().url})`);
   });
   page.on('request', (r) => {
@@ -316,6 +319,85 @@ test('the playground: deny on AWS, allow for national security, an error for a m
   assert.equal(await page.locator('#pg-determining [data-clause-id="model_product_ip"]').count(), 1);
 });
 
+// Adds a hypothetical event through the what-if form.
+async function wiAdd(page, type, date, fields = {}) {
+  await page.selectOption('#wi-type', type);
+  await page.locator('#wi-date').fill(date);
+  for (const [k, v] of Object.entries(fields)) {
+    const inp = page.locator(`#wi-field-${k}`);
+    if ((await inp.evaluate((e) => e.tagName)) === 'SELECT') await inp.selectOption(v);
+    else await inp.fill(String(v));
+  }
+  await page.click('#wi-add');
+}
+
+// Presses Compare and waits for the answer (or the error) to be drawn.
+async function wiCompare(page) {
+  await page.evaluate(() => { document.getElementById('wi-summary').textContent = '…'; });
+  await page.click('#wi-submit');
+  await page.waitForFunction(() => {
+    const t = document.getElementById('wi-summary').textContent;
+    return t !== '…' && t !== 'Comparing…';
+  });
+}
+
+test('what if: hypothetical events, the stretches they change, and a refusal', async () => {
+  const page = desktop;
+  await open(page, '2027-05-01');
+  const types = await page.locator('#wi-type option').evaluateAll((os) => os.map((o) => o.value));
+  assert.deepEqual(types, EVENT_TYPES, 'the form offers the event types the agreement declares');
+  assert.equal(await page.locator('#wi-submit').isDisabled(), true, 'nothing to compare yet');
+
+  // A further purchase of $10,000,000,000 on 2028-01-01: the commitment's count goes from the
+  // recorded $40,000,000,000 to $50,000,000,000, from that day on.
+  await wiAdd(page, 'azure_purchase', '2028-01-01', { amount_usd: 10_000_000_000 });
+  assert.equal(await page.locator('#wi-list li').count(), 1);
+  await wiCompare(page);
+  assert.equal(await page.locator('#wi-error').isVisible(), false);
+  let ch = page.locator('#wi-changes .wi-change');
+  assert.equal(await ch.count(), 1, 'one stretch differs');
+  assert.equal(await ch.getAttribute('data-from'), '2028-01-01');
+  assert.equal(await ch.getAttribute('data-through'), '', 'for ever after');
+  assert.match(await ch.locator(`[data-commitment="${COMMITMENT_ID}"]`).textContent(),
+    /\$40,000,000,000 → \$50,000,000,000 of \$250,000,000,000/);
+  assert.match(await ch.locator('h3').textContent(), /From 2028-01-01 on/);
+
+  // A rejection on 2027-06-01 ends the pending declaration, so the recorded verdict of 2029-06-01
+  // would have nothing to verify: its guard refuses it, and the page says so.
+  await page.click('[data-testid="wi-remove-0"]');
+  await wiAdd(page, 'panel_verdict', '2027-06-01', { verdict: 'rejected' });
+  await wiCompare(page);
+  const err = page.locator('#wi-error');
+  assert.equal(await err.isVisible(), true);
+  const msg = await err.textContent();
+  assert.match(msg, /guard_failed/);
+  assert.match(msg, /panel_verdict, 2029-06-01/);
+  assert.match(msg, /no AGI declaration is pending/);
+  assert.match(await page.locator('#wi-summary').textContent(), /HTTP 400/);
+
+  // Declared again on 2028-01-01, the recorded verdict verifies that declaration: the only
+  // difference is agi = none instead of declared from the rejection to the new declaration.
+  await wiAdd(page, 'agi_declared', '2028-01-01', { by: 'openai' });
+  await wiCompare(page);
+  assert.equal(await err.isVisible(), false, 'the error is gone');
+  ch = page.locator('#wi-changes .wi-change');
+  assert.equal(await ch.count(), 1);
+  assert.equal(await ch.getAttribute('data-from'), '2027-06-01');
+  assert.equal(await ch.getAttribute('data-through'), '2027-12-31');
+  assert.match(await ch.locator('[data-state="agi"]').textContent(), /agi: declared → none/);
+  assert.equal(await ch.locator('[data-clause-id]').count(), 0, 'no clause reads a declaration that is only pending');
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  shots.push(path.join(ARTIFACTS, 'dashboard-whatif.png'));
+  await page.locator('#wi-section').screenshot({ path: shots[shots.length - 1] });
+
+  // On the as-of date alone (2027-05-01, before every added event) nothing differs.
+  await page.check('#wi-onday');
+  await wiCompare(page);
+  assert.equal(await page.locator('#wi-changes .wi-change').count(), 0);
+  assert.match(await page.locator('#wi-summary').textContent(), /on 2027-05-01 .*no differences/);
+  await page.uncheck('#wi-onday');
+});
+
 test('at a 375 px phone width nothing scrolls sideways', async () => {
   const page = await newPage({ width: 375, height: 812 });
   await open(page, '2027-05-01');
@@ -334,6 +416,7 @@ test('in print the form is hidden and the date is shown', async () => {
   await page.emulateMedia({ media: 'print' });
   try {
     assert.equal(await page.locator('#playground').isVisible(), false, 'the playground form is not printed');
+    assert.equal(await page.locator('#whatif').isVisible(), false, 'the what-if form is not printed');
     assert.equal(await page.locator('#date-print').isVisible(), true, 'the chosen date is printed');
     assert.equal(await page.locator('#clauses [data-clause-id]').first().isVisible(), true, 'the clauses are printed');
   } finally {

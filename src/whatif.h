@@ -1,0 +1,77 @@
+/*
+** whatif.h: what changes if some events are added to an agreement's record. whatif.c folds the
+** baseline events and the baseline with the hypothetical events merged in (by date), then
+** compares the two: state, commitments, clauses in effect and decisions, on one day or on every
+** stretch of days where they differ. Used by `pactum whatif` and `POST /v1/whatif`.
+*/
+#ifndef PACTUM_WHATIF_H
+#define PACTUM_WHATIF_H
+
+#include "agreement.h"
+
+#include <jansson.h>
+
+/* Requests generated per (principal, action) at most; the rest are left out and counted. */
+#define WHATIF_MAX_PER_ACTION 4096
+
+/*
+** Parse the --add mini-syntax `TYPE [VALUE | FIELD=VALUE]... DATE` into a new event object
+** {"type","date",fields...} owned by the caller. Positional values fill the fields not named,
+** in declared order; values are read by the field's type. NULL with *err set on bad input (or
+** out of memory, code "out_of_memory").
+*/
+json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_error *err /* OUT */);
+
+struct store;
+/*
+** The events of a store with seq <= upto, in order, without key registrations: *events gets a
+** new array of event objects and *labels a new array of "seq N" strings, both the caller's. The
+** store's events were checked when they were appended (signatures too, where required); fold
+** them with signed_ok.
+*/
+int whatif_store_events(struct store *st, int64_t upto, json_t **events /* OUT */, json_t **labels /* OUT */,
+                        pactum_error *err /* OUT */);
+
+/* The baseline and the hypothetical timelines. */
+typedef struct whatif {
+  const pactum_agreement *agr; /* borrowed */
+  pactum_timeline *base, *hyp; /* owned */
+  json_t *added;               /* owned: the added events, in the order folded (by date) */
+} whatif;
+
+/*
+** Fold base (an array of event objects, in date order; labels[i] names event i in messages, e.g.
+** "events.jsonl:3") into w->base, and the same events with `added` merged in (each added event
+** after the baseline events of its day; added events sorted by date, stably) into w->hyp. With
+** signed_ok, "signatures" members are passed over (a store verified them). Borrows base, labels
+** and added. On a refused event, *err names it: an added event by its position and text, a
+** baseline event by its label. On failure w holds nothing to release.
+*/
+int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *labels, json_t *added, int signed_ok,
+                pactum_error *err /* OUT */);
+void whatif_release(whatif *w);
+
+/*
+** One request per principal and action and per combination of representative attribute values:
+** both values of a bool, every member of an enum, each string the agreement compares the
+** attribute with plus one it never mentions, each number or date it compares the attribute with
+** and its neighbours (the default where it is never compared). Requests carry no date. A new
+** array owned by the caller; *left_out counts combinations beyond WHATIF_MAX_PER_ACTION.
+*/
+json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out /* OUT */);
+
+/*
+** Compare w->base with w->hyp over requests (an array of request objects; borrowed). With
+** has_day, on `day` only (requests without a date are decided on it); otherwise on the first day
+** of every stretch between the days where anything may change (events, clause bounds, the
+** effective date), merging neighbouring stretches that differ alike; a request with its own date
+** is decided on that day only. *out receives a new object (docs/cli.md#pactum-whatif gives its
+** shape). PACTUM_EINPUT if a request is refused (err names its index), PACTUM_ENOMEM.
+*/
+int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, json_t **out /* OUT */,
+                   pactum_error *err /* OUT */);
+
+/* The comparison as text for people. A new string the caller frees with px_free; NULL if out of memory. */
+char *whatif_render_text(const pactum_agreement *agr, json_t *report);
+
+#endif
