@@ -20,6 +20,7 @@ typedef struct opts {
   const char *agreement, *events, *request, *date, *format, *sources;
   const char *db, *bootstrap_key, *head, *since, *by, *party, *member, *out, *key;
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
+  const char *can, *always, *never, *where, *equivalent, *requests; /* verify and diff */
   const char *sign[CLI_MAX_SIGN];
   int nsign;
   int exit_code;
@@ -37,7 +38,10 @@ enum {
   O_EXIT_CODE = 1 << 5, O_SOURCES = 1 << 6, O_UNBUFFERED = 1 << 7, O_FILES = 1 << 8, O_STATUS_DATE = 1 << 9,
   O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
   O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
-  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24
+  O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24,
+  O_QUERY = 1 << 26,      /* verify: --can, --always, --never, --where */
+  O_EQUIVALENT = 1 << 27, /* verify: --equivalent B */
+  O_REQUESTS = 1 << 28    /* diff: --requests FILE */
 };
 
 typedef struct command {
@@ -74,6 +78,10 @@ int cmd_keygen(opts *o);
 int cmd_ledger(opts *o);
 int cmd_decisions(opts *o);
 int cmd_serve(opts *o);
+
+/* cli_analysis.c */
+int cmd_verify(opts *o);
+int cmd_diff(opts *o);
 /* Open the store of --db (or ./pactum.db) read-only-in-spirit and fold its events. */
 pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
 /* Append decisions to the decision log of the store at path: see cli_record.c. */
