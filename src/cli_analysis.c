@@ -189,12 +189,13 @@ int cmd_diff(opts *o) {
       goto out;
     }
   }
-  diff_input in = {a, b, o->args[0], o->args[1], o->requests ? (reqs ? reqs : (diff_request *)(void *)"") : NULL, nreqs, ta, tb, day};
+  diff_input in = {a, b, o->args[0], o->args[1], o->requests != NULL, reqs, nreqs, ta, tb, day};
   buf out;
   buf_init(&out);
-  int changes = 0;
-  code = print_buf(&out, diff_report(&in, o->format && !strcmp(o->format, "json"), &out, &changes));
-  if (!code && changes) code = EXIT_PROBLEM;
+  int changes = 0, rejected = 0;
+  code = print_buf(&out, diff_report(&in, o->format && !strcmp(o->format, "json"), &out, &changes, &rejected));
+  if (!code && rejected) code = EXIT_INPUT;
+  else if (!code && changes) code = EXIT_PROBLEM;
 out:
   for (size_t i = 0; i < nreqs; i++) px_free((void *)(uintptr_t)reqs[i].text);
   px_free(reqs);

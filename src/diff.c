@@ -288,6 +288,7 @@ static void vocab_compare(vocab *v, const pactum_agreement *a, const pactum_agre
 typedef struct impact_group {
   int *cause;           /* dclause indices, ascending */
   int ncause;
+  int order;            /* when the group was first seen, to break ties */
   uint64_t count;
   int nex;
   char *ex[DIFF_EXAMPLES]; /* rendered examples (text and JSON) */
@@ -301,10 +302,14 @@ typedef struct impact {
   int ng, capg;
   uint64_t compared, differ;
   int stop_at_first;    /* for diff_equivalent */
+  uint64_t rejected;    /* corpus requests neither agreement accepts */
+  buf rejected_text, rejected_json;
   int oom;
 } impact;
 
 static void impact_release(impact *im) {
+  buf_release(&im->rejected_text);
+  buf_release(&im->rejected_json);
   for (int i = 0; i < im->ng; i++) {
     px_free(im->g[i].cause);
     for (int k = 0; k < im->g[i].nex; k++) {
@@ -319,15 +324,12 @@ static const char *outcome_of(int ok, const pactum_decision *dec) {
   return ok ? pactum_outcome_name(dec->outcome) : "invalid";
 }
 
-static void mark_clauses(const dstate *d, int s, const pactum_decision *dec, uint8_t *mark) {
+/* role[k]: 0 when dclause k took no part in dec, 1 when overridden or an obligation, 2 when determining. */
+static void clause_roles(const dstate *d, int s, const pactum_decision *dec, uint8_t *role) {
   if (!dec) return;
-  const int32_t *lists[3] = {dec->det, dec->over, dec->obl};
-  int ns[3] = {dec->ndet, dec->nover, dec->nobl};
-  for (int l = 0; l < 3; l++)
-    for (int i = 0; i < ns[l]; i++) {
-      int k = d->of[s][lists[l][i]];
-      if (d->cl[k].status != D_UNCHANGED) mark[k] = 1;
-    }
+  for (int i = 0; i < dec->nover; i++) role[d->of[s][dec->over[i]]] = 1;
+  for (int i = 0; i < dec->nobl; i++) role[d->of[s][dec->obl[i]]] = 1;
+  for (int i = 0; i < dec->ndet; i++) role[d->of[s][dec->det[i]]] = 2;
 }
 
 /*
@@ -335,20 +337,31 @@ static void mark_clauses(const dstate *d, int s, const pactum_decision *dec, uin
 ** clauses that took part in either decision. request/events are JSON texts for the examples.
 */
 static int impact_add(impact *im, int ok_a, const pactum_decision *da, int ok_b, const pactum_decision *db,
-                      const char *request, const char *events) {
+                      const char *request, const char *events, long line) {
   im->compared++;
   const char *oa = outcome_of(ok_a, da), *ob = outcome_of(ok_b, db);
   if (!strcmp(oa, ob)) return 0;
   im->differ++;
   dstate *d = im->d;
-  uint8_t *mark = px_calloc((size_t)d->ncl + 1, 1);
+  uint8_t *mark = px_calloc(2 * ((size_t)d->ncl + 1), 1);
   int *cause = px_malloc(sizeof(int) * (size_t)(d->ncl + 1));
   if (!mark || !cause) goto oom;
-  mark_clauses(d, 0, ok_a ? da : NULL, mark);
-  mark_clauses(d, 1, ok_b ? db : NULL, mark);
+  uint8_t *ra = mark, *rb = mark + d->ncl + 1;
+  clause_roles(d, 0, ok_a ? da : NULL, ra);
+  clause_roles(d, 1, ok_b ? db : NULL, rb);
+  /*
+  ** A changed clause caused the difference when it took part on one side only, or determined
+  ** both outcomes (its own yield changed); an added or removed one when it took part at all.
+  ** Failing that, every changed clause that took part is named.
+  */
   int n = 0;
-  for (int k = 0; k < d->ncl; k++)
-    if (mark[k]) cause[n++] = k;
+  for (int k = 0; k < d->ncl; k++) {
+    if (d->cl[k].status == D_UNCHANGED || !(ra[k] || rb[k])) continue;
+    if (d->cl[k].status != D_CHANGED || !ra[k] != !rb[k] || (ra[k] == 2 && rb[k] == 2)) cause[n++] = k;
+  }
+  if (!n)
+    for (int k = 0; k < d->ncl; k++)
+      if (d->cl[k].status != D_UNCHANGED && (ra[k] || rb[k])) cause[n++] = k;
   px_free(mark);
   mark = NULL;
   int gi = 0;
@@ -364,19 +377,26 @@ static int impact_add(impact *im, int ok_a, const pactum_decision *da, int ok_b,
     memset(&im->g[gi], 0, sizeof im->g[gi]);
     im->g[gi].cause = cause;
     im->g[gi].ncause = n;
+    im->g[gi].order = gi;
     im->ng++;
     cause = NULL;
   }
   px_free(cause);
   impact_group *g = &im->g[gi];
   g->count++;
-  if (g->nex < DIFF_EXAMPLES) {
+  int seen = 0; /* an example with the same request, after other events, adds little */
+  for (int k = 0; k < g->nex && !seen; k++) seen = strstr(g->exj[k], request) != NULL;
+  if (g->nex < DIFF_EXAMPLES && !seen) {
     buf t, j;
     buf_init(&t);
     buf_init(&j);
-    buf_printf(&t, "    %s -> %s  %s", oa, ob, request);
+    buf_puts(&t, "    ");
+    if (line) buf_printf(&t, "line %ld: ", line);
+    buf_printf(&t, "%s -> %s  %s", oa, ob, request);
     if (events && strcmp(events, "[]")) buf_printf(&t, "\n      events: %s", events);
-    buf_puts(&j, "{\"a\":");
+    buf_puts(&j, "{");
+    if (line) buf_printf(&j, "\"line\":%ld,", line);
+    buf_puts(&j, "\"a\":");
     buf_json_cstr(&j, oa);
     buf_puts(&j, ",\"b\":");
     buf_json_cstr(&j, ob);
@@ -407,7 +427,7 @@ static int visit_impact(space *sp, const space_point *pt, void *user) {
   space_request_json(sp, pt, &r);
   space_events_json(sp, pt->state, &e);
   int rc = r.failed || e.failed ? -1
-                                : impact_add(im, pt->ok[0], pt->dec[0], pt->ok[1], pt->dec[1], r.data, e.data);
+                                : impact_add(im, pt->ok[0], pt->dec[0], pt->ok[1], pt->dec[1], r.data, e.data, 0);
   buf_release(&r);
   buf_release(&e);
   return rc;
@@ -430,15 +450,23 @@ static int impact_corpus(impact *im, const diff_input *in) {
       ok[s] = r == PACTUM_OK && pactum_decide(agr[s], tl[s], req[s], dec[s]) == PACTUM_OK;
     }
     if (rc) break;
+    if (!ok[0] && !ok[1]) {
+      /* Not a request either agreement can decide: reported, not compared. */
+      pactum_error err;
+      pactum_request_parse_json(req[0], in->reqs[i].text, in->reqs[i].len, in->default_day, &err);
+      im->rejected++;
+      buf_printf(&im->rejected_text, "    line %ld: %s [%s]\n", in->reqs[i].line, err.message, err.code);
+      buf_printf(&im->rejected_json, "%s{\"line\":%ld,\"code\":", im->rejected > 1 ? "," : "", in->reqs[i].line);
+      buf_json_cstr(&im->rejected_json, err.code);
+      buf_puts(&im->rejected_json, ",\"message\":");
+      buf_json_cstr(&im->rejected_json, err.message);
+      buf_putc(&im->rejected_json, '}');
+      continue;
+    }
     buf t;
     buf_init(&t);
-    buf_printf(&t, "line %ld: ", in->reqs[i].line);
     buf_append(&t, in->reqs[i].text, in->reqs[i].len);
-    /* The example names the line; its JSON form holds the request itself when it is JSON. */
-    json_error_t je;
-    json_t *probe = json_loadb(in->reqs[i].text, in->reqs[i].len, 0, &je);
-    json_decref(probe);
-    rc = t.failed ? -1 : impact_add(im, ok[0], dec[0], ok[1], dec[1], probe ? t.data + strcspn(t.data, "{") : t.data, "[]");
+    rc = t.failed ? -1 : impact_add(im, ok[0], dec[0], ok[1], dec[1], t.data, "[]", in->reqs[i].line);
     buf_release(&t);
     if (rc > 0) rc = 0;
   }
@@ -459,7 +487,8 @@ static int impact_generated(impact *im, space *sp) {
 
 static int cmp_group(const void *x, const void *y) {
   const impact_group *a = x, *b = y;
-  return (a->count < b->count) - (a->count > b->count);
+  if (a->count != b->count) return (a->count < b->count) - (a->count > b->count);
+  return (a->order > b->order) - (a->order < b->order);
 }
 
 /* ---- Reports ------------------------------------------------------------------------------ */
@@ -493,7 +522,7 @@ static void put_field_lines(buf *b, const char *tag, const char *text) {
   buf_putc(b, '\n');
 }
 
-int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
+int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *rejected) {
   dstate d;
   vocab v;
   impact im;
@@ -506,7 +535,7 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
   if (dstate_build(&d, in->a, in->b)) goto out;
   vocab_compare(&v, in->a, in->b);
   im.d = &d;
-  if (in->reqs) {
+  if (in->corpus) {
     if (impact_corpus(&im, in)) goto out;
   } else {
     const pactum_agreement *two[2] = {in->a, in->b};
@@ -518,6 +547,7 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
   qsort(im.g, (size_t)im.ng, sizeof *im.g, cmp_group);
   int count[4] = {0, 0, 0, 0};
   for (int i = 0; i < d.ncl; i++) count[d.cl[i].status]++;
+  *rejected = im.rejected > 0;
   *changes = count[D_CHANGED] + count[D_ADDED] + count[D_REMOVED] + v.n + (int)(im.differ > 1000000 ? 1000000 : im.differ);
   if (as_json) {
     buf_puts(out, "{\"a\":");
@@ -552,7 +582,7 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
       }
       buf_putc(out, '}');
     }
-    buf_printf(out, "],\"impact\":{\"corpus\":\"%s\",\"compared\":%llu,\"differ\":%llu", in->reqs ? "requests" : "generated",
+    buf_printf(out, "],\"impact\":{\"corpus\":\"%s\",\"compared\":%llu,\"differ\":%llu", in->corpus ? "requests" : "generated",
                (unsigned long long)im.compared, (unsigned long long)im.differ);
     if (have_space) {
       buf_printf(out, ",\"complete\":%s", sp.incomplete ? "false" : "true");
@@ -560,6 +590,11 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
         buf_puts(out, ",\"limit\":");
         buf_json_cstr(out, sp.limit);
       }
+    }
+    if (in->corpus) {
+      buf_printf(out, ",\"rejected\":[");
+      buf_append(out, im.rejected_json.data ? im.rejected_json.data : "", im.rejected_json.len);
+      buf_putc(out, ']');
     }
     buf_puts(out, ",\"groups\":[");
     for (int i = 0; i < im.ng; i++) {
@@ -604,8 +639,13 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes) {
       }
     }
     buf_printf(out, "\nimpact: %llu of %llu %s decide differently\n", (unsigned long long)im.differ,
-               (unsigned long long)im.compared, in->reqs ? "requests from the corpus" : "requests generated over the finite domains");
+               (unsigned long long)im.compared, in->corpus ? "requests from the corpus" : "requests generated over the finite domains");
     if (have_space && sp.incomplete) buf_printf(out, "  incomplete: %s\n", sp.limit);
+    if (im.rejected) {
+      buf_printf(out, "  %llu request%s neither agreement accepts, not compared:\n", (unsigned long long)im.rejected,
+                 im.rejected == 1 ? "" : "s");
+      buf_append(out, im.rejected_text.data, im.rejected_text.len);
+    }
     for (int i = 0; i < im.ng; i++) {
       const impact_group *g = &im.g[i];
       buf_puts(out, "  ");
@@ -648,9 +688,11 @@ int diff_equivalent(const pactum_agreement *a, const pactum_agreement *b, int as
     buf_puts(out, "}\n");
   } else {
     buf_printf(out, "%s: %s %s and %s %s %s\n", *yes ? "yes" : "no", a->id, a->version, b->id, b->version,
-               *yes ? "decide every explored request alike" : "decide this request differently");
+               *yes ? "decide every explored request alike" : "decide this request differently (a -> b):");
     if (im.ng) buf_printf(out, "%s\n", im.g[0].ex[0]);
-    buf_printf(out, "compared %llu requests%s\n", (unsigned long long)im.compared, sp.incomplete ? " (incomplete: a limit was reached)" : "");
+    buf_printf(out, "compared %llu request%s", (unsigned long long)im.compared, im.compared == 1 ? "" : "s");
+    if (sp.incomplete) buf_printf(out, " (incomplete: %s)", sp.limit);
+    buf_putc(out, '\n');
   }
   rc = out->failed ? -1 : 0;
 out:
