@@ -29,17 +29,11 @@ static int print_buf(buf *b, int rc) {
   return EXIT_OK;
 }
 
-static pactum_agreement *load_path(const char *path, int *code) {
-  pactum_agreement *agr = NULL;
-  char *diag = NULL;
-  int rc = pactum_agreement_load_file(path, &agr, &diag);
-  if (rc != PACTUM_OK) {
-    if (diag) fputs(diag, stderr);
-    pactum_string_free(diag);
-    *code = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
-    return NULL;
-  }
-  return agr;
+/* Load the agreement at path, as --agreement would; diagnostics go to stderr. */
+static pactum_agreement *load_path(const opts *o, const char *path, int *code) {
+  opts t = *o;
+  t.agreement = path;
+  return cli_load_agreement(&t, code);
 }
 
 /* Split "PRINCIPAL ACTION" into two words of at most 127 bytes each. */
@@ -67,7 +61,7 @@ int cmd_verify(opts *o) {
   buf out;
   buf_init(&out);
   if (o->equivalent) {
-    pactum_agreement *b = load_path(o->equivalent, &code);
+    pactum_agreement *b = load_path(o, o->equivalent, &code);
     if (b) {
       int yes = 0;
       code = print_buf(&out, diff_equivalent(agr, b, as_json, &out, &yes));
@@ -172,8 +166,8 @@ int cmd_diff(opts *o) {
   int code = EXIT_OK;
   int32_t day = 0;
   if (o->requests && cli_day_option(o, &day)) return EXIT_INPUT;
-  pactum_agreement *a = load_path(o->args[0], &code);
-  pactum_agreement *b = a ? load_path(o->args[1], &code) : NULL;
+  pactum_agreement *a = load_path(o, o->args[0], &code);
+  pactum_agreement *b = a ? load_path(o, o->args[1], &code) : NULL;
   pactum_timeline *ta = NULL, *tb = NULL;
   diff_request *reqs = NULL;
   size_t nreqs = 0;

@@ -34,7 +34,7 @@
 #define SPACE_MAX_STATES 1024          /* reachable states kept */
 #define SPACE_MAX_EVENT_INSTANCES 256  /* field combinations tried per event type */
 #define SPACE_MAX_TRANSITIONS 200000   /* events tried while searching for states */
-#define SPACE_MAX_COMBOS 1000000       /* attribute combinations per (principal, action) */
+#define SPACE_MAX_COMBOS 250000        /* attribute combinations per (principal, action) */
 #define SPACE_MAX_POINTS 50000000      /* decisions per walk */
 
 /* A set of distinct JSON literals (each malloc'd). */

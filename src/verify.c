@@ -521,7 +521,7 @@ static char *where_diag(const char *d, unsigned line, const char *where) {
       }
     } else if (skip) {
       skip--;
-    } else if (n > 8 && !strncmp(p + 5, " | ", 3)) {
+    } else if (n > 8 && p[4] >= '0' && p[4] <= '9' && !strncmp(p + 5, " | ", 3)) {
       buf_puts(&b, "    1 | ");
       buf_append(&b, p + 8, n - 8);
     } else {
