@@ -513,7 +513,15 @@ static char *where_diag(const char *d, unsigned line, const char *where) {
       } else if (l > line) {
         size_t end = strlen(where);
         buf_printf(&b, "--where:1:%zu:", end + 1);
-        buf_append(&b, p + 8 + used, n - 8 - (size_t)used);
+        /* The parser met the clause's closing brace: to the user, the end of the condition. */
+        const char *msg = p + 8 + used, *brace = strstr(msg, "found '}'");
+        if (brace && brace < p + n) {
+          buf_append(&b, msg, (size_t)(brace - msg));
+          buf_puts(&b, "found the end of the condition");
+          buf_append(&b, brace + 9, (size_t)(p + n - brace - 9));
+        } else {
+          buf_append(&b, msg, n - 8 - (size_t)used);
+        }
         buf_printf(&b, "    1 | %s\n      | %*s^\n", where, (int)end, "");
         skip = 2; /* the loader's own source line and caret */
       } else {
