@@ -510,9 +510,14 @@ static int build_groups(space *sp) {
           }
           space_vals *v = &gr->attrs[j].vals;
           if (vals_add_finite(v, at->type)) return -1;
-          if (at->has_default && at->type.kind != TY_BOOL && at->type.kind != TY_ENUM &&
-              vals_add_typed(v, agr, at->type, at->def))
-            return -1;
+          /* The default itself (not its neighbours): requests that leave the attribute out. */
+          if (at->has_default) {
+            int rc = at->type.kind == TY_STRING ? vals_add_typed(v, agr, at->type, at->def)
+                     : at->type.kind == TY_INTEGER || at->type.kind == TY_MONEY ? vals_add_i64(v, at->def)
+                     : at->type.kind == TY_DATE ? vals_add_day(v, at->def)
+                                                : 0;
+            if (rc) return -1;
+          }
           /* Every clause of this action compares the attribute with its constants. */
           for (int c = 0; c < agr->nclauses; c++) {
             const cclause *cl = &agr->clauses[c];
