@@ -544,7 +544,7 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *
     im.sp = &sp;
     if (impact_generated(&im, &sp)) goto out;
   }
-  qsort(im.g, (size_t)im.ng, sizeof *im.g, cmp_group);
+  if (im.ng) qsort(im.g, (size_t)im.ng, sizeof *im.g, cmp_group);
   int count[4] = {0, 0, 0, 0};
   for (int i = 0; i < d.ncl; i++) count[d.cl[i].status]++;
   *rejected = im.rejected > 0;

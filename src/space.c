@@ -224,7 +224,7 @@ static int build_days(space *sp) {
       for (int k = 0; k < agr->events[e].nstmts; k++)
         if (collect_days(agr, agr->events[e].stmts[k].cond, &d)) goto oom;
   }
-  qsort(d.v, (size_t)d.n, sizeof(int32_t), day_cmp);
+  if (d.n) qsort(d.v, (size_t)d.n, sizeof(int32_t), day_cmp);
   sp->days = px_malloc(sizeof(int32_t) * (size_t)(d.n ? d.n : 1));
   if (!sp->days) goto oom;
   for (int i = 0; i < d.n; i++)

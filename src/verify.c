@@ -440,7 +440,7 @@ int verify_report(const pactum_agreement *agr, const char *label, int as_json, b
       if (add_finding(&v, F_DEAD, &msg, &ids, cs->in_effect.set ? &cs->in_effect : NULL, c)) goto out;
     }
   }
-  qsort(v.f, (size_t)v.nf, sizeof *v.f, cmp_finding);
+  if (v.nf) qsort(v.f, (size_t)v.nf, sizeof *v.f, cmp_finding);
   uint64_t decisions = v.decisions;
   if (as_json) {
     buf_puts(out, "{\"agreement\":{\"id\":");
