@@ -97,10 +97,16 @@ int pactum_agreement_load_file(const char *path, pactum_agreement **out, char **
   char chunk[65536];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(&content, chunk, n);
-  int err = ferror(fp);
+  int err = ferror(fp) ? errno : 0;
   fclose(fp);
   if (err || content.failed) {
     buf_release(&content);
+    if (err && diag) { /* a directory, say: it opens but cannot be read */
+      buf b;
+      buf_init(&b);
+      buf_printf(&b, "%s: error: cannot read '%s': %s\n", path, path, strerror(err));
+      *diag = buf_detach(&b);
+    }
     return err ? PACTUM_EIO : PACTUM_ENOMEM;
   }
   int rc = pactum_agreement_load_buffer(path, content.data ? content.data : "", content.len, out, diag);
