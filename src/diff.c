@@ -511,15 +511,51 @@ static void put_side(buf *b, const char *label, const pactum_agreement *agr, int
   }
 }
 
-/* A field's text in the side-by-side block, each line indented under the first. */
-static void put_field_lines(buf *b, const char *tag, const char *text) {
-  buf_printf(b, "      %s  ", tag);
-  if (!*text) buf_puts(b, "(none)");
-  for (const char *p = text; *p; p++) {
-    buf_putc(b, *p);
-    if (*p == '\n') buf_puts(b, "         ");
+/* Width of the two columns of a changed field, in characters (code points). */
+#define COL 48
+
+/* Characters (not bytes) in s[0..n). */
+static size_t width(const char *s, size_t n) {
+  size_t w = 0;
+  for (size_t i = 0; i < n; i++) w += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return w;
+}
+
+/*
+** The next line of at most COL characters of *p, broken at a space where one is near enough
+** and always at a newline; *p moves past it. Returns its length in bytes, 0 at the end.
+*/
+static size_t next_line(const char **p) {
+  const char *s = *p;
+  size_t i = 0, w = 0, brk = 0;
+  while (s[i] && s[i] != '\n' && w < COL) {
+    if (s[i] == ' ') brk = i;
+    i++;
+    while (((unsigned char)s[i] & 0xC0) == 0x80) i++; /* the rest of a UTF-8 sequence */
+    w++;
   }
-  buf_putc(b, '\n');
+  size_t len = i;
+  if (s[i] && s[i] != '\n' && brk > COL / 2) len = brk; /* break at the last space */
+  *p = s + len;
+  if (**p == ' ' || **p == '\n') (*p)++;
+  return len;
+}
+
+/* A changed field: its name, then a's text and b's text in two columns, wrapped. */
+static void put_side_by_side(buf *b, const char *name, const char *ta, const char *tb) {
+  const char *pa = *ta ? ta : "(none)", *pb = *tb ? tb : "(none)";
+  int first = 1;
+  while (*pa || *pb) {
+    const char *la = pa, *lb = pb;
+    size_t na = *pa ? next_line(&pa) : 0, nb = *pb ? next_line(&pb) : 0;
+    buf_printf(b, "    %-12s ", first ? name : "");
+    first = 0;
+    buf_append(b, la, na);
+    for (size_t k = width(la, na); k < COL; k++) buf_putc(b, ' ');
+    buf_puts(b, nb ? " | " : " |");
+    buf_append(b, lb, nb);
+    buf_putc(b, '\n');
+  }
 }
 
 int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *rejected) {
@@ -631,12 +667,9 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *
       int s = c->ia >= 0 ? 0 : 1;
       buf_printf(out, "  %-9s %s %s (%s)\n", status_name[c->status], c->text[s][FL_KIND], c->id, c->text[s][FL_GOVERNS]);
       if (c->status != D_CHANGED) continue;
-      for (int f = 0; f < FL_N; f++) {
-        if (!strcmp(c->text[0][f], c->text[1][f])) continue;
-        buf_printf(out, "    %s\n", field_name[f]);
-        put_field_lines(out, "a", c->text[0][f]);
-        put_field_lines(out, "b", c->text[1][f]);
-      }
+      buf_printf(out, "    %-12s %-*s | %s\n", "", COL, "a", "b");
+      for (int f = 0; f < FL_N; f++)
+        if (strcmp(c->text[0][f], c->text[1][f])) put_side_by_side(out, field_name[f], c->text[0][f], c->text[1][f]);
     }
     buf_printf(out, "\nimpact: %llu of %llu %s decide differently\n", (unsigned long long)im.differ,
                (unsigned long long)im.compared, in->corpus ? "requests from the corpus" : "requests generated over the finite domains");
