@@ -112,10 +112,27 @@ static void dstate_release(dstate *d) {
   px_free(d->of[1]);
 }
 
-static int find_clause(const pactum_agreement *agr, const char *id) {
-  for (int i = 0; i < agr->nclauses; i++)
-    if (!strcmp(agr->clauses[i].id, id)) return i;
-  return -1;
+/* Clause ids sorted, to match the clauses of two agreements in n log n. */
+typedef struct id_index {
+  const char *id;
+  int index;
+} id_index;
+
+static int cmp_id(const void *x, const void *y) { return strcmp(((const id_index *)x)->id, ((const id_index *)y)->id); }
+
+static id_index *sorted_ids(const pactum_agreement *agr) {
+  id_index *v = px_malloc(sizeof *v * (size_t)(agr->nclauses + 1));
+  if (!v) return NULL;
+  for (int i = 0; i < agr->nclauses; i++) v[i] = (id_index){agr->clauses[i].id, i};
+  if (agr->nclauses) qsort(v, (size_t)agr->nclauses, sizeof *v, cmp_id);
+  return v;
+}
+
+/* The index of the clause called id, or -1. */
+static int find_clause(const id_index *v, int n, const char *id) {
+  id_index key = {id, 0};
+  const id_index *hit = n ? bsearch(&key, v, (size_t)n, sizeof *v, cmp_id) : NULL;
+  return hit ? hit->index : -1;
 }
 
 static int dstate_build(dstate *d, const pactum_agreement *a, const pactum_agreement *b) {
@@ -125,24 +142,31 @@ static int dstate_build(dstate *d, const pactum_agreement *a, const pactum_agree
   d->cl = px_calloc((size_t)(a->nclauses + b->nclauses + 1), sizeof *d->cl);
   d->of[0] = px_calloc((size_t)a->nclauses + 1, sizeof(int));
   d->of[1] = px_calloc((size_t)b->nclauses + 1, sizeof(int));
-  if (!d->cl || !d->of[0] || !d->of[1]) return -1;
+  id_index *ia = sorted_ids(a), *ib = sorted_ids(b);
+  if (!d->cl || !d->of[0] || !d->of[1] || !ia || !ib) {
+    px_free(ia);
+    px_free(ib);
+    return -1;
+  }
   for (int i = 0; i < a->nclauses; i++) {
     dclause *c = &d->cl[d->ncl];
     c->id = a->clauses[i].id;
     c->ia = i;
-    c->ib = find_clause(b, c->id);
+    c->ib = find_clause(ib, b->nclauses, c->id);
     d->of[0][i] = d->ncl;
     if (c->ib >= 0) d->of[1][c->ib] = d->ncl;
     d->ncl++;
   }
   for (int i = 0; i < b->nclauses; i++) {
-    if (find_clause(a, b->clauses[i].id) >= 0) continue;
+    if (find_clause(ia, a->nclauses, b->clauses[i].id) >= 0) continue;
     dclause *c = &d->cl[d->ncl];
     c->id = b->clauses[i].id;
     c->ia = -1;
     c->ib = i;
     d->of[1][i] = d->ncl++;
   }
+  px_free(ia);
+  px_free(ib);
   for (int i = 0; i < d->ncl; i++) {
     dclause *c = &d->cl[i];
     for (int s = 0; s < 2; s++) {
@@ -713,15 +737,20 @@ int diff_equivalent(const pactum_agreement *a, const pactum_agreement *b, int as
   im.sp = &sp;
   im.stop_at_first = 1;
   if (impact_generated(&im, &sp)) goto out;
-  *yes = im.differ == 0;
+  /* Without a difference, only a comparison of the whole space can answer. */
+  int unknown = im.differ == 0 && sp.incomplete;
+  *yes = im.differ == 0 && !unknown;
   if (as_json) {
     buf_printf(out, "{\"query\":\"equivalent\",\"answer\":\"%s\",\"compared\":%llu,\"complete\":%s,\"witness\":",
-               *yes ? "yes" : "no", (unsigned long long)im.compared, sp.incomplete ? "false" : "true");
+               unknown ? "unknown" : *yes ? "yes" : "no", (unsigned long long)im.compared, sp.incomplete ? "false" : "true");
     buf_puts(out, im.ng ? im.g[0].exj[0] : "null");
     buf_puts(out, "}\n");
   } else {
-    buf_printf(out, "%s: %s %s and %s %s %s\n", *yes ? "yes" : "no", a->id, a->version, b->id, b->version,
-               *yes ? "decide every explored request alike" : "decide this request differently (a -> b):");
+    buf_printf(out, "%s: %s %s and %s %s %s\n", unknown ? "unknown" : *yes ? "yes" : "no", a->id, a->version, b->id,
+               b->version,
+               unknown ? "decide every request explored alike, but not every request was explored"
+               : *yes  ? "decide every explored request alike"
+                       : "decide this request differently (a -> b):");
     if (im.ng) buf_printf(out, "%s\n", im.g[0].ex[0]);
     buf_printf(out, "compared %llu request%s", (unsigned long long)im.compared, im.compared == 1 ? "" : "s");
     if (sp.incomplete) buf_printf(out, " (incomplete: %s)", sp.limit);

@@ -644,8 +644,16 @@ int space_walk(space *sp, int g, space_visit visit, void *user) {
   memset(&pt, 0, sizeof pt);
   pt.group = g;
   sp->points = 0;
+  /* The work of one decision: the clauses of the largest of its groups, and then some. */
+  uint64_t per_point = 1;
+  for (int s = 0; s < sp->nsides; s++) {
+    int a = agreement_find_action(sp->agr[s], gr->action, strlen(gr->action));
+    int p = agreement_find_party(sp->agr[s], gr->principal, strlen(gr->principal));
+    if (a >= 0 && p >= 0) per_point += (uint64_t)sp->agr[s]->groups[a * sp->agr[s]->nparties + p].n;
+  }
   for (uint64_t c = 0; c < gr->ncombos; c++) {
     pt.combo = c;
+    sp->work += 64; /* building and parsing the request */
     for (int s = 0; s < sp->nsides; s++) {
       pt.ok[s] = 0;
       pt.dec[s] = NULL;
@@ -667,7 +675,12 @@ int space_walk(space *sp, int g, space_visit visit, void *user) {
           set_limit(sp, "more decisions than the limit");
           return 0;
         }
+        if (sp->work >= SPACE_MAX_WORK) {
+          set_limit(sp, "the agreement is too large to explore in full within the work limit");
+          return 0;
+        }
         sp->points++;
+        sp->work += per_point;
         pt.state = i;
         for (int s = 0; s < sp->nsides; s++) {
           if (!pt.ok[s]) continue;

@@ -36,6 +36,7 @@
 #define SPACE_MAX_TRANSITIONS 200000   /* events tried while searching for states */
 #define SPACE_MAX_COMBOS 250000        /* attribute combinations per (principal, action) */
 #define SPACE_MAX_POINTS 50000000      /* decisions per walk */
+#define SPACE_MAX_WORK 200000000       /* clause visits (and request parses) over all walks */
 
 /* A set of distinct JSON literals (each malloc'd). */
 typedef struct space_vals {
@@ -77,6 +78,7 @@ typedef struct space {
   int incomplete;      /* a limit was reached: the space was not explored in full */
   char limit[160];     /* which one */
   uint64_t points;     /* decisions made by the last walk */
+  uint64_t work;       /* clause visits so far, over all walks (bounded by SPACE_MAX_WORK) */
   pactum_request *req[SPACE_MAX_SIDES];
   pactum_decision *dec[SPACE_MAX_SIDES];
   buf json[SPACE_MAX_SIDES]; /* the current point's request, per side */
@@ -100,7 +102,8 @@ void space_release(space *sp);
 /*
 ** Decide every point of group g, in order: attribute combination, then segment, then state;
 ** call visit on each. visit returns 0 to go on, 1 to stop the walk early, -1 on failure.
-** Returns 0, or -1 on failure (out of memory, or visit's -1).
+** Returns 0, or -1 on failure (out of memory, or visit's -1). When a limit is reached the walk
+** stops early and sp->incomplete is set.
 */
 typedef int (*space_visit)(space *sp, const space_point *pt, void *user);
 int space_walk(space *sp, int g, space_visit visit, void *user);

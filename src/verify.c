@@ -361,7 +361,9 @@ static void put_explored(buf *b, const space *sp, uint64_t decisions, int as_jso
   buf_printf(b, ", %d date segment%s from ", sp->ndays, sp->ndays == 1 ? "" : "s");
   if (sp->ndays) put_day(b, sp->days[0]);
   buf_printf(b, ", %d reachable state%s\n", sp->nstates, sp->nstates == 1 ? "" : "s");
-  if (sp->incomplete) buf_printf(b, "incomplete: %s; the findings below cover only what was explored\n", sp->limit);
+  if (sp->incomplete)
+    buf_printf(b, "incomplete: %s; what is found below is real, but nothing is claimed about what was not explored\n",
+               sp->limit);
 }
 
 static int cmp_finding(const void *a, const void *b) {
@@ -395,7 +397,8 @@ int verify_report(const pactum_agreement *agr, const char *label, int as_json, b
       if (add_finding(&v, F_GAP, &msg, &ids, &v.gap, g)) goto out;
     }
   }
-  for (int32_t c = 0; c < agr->nclauses; c++) {
+  /* Claims that something never happens hold only for a space explored in full. */
+  for (int32_t c = 0; c < agr->nclauses && !sp.incomplete; c++) {
     const cclause *cl = &agr->clauses[c];
     clause_seen *cs = &v.cl[c];
     buf msg, ids;
@@ -405,7 +408,8 @@ int verify_report(const pactum_agreement *agr, const char *label, int as_json, b
     buf_json_cstr(&ids, cl->id);
     buf_putc(&ids, ']');
     example ex = {0};
-    int w = window_finding(&v, c, &msg, &ex);
+    /* A complete walk decides every segment and state of the clause's group. */
+    int w = cs->in_effect.set ? 0 : window_finding(&v, c, &msg, &ex);
     if (w < 0) {
       buf_release(&msg);
       buf_release(&ids);
@@ -471,9 +475,9 @@ int verify_report(const pactum_agreement *agr, const char *label, int as_json, b
       buf_printf(out, "\n%s: %s\n", fkind_name[v.f[i].kind], v.f[i].message);
       if (v.f[i].ex.set) put_example_text(out, &sp, &v.f[i].ex);
     }
-    buf_printf(out, "\n%d finding%s\n", v.nf, v.nf == 1 ? "" : "s");
+    buf_printf(out, "\n%d finding%s%s\n", v.nf, v.nf == 1 ? "" : "s", sp.incomplete ? " in an incomplete exploration" : "");
   }
-  *nfindings = v.nf;
+  *nfindings = v.nf + (sp.incomplete ? 1 : 0); /* an incomplete run proves nothing clean */
   rc = out->failed ? -1 : 0;
 out:
   for (int i = 0; i < v.nf; i++) {
@@ -637,6 +641,9 @@ int verify_query(const pactum_agreement *agr, verify_query_kind kind, const char
   if (space_walk(&sp, g, visit_query, &q)) goto out;
   int found = q.witness.set;
   *yes = kind == VQ_CAN ? found : !found;
+  /* Without a witness, only a search of the whole space can answer. */
+  int unknown = !found && sp.incomplete;
+  if (unknown) *yes = 0;
   static const char *const qname[] = {"can", "always", "never"};
   buf what;
   buf_init(&what);
@@ -652,7 +659,7 @@ int verify_query(const pactum_agreement *agr, verify_query_kind kind, const char
     buf_puts(out, ",\"where\":");
     if (has_where) buf_json_cstr(out, where_text);
     else buf_puts(out, "null");
-    buf_printf(out, ",\"answer\":\"%s\",\"explored\":", *yes ? "yes" : "no");
+    buf_printf(out, ",\"answer\":\"%s\",\"explored\":", unknown ? "unknown" : *yes ? "yes" : "no");
     put_explored(out, &sp, sp.points, 1, g);
     buf_puts(out, ",\"witness\":");
     if (found) {
@@ -667,7 +674,9 @@ int verify_query(const pactum_agreement *agr, verify_query_kind kind, const char
     buf_puts(out, "}\n");
   } else {
     const char *w = what.data ? what.data : "";
-    if (kind == VQ_CAN)
+    if (unknown)
+      buf_printf(out, "unknown: %s: no witness in the part of the space explored\n", w);
+    else if (kind == VQ_CAN)
       buf_printf(out, found ? "yes: %s can be allowed\n" : "no: %s is never allowed\n", w);
     else if (kind == VQ_ALWAYS)
       buf_printf(out, found ? "no: %s is not always allowed\n" : "yes: %s is always allowed\n", w);
