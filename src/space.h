@@ -96,7 +96,7 @@ typedef struct space_point {
 ** Build the space of agrs[0..nsides) (borrowed; they must outlive sp). 0 on success; -1
 ** when out of memory (sp is then released). The caller releases sp with space_release.
 */
-int space_init(space *sp, const pactum_agreement *const *agrs, int nsides);
+int space_init(space *sp /* OUT */, const pactum_agreement *const *agrs, int nsides);
 void space_release(space *sp);
 
 /*

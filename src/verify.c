@@ -685,7 +685,7 @@ int verify_query(const pactum_agreement *agr, verify_query_kind kind, const char
     if (found) {
       buf_printf(out, "  decision: %s\n", pactum_outcome_name(q.witness_outcome));
       put_example_text(out, &sp, &q.witness);
-    } else if (has_where && !q.matched) {
+    } else if (has_where && !q.matched && !sp.incomplete) {
       buf_puts(out, "  no request meets the condition\n");
     }
     put_explored(out, &sp, sp.points, 0, g);
