@@ -650,6 +650,10 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *
         buf_puts(out, ",\"limit\":");
         buf_json_cstr(out, sp.limit);
       }
+      if (sp.approx[0]) {
+        buf_puts(out, ",\"approximate\":");
+        buf_json_cstr(out, sp.approx);
+      }
     }
     if (in->corpus) {
       buf_printf(out, ",\"rejected\":[");
@@ -698,6 +702,9 @@ int diff_report(const diff_input *in, int as_json, buf *out, int *changes, int *
     buf_printf(out, "\nimpact: %llu of %llu %s decide differently\n", (unsigned long long)im.differ,
                (unsigned long long)im.compared, in->corpus ? "requests from the corpus" : "requests generated over the finite domains");
     if (have_space && sp.incomplete) buf_printf(out, "  incomplete: %s\n", sp.limit);
+    if (have_space && sp.approx[0])
+      buf_printf(out, "  approximate: %s, so representative values may miss some requests (docs/verify.md#limits)\n",
+                 sp.approx);
     if (im.rejected) {
       buf_printf(out, "  %llu request%s neither agreement accepts, not compared:\n", (unsigned long long)im.rejected,
                  im.rejected == 1 ? "" : "s");

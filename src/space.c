@@ -546,6 +546,65 @@ static int build_groups(space *sp) {
   return 0;
 }
 
+/* ---- Comparisons the representatives do not cover ------------------------------------ */
+
+/* The type of operand (src, slot) in a clause of action `action` or the on block of event `ev`. */
+static type_kind operand_kind(const pactum_agreement *agr, uint8_t src, int32_t slot, int action, int ev) {
+  switch (src) {
+  case SRC_ATTR: return action >= 0 ? agr->actions[action].attrs[slot].type.kind : TY_NONE;
+  case SRC_STATE: return agr->states[slot].type.kind;
+  case SRC_EVENT: return ev >= 0 ? agr->events[ev].fields[slot].type.kind : TY_NONE;
+  case SRC_DATE: return TY_DATE;
+  default: return TY_NONE;
+  }
+}
+
+static const char *operand_name(const pactum_agreement *agr, uint8_t src, int32_t slot, int action, int ev) {
+  switch (src) {
+  case SRC_ATTR: return action >= 0 ? agr->actions[action].attrs[slot].qname : "an attribute";
+  case SRC_STATE: return agr->states[slot].name;
+  case SRC_EVENT: return ev >= 0 ? agr->events[ev].fields[slot].name : "an event field";
+  default: return "date";
+  }
+}
+
+/*
+** Note in sp->approx the first comparison of root between two values that are not constants,
+** of a type whose values are represented (string, integer, money, date) rather than enumerated.
+*/
+static void find_approx(space *sp, const pactum_agreement *agr, int32_t root, int action, int ev) {
+  if (root < 0 || sp->approx[0]) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    find_approx(sp, agr, x->a, action, ev);
+    return;
+  }
+  if (x->op == X_AND || x->op == X_OR) {
+    find_approx(sp, agr, x->a, action, ev);
+    find_approx(sp, agr, x->b, action, ev);
+    return;
+  }
+  if (x->op < X_EQ || x->op > X_GE || x->lsrc == SRC_CONST || x->rsrc == SRC_CONST) return;
+  type_kind k = operand_kind(agr, x->lsrc, x->lslot, action, ev);
+  if (k == TY_BOOL || k == TY_ENUM || k == TY_NONE) return;
+  snprintf(sp->approx, sizeof sp->approx, "'%s' is compared with '%s'", operand_name(agr, x->lsrc, x->lslot, action, ev),
+           operand_name(agr, x->rsrc, x->rslot, action, ev));
+}
+
+static void build_approx(space *sp) {
+  for (int s = 0; s < sp->nsides; s++) {
+    const pactum_agreement *agr = sp->agr[s];
+    for (int c = 0; c < agr->nclauses; c++) {
+      const cclause *cl = &agr->clauses[c];
+      find_approx(sp, agr, cl->when, cl->action, -1);
+      find_approx(sp, agr, cl->requires, cl->action, -1);
+      find_approx(sp, agr, cl->window, cl->action, -1);
+    }
+    for (int e = 0; e < agr->nevents; e++)
+      for (int k = 0; k < agr->events[e].nstmts; k++) find_approx(sp, agr, agr->events[e].stmts[k].cond, -1, e);
+  }
+}
+
 /* ---- The space ----------------------------------------------------------------------- */
 
 int space_init(space *sp, const pactum_agreement *const *agrs, int nsides) {
@@ -557,6 +616,7 @@ int space_init(space *sp, const pactum_agreement *const *agrs, int nsides) {
     if (!(sp->req[s] = pactum_request_new(agrs[s])) || !(sp->dec[s] = pactum_decision_new(agrs[s]))) goto oom;
   }
   if (build_days(sp) || build_groups(sp) || build_states(sp)) goto oom;
+  build_approx(sp);
   return 0;
 oom:
   space_release(sp);

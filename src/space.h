@@ -77,6 +77,7 @@ typedef struct space {
   int ngroups;
   int incomplete;      /* a limit was reached: the space was not explored in full */
   char limit[160];     /* which one */
+  char approx[200];    /* "" or why the classes may not cover every request (docs/verify.md#limits) */
   uint64_t points;     /* decisions made by the last walk */
   uint64_t work;       /* clause visits so far, over all walks (bounded by SPACE_MAX_WORK) */
   pactum_request *req[SPACE_MAX_SIDES];

@@ -352,6 +352,10 @@ static void put_explored(buf *b, const space *sp, uint64_t decisions, int as_jso
       buf_puts(b, ",\"limit\":");
       buf_json_cstr(b, sp->limit);
     }
+    if (sp->approx[0]) {
+      buf_puts(b, ",\"approximate\":");
+      buf_json_cstr(b, sp->approx);
+    }
     buf_putc(b, '}');
     return;
   }
@@ -364,6 +368,9 @@ static void put_explored(buf *b, const space *sp, uint64_t decisions, int as_jso
   if (sp->incomplete)
     buf_printf(b, "incomplete: %s; what is found below is real, but nothing is claimed about what was not explored\n",
                sp->limit);
+  if (sp->approx[0])
+    buf_printf(b, "approximate: %s, so representative values may miss some requests (docs/verify.md#limits)\n",
+               sp->approx);
 }
 
 static int cmp_finding(const void *a, const void *b) {
