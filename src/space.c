@@ -152,6 +152,47 @@ static int vals_add_fallback(const space *sp, space_vals *s, type_ref t) {
   return 0;
 }
 
+/*
+** The representatives of number or date state variable v of agr: its initial value and every
+** constant it is compared with anywhere, with their neighbours. They stand in for the values an
+** event field or the date is compared with when the other side of the comparison is v.
+*/
+static int state_reps(const pactum_agreement *agr, int v, space_vals *out) {
+  type_ref t = agr->states[v].type;
+  if (t.kind != TY_INTEGER && t.kind != TY_MONEY && t.kind != TY_DATE) return 0;
+  if (vals_add_typed(out, agr, t, agr->states[v].init)) return -1;
+  for (int c = 0; c < agr->nclauses; c++) {
+    const cclause *cl = &agr->clauses[c];
+    if (collect_consts(agr, cl->when, SRC_STATE, v, t, out) || collect_consts(agr, cl->requires, SRC_STATE, v, t, out) ||
+        collect_consts(agr, cl->window, SRC_STATE, v, t, out))
+      return -1;
+  }
+  for (int e = 0; e < agr->nevents; e++)
+    for (int k = 0; k < agr->events[e].nstmts; k++)
+      if (collect_consts(agr, agr->events[e].stmts[k].cond, SRC_STATE, v, t, out)) return -1;
+  return 0;
+}
+
+/* Mark in seen[] the state variables that root compares with operand (src, slot). */
+static void state_partners(const pactum_agreement *agr, int32_t root, uint8_t src, int slot, uint8_t *seen) {
+  if (root < 0) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    state_partners(agr, x->a, src, slot, seen);
+    return;
+  }
+  if (x->op == X_AND || x->op == X_OR) {
+    state_partners(agr, x->a, src, slot, seen);
+    state_partners(agr, x->b, src, slot, seen);
+    return;
+  }
+  if (x->op < X_EQ || x->op > X_GE) return;
+  int left = x->lsrc == src && (src == SRC_DATE || x->lslot == slot);
+  int right = x->rsrc == src && (src == SRC_DATE || x->rslot == slot);
+  if (left && x->rsrc == SRC_STATE) seen[x->rslot] = 1;
+  if (right && x->lsrc == SRC_STATE) seen[x->lslot] = 1;
+}
+
 /* ---- Date segments ---------------------------------------------------------------------- */
 
 static int day_cmp(const void *a, const void *b) {
@@ -223,6 +264,29 @@ static int build_days(space *sp) {
     for (int e = 0; e < agr->nevents; e++)
       for (int k = 0; k < agr->events[e].nstmts; k++)
         if (collect_days(agr, agr->events[e].stmts[k].cond, &d)) goto oom;
+    /* A date state variable compared with the date: its representatives are days the answer may turn. */
+    uint8_t *seen = px_calloc((size_t)agr->nstates + 1, 1);
+    if (!seen) goto oom;
+    for (int c = 0; c < agr->nclauses; c++) {
+      state_partners(agr, agr->clauses[c].when, SRC_DATE, 0, seen);
+      state_partners(agr, agr->clauses[c].requires, SRC_DATE, 0, seen);
+      state_partners(agr, agr->clauses[c].window, SRC_DATE, 0, seen);
+    }
+    for (int v = 0; v < agr->nstates; v++) {
+      if (!seen[v] || agr->states[v].type.kind != TY_DATE) continue;
+      space_vals reps = {0, 0, NULL};
+      int bad = state_reps(agr, v, &reps);
+      for (int i = 0; i < reps.n && !bad; i++) {
+        int32_t day;
+        if (date_parse(reps.v[i] + 1, 10, &day) == 0) bad = days_add(&d, day) || days_add(&d, (int64_t)day + 1);
+      }
+      vals_release(&reps);
+      if (bad) {
+        px_free(seen);
+        goto oom;
+      }
+    }
+    px_free(seen);
   }
   if (d.n) qsort(d.v, (size_t)d.n, sizeof(int32_t), day_cmp);
   sp->days = px_malloc(sizeof(int32_t) * (size_t)(d.n ? d.n : 1));
@@ -300,10 +364,19 @@ static ev_kind *ev_kinds_build(space *sp, int *nout) {
         if (j == k[i].nfields) k[i].fields[k[i].nfields++] = fd->name;
         space_vals *v = &k[i].vals[j];
         if (vals_add_finite(v, fd->type)) goto oom;
-        for (int st = 0; st < ev->nstmts; st++) {
-          if (collect_consts(agr, ev->stmts[st].cond, SRC_EVENT, f, fd->type, v)) goto oom;
-          if (collect_consts(agr, ev->stmts[st].value, SRC_EVENT, f, fd->type, v)) goto oom;
+        uint8_t *partners = px_calloc((size_t)agr->nstates + 1, 1);
+        if (!partners) goto oom;
+        int bad = 0;
+        for (int st = 0; st < ev->nstmts && !bad; st++) {
+          bad = collect_consts(agr, ev->stmts[st].cond, SRC_EVENT, f, fd->type, v) ||
+                collect_consts(agr, ev->stmts[st].value, SRC_EVENT, f, fd->type, v);
+          state_partners(agr, ev->stmts[st].cond, SRC_EVENT, f, partners);
         }
+        /* A field compared with a state variable takes that variable's representatives. */
+        for (int sv = 0; sv < agr->nstates && !bad; sv++)
+          if (partners[sv] && agr->states[sv].type.kind == fd->type.kind) bad = state_reps(agr, sv, v);
+        px_free(partners);
+        if (bad) goto oom;
         if (vals_add_fallback(sp, v, fd->type)) goto oom;
       }
     }
