@@ -592,13 +592,25 @@ static int build_groups(space *sp) {
             if (rc) return -1;
           }
           /* Every clause of this action compares the attribute with its constants. */
-          for (int c = 0; c < agr->nclauses; c++) {
+          uint8_t *partners = px_calloc((size_t)agr->nstates + 1, 1);
+          if (!partners) return -1;
+          int bad = 0;
+          for (int c = 0; c < agr->nclauses && !bad; c++) {
             const cclause *cl = &agr->clauses[c];
             if (cl->action != a) continue;
-            if (collect_consts(agr, cl->when, SRC_ATTR, k, at->type, v) ||
-                collect_consts(agr, cl->requires, SRC_ATTR, k, at->type, v))
-              return -1;
+            bad = collect_consts(agr, cl->when, SRC_ATTR, k, at->type, v) ||
+                  collect_consts(agr, cl->requires, SRC_ATTR, k, at->type, v);
+            state_partners(agr, cl->when, SRC_ATTR, k, partners);
+            state_partners(agr, cl->requires, SRC_ATTR, k, partners);
           }
+          /* Compared with a state variable: every value it takes in a reachable state, and its neighbours. */
+          for (int sv = 0; sv < agr->nstates && !bad; sv++) {
+            if (!partners[sv] || agr->states[sv].type.kind != at->type.kind) continue;
+            for (int i = 0; i < sp->nstates && !bad; i++)
+              bad = vals_add_typed(v, agr, at->type, state_vals(sp, s, sp->states[i].tl[s])[sv]);
+          }
+          px_free(partners);
+          if (bad) return -1;
           if (vals_add_fallback(sp, v, at->type)) return -1;
         }
       }
@@ -688,7 +700,8 @@ int space_init(space *sp, const pactum_agreement *const *agrs, int nsides) {
     buf_init(&sp->json[s]);
     if (!(sp->req[s] = pactum_request_new(agrs[s])) || !(sp->dec[s] = pactum_decision_new(agrs[s]))) goto oom;
   }
-  if (build_days(sp) || build_groups(sp) || build_states(sp)) goto oom;
+  /* The states first: an attribute compared with a state variable takes its reachable values. */
+  if (build_days(sp) || build_states(sp) || build_groups(sp)) goto oom;
   build_approx(sp);
   return 0;
 oom:
