@@ -69,6 +69,7 @@ typedef struct caction {
   int nattrs;
   cattr *attrs;
   uint64_t required;     /* attributes with no default */
+  int exhaustive;        /* declared `exhaustive`: pactum verify reports requests no clause governs */
 } caction;
 
 typedef struct cparty { const char *name, *title; } cparty;

@@ -85,10 +85,10 @@ int pactum_agreement_load_file(const char *path, pactum_agreement **out, char **
   buf content;
   buf_init(&content);
   int rd = buf_read_file(&content, path);
-  if (rd == -1 && diag) {
+  if ((rd == -1 || rd == -3) && diag) { /* -3: it opens but cannot be read (a directory, say) */
     buf b;
     buf_init(&b);
-    buf_printf(&b, "%s: error: cannot open '%s': %s\n", path, path, strerror(errno));
+    buf_printf(&b, "%s: error: cannot %s '%s': %s\n", path, rd == -1 ? "open" : "read", path, strerror(errno));
     *diag = buf_detach(&b);
   }
   if (rd) {

@@ -109,6 +109,7 @@ typedef struct action_decl {
   name_ref *principals;
   attr_decl *attrs;
   int nattrs;
+  int exhaustive;   /* `exhaustive`: every request must be governed (see pactum verify) */
   int index;
 } action_decl;
 

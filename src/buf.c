@@ -2,6 +2,8 @@
 ** buf.c: growable text buffers (see buf.h).
 */
 #include "buf.h"
+
+#include <errno.h>
 #include "alloc.h"
 
 #include <stdio.h>
@@ -135,7 +137,11 @@ int buf_read_file(buf *b, const char *path) {
   char chunk[65536];
   size_t n;
   while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0) buf_append(b, chunk, n);
-  int err = ferror(fp);
+  int err = ferror(fp) ? errno : 0;
   fclose(fp);
-  return err ? -3 : b->failed ? -2 : 0;
+  if (err) {
+    errno = err; /* what the read failed with, not what fclose may have left */
+    return -3;
+  }
+  return b->failed ? -2 : 0;
 }

@@ -32,7 +32,7 @@ void buf_i64(buf *b, int64_t v);
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 /*
 ** Append the whole content of the file at path. Returns 0; -1 if the file cannot be opened
-** (errno says why); -2 if memory ran out (b is then marked failed); -3 if reading it failed.
+** (errno says why); -2 if memory ran out (b is then marked failed); -3 if reading it failed (errno says why).
 */
 int buf_read_file(buf *b, const char *path);
 /* Hand the NUL-terminated text to the caller (who frees it with px_free); b is emptied. */

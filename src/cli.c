@@ -56,6 +56,11 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
       {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
       {"--threads", O_SERVE, offsetof(opts, threads)},
+      {"--can", O_QUERY, offsetof(opts, can)},
+      {"--always", O_QUERY, offsetof(opts, always)},
+      {"--never", O_QUERY, offsetof(opts, never)},
+      {"--where", O_QUERY, offsetof(opts, where)},
+      {"--equivalent", O_EQUIVALENT, offsetof(opts, equivalent)},
       {"--requests", O_REQUESTS, offsetof(opts, requests)},
   };
   static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
@@ -802,6 +807,14 @@ static const command commands[] = {
      "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
      "                    [--gate-prefix X-Pactum-] [--threads N]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
+    {"verify", cmd_verify, O_AGREEMENT | O_FORMAT | O_FILES | O_QUERY | O_EQUIVALENT,
+     "pactum verify [FILE.pact] [--format text|json]\n"
+     "                     [--can 'PRINCIPAL ACTION' | --always 'P A' | --never 'P A'] [--where CONDITION]\n"
+     "                     [--equivalent B.pact]",
+     "find conflicts, gaps, dead clauses, shadowed exceptions and windows that never open; answer can/always/never"},
+    {"diff", cmd_diff, O_FORMAT | O_FILES | O_REQUESTS | O_EVENTS | O_DATE,
+     "pactum diff A.pact B.pact [--requests FILE.jsonl [--events FILE.jsonl] [--date D]] [--format text|json]",
+     "compare two agreements clause by clause and list the requests they decide differently (exit 1 when they differ)"},
     {"whatif", cmd_whatif, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT | O_ADD | O_REQUESTS,
      "pactum whatif --add 'TYPE [VALUE | FIELD=VALUE]... DATE' [--add ...] [--events FILE.jsonl | --db PATH]\n"
      "                     [--date D] [--requests FILE.jsonl] [--agreement FILE] [--format text|json]",
@@ -867,9 +880,15 @@ static void command_help(const command *c) {
     printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
            "                    FIELD=VALUE) and its date, e.g. 'panel_verdict verified 2029-06-01'; repeatable");
   if (c->accepts & O_REQUESTS)
-    printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: one per principal,\n"
-           "                    action and combination of the values the agreement distinguishes)");
+    printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: generated over the\n"
+           "                    finite domains: each principal, action and value the agreement distinguishes)");
   if (c->accepts & O_LOG_DECISIONS) printf("\n  --log-decisions   append each decision to the store's decision log (needs --db)");
+  if (c->accepts & O_QUERY)
+    printf("\n  --can 'P A'       can a request of principal P for action A be allowed? (yes: exit 0, no: exit 1)"
+           "\n  --always 'P A'    is every request of P for A allowed?"
+           "\n  --never 'P A'     is no request of P for A allowed?"
+           "\n  --where COND      only the requests meeting this condition (the syntax of a clause's 'when')");
+  if (c->accepts & O_EQUIVALENT) printf("\n  --equivalent B    do this agreement and B decide every request alike?");
   if (c->accepts & O_UNBUFFERED) printf("\n  --unbuffered      write each decision as soon as it is made (for pipes driven line by line)");
   printf("\n");
 }

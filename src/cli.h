@@ -22,11 +22,12 @@ typedef struct opts {
   const char *db, *bootstrap_key, *head, *since, *by, *party, *member, *out, *key;
   const char *history;
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
+  const char *can, *always, *never, *where, *equivalent; /* verify */
+  const char *requests;          /* whatif and diff: --requests FILE */
   const char *sign[CLI_MAX_SIGN];
   int nsign;
   const char *add[CLI_MAX_ADD];  /* whatif: --add, repeatable */
   int nadd;
-  const char *requests;          /* whatif: --requests FILE */
   int exit_code;
   int unbuffered;
   int require_signatures;
@@ -43,7 +44,11 @@ enum {
   O_DB = 1 << 10, O_SIGN = 1 << 11, O_REQUIRE_SIG = 1 << 12, O_BOOTSTRAP = 1 << 13, O_HEAD = 1 << 14,
   O_SINCE = 1 << 15, O_BY = 1 << 16, O_PARTY = 1 << 17, O_MEMBER = 1 << 18, O_OUT = 1 << 19, O_KEY = 1 << 20,
   O_LOG_DECISIONS = 1 << 21, O_FORMAT_JSONL = 1 << 22, O_KEYGEN_BOOTSTRAP = 1 << 23, O_SERVE = 1 << 24,
-  O_HISTORY = 1 << 25, O_ADD = 1 << 29, O_REQUESTS = 1 << 30 /* bits 26..28: the analysis commands */
+  O_HISTORY = 1 << 25,    /* decide, explain, status: --history FILE */
+  O_QUERY = 1 << 26,      /* verify: --can, --always, --never, --where */
+  O_EQUIVALENT = 1 << 27, /* verify: --equivalent B */
+  O_ADD = 1 << 29,        /* whatif: --add EVENT (repeatable) */
+  O_REQUESTS = 1 << 30    /* whatif, diff: --requests FILE */
 };
 
 typedef struct command {
@@ -84,6 +89,9 @@ int cmd_serve(opts *o);
 /* cli_whatif.c */
 int cmd_whatif(opts *o);
 int cmd_test(opts *o);
+/* cli_analysis.c */
+int cmd_verify(opts *o);
+int cmd_diff(opts *o);
 /* Open the store of --db (or ./pactum.db) read-only-in-spirit and fold its events. */
 pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
 /* Append decisions to the decision log of the store at path: see cli_record.c. */

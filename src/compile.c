@@ -486,6 +486,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     caction *ca = &agr->actions[i];
     ca->name = a->name;
     ca->nattrs = a->nattrs;
+    ca->exhaustive = a->exhaustive;
     ALLOC_N(ca->principal_ok, agr->nparties);
     ALLOC_N(ca->attrs, a->nattrs);
     if (!ca->principal_ok || !ca->attrs) goto oom;

@@ -479,12 +479,14 @@ static int parse_attribute(parser *p, action_decl *a, attr_decl ***tail) {
   return 0;
 }
 
-/* action = "action" ident "by" ident { "," ident } [ "{" { attribute } "}" ] */
+/* action = "action" ident "by" ident { "," ident } [ "exhaustive" ] [ "{" { attribute } "}" ] */
 static int parse_action(parser *p, action_decl ***tail) {
   action_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->name, &d->at, "the action's name")) return -1;
   if (expect_word(p, "by")) return -1;
   if (ident_list(p, &d->principals, "a party id")) return -1;
+  /* The list has no comma before it, so a party called `exhaustive` is still read as a party. */
+  if (accept_word(p, "exhaustive")) d->exhaustive = 1;
   if (accept(p, TK_LBRACE)) {
     attr_decl **at = &d->attrs;
     while (!accept(p, TK_RBRACE))

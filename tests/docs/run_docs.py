@@ -3,8 +3,8 @@
 
 usage: run_docs.py PACTUM SOURCE_DIR [DOC.md ...]
 
-For each document (by default docs/language.md, docs/formats.md, docs/cli.md and
-docs/architecture.md, those that exist):
+For each document (by default docs/language.md, docs/formats.md, docs/cli.md,
+docs/architecture.md and docs/verify.md, those that exist):
 
   * every fenced block tagged `pact` is written to a file and must pass `pactum check`.
     If its first line is `# file: NAME.pact`, the file is called NAME.pact, so that later
@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 
-DOCS = ["docs/language.md", "docs/formats.md", "docs/cli.md", "docs/architecture.md"]
+DOCS = ["docs/language.md", "docs/formats.md", "docs/cli.md", "docs/architecture.md", "docs/verify.md"]
 FENCE = re.compile(r"^(`{3,})(.*)$")
 EXIT = re.compile(r"^\[exit (\d+)\]$")
 HEREDOC = re.compile(r"(?<!<)<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")

@@ -1,0 +1,1 @@
+diff a.pact a.pact

@@ -1,0 +1,1 @@
+diff a.pact b.pact

@@ -1,0 +1,1 @@
+verify ../../agreements/microsoft-openai-2025-10-28.pact --can 'openai serve_api' --where 'context.cloud == "aws" and context.customer_segment != "us_gov_national_security" and agi != verified'

@@ -1,0 +1,1 @@
+verify conflict.pact --format json

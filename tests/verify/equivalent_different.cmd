@@ -1,0 +1,1 @@
+verify window.pact --equivalent clean.pact

@@ -1,0 +1,1 @@
+verify shadowed_beaten.pact

@@ -1,0 +1,1 @@
+verify window_dated.pact
