@@ -53,12 +53,40 @@ export function pactumDecisions(pactum, dir) {
   return out;
 }
 
+// The AGI state passed to Cedar and casbin is derived by L.agiOn from the history. Check it
+// against `pactum status` on every AGI event's day, the day before and the day after, and on
+// the first and last day of the corpus. Returns the number of days checked; exits 1 on a mismatch.
+function checkStates(pactum, dir) {
+  let n = 0;
+  L.HISTORIES.forEach((hist, h) => {
+    const days = new Set(['2025-01-01', '2034-12-31']);
+    for (const ev of hist.events) {
+      if (ev.type === 'azure_purchase') continue;
+      const d = Date.parse(ev.date + 'T00:00:00Z');
+      for (const k of [-1, 0, 1]) days.add(new Date(d + k * 86400000).toISOString().slice(0, 10));
+    }
+    for (const day of days) {
+      const r = spawnSync(pactum, ['status', '--format', 'json', '--agreement', L.AGREEMENT, '--date', day,
+        '--events', path.join(dir, `events-${h}.jsonl`)], { encoding: 'utf8' });
+      if (r.status !== 0) { console.error(`compare: pactum status failed: ${r.stderr}`); process.exit(3); }
+      const got = JSON.parse(r.stdout).state.agi, want = L.agiOn(hist, day);
+      if (got !== want) {
+        console.log(`state mismatch: history ${hist.name} on ${day}: pactum status says ${got}, the corpus uses ${want}`);
+        process.exit(1);
+      }
+      n++;
+    }
+  });
+  return n;
+}
+
 const sameSet = (a, b) => a.length === b.length && a.every((x) => b.includes(x));
 
 async function main() {
   const a = args();
   const dir = a.dir || fs.mkdtempSync(path.join(os.tmpdir(), 'pactum-peers-'));
   const corpus = L.writeCorpus(dir, a.n, a.seed);
+  const statesChecked = checkStates(a.pactum, dir);
   const ours = pactumDecisions(a.pactum, dir);
   const cedar = await L.loadCedar();
   const enforcer = await L.loadCasbin();
@@ -113,7 +141,8 @@ async function main() {
   const n = corpus.length;
   const fmt = (m) => [...m].sort().map(([k, v]) => `${k} ${v}`).join(', ');
   console.log(`corpus: ${n} requests, seed ${a.seed}, ${L.HISTORIES.length} event histories, dates 2025-01-01..2034-12-31 (in ${dir})`);
-  console.log(`  agi state on the request's day: ${fmt(states)}`);
+  console.log(`  agi state on the request's day: ${fmt(states)}` +
+    ` (equal to \`pactum status\` on ${statesChecked} days around the AGI events)`);
   console.log(`  pactum outcomes: ${fmt(outcomes)}`);
   console.log(`cedar ${cedar.getCedarVersion()} (cedar-wasm, statefulIsAuthorized, preparsed):`);
   console.log(`  decisions compared ${n}, agreeing ${st.cedarDecision}`);
