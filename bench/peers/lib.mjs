@@ -4,12 +4,19 @@
 // and a casbin request. Everything is deterministic for a given seed and size.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 export const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const ROOT = path.resolve(HERE, '../..');
 export const AGREEMENT = path.join(ROOT, 'agreements/microsoft-openai-2025-10-28.pact');
 export const SEED = 20251028;
+
+// The npm packages (cedar-wasm, casbin) come from bench/peers/node_modules, or from the
+// node_modules directory named by PEERS_NODE_MODULES (the CI test installs them in the build tree).
+const NODE_MODULES = process.env.PEERS_NODE_MODULES || path.join(HERE, 'node_modules');
+const requirePkg = createRequire(path.join(NODE_MODULES, 'peers.cjs'));
+export const packageVersion = (name) => requirePkg(`${name}/package.json`).version;
 
 // ---- Event histories ----------------------------------------------------------------------
 // Each history is a valid event sequence for the agreement (dates ascending). Purchases change
@@ -163,7 +170,7 @@ export const CEDAR_PSET = 'microsoft-openai';
 // Load the Cedar module and preparse the policy set under CEDAR_PSET. Each policy's id is its
 // @id annotation; the second policy of one clause gets "#requires" appended. Returns the module.
 export async function loadCedar() {
-  const cedar = await import('@cedar-policy/cedar-wasm/nodejs');
+  const cedar = requirePkg('@cedar-policy/cedar-wasm/nodejs');
   const parts = cedar.policySetTextToParts(fs.readFileSync(CEDAR_FILE, 'utf8'));
   if (parts.type !== 'success') throw new Error('cedar: ' + JSON.stringify(parts.errors));
   const staticPolicies = {};
@@ -199,7 +206,7 @@ export function cedarCall(c) {
 
 // ---- casbin -------------------------------------------------------------------------------
 export async function loadCasbin() {
-  const casbin = await import('casbin');
+  const casbin = requirePkg('casbin');
   return casbin.newEnforcer(path.join(HERE, 'casbin/model.conf'), process.env.PEERS_CASBIN_POLICY || path.join(HERE, 'casbin/policy.csv'));
 }
 

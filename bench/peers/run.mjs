@@ -157,7 +157,7 @@ async function main() {
   const med = Object.fromEntries(Object.entries(t).map(([k, v]) => [k, median(v)]));
   const rows = [
     ['Cedar-wasm ' + cedar.getCedarVersion() + ', statefulIsAuthorized (preparsed)', 'cedar'],
-    ['casbin ' + JSON.parse(fs.readFileSync(path.join(L.HERE, 'node_modules/casbin/package.json'), 'utf8')).version + ', enforceSync', 'casbin'],
+    ['casbin ' + L.packageVersion('casbin') + ', enforceSync', 'casbin'],
     ['pactum C API: pactum_decide (parsed request)', 'capi'],
     [`pactum C API: pactum_decide, all ${n} requests parsed up front`, 'capiCold'],
     ['pactum C API: JSON in, decide, JSON out', 'capiJson'],
