@@ -47,7 +47,7 @@ export function pactumDecisions(pactum, dir) {
       if (!line) continue;
       const d = JSON.parse(line);
       if (d.error) { console.error(`compare: pactum refused a request: ${line}`); process.exit(3); }
-      out.set(d.id, { decision: d.decision, determining: d.determining.map((c) => c.clause) });
+      out.set(d.id, { decision: d.decision, determining: d.determining.map((c) => c.clause), overridden: d.overridden });
     }
   });
   return out;
@@ -92,7 +92,7 @@ async function main() {
   const enforcer = await L.loadCasbin();
 
   const count = (m, k) => m.set(k, (m.get(k) || 0) + 1);
-  const outcomes = new Map(), states = new Map(), perAction = new Map();
+  const outcomes = new Map(), states = new Map(), perAction = new Map(), determining = new Map(), overridden = new Map();
   const st = { cedarDecision: 0, cedarReason: 0, cedarReasonOf: 0, casbinDecision: 0, casbinRule: 0, casbinRuleOf: 0 };
   const bad = [];
   for (const c of corpus) {
@@ -100,6 +100,8 @@ async function main() {
     if (!p) { console.error(`compare: no pactum decision for request ${c.i}`); process.exit(3); }
     count(outcomes, p.decision);
     count(states, c.agi);
+    for (const id of p.determining) count(determining, `${id} ${p.decision}`);
+    for (const id of p.overridden) count(overridden, id);
     const pa = perAction.get(c.req.action) || { n: 0, agree: 0 };
     pa.n++;
     const problems = [];
@@ -156,6 +158,9 @@ async function main() {
     const pa = perAction.get(act) || { n: 0, agree: 0 };
     console.log(`  ${act.padEnd(24)} ${String(pa.agree).padStart(7)} of ${String(pa.n).padStart(7)}`);
   }
+  console.log('clauses as pactum used them (determining, by outcome; overridden):');
+  console.log(`  determining: ${fmt(determining)}`);
+  console.log(`  overridden: ${fmt(overridden)}`);
   console.log(`disagreements: ${bad.length}`);
   for (const b of bad.slice(0, a.show))
     console.log(`  request ${b.c.i} (history ${L.HISTORIES[b.c.h].name}, agi ${b.c.agi}): ${JSON.stringify(b.c.req)}\n` +
