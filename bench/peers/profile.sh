@@ -20,7 +20,7 @@ agreement=$root/agreements/microsoft-openai-2025-10-28.pact
 stages='(json_loadb|json_delete|pactum_request_parse_json|pactum_decide|pactum_decision_to_json|eval_expr|timeline_at|getline|fwrite|_dl_start|pactum_agreement_load_file|main) '
 report() { # file what
   echo "-- $2: top functions by exclusive instructions"
-  callgrind_annotate "$1" 2>/dev/null | awk '/file:function/ { go = 1; getline; next } go && NF' | head -12
+  callgrind_annotate "$1" 2>/dev/null | awk '/file:function/ { go = 1; getline; next } go && NF' | head -12 || true
   echo "-- $2: inclusive instructions of the stages"
   callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null | grep -E ":$stages" || true
 }
