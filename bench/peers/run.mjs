@@ -193,6 +193,7 @@ async function main() {
     console.log(`${label.padEnd(62)} ${med[k].toFixed(1).padStart(12)} ${Math.min(...v).toFixed(1).padStart(9)} ${Math.max(...v).toFixed(1).padStart(9)}` +
       ` ${(med.cedar / med[k]).toFixed(1).padStart(10)}x ${(med.casbin / med[k]).toFixed(1).padStart(11)}x`);
   }
+  console.log('(Cedar:this, casbin:this: the peer\'s ns per decision over this row\'s, i.e. how many times faster this row is)');
   // A target is met when the ratio of the medians reaches it; the worst round is shown beside it
   // (each round's own peer time over its own pactum time).
   const target = (what, peer, ours, want) => {
