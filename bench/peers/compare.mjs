@@ -17,6 +17,7 @@ import * as L from './lib.mjs';
 function args() {
   const a = { n: 100000, seed: L.SEED, dir: null, pactum: null, show: 10 };
   const v = process.argv.slice(2);
+  if (v.includes('--help') || v.includes('-h')) { console.log('usage: compare --pactum PATH [--n N] [--seed S] [--dir DIR] [--show K]'); process.exit(0); }
   for (let i = 0; i < v.length; i++) {
     const k = v[i], val = v[i + 1];
     if (k === '--n') a.n = parseInt(val, 10), i++;

@@ -16,6 +16,7 @@ import * as L from './lib.mjs';
 function args() {
   const a = { n: 100000, runs: 5, batch: 1000, pactum: null, harness: null, serveCpu: '1', passes: 5 };
   const v = process.argv.slice(2);
+  if (v.includes('--help') || v.includes('-h')) { console.log('usage: run --pactum PATH --harness PATH [--n N] [--runs R>=5] [--batch 1..10000]'); process.exit(0); }
   for (let i = 0; i < v.length; i++) {
     const k = v[i], val = v[++i];
     if (k === '--n') a.n = parseInt(val, 10);
