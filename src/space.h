@@ -111,6 +111,12 @@ int space_walk(space *sp, int g, space_visit visit, void *user);
 
 /* The request of pt (as side 0 sees it, or side s when only it knows the action) with its date, as JSON. */
 void space_request_json(const space *sp, const space_point *pt, buf *out);
+/*
+** The request of attribute combination `combo` (0 <= combo < ncombos) of group g, without a date,
+** as JSON appended to out: the attributes side 0 declares (side 1's when only it knows the
+** action). Combinations are numbered with the first attribute varying fastest.
+*/
+void space_combo_json(const space *sp, int g, uint64_t combo, buf *out);
 /* The events leading to state i, as a JSON array (oldest first). */
 void space_events_json(const space *sp, int state, buf *out);
 /* The state variables of side s in state i, as "a = x, b = y" ("" when there are none). */
