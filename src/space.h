@@ -1,6 +1,7 @@
 /*
 ** space.h: the decision space of one agreement, or of two side by side (for diff), as a
-** finite set of points that pactum verify and pactum diff enumerate.
+** finite set of points that pactum verify and pactum diff enumerate; pactum whatif takes its
+** generated requests from the attribute combinations (space_combo_json).
 **
 ** A point is a request (principal, action, one value per attribute) on a day, after a
 ** history of events. Every domain is finite:
