@@ -848,6 +848,11 @@ void space_request_json(const space *sp, const space_point *pt, buf *out) {
   request_json(sp, pt->group, pt->combo, sp->nsides == 1 ? s : -1, sp->days[pt->seg], out);
 }
 
+void space_combo_json(const space *sp, int g, uint64_t combo, buf *out) {
+  int s = sp->groups[g].present[0] || sp->nsides == 1 ? 0 : 1;
+  request_json(sp, g, combo, s, DAY_MIN, out);
+}
+
 void space_events_json(const space *sp, int state, buf *out) {
   int chain[SPACE_MAX_STATES + 1];
   int n = 0;

@@ -1,6 +1,7 @@
 /*
 ** space.h: the decision space of one agreement, or of two side by side (for diff), as a
-** finite set of points that pactum verify and pactum diff enumerate.
+** finite set of points that pactum verify and pactum diff enumerate; pactum whatif takes its
+** generated requests from the attribute combinations (space_combo_json).
 **
 ** A point is a request (principal, action, one value per attribute) on a day, after a
 ** history of events. Every domain is finite:
@@ -111,6 +112,12 @@ int space_walk(space *sp, int g, space_visit visit, void *user);
 
 /* The request of pt (as side 0 sees it, or side s when only it knows the action) with its date, as JSON. */
 void space_request_json(const space *sp, const space_point *pt, buf *out);
+/*
+** The request of attribute combination `combo` (0 <= combo < ncombos) of group g, without a date,
+** as JSON appended to out: the attributes side 0 declares (side 1's when only it knows the
+** action). Combinations are numbered with the first attribute varying fastest.
+*/
+void space_combo_json(const space *sp, int g, uint64_t combo, buf *out);
 /* The events leading to state i, as a JSON array (oldest first). */
 void space_events_json(const space *sp, int state, buf *out);
 /* The state variables of side s in state i, as "a = x, b = y" ("" when there are none). */

@@ -10,6 +10,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "error.h"
+#include "space.h"
 #include "store.h"
 
 #include <limits.h>
@@ -409,163 +410,40 @@ int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **label
 
 /* ---- generated requests ------------------------------------------------------------------ */
 
-/* Record in cands[slot] each constant compared with an attribute in expression root. */
-static void collect_attr_consts(const pactum_agreement *agr, int32_t root, json_t **cands) {
-  if (root < 0) return;
-  const xop *x = &agr->code[root];
-  switch (x->op) {
-  case X_NOT: collect_attr_consts(agr, x->a, cands); return;
-  case X_AND:
-  case X_OR:
-    collect_attr_consts(agr, x->a, cands);
-    collect_attr_consts(agr, x->b, cands);
-    return;
-  case X_IN:
-    if (x->lsrc == SRC_ATTR)
-      for (int32_t i = 0; i < x->b; i++) json_array_append_new(cands[x->lslot], json_integer(agr->consts[x->a + i]));
-    return;
-  case X_EQ: case X_NE: case X_LT: case X_LE: case X_GT: case X_GE:
-    if (x->lsrc == SRC_ATTR && x->rsrc == SRC_CONST) json_array_append_new(cands[x->lslot], json_integer(x->rk));
-    if (x->rsrc == SRC_ATTR && x->lsrc == SRC_CONST) json_array_append_new(cands[x->rslot], json_integer(x->lk));
-    return;
-  default: return;
-  }
-}
-
-static int has_int(json_t *a, int64_t v) {
-  size_t i;
-  json_t *x;
-  json_array_foreach(a, i, x) if (json_integer_value(x) == v) return 1;
-  return 0;
-}
-
-static int cmp_i64(const void *a, const void *b) {
-  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-  return (x > y) - (x < y);
-}
-
-/* The representative JSON values of attribute at, given the constants the agreement compares it with. */
-static json_t *attr_values(const pactum_agreement *agr, const cattr *at, json_t *consts) {
-  json_t *out = json_array();
-  if (!out) return NULL;
-  size_t i;
-  json_t *c;
-  char day[11];
-  switch (at->type.kind) {
-  case TY_BOOL:
-    json_array_append_new(out, json_false());
-    json_array_append_new(out, json_true());
-    return out;
-  case TY_ENUM:
-    for (int k = 0; k < at->type.en->n; k++) json_array_append_new(out, json_string(at->type.en->names[k]));
-    return out;
-  case TY_STRING: {
-    json_t *seen = json_array();
-    if (at->has_default) json_array_append_new(seen, json_integer(at->def));
-    json_array_foreach(consts, i, c) if (!has_int(seen, json_integer_value(c))) json_array_append(seen, c);
-    json_array_foreach(seen, i, c) {
-      int64_t id = json_integer_value(c);
-      if (id >= 0 && id < agr->nstrs) json_array_append_new(out, json_stringn(agr->strs[id], agr->str_lens[id]));
-    }
-    json_decref(seen);
-    /* One string the agreement never mentions. */
-    char other[32] = "other";
-    for (int k = 2; agreement_string_id(agr, other, strlen(other)) >= 0; k++) snprintf(other, sizeof other, "other%d", k);
-    json_array_append_new(out, json_string(other));
-    return out;
-  }
-  default: break;
-  }
-  /* Numbers and dates: each constant and its neighbours, else the default, else one value. */
-  size_t n = json_array_size(consts);
-  int64_t *v = px_malloc(sizeof(int64_t) * (3 * n + 2));
-  if (!v) {
-    json_decref(out);
-    return NULL;
-  }
-  size_t m = 0;
-  int is_date = at->type.kind == TY_DATE;
-  json_array_foreach(consts, i, c) {
-    int64_t k = json_integer_value(c);
-    if (is_date ? k > -719162 : k > 0) v[m++] = k - 1; /* no day before 0001-01-01, no negative amounts */
-    v[m++] = k;
-    if (k < (is_date ? 2932896 : INT64_MAX)) v[m++] = k + 1; /* 9999-12-31 is the last day */
-  }
-  if (at->has_default) v[m++] = at->def;
-  if (m == 0) v[m++] = is_date ? agr->effective : 0;
-  qsort(v, m, sizeof v[0], cmp_i64);
-  for (size_t k = 0; k < m; k++) {
-    if (k && v[k] == v[k - 1]) continue;
-    if (is_date) {
-      date_format((int32_t)v[k], day);
-      json_array_append_new(out, json_string(day));
-    } else {
-      json_array_append_new(out, json_integer(v[k]));
-    }
-  }
-  px_free(v);
-  return out;
-}
-
+/*
+** The space of agr alone gives the groups (principal, action) and the representative values of
+** their attributes; each of its first WHATIF_MAX_PER_ACTION combinations per group becomes one
+** request. The rest are counted in *left_out, without the space's own cap on combinations.
+*/
 json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out) {
-  json_t *all = json_array();
   *left_out = 0;
-  if (!all) return NULL;
-  for (int a = 0; a < agr->nactions; a++) {
-    const caction *act = &agr->actions[a];
-    json_t *cands[MAX_ATTRS], *vals[MAX_ATTRS];
-    int ok = 1;
-    for (int i = 0; i < act->nattrs; i++) ok &= (cands[i] = json_array()) != NULL;
-    for (int c = 0; ok && c < agr->nclauses; c++) {
-      const cclause *cl = &agr->clauses[c];
-      if (cl->action != a) continue;
-      collect_attr_consts(agr, cl->when, cands);
-      collect_attr_consts(agr, cl->requires, cands);
-      collect_attr_consts(agr, cl->window, cands);
-    }
+  space sp;
+  if (space_init(&sp, &agr, 1)) return NULL;
+  json_t *all = json_array();
+  buf b;
+  buf_init(&b);
+  for (int g = 0; all && g < sp.ngroups; g++) {
+    const space_group *gr = &sp.groups[g];
     long total = 1; /* combinations, saturating at LONG_MAX */
-    for (int i = 0; i < act->nattrs; i++) {
-      vals[i] = ok ? attr_values(agr, &act->attrs[i], cands[i]) : NULL;
-      ok &= vals[i] != NULL;
-      long k = ok ? (long)json_array_size(vals[i]) : 1;
-      total = k && total > LONG_MAX / k ? LONG_MAX : total * k;
+    for (int j = 0; j < gr->nattrs; j++) {
+      long k = gr->attrs[j].vals.n ? gr->attrs[j].vals.n : 1;
+      total = total > LONG_MAX / k ? LONG_MAX : total * k;
     }
-    for (int p = 0; ok && p < agr->nparties; p++) {
-      if (!act->principal_ok[p]) continue;
-      int idx[MAX_ATTRS] = {0};
-      long made = 0;
-      for (;;) {
-        if (made == WHATIF_MAX_PER_ACTION) {
-          *left_out = *left_out > LONG_MAX - (total - made) ? LONG_MAX : *left_out + (total - made);
-          break;
-        }
-        json_t *rq = json_pack("{s:s,s:s,s:{},s:{}}", "principal", agr->parties[p].name, "action", act->name,
-                               "resource", "context");
-        if (!rq) {
-          ok = 0;
-          break;
-        }
-        for (int i = 0; i < act->nattrs; i++)
-          json_object_set(json_object_get(rq, act->attrs[i].is_context ? "context" : "resource"), act->attrs[i].name,
-                          json_array_get(vals[i], (size_t)idx[i]));
-        if (!json_object_size(json_object_get(rq, "resource"))) json_object_del(rq, "resource");
-        if (!json_object_size(json_object_get(rq, "context"))) json_object_del(rq, "context");
-        json_array_append_new(all, rq);
-        made++;
-        int i = act->nattrs - 1;
-        while (i >= 0 && (size_t)++idx[i] == json_array_size(vals[i])) idx[i--] = 0;
-        if (i < 0) break;
+    long made = total < WHATIF_MAX_PER_ACTION ? total : WHATIF_MAX_PER_ACTION;
+    *left_out = *left_out > LONG_MAX - (total - made) ? LONG_MAX : *left_out + (total - made);
+    for (long c = 0; c < made; c++) {
+      b.len = 0;
+      space_combo_json(&sp, g, (uint64_t)c, &b);
+      json_t *rq = b.failed ? NULL : json_loadb(b.data, b.len, 0, NULL);
+      if (!rq || json_array_append_new(all, rq)) {
+        json_decref(all);
+        all = NULL;
       }
-    }
-    for (int i = 0; i < act->nattrs; i++) {
-      json_decref(cands[i]);
-      json_decref(ok ? vals[i] : NULL);
-    }
-    if (!ok) {
-      json_decref(all);
-      return NULL;
+      if (!all) break;
     }
   }
+  buf_release(&b);
+  space_release(&sp);
   return all;
 }
 

@@ -52,11 +52,10 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
 void whatif_release(whatif *w);
 
 /*
-** One request per principal and action and per combination of representative attribute values:
-** both values of a bool, every member of an enum, each string the agreement compares the
-** attribute with plus one it never mentions, each number or date it compares the attribute with
-** and its neighbours (the default where it is never compared). Requests carry no date. A new
-** array owned by the caller; *left_out counts combinations beyond WHATIF_MAX_PER_ACTION.
+** One request per principal and action and per combination of the representative attribute
+** values of the agreement's decision space (space.h: the values pactum verify explores), the
+** first attribute varying fastest. Requests carry no date. A new array owned by the caller, NULL
+** when out of memory; *left_out counts combinations beyond WHATIF_MAX_PER_ACTION.
 */
 json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out /* OUT */);
 

@@ -193,6 +193,55 @@ check("cap: every one changes from not_applicable to allow", len(decs) == 4096 a
     d["baseline"]["decision"] == "not_applicable" and d["whatif"] == {"decision": "allow", "determining": ["p"], "obligations": []}
     for d in decs), len(decs))
 
+# ---- the values of the generated set --------------------------------------------------------------
+# The built-in agreement: the product over each action's attributes of 2 per bool, one per enum
+# member, and per string its default, the strings its action's clauses compare it with and one
+# unmentioned string, summed over the parties that may be the action's principal (read from the .pact).
+with open(MSFT) as f:
+    text = f.read()
+expected = 0
+for name, parties, body in re.findall(r"^action (\w+) by ([\w, ]+?)\s*(?:\{(.*?)^\}|$)", text, re.M | re.S):
+    per = 1
+    compared = " ".join(" ".join(l) for l in clauses(MSFT).values() if f"action {name}" in l)
+    for scope, attr, typ, rest in re.findall(r"^\s*(resource|context) (\w+): (bool|enum|string)(.*)$", body or "", re.M):
+        if typ == "bool":
+            per *= 2
+        elif typ == "enum":
+            per *= len(re.search(r"\{(.*)\}", rest).group(1).split(","))
+        else:
+            vals = set(re.findall(rf'{scope}\.{attr} (?:==|!=) "([^"]*)"', compared))
+            default = re.search(r'= "([^"]*)"', rest)
+            per *= len(vals | ({default.group(1)} if default else set())) + 1
+    expected += per * len(parties.split(","))
+rc, doc, err = jrun("whatif", *AGI, "--date", "2029-07-01")
+check("generated: the built-in agreement's set is 43 requests, as counted from its text",
+      rc == 0 and doc and doc["requests"] == expected == 43, (expected, (doc or {}).get("requests")))
+
+# A number compared with 0 takes -1, 0 and 1 (a request may carry a negative amount) and its default
+# 5; a date compared with `date` takes the first day of each date segment (the effective date
+# 2026-01-01 and q's `from` 2026-06-01) and the days either side: 4 x 6 = 24 requests, each once.
+gen = tmpfile("gen.pact", "agreement \"gen\" {\n  version \"1\"\n  effective 2026-01-01\n}\nparty a\n"
+              "source s official \"s.txt\"\naction act by a {\n  context n: integer = 5\n  context end: date\n}\n"
+              "state on: bool = false\nevent flip { }\non flip {\n  set on = true\n}\n"
+              "permission p {\n  principal a\n  action act\n  while on\n  quote s \"a may act\"\n}\n"
+              "prohibition q {\n  principal a\n  action act\n  from 2026-06-01\n"
+              "  when context.n >= 0 and context.end > date\n  quote s \"a may not act\"\n}\n")
+# Before q starts, `flip` turns every request from not_applicable to allow, so the changes list them all.
+rc, doc, err = jrun("whatif", "--agreement", gen, "--add", "flip 2026-02-01", "--date", "2026-03-01")
+decs = (doc or {}).get("changes", [{}])[0].get("decisions", []) if doc and doc.get("changes") else []
+got = sorted((d["request"]["context"]["n"], d["request"]["context"]["end"]) for d in decs)
+want = sorted((n, e) for n in (-1, 0, 1, 5) for e in ("2025-12-31", "2026-01-01", "2026-01-02", "2026-05-31",
+                                                       "2026-06-01", "2026-06-02"))
+check("values: integers around 0 and the default, dates around each segment's first day",
+      rc == 0 and doc["requests"] == 24 and got == want, (err, got))
+# On 2026-06-01 q is in effect and applies where n >= 0 and end > 2026-06-01: n in {0, 1, 5} with
+# end 2026-06-02 stay denied (a prohibition beats a permission); the other 21 change to allow.
+rc, doc, err = jrun("whatif", "--agreement", gen, "--add", "flip 2026-02-01", "--date", "2026-06-01")
+decs = (doc or {}).get("changes", [{}])[0].get("decisions", []) if doc and doc.get("changes") else []
+unchanged = sorted(set(want) - {(d["request"]["context"]["n"], d["request"]["context"]["end"]) for d in decs})
+check("values: both sides of `context.end > date` and of `n >= 0` on the boundary day",
+      rc == 0 and len(decs) == 21 and unchanged == [(0, "2026-06-02"), (1, "2026-06-02"), (5, "2026-06-02")], unchanged)
+
 # ---- a baseline: --events and --db give the same answer; merging by date ------------------------------
 base_events = [{"type": "agi_declared", "date": "2027-01-10", "by": "openai"},
                {"type": "panel_verdict", "date": "2027-04-01", "verdict": "rejected"}]

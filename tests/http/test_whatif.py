@@ -58,7 +58,12 @@ check("before the verdict nothing differs", r.status == 200 and r.json()["change
 
 # Generated requests when none are given.
 r = srv.post("/v1/whatif", {"add": ["panel_verdict verified 2029-06-01"], "date": "2029-07-01"})
-check("generated requests", r.status == 200 and r.json().get("generated_requests") is True and r.json()["requests"] > 10, r)
+# The shipped agreement's set has 43 requests (counted from its text in tests/analysis/test_whatif.py).
+check("generated requests", r.status == 200 and r.json().get("generated_requests") is True and r.json()["requests"] == 43, r)
+p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", "panel_verdict verified 2029-06-01", "--date", "2029-07-01",
+                    "--format", "json"], capture_output=True, text=True, timeout=60, cwd=L.TMP)
+check("the CLI generates the same requests and answer", p.returncode == 0 and r.status == 200
+      and json.loads(p.stdout or "null") == r.json(), p.stdout + p.stderr)
 
 # The record moves on: the baseline follows the current snapshot.
 r = srv.post("/v1/events", [verdict("2027-04-01", "rejected")], headers=bearer("panel.expert_1"))
