@@ -795,11 +795,14 @@ static enum MHD_Result r_events_get(req *q) {
   buf_init(&b);
   buf_puts(&b, "{\"events\":[");
   events_ctx x = {&b, 0};
-  int rc = store_scan(st, CHAIN_EVENTS, after, list_event, &x, &err);
+  /* The head first, then the events up to it: an append committed between the two reads must
+     not leave the head past the last event listed (a client polling with since=head.seq would
+     never see the events in between). */
   int64_t seq = 0;
   uint8_t head[HASH_BYTES];
   canon_unhex(s->agr_hash, head, HASH_BYTES);
-  if (!rc) rc = store_head(st, CHAIN_EVENTS, &seq, head, &err);
+  int rc = store_head(st, CHAIN_EVENTS, &seq, head, &err);
+  if (!rc && after < seq) rc = store_scan_range(st, CHAIN_EVENTS, after, seq, list_event, &x, &err);
   store_close(st);
   if (rc < 0) {
     buf_release(&b);
