@@ -556,7 +556,7 @@ static int cmd_demo(opts *o) {
     json_array_foreach(evs, i, ev) {
       char *s = json_dumps(ev, JSON_COMPACT);
       if (!tl || !s || pactum_timeline_append_json(tl, s, strlen(s), &err)) code = EXIT_INTERNAL;
-      free(s);
+      px_free(s);
     }
     char *rq = json_dumps(json_object_get(root, "request"), JSON_COMPACT);
     const char *title = json_string_value(json_object_get(root, "title"));
@@ -577,7 +577,7 @@ static int cmd_demo(opts *o) {
       cli_error("sample line %ld: %s", lineno, err.message);
       code = EXIT_INTERNAL;
     }
-    free(rq);
+    px_free(rq);
     json_decref(root);
   }
   pactum_timeline_free(tl);
@@ -719,6 +719,7 @@ static int cmd_help(opts *o) {
 }
 
 int main(int argc, char **argv) {
+  px_alloc_init(); /* jansson allocates through the hook too */
   if (argc < 2) {
     usage(stderr);
     return EXIT_INPUT;
