@@ -24,8 +24,9 @@ static int is_key_event(const json_t *ev) {
 static int event_day(const json_t *ev, int32_t *day, pactum_error *err) {
   json_t *d = json_object_get(ev, "date");
   if (!d) return fail(err, "missing_field", "the event has no 'date'");
-  if (!json_is_string(d) || date_parse(json_string_value(d), json_string_length(d), day))
-    return fail(err, "bad_date", "the event has no 'date' that is a real day (YYYY-MM-DD)");
+  if (!json_is_string(d)) return fail(err, "bad_date", "the event's 'date' must be a string, a real day (YYYY-MM-DD)");
+  if (date_parse(json_string_value(d), json_string_length(d), day))
+    return fail(err, "bad_date", "the event's 'date' '%.40s' is not a real day (YYYY-MM-DD)", json_string_value(d));
   return 0;
 }
 
