@@ -264,19 +264,21 @@ def pact_exception_chain():
     expect("a chain of 200000 exceptions listed last to first checks", r, 0, "", secs=10, rss_mb=1024)
 
 
+def bad_line(name, fname, line, col, message, shown):
+    """A file of HDR and one bad line (bytes): `check` reports message at col, echoing it as shown."""
+    f = write(fname, HDR.encode() + line + b"\n")
+    r = run("check", f)
+    expect(name, r, 1, source_error(f, HDR_LINES + 1, col, message, shown), secs=2, rss_mb=64)
+    return f, r
+
+
 def pact_invalid_utf8():
-    f = write("utf8.pact", HDR.encode() + b'party b "caf\xc3"\n')
-    r = run("check", f)
-    # The line is echoed with the bad byte as '?'.
-    expect("a truncated UTF-8 sequence in a string", r, 1,
-           "%s:%d:13: error: invalid UTF-8 byte 0xc3 in string\n%5d | party b \"caf?\"\n      |             ^\n"
-           % (f, HDR_LINES + 1, HDR_LINES + 1), secs=2, rss_mb=64)
-    f = write("utf8b.pact", HDR.encode() + b'party b\xff "x"\n')
-    r = run("check", f)
-    expect("a 0xff byte after an identifier", r, 1,
-           "%s:%d:8: error: invalid UTF-8 byte 0xff\n%5d | party b? \"x\"\n      |        ^\n"
-           % (f, HDR_LINES + 1, HDR_LINES + 1), secs=2, rss_mb=64)
-    # An overlong encoding of '/' (0xc0 0xaf) is not UTF-8 either.
+    # The line is echoed with each bad byte as '?'.
+    bad_line("a truncated UTF-8 sequence in a string", "utf8.pact", b'party b "caf\xc3"', 13,
+             "invalid UTF-8 byte 0xc3 in string", 'party b "caf?"')
+    bad_line("a 0xff byte after an identifier", "utf8b.pact", b'party b\xff "x"', 8, "invalid UTF-8 byte 0xff",
+             'party b? "x"')
+    # An overlong encoding of '/' (0xc0 0xaf) is not UTF-8 either; the error is at its first byte.
     f = write("utf8c.pact", HDR.encode() + b'party b "\xc0\xaf"\n')
     r = run("check", f)
     expect("an overlong encoding in a string", r, 1, secs=2, rss_mb=64)
@@ -285,16 +287,10 @@ def pact_invalid_utf8():
 
 
 def pact_nul_bytes():
-    f = write("nul.pact", HDR.encode() + b'party b "x"\x00\n')
-    r = run("check", f)
-    expect("a NUL byte between tokens", r, 1,
-           "%s:%d:12: error: unexpected control character 0x00\n%5d | party b \"x\"?\n      |            ^\n"
-           % (f, HDR_LINES + 1, HDR_LINES + 1), secs=2, rss_mb=64)
-    f = write("nul2.pact", HDR.encode() + b'party b "x\x00y"\n')
-    r = run("check", f)
-    expect("a NUL byte in a string", r, 1,
-           "%s:%d:11: error: control character 0x00 in string\n%5d | party b \"x?y\"\n      |           ^\n"
-           % (f, HDR_LINES + 1, HDR_LINES + 1), secs=2, rss_mb=64)
+    bad_line("a NUL byte between tokens", "nul.pact", b'party b "x"\x00', 12, "unexpected control character 0x00",
+             'party b "x"?')
+    bad_line("a NUL byte in a string", "nul2.pact", b'party b "x\x00y"', 11, "control character 0x00 in string",
+             'party b "x?y"')
     # A file that is nothing but NULs: the first one is the error.
     f = write("nuls.pact", b"\x00" * MB)
     r = run("check", f)

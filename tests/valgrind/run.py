@@ -14,6 +14,7 @@ allow 30 times its usual time limits.
 """
 import glob
 import os
+import resource
 import shlex
 import subprocess
 import sys
@@ -47,5 +48,7 @@ for p in bad[:5]:
     print("== valgrind report %s" % p)
     with open(p, errors="replace") as f:
         print(f.read()[:6000])
-print("valgrind: %d pactum processes, %d with a report, %.1f s" % (len(logs), len(bad), elapsed))
+cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
+print("valgrind: %d pactum processes, %d with a report, %.1f s wall, %.1f s CPU" % (
+    len(logs), len(bad), elapsed, cpu.ru_utime + cpu.ru_stime))
 sys.exit(1 if rc != 0 or bad else 0)
