@@ -127,15 +127,24 @@ pactum_agreement *cli_load_agreement(const opts *o, int *exit_code) {
   return agr;
 }
 
-/* Read a whole line of any length from fp into line (without its newline or CR); -1 at end. */
+/*
+** Read a whole line of any length from fp into line (without its newline or CR); -1 at the end
+** of input, and also when the line could not be read: then line->failed is set and errno says
+** why (ENOMEM, or the read error), so that a failed read is never taken for the end of input.
+** getline grows the buffer with libc's realloc (not through the hook; px_free frees it alike).
+*/
 long cli_read_line(FILE *fp, buf *line) {
   char *p = line->data;
   size_t cap = line->cap;
+  errno = 0;
   ssize_t n = getline(&p, &cap, fp);
   line->data = p; /* getline may have grown the buffer with realloc */
   line->cap = cap;
   if (n < 0) {
+    int why = errno;
     line->len = 0;
+    if (why == ENOMEM || ferror(fp)) line->failed = 1;
+    errno = why;
     return -1;
   }
   size_t len = (size_t)n;
@@ -143,6 +152,12 @@ long cli_read_line(FILE *fp, buf *line) {
   p[len] = '\0';
   line->len = len;
   return (long)len;
+}
+
+int cli_read_failed(const char *name) {
+  int why = errno;
+  cli_error("cannot read '%s': %s", name, strerror(why));
+  return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
 }
 
 int cli_blank(const buf *line) {
@@ -188,7 +203,7 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
       break;
     }
   }
-  if (line.failed) bad = EXIT_INTERNAL;
+  if (line.failed) bad = cli_read_failed(o->events);
   buf_release(&line);
   fclose(fp);
   if (bad) {
@@ -392,6 +407,7 @@ static int run_requests(opts *o, int explain) {
     }
     if (o->unbuffered) fflush(stdout);
   }
+  if (line.failed && !code) code = cli_read_failed(o->nargs ? o->args[0] : "<stdin>");
   buf_release(&line);
   if (in != stdin) fclose(in);
   if (lg && cli_decision_log_close(lg) && !code) code = EXIT_INTERNAL;

@@ -278,6 +278,7 @@ int cmd_event_sign(opts *o) {
     px_free(text);
     json_decref(ev);
   }
+  if (line.failed && code == EXIT_OK) code = cli_read_failed(name);
   sodium_memzero(&k, sizeof k);
   buf_release(&line);
   if (fp != stdin) fclose(fp);

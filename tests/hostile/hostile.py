@@ -580,6 +580,24 @@ def money_sum_overflow():
         srv.stop()
 
 
+# ---- Unreadable input ---------------------------------------------------------------------
+
+def read_error():
+    # A directory opens, but reading it fails (EISDIR): that is an error, not an empty input.
+    # (decide once took the failed read for the end of its input and exited 0 with no output.)
+    d = os.path.join(TMP, "a-directory")
+    os.mkdir(d)
+    r = run("decide", "--agreement", RESELLER, d)
+    expect("decide reading a directory", r, 2, "pactum: error: cannot read '%s': Is a directory\n" % d, "",
+           secs=2, rss_mb=64)
+    r = run("status", "--agreement", RESELLER, "--events", d, "--date", "2026-05-01")
+    expect("--events naming a directory", r, 2, "pactum: error: cannot read '%s': Is a directory\n" % d, "",
+           secs=2, rss_mb=64)
+    r = run("event", "import", d, "--db", path("dir.db"), "--agreement", RESELLER)
+    expect("event import of a directory", r, 2, "pactum: error: cannot read the events from %s\n" % d, "",
+           secs=2, rss_mb=64)
+
+
 CASES = {
     "pact_10mb": pact_10mb,
     "pact_nesting_100000": pact_nesting,
@@ -594,6 +612,7 @@ CASES = {
     "date_year_99999": date_year_99999,
     "date_2025_02_29": date_2025_02_29,
     "money_sum_overflow": money_sum_overflow,
+    "read_error": read_error,
 }
 
 if CASE == "--list":
