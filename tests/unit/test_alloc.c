@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "record.h"
 
+#include <sodium.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -265,7 +266,8 @@ static int64_t store_state(const char *path, const pactum_agreement *agr, int *v
 ** One run: open the record at path and add the batch, with the Nth allocation failing (n 0:
 ** none). Returns 1 if the batch was added. Checks the store afterwards against `before`.
 */
-static int append_run(long n, const pactum_agreement *agr, const char *path, int64_t before, long *used) {
+static int append_run(long n, const pactum_agreement *agr, const char *path, int64_t before, const sign_key *signers,
+                      int nsigners, long *used) {
   size_t lens[3];
   for (int i = 0; i < 3; i++) lens[i] = strlen(batch[i]);
   record *r = (record *)1;
@@ -276,7 +278,7 @@ static int append_run(long n, const pactum_agreement *agr, const char *path, int
   px_alloc_fail_after(n);
   int rc = record_open(agr, path, 0, NULL, &r, &err);
   int opened = rc == PACTUM_OK;
-  if (opened) rc = record_add(r, batch, lens, 3, NULL, 0, &bad, &first, &last, &err);
+  if (opened) rc = record_add(r, batch, lens, 3, signers, nsigners, &bad, &first, &last, &err);
   *used = px_alloc_count();
   px_alloc_fail_after(0);
   if (!opened && r) problem(n, "record_open left *out set", rc);
@@ -294,7 +296,7 @@ static int append_run(long n, const pactum_agreement *agr, const char *path, int
   /* The record object is still usable after a failed add: the same batch goes in now. */
   int added = rc == PACTUM_OK;
   if (opened && !added) {
-    int rc2 = record_add(r, batch, lens, 3, NULL, 0, &bad, &first, &last, &err);
+    int rc2 = record_add(r, batch, lens, 3, signers, nsigners, &bad, &first, &last, &err);
     if (rc2 != PACTUM_OK) {
       fprintf(stderr, "allocation %ld, retried without failures: rc %d [%s] %s\n", n, rc2, err.code, err.message);
       problem(n, "record_add retried after a failed add", rc2);
@@ -334,8 +336,13 @@ static void remove_store(const char *path) {
   unlink(side);
 }
 
-static void test_event_append_every_allocation_fails_cleanly(void **state) {
-  (void)state;
+/*
+** The append sweep. Unsigned: a store without signatures, whose stored events fold by the fast
+** path. Signed: a store that requires signatures, holding openai's key (registered with the
+** bootstrap key) and three earlier events signed by it; each run's batch is signed by openai's
+** key inside record_add, and opening the record verifies every stored signature again.
+*/
+static void append_sweep(int signed_store) {
   pactum_agreement *agr = NULL;
   assert_int_equal(pactum_agreement_load_file(SHIPPED, &agr, NULL), PACTUM_OK);
   char dir[] = "/tmp/pactum_alloc_XXXXXX";
@@ -343,6 +350,14 @@ static void test_event_append_every_allocation_fails_cleanly(void **state) {
   char base[64], path[64];
   snprintf(base, sizeof base, "%s/base.db", dir);
   snprintf(path, sizeof path, "%s/record.db", dir);
+  sign_key boot, openai;
+  memset(&boot, 0, sizeof boot);
+  memset(&openai, 0, sizeof openai);
+  snprintf(boot.signer, sizeof boot.signer, "bootstrap");
+  snprintf(openai.signer, sizeof openai.signer, "openai");
+  assert_int_equal(crypto_sign_keypair(boot.pk, boot.sk), 0);
+  assert_int_equal(crypto_sign_keypair(openai.pk, openai.sk), 0);
+  boot.has_secret = openai.has_secret = 1;
   /* The store every run starts from: three earlier events in it, closed (its WAL folded in). */
   static const char *const earlier[3] = {
       "{\"type\":\"azure_purchase\",\"date\":\"2028-11-01\",\"amount_usd\":10}",
@@ -351,36 +366,61 @@ static void test_event_append_every_allocation_fails_cleanly(void **state) {
   };
   record *r = NULL;
   pactum_error err;
-  record_init init = {0, NULL};
+  record_init init = {signed_store, signed_store ? boot.pk : NULL};
   assert_int_equal(record_open(agr, base, 1, &init, &r, &err), PACTUM_OK);
   size_t lens[3], bad;
-  int64_t first, last;
+  int64_t first, last, stored = 3;
+  if (signed_store) {
+    char b64[64], reg[256];
+    assert_int_equal(sign_b64_encode(openai.pk, SIGN_PK_BYTES, b64, sizeof b64), 0);
+    snprintf(reg, sizeof reg, "{\"type\":\"key_registered\",\"date\":\"2028-10-01\",\"signer\":\"openai\",\"public_key\":\"%s\"}",
+             b64);
+    const char *regs[1] = {reg};
+    size_t reglen = strlen(reg);
+    if (record_add(r, regs, &reglen, 1, &boot, 1, &bad, &first, &last, &err) != PACTUM_OK)
+      fail_msg("registering openai's key: [%s] %s", err.code, err.message);
+    stored = 4;
+  }
   for (int i = 0; i < 3; i++) lens[i] = strlen(earlier[i]);
-  assert_int_equal(record_add(r, earlier, lens, 3, NULL, 0, &bad, &first, &last, &err), PACTUM_OK);
+  if (record_add(r, earlier, lens, 3, signed_store ? &openai : NULL, signed_store, &bad, &first, &last, &err) != PACTUM_OK)
+    fail_msg("the earlier events: [%s] %s", err.code, err.message);
   record_free(r);
   int verifies = 0;
-  assert_int_equal(store_state(base, agr, &verifies), 3);
+  assert_int_equal(store_state(base, agr, &verifies), stored);
   assert_true(verifies);
   nproblems = nkinds = 0;
+  const sign_key *signers = signed_store ? &openai : NULL;
   long total = 0;
   remove_store(path);
   assert_int_equal(copy_file(base, path), 0);
-  assert_int_equal(append_run(0, agr, path, 3, &total), 1);
+  assert_int_equal(append_run(0, agr, path, stored, signers, signed_store, &total), 1);
   assert_true(total > 10);
   for (long n = 1; n <= total + 1; n++) {
     remove_store(path);
     assert_int_equal(copy_file(base, path), 0);
     long used = 0;
-    int complete = append_run(n, agr, path, 3, &used);
+    int complete = append_run(n, agr, path, stored, signers, signed_store, &used);
     if (n == total + 1 && !complete) problem(n, "a run with no failed allocation", 0);
   }
-  print_message("event append: a clean open-and-add makes %ld allocations; %ld runs, the Nth failing\n", total,
-                total + 1);
+  print_message("event append (%s): a clean open-and-add makes %ld allocations; %ld runs, the Nth failing\n",
+                signed_store ? "signed" : "unsigned", total, total + 1);
+  sodium_memzero(&boot, sizeof boot);
+  sodium_memzero(&openai, sizeof openai);
   pactum_agreement_free(agr);
   remove_store(path);
   remove_store(base);
   rmdir(dir);
   if (nproblems) fail_msg("%zu problems in %ld runs:\n%s", nproblems, total + 1, report());
+}
+
+static void test_event_append_every_allocation_fails_cleanly(void **state) {
+  (void)state;
+  append_sweep(0);
+}
+
+static void test_signed_event_append_every_allocation_fails_cleanly(void **state) {
+  (void)state;
+  append_sweep(1);
 }
 
 int main(void) {
@@ -395,6 +435,7 @@ int main(void) {
       cmocka_unit_test(test_request_recovers_after_oom),
       cmocka_unit_test(test_timeline_growth_failure),
       cmocka_unit_test(test_event_append_every_allocation_fails_cleanly),
+      cmocka_unit_test(test_signed_event_append_every_allocation_fails_cleanly),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
