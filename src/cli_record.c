@@ -101,7 +101,8 @@ int cmd_init(opts *o) {
   return code;
 }
 
-/* Read every non-blank line of fp; *lines[i] is line number i+1's text. */
+/* Read every non-blank line of fp; *lines[i] is line number i+1's text. -1 with errno set if fp
+   could not be read to its end (ENOMEM when memory ran out). */
 typedef struct batch {
   char **texts;
   size_t *lens;
@@ -132,18 +133,26 @@ static int batch_read(FILE *fp, batch *b) {
       if (l) b->lens = l;
       long *n = px_realloc(b->lineno, cap * sizeof *n);
       if (n) b->lineno = n;
-      if (!t || !l || !n) break;
+      if (!t || !l || !n) {
+        errno = ENOMEM;
+        break;
+      }
       b->cap = cap;
     }
     b->texts[b->n] = px_malloc(line.len + 1);
-    if (!b->texts[b->n]) break;
+    if (!b->texts[b->n]) {
+      errno = ENOMEM;
+      break;
+    }
     memcpy(b->texts[b->n], line.data, line.len + 1);
     b->lens[b->n] = line.len;
     b->lineno[b->n] = no;
     b->n++;
   }
   int failed = line.failed || ferror(fp) || !feof(fp);
+  int why = errno;
   buf_release(&line);
+  errno = why;
   return failed ? -1 : 0;
 }
 
@@ -165,10 +174,11 @@ static int add_from(opts *o, FILE *fp, const char *name) {
   if (!agr) return code;
   batch b;
   if (batch_read(fp, &b)) {
-    cli_error("cannot read the events from %s", name);
+    int why = errno;
+    cli_error("cannot read the events from %s: %s", name, strerror(why));
     batch_free(&b);
     pactum_agreement_free(agr);
-    return EXIT_INPUT;
+    return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
   }
   int fresh = !exists(db_path(o));
   record *r = open_record(agr, o, 1, &code);

@@ -594,7 +594,7 @@ def read_error():
     expect("--events naming a directory", r, 2, "pactum: error: cannot read '%s': Is a directory\n" % d, "",
            secs=2, rss_mb=64)
     r = run("event", "import", d, "--db", path("dir.db"), "--agreement", RESELLER)
-    expect("event import of a directory", r, 2, "pactum: error: cannot read the events from %s\n" % d, "",
+    expect("event import of a directory", r, 2, "pactum: error: cannot read the events from %s: Is a directory\n" % d, "",
            secs=2, rss_mb=64)
 
 
