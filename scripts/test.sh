@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# test.sh: set up, build with warnings as errors, and run every test; then build again with
-# AddressSanitizer and UndefinedBehaviorSanitizer and run every test once more.
+# test.sh: set up, build with warnings as errors, and run every test; run the CLI and store tests
+# again with pactum under valgrind (tests/valgrind); then build again with AddressSanitizer and
+# UndefinedBehaviorSanitizer and run every test once more.
 # PACTUM_LONG=1 also runs the long checks (fuzzing, soaks) where there are any.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +12,11 @@ echo "== build (warnings are errors)"
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPACTUM_WERROR=ON >/dev/null
 cmake --build build -j"$jobs"
 echo "== tests"
-ctest --test-dir build --output-on-failure -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs" -LE valgrind
+echo "== cli and store tests under valgrind"
+start=$(date +%s)
+ctest --test-dir build --output-on-failure -j"$jobs" -L valgrind
+echo "valgrind pass: $(( $(date +%s) - start )) s"
 
 echo "== build with ASan and UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPACTUM_WERROR=ON -DPACTUM_SANITIZE=ON >/dev/null

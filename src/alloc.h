@@ -16,8 +16,30 @@ void *px_realloc(void *p, size_t n);
 void px_free(void *p);
 char *px_strdup(const char *s);
 
+/*
+** Route jansson's allocations through px_malloc/px_free as well. jansson's allocator is global
+** to the process, so the library never sets it: the pactum binary and the tests call this
+** first thing, and a program linking libpactum keeps whatever allocator it chose. Mixing is
+** safe either way: px_free is free(), so memory jansson took from malloc() may be freed here.
+*/
+void px_alloc_init(void);
+
+/*
+** yajl is deliberately left on libc's malloc: yajl 2.1 does not check its own allocations
+** (yajl_alloc writes through the handle it just allocated without testing it for NULL, and its
+** buffers and stacks grow the same way), so a failure injected there crashes inside yajl.
+** pactum's one yajl handle (flat_decode in events.c) is a fast path with a jansson fallback.
+*/
+
 /* Make the Nth allocation from now (1-based) and every later one fail; 0 turns it off. */
 void px_alloc_fail_after(long n);
+/*
+** How many allocations have failed since the process started, injected or real. A caller
+** whose library call failed without saying why (jansson's parser reports a failed allocation
+** as a syntax error) compares this before and after to tell running out of memory from bad
+** input. With several threads, another thread's failure can be counted too.
+*/
+long px_alloc_failures(void);
 /* Allocations attempted since the counter was last reset. */
 long px_alloc_count(void);
 void px_alloc_reset_count(void);

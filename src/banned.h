@@ -28,4 +28,19 @@
 #undef atoi
 #define atoi(x) BANNED(atoi)
 
+/* Every allocation goes through the hook of alloc.h (px_malloc and friends), so that tests can
+   make any one of them fail. */
+#undef malloc
+#define malloc(n) BANNED(malloc)
+#undef calloc
+#define calloc(n, s) BANNED(calloc)
+#undef realloc
+#define realloc(p, n) BANNED(realloc)
+#undef free
+#define free(p) BANNED(free)
+#undef strdup
+#define strdup(s) BANNED(strdup)
+#undef strndup
+#define strndup(s, n) BANNED(strndup)
+
 #endif

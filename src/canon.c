@@ -22,6 +22,8 @@ static int has_real(const json_t *v, int depth) {
   return 0;
 }
 
+int canon_has_real(const json_t *v) { return has_real(v, 0); }
+
 char *canon_json(const json_t *v, size_t *len) {
   if (has_real(v, 0)) return NULL;
   char *s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);

@@ -18,7 +18,9 @@
 #define HASH_BYTES 32
 #define HASH_HEX (2 * HASH_BYTES + 1)
 
-/* The canonical text of v, malloc'd (free with free()); NULL if v holds a real or memory ran out. */
+/* The canonical text of v, allocated by jansson (free with px_free()); NULL if v holds a real or memory ran out. */
+/* Whether v holds a real (or is nested too deeply to tell), which canonical JSON refuses. */
+int canon_has_real(const json_t *v);
 char *canon_json(const json_t *v, size_t *len /* OUT */);
 /* The canonical text of event object v without its "signatures" member: what signatures sign. */
 char *canon_signed_part(const json_t *v, size_t *len /* OUT */);

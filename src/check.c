@@ -557,23 +557,43 @@ static int check_facts(checker *c) {
   return rc;
 }
 
-/* Exception cycles: depth-first search with colours; reports each cycle once. */
-static int visit_exceptions(checker *c, clause_decl *cl, uint8_t *colour) {
-  colour[cl->index] = 1;
+/* One clause on the path of visit_exceptions, and the next of its exception targets to follow. */
+typedef struct visit_frame {
+  clause_decl *cl;
+  name_ref *next;
+} visit_frame;
+
+/*
+** Exception cycles: depth-first search with colours; reports each cycle once. The path is kept
+** in stack (room for every clause, as a clause is on it at most once), not on the C stack, so a
+** chain of 200,000 exceptions listed from the last to the first does not overflow it.
+*/
+static int visit_exceptions(checker *c, clause_decl *root, uint8_t *colour, visit_frame *stack) {
   int rc = 0;
-  for (name_ref *r = cl->excepts; r; r = r->next) {
+  size_t top = 0;
+  colour[root->index] = 1;
+  stack[top++] = (visit_frame){root, root->excepts};
+  while (top) {
+    visit_frame *f = &stack[top - 1];
+    name_ref *r = f->next;
+    if (!r) {
+      colour[f->cl->index] = 2;
+      top--;
+      continue;
+    }
+    f->next = r->next;
     if (r->index < 0) continue;
     clause_decl *t = sym_get(&c->clauses, r->name);
     if (!t) continue;
     if (colour[t->index] == 1) {
       rc = diag_error(c->d, r->at, "exception cycle: '%s' is an exception to '%s', which is (through its own exceptions) an exception to '%s'",
-                      cl->name, t->name, cl->name);
+                      f->cl->name, t->name, f->cl->name);
       r->index = -1; /* break the cycle so later passes terminate */
     } else if (colour[t->index] == 0) {
-      if (visit_exceptions(c, t, colour)) rc = -1;
+      colour[t->index] = 1;
+      stack[top++] = (visit_frame){t, t->excepts};
     }
   }
-  colour[cl->index] = 2;
   return rc;
 }
 
@@ -645,9 +665,10 @@ static int check_clauses(checker *c) {
     if (check_citations(c, cl->cites, cl->at, "clause", cl->name)) rc = -1;
   }
   uint8_t *colour = arena_alloc(c->ar, (size_t)n + 1);
-  if (!colour) return diag_oom(c->d, c->f->at);
+  visit_frame *stack = arena_alloc(c->ar, ((size_t)n + 1) * sizeof *stack);
+  if (!colour || !stack) return diag_oom(c->d, c->f->at);
   for (clause_decl *cl = c->f->clauses; cl; cl = cl->next)
-    if (!colour[cl->index] && visit_exceptions(c, cl, colour)) rc = -1;
+    if (!colour[cl->index] && visit_exceptions(c, cl, colour, stack)) rc = -1;
   return rc;
 }
 

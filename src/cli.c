@@ -151,15 +151,24 @@ pactum_agreement *cli_load_agreement(const opts *o, int *exit_code) {
   return agr;
 }
 
-/* Read a whole line of any length from fp into line (without its newline or CR); -1 at end. */
+/*
+** Read a whole line of any length from fp into line (without its newline or CR); -1 at the end
+** of input, and also when the line could not be read: then line->failed is set and errno says
+** why (ENOMEM, or the read error), so that a failed read is never taken for the end of input.
+** getline grows the buffer with libc's realloc (not through the hook; px_free frees it alike).
+*/
 long cli_read_line(FILE *fp, buf *line) {
   char *p = line->data;
   size_t cap = line->cap;
+  errno = 0;
   ssize_t n = getline(&p, &cap, fp);
   line->data = p; /* getline may have grown the buffer with realloc */
   line->cap = cap;
   if (n < 0) {
+    int why = errno;
     line->len = 0;
+    if (why == ENOMEM || ferror(fp)) line->failed = 1;
+    errno = why;
     return -1;
   }
   size_t len = (size_t)n;
@@ -167,6 +176,12 @@ long cli_read_line(FILE *fp, buf *line) {
   p[len] = '\0';
   line->len = len;
   return (long)len;
+}
+
+int cli_read_failed(const char *name) {
+  int why = errno;
+  cli_error("cannot read '%s': %s", name, strerror(why));
+  return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
 }
 
 int cli_blank(const buf *line) {
@@ -212,7 +227,7 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
       break;
     }
   }
-  if (line.failed) bad = EXIT_INTERNAL;
+  if (line.failed) bad = cli_read_failed(o->events);
   buf_release(&line);
   fclose(fp);
   if (bad) {
@@ -535,6 +550,7 @@ static int run_requests(opts *o, int explain) {
     }
     if (o->unbuffered) fflush(stdout);
   }
+  if (line.failed && !code) code = cli_read_failed(o->nargs ? o->args[0] : "<stdin>");
   buf_release(&line);
   if (in != stdin) fclose(in);
   if (lg && cli_decision_log_close(lg) && !code) code = EXIT_INTERNAL;
@@ -712,7 +728,7 @@ static int cmd_demo(opts *o) {
     json_array_foreach(evs, i, ev) {
       char *s = json_dumps(ev, JSON_COMPACT);
       if (!tl || !s || pactum_timeline_append_json(tl, s, strlen(s), &err)) code = EXIT_INTERNAL;
-      free(s);
+      px_free(s);
     }
     char *rq = json_dumps(json_object_get(root, "request"), JSON_COMPACT);
     const char *title = json_string_value(json_object_get(root, "title"));
@@ -733,7 +749,7 @@ static int cmd_demo(opts *o) {
       cli_error("sample line %ld: %s", lineno, err.message);
       code = EXIT_INTERNAL;
     }
-    free(rq);
+    px_free(rq);
     json_decref(root);
   }
   pactum_timeline_free(tl);
@@ -907,6 +923,7 @@ static int cmd_help(opts *o) {
 }
 
 int main(int argc, char **argv) {
+  px_alloc_init(); /* jansson allocates through the hook too */
   if (argc < 2) {
     usage(stderr);
     return EXIT_INPUT;

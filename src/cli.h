@@ -67,6 +67,8 @@ pactum_agreement *cli_load_agreement(const opts *o, int *exit_code);
 pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code);
 /* One line of any length into line, without its end; -1 at the end of input. */
 long cli_read_line(FILE *fp, buf *line);
+/* After cli_read_line failed (line->failed): report it with errno; the exit code (3 for ENOMEM, else 2). */
+int cli_read_failed(const char *name);
 int cli_blank(const buf *line);
 /* --date, or today when it is not given; -1 (reported) when it is not a real date. */
 int cli_day_option(const opts *o, int32_t *day);

@@ -4,6 +4,7 @@
 ** `decide --log-decisions` keeps. Each opens the store through record.h or store.h; none
 ** speaks SQL.
 */
+#include "alloc.h"
 #include "audit.h"
 #include "cli.h"
 #include "http.h"
@@ -100,7 +101,8 @@ int cmd_init(opts *o) {
   return code;
 }
 
-/* Read every non-blank line of fp; *lines[i] is line number i+1's text. */
+/* Read every non-blank line of fp; *lines[i] is line number i+1's text. -1 with errno set if fp
+   could not be read to its end (ENOMEM when memory ran out). */
 typedef struct batch {
   char **texts;
   size_t *lens;
@@ -109,10 +111,10 @@ typedef struct batch {
 } batch;
 
 static void batch_free(batch *b) {
-  for (size_t i = 0; i < b->n; i++) free(b->texts[i]);
-  free(b->texts);
-  free(b->lens);
-  free(b->lineno);
+  for (size_t i = 0; i < b->n; i++) px_free(b->texts[i]);
+  px_free(b->texts);
+  px_free(b->lens);
+  px_free(b->lineno);
 }
 
 static int batch_read(FILE *fp, batch *b) {
@@ -125,24 +127,32 @@ static int batch_read(FILE *fp, batch *b) {
     if (cli_blank(&line)) continue;
     if (b->n == b->cap) {
       size_t cap = b->cap ? b->cap * 2 : 64;
-      char **t = realloc(b->texts, cap * sizeof *t);
+      char **t = px_realloc(b->texts, cap * sizeof *t);
       if (t) b->texts = t;
-      size_t *l = realloc(b->lens, cap * sizeof *l);
+      size_t *l = px_realloc(b->lens, cap * sizeof *l);
       if (l) b->lens = l;
-      long *n = realloc(b->lineno, cap * sizeof *n);
+      long *n = px_realloc(b->lineno, cap * sizeof *n);
       if (n) b->lineno = n;
-      if (!t || !l || !n) break;
+      if (!t || !l || !n) {
+        errno = ENOMEM;
+        break;
+      }
       b->cap = cap;
     }
-    b->texts[b->n] = malloc(line.len + 1);
-    if (!b->texts[b->n]) break;
+    b->texts[b->n] = px_malloc(line.len + 1);
+    if (!b->texts[b->n]) {
+      errno = ENOMEM;
+      break;
+    }
     memcpy(b->texts[b->n], line.data, line.len + 1);
     b->lens[b->n] = line.len;
     b->lineno[b->n] = no;
     b->n++;
   }
   int failed = line.failed || ferror(fp) || !feof(fp);
+  int why = errno;
   buf_release(&line);
+  errno = why;
   return failed ? -1 : 0;
 }
 
@@ -164,10 +174,11 @@ static int add_from(opts *o, FILE *fp, const char *name) {
   if (!agr) return code;
   batch b;
   if (batch_read(fp, &b)) {
-    cli_error("cannot read the events from %s", name);
+    int why = errno;
+    cli_error("cannot read the events from %s: %s", name, strerror(why));
     batch_free(&b);
     pactum_agreement_free(agr);
-    return EXIT_INPUT;
+    return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
   }
   int fresh = !exists(db_path(o));
   record *r = open_record(agr, o, 1, &code);
@@ -274,9 +285,10 @@ int cmd_event_sign(opts *o) {
       fwrite(text, 1, n, stdout);
       fputc('\n', stdout);
     }
-    free(text);
+    px_free(text);
     json_decref(ev);
   }
+  if (line.failed && code == EXIT_OK) code = cli_read_failed(name);
   sodium_memzero(&k, sizeof k);
   buf_release(&line);
   if (fp != stdin) fclose(fp);
@@ -350,7 +362,7 @@ static int export_one(void *ctx, const store_record *rec) {
       if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures")) continue;
       char *s = json_dumps(f, JSON_ENCODE_ANY | JSON_COMPACT);
       printf(" %s=%s", k, s ? s : "?");
-      free(s);
+      px_free(s);
     }
     size_t i;
     json_t *sg;
@@ -388,10 +400,10 @@ static int genesis_of(store *st, uint8_t out[HASH_BYTES]) {
   char *v = NULL;
   pactum_error err;
   if (store_meta_get(st, "agreement_hash", &v, &err) || !v || canon_unhex(v, out, HASH_BYTES)) {
-    free(v);
+    px_free(v);
     return cli_error("the store records no valid agreement hash");
   }
-  free(v);
+  px_free(v);
   return 0;
 }
 
@@ -559,7 +571,7 @@ decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *pat
   /* Opening the record checks the store belongs to this agreement. */
   record *r = open_record(agr, &o, 0, exit_code);
   if (!r) return NULL;
-  decision_log *lg = calloc(1, sizeof *lg);
+  decision_log *lg = px_calloc(1, sizeof *lg);
   if (!lg) {
     record_free(r);
     *exit_code = EXIT_INTERNAL;
@@ -578,12 +590,12 @@ decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *pat
 static int enqueue(decision_log *lg, char *entry, size_t entry_len, const char *line, size_t n, size_t split) {
   if (lg->n == lg->cap) {
     size_t cap = lg->cap ? lg->cap * 2 : 64;
-    queued *q = realloc(lg->q, cap * sizeof *q);
+    queued *q = px_realloc(lg->q, cap * sizeof *q);
     if (!q) return -1;
     lg->q = q;
     lg->cap = cap;
   }
-  char *copy = malloc(n + 1);
+  char *copy = px_malloc(n + 1);
   if (!copy) return -1;
   memcpy(copy, line, n);
   copy[n] = '\0';
@@ -617,8 +629,8 @@ static int flush_log(decision_log *lg) {
         printf("%.*s\"decision_id\":%lld,%s\n", (int)q->split, q->line, (long long)seq++, q->line + q->split);
       else printf("%s\n", q->line);
     }
-    free(q->entry);
-    free(q->line);
+    px_free(q->entry);
+    px_free(q->line);
   }
   fflush(stdout);
   lg->n = lg->ndecisions = 0;
@@ -645,7 +657,7 @@ int cli_decision_log_add(decision_log *lg, const char *request, size_t len, cons
   json_decref(rec);
   if (!text) return cli_error("cannot log the decision");
   if (enqueue(lg, text, rn, out, n, split)) {
-    free(text);
+    px_free(text);
     return cli_error("out of memory");
   }
   lg->ndecisions++;
@@ -661,8 +673,8 @@ int cli_decision_log_close(decision_log *lg) {
   if (!lg) return 0;
   int rc = flush_log(lg);
   store_close(lg->st);
-  free(lg->q);
-  free(lg);
+  px_free(lg->q);
+  px_free(lg);
   return rc;
 }
 

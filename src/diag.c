@@ -43,7 +43,10 @@ static void show_line(diag_list *d, loc l) {
     clipped = 1;
   }
   size_t to = end - from > width ? from + width : end;
-  buf_printf(&d->out, "%5u | %s", l.line, clipped ? "..." : "");
+  /* The gutter is 5 wide, wider for line 100000 on, and the caret line's matches it. */
+  int gutter = 5;
+  for (unsigned n = l.line / 100000; n; n /= 10) gutter++;
+  buf_printf(&d->out, "%*u | %s", gutter, l.line, clipped ? "..." : "");
   for (size_t i = from; i < to;) {
     unsigned char c = (unsigned char)d->src[i];
     size_t k = c >= 0x80 ? utf8_seq_len((const unsigned char *)d->src + i, to - i) : 1;
@@ -57,7 +60,7 @@ static void show_line(diag_list *d, loc l) {
     }
     i += k;
   }
-  buf_puts(&d->out, "\n      | ");
+  buf_printf(&d->out, "\n%*s | ", gutter, "");
   if (clipped) buf_puts(&d->out, "   ");
   /* One blank per character before the spot, keeping tabs so the caret lines up. */
   for (size_t i = from; i < l.off && i < to;) {

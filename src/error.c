@@ -2,6 +2,7 @@
 ** error.c: filling a pactum_error (see error.h).
 */
 #include "error.h"
+#include "alloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,6 +17,11 @@ int error_set(pactum_error *err, int rc, const char *code, const char *fmt, ...)
     va_end(ap);
   }
   return rc;
+}
+
+int error_json(pactum_error *err, const json_error_t *je, long failures_before) {
+  if (json_error_code(je) == json_error_out_of_memory || px_alloc_failures() != failures_before) return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
+  return error_set(err, PACTUM_EINPUT, "bad_json", "malformed JSON at column %d: %s", je->column, je->text);
 }
 
 const char *value_phrase(type_kind k) {

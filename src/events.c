@@ -334,7 +334,7 @@ static const yajl_callbacks ycallbacks = {y_null, y_bool, y_int, y_double, NULL,
 int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t cap) {
   yctx y = {e, 0, pool, 0, cap, 0};
   e->n = 0;
-  yajl_handle h = yajl_alloc(&ycallbacks, NULL, &y);
+  yajl_handle h = yajl_alloc(&ycallbacks, NULL, &y); /* libc malloc: see alloc.h */
   if (!h) return -1;
   int ok = yajl_parse(h, (const unsigned char *)json, len) == yajl_status_ok && yajl_complete_parse(h) == yajl_status_ok;
   yajl_free(h);
@@ -343,8 +343,9 @@ int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t 
 
 int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t len, pactum_error *err) {
   json_error_t je;
+  long failures = px_alloc_failures();
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-  if (!root) return fail(err, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
+  if (!root) return error_json(err, &je, failures);
   int rc = timeline_append(tl, root, 0, err);
   json_decref(root);
   return rc;

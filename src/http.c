@@ -893,7 +893,7 @@ static enum MHD_Result r_events_post(req *q) {
       rc = send_json(q->c, 200, &b);
     }
   }
-  for (size_t i = 0; texts && i < n; i++) free(texts[i]);
+  for (size_t i = 0; texts && i < n; i++) px_free(texts[i]);
   px_free(texts);
   px_free(lens);
   return rc;

@@ -24,8 +24,9 @@ static int is_key_event(const json_t *ev) {
 static int event_day(const json_t *ev, int32_t *day, pactum_error *err) {
   json_t *d = json_object_get(ev, "date");
   if (!d) return fail(err, "missing_field", "the event has no 'date'");
-  if (!json_is_string(d) || date_parse(json_string_value(d), json_string_length(d), day))
-    return fail(err, "bad_date", "the event has no 'date' that is a real day (YYYY-MM-DD)");
+  if (!json_is_string(d)) return fail(err, "bad_date", "the event's 'date' must be a string, a real day (YYYY-MM-DD)");
+  if (date_parse(json_string_value(d), json_string_length(d), day))
+    return fail(err, "bad_date", "the event's 'date' '%.40s' is not a real day (YYYY-MM-DD)", json_string_value(d));
   return 0;
 }
 
@@ -97,8 +98,11 @@ static int fold_stored(record *r, const store_record *rec, pactum_error *err) {
     }
   }
   json_error_t je;
+  long failures = px_alloc_failures();
   json_t *ev = json_loadb(rec->json, rec->len, 0, &je);
-  int rc = ev ? fold(r, ev, r->require_signatures, err) : fail(err, "store_corrupt", "not JSON");
+  int rc = ev ? fold(r, ev, r->require_signatures, err)
+         : px_alloc_failures() != failures ? error_json(err, &je, failures)
+                                           : fail(err, "store_corrupt", "not JSON");
   json_decref(ev);
   return rc;
 }
@@ -107,6 +111,10 @@ static int load_one(void *ctx, const store_record *rec) {
   load_ctx *lc = ctx;
   record *r = lc->r;
   int rc = fold_stored(r, rec, lc->err);
+  if (rc == PACTUM_ENOMEM) {
+    lc->rc = rc;
+    return 1;
+  }
   if (rc) {
     char why[sizeof lc->err->message];
     snprintf(why, sizeof why, "%s", lc->err->message);
@@ -136,29 +144,41 @@ static int catch_up(record *r, pactum_error *err) {
   return 0;
 }
 
-/* Forget everything folded and fold the whole store again (after a refused batch). */
+/*
+** Fold the whole store again into a new timeline and keyring (at open, and after a refused
+** batch). On success the old ones are freed; on failure r is left exactly as it was.
+*/
 static int refold(record *r, pactum_error *err) {
-  pactum_timeline_free(r->tl);
-  keyring_free(r->kr);
+  record saved = *r;
   r->tl = pactum_timeline_new(r->agr);
   r->kr = keyring_new();
-  if (!r->tl || !r->kr) return fail(err, "out_of_memory", "out of memory");
   r->head_seq = 0;
   memcpy(r->head_hash, r->agr_hash, HASH_BYTES);
   r->last_day = INT32_MIN;
   r->nkeys = 0;
-  return catch_up(r, err);
+  int rc = !r->tl || !r->kr ? error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory") : catch_up(r, err);
+  if (rc) {
+    pactum_timeline_free(r->tl);
+    keyring_free(r->kr);
+    *r = saved;
+    return rc;
+  }
+  pactum_timeline_free(saved.tl);
+  keyring_free(saved.kr);
+  r->stale = 0;
+  return 0;
 }
 
 static int read_settings(record *r, const record_init *init, int created, pactum_error *err) {
+  int rc;
   char *v = NULL;
   char hex[HASH_HEX];
   canon_hex(r->agr_hash, HASH_BYTES, hex);
-  if (store_meta_get(r->st, "agreement_hash", &v, err)) return PACTUM_EIO;
+  if ((rc = store_meta_get(r->st, "agreement_hash", &v, err))) return rc;
   if (!v) {
     /* A new store: bind it to this agreement, with the settings asked for. */
     if (!created && init == NULL) return fail(err, "store", "the store records no agreement");
-    int rc = store_begin(r->st, err);
+    rc = store_begin(r->st, err);
     if (!rc) rc = store_meta_set(r->st, "agreement_hash", hex, err);
     if (!rc) rc = store_meta_set(r->st, "agreement", r->agr->id, err);
     if (!rc) rc = store_meta_set(r->st, "require_signatures", init && init->require_signatures ? "1" : "0", err);
@@ -170,7 +190,7 @@ static int read_settings(record *r, const record_init *init, int created, pactum
     if (!rc) rc = store_commit(r->st, err);
     else store_rollback(r->st);
     if (rc) return rc;
-    if (store_meta_get(r->st, "agreement_hash", &v, err)) return PACTUM_EIO;
+    if ((rc = store_meta_get(r->st, "agreement_hash", &v, err))) return rc;
   }
   int same = v && strcmp(v, hex) == 0;
   if (!same) {
@@ -182,10 +202,10 @@ static int read_settings(record *r, const record_init *init, int created, pactum
                 r->agr->version, hex);
   }
   px_free(v);
-  if (store_meta_get(r->st, "require_signatures", &v, err)) return PACTUM_EIO;
+  if ((rc = store_meta_get(r->st, "require_signatures", &v, err))) return rc;
   r->require_signatures = v && strcmp(v, "1") == 0;
   px_free(v);
-  if (store_meta_get(r->st, "bootstrap_key", &v, err)) return PACTUM_EIO;
+  if ((rc = store_meta_get(r->st, "bootstrap_key", &v, err))) return rc;
   if (v) {
     size_t n = 0;
     r->has_bootstrap = !sign_b64_decode(v, r->bootstrap_pk, sizeof r->bootstrap_pk, &n) && n == SIGN_PK_BYTES;
@@ -199,7 +219,7 @@ int record_open(const pactum_agreement *agr, const char *path, int create, const
   *out = NULL;
   if (sign_init()) return fail(err, "internal", "libsodium could not start");
   record *r = px_calloc(1, sizeof *r);
-  if (!r) return fail(err, "out_of_memory", "out of memory");
+  if (!r) return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
   r->agr = agr;
   canon_agreement_hash(agr->src, agr->src_len, r->agr_hash);
   int rc = store_open(path, create, &r->st, err);
@@ -225,8 +245,10 @@ int record_add(record *r, const char *const *texts, const size_t *lens, size_t n
                int nsigners, size_t *bad, int64_t *first, int64_t *last, pactum_error *err) {
   *bad = (size_t)-1;
   *first = *last = 0;
-  int rc = store_begin(r->st, err);
-  if (rc) return rc;
+  int rc;
+  /* A refused batch whose state could not be folded again left r stale: fold it now. */
+  if (r->stale && (rc = refold(r, err))) return rc;
+  if ((rc = store_begin(r->st, err))) return rc;
   if ((rc = catch_up(r, err))) {
     store_rollback(r->st);
     return rc;
@@ -238,22 +260,25 @@ int record_add(record *r, const char *const *texts, const size_t *lens, size_t n
   int dirty = 0;
   for (size_t i = 0; i < n && !rc; i++) {
     json_error_t je;
+    long failures = px_alloc_failures();
     json_t *ev = json_loadb(texts[i], lens[i], JSON_REJECT_DUPLICATES, &je);
     if (!ev) {
-      rc = fail(err, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
+      rc = error_json(err, &je, failures);
     } else {
       for (int k = 0; k < nsigners && !rc; k++) rc = sign_event(ev, &signers[k], err);
       size_t len = 0;
       char *canon = NULL;
       if (!rc && !(canon = canon_json(ev, &len)))
-        rc = fail(err, "wrong_type", "the event holds a number with a fraction or exponent; amounts are whole numbers");
+        rc = canon_has_real(ev) ? fail(err, "wrong_type",
+                                       "the event holds a number with a fraction or exponent; amounts are whole numbers")
+                                : error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
       if (!rc) {
         dirty = 1;
         rc = fold(r, ev, 1, err);
       }
       if (!rc) rc = store_append(r->st, CHAIN_EVENTS, seq, head, canon, len, &seq, head, err);
       if (!rc && !*first) *first = seq;
-      free(canon);
+      px_free(canon);
     }
     json_decref(ev);
     if (rc) *bad = i;
@@ -263,7 +288,12 @@ int record_add(record *r, const char *const *texts, const size_t *lens, size_t n
   if (rc) {
     /* Nothing was written: put the folded state back as the store has it. */
     pactum_error ignored;
-    if (dirty && refold(r, &ignored)) r->tl->n = tl_count;
+    if (dirty && refold(r, &ignored)) {
+      /* Out of memory again: keep the old timeline, cut back to where it was, and fold
+         everything again before the next batch (the keyring may hold a key of this one). */
+      r->tl->n = tl_count;
+      r->stale = 1;
+    }
     return rc;
   }
   r->head_seq = seq;

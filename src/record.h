@@ -26,6 +26,8 @@ typedef struct record {
   uint8_t head_hash[HASH_BYTES];
   int32_t last_day;            /* the date of the last event, any type */
   int64_t nkeys;               /* key_registered records folded */
+  int stale;                   /* a refused batch may have left its keys or date in kr and last_day:
+                                  the next record_add folds the store again first */
 } record;
 
 /* How to create a store that does not exist yet; ignored for an existing one. */

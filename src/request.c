@@ -254,7 +254,7 @@ int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pact
       r->id_off = r->strings.len;
       r->id_len = strlen(text);
       buf_puts(&r->strings, text);
-      free(text);
+      px_free(text);
     }
     if (!text || r->strings.failed) {
       reset(r);
@@ -293,10 +293,11 @@ int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pact
 int pactum_request_parse_json(pactum_request *r, const char *json, size_t len, int32_t default_day,
                               pactum_error *err) {
   json_error_t je;
+  long failures = px_alloc_failures();
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
   if (!root) {
     reset(r);
-    return fail(err, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
+    return error_json(err, &je, failures);
   }
   int rc = request_from_json(r, root, default_day, err);
   json_decref(root);

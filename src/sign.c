@@ -343,7 +343,7 @@ static int uncanonical(const json_t *v, int depth) {
   return 0;
 }
 
-/* The signed part of event, or NULL with err filled (*rc the code). Free with free(). */
+/* The signed part of event, or NULL with err filled (*rc the code). Free with px_free(). */
 static char *signed_part(const json_t *event, size_t *len, int *rc, pactum_error *err) {
   char *s = canon_signed_part(event, len);
   if (s) return s;
@@ -372,7 +372,7 @@ int sign_event(json_t *event, const sign_key *k, pactum_error *err) {
   if (!msg) return rc;
   uint8_t sig[SIG_BYTES];
   crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, k->sk);
-  free(msg);
+  px_free(msg);
 
   char pk64[PK_B64], sig64[SIG_B64];
   sign_b64_encode(k->pk, SIGN_PK_BYTES, pk64, sizeof pk64);
@@ -529,7 +529,7 @@ static int check_signatures(const json_t *event, const keyring *kr, const uint8_
     }
     memcpy(out->names[out->n++], signer, json_string_length(sv) + 1);
   }
-  free(msg);
+  px_free(msg);
   if (rc != PACTUM_OK) {
     out->n = 0;
     if (by_bootstrap) *by_bootstrap = 0;

@@ -19,10 +19,13 @@
 struct store {
   sqlite3 *db;
   sqlite3_stmt *append[2], *head[2], *scan[2], *range[2], *meta_get, *meta_set;
+  sqlite3_stmt *tx[3]; /* BEGIN IMMEDIATE, COMMIT, ROLLBACK: prepared once, so that a rollback
+                          needs no memory and cannot fail for want of it */
   int in_tx;
 };
 
 static const char *const TABLE[2] = {"events", "decisions"};
+enum { TX_BEGIN, TX_COMMIT, TX_ROLLBACK };
 
 /* Refuse with code and message: see error.h. */
 #define fail(err, code, ...) error_set((err), PACTUM_EIO, (code), __VA_ARGS__)
@@ -104,7 +107,7 @@ static int prepare(store *st, sqlite3_stmt **s, const char *sql, pactum_error *e
 int store_open(const char *path, int create, store **out, pactum_error *err) {
   *out = NULL;
   store *st = px_calloc(1, sizeof *st);
-  if (!st) return fail(err, "out_of_memory", "out of memory");
+  if (!st) return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
   int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
     fail(err, "store", "cannot open the store '%s': %s", path,
@@ -131,6 +134,11 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
     tables = sqlite3_column_int(probe, 0);
   sqlite3_finalize(probe);
   exec(st, "COMMIT", NULL);
+  if (tables < 0) {
+    /* Not a verdict on the file: SQLite could not read it (out of memory, I/O). */
+    db_fail(st, err, "reading the schema");
+    goto bad;
+  }
   if (v == 0) {
     /* Version 0 is a new, empty file; one that already holds tables belongs to someone else. */
     if (!create || tables != 0) {
@@ -146,10 +154,13 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
   }
   if (v > 0) {
     sqlite3_stmt *meta;
-    int is_ours = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'agreement_hash'", -1, &meta, NULL) ==
-                  SQLITE_OK;
+    int prc = sqlite3_prepare_v2(st->db, "SELECT value FROM meta WHERE key = 'agreement_hash'", -1, &meta, NULL);
     sqlite3_finalize(meta);
-    if (!is_ours) {
+    if (prc == SQLITE_NOMEM) {
+      db_fail(st, err, "reading the schema");
+      goto bad;
+    }
+    if (prc != SQLITE_OK) {
       fail(err, "store", "'%s' is not a pactum store", path);
       goto bad;
     }
@@ -169,7 +180,9 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
     if (prepare(st, &st->range[c], sql, err)) goto bad;
   }
   if (prepare(st, &st->meta_get, "SELECT value FROM meta WHERE key = ?", err) ||
-      prepare(st, &st->meta_set, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", err))
+      prepare(st, &st->meta_set, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", err) ||
+      prepare(st, &st->tx[TX_BEGIN], "BEGIN IMMEDIATE", err) || prepare(st, &st->tx[TX_COMMIT], "COMMIT", err) ||
+      prepare(st, &st->tx[TX_ROLLBACK], "ROLLBACK", err))
     goto bad;
   *out = st;
   return PACTUM_OK;
@@ -189,6 +202,7 @@ void store_close(store *st) {
   }
   sqlite3_finalize(st->meta_get);
   sqlite3_finalize(st->meta_set);
+  for (int t = 0; t < 3; t++) sqlite3_finalize(st->tx[t]);
   sqlite3_close(st->db);
   px_free(st);
 }
@@ -201,9 +215,13 @@ int store_meta_get(store *st, const char *key, char **val, pactum_error *err) {
   int rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) {
     const char *v = (const char *)sqlite3_column_text(s, 0);
+    if (!v && sqlite3_errcode(st->db) == SQLITE_NOMEM) {
+      sqlite3_reset(s);
+      return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
+    }
     *val = px_strdup(v ? v : "");
     sqlite3_reset(s);
-    return *val ? 0 : fail(err, "out_of_memory", "out of memory");
+    return *val ? 0 : error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
   }
   sqlite3_reset(s);
   return rc == SQLITE_DONE ? 0 : db_fail(st, err, "reading a setting");
@@ -219,14 +237,25 @@ int store_meta_set(store *st, const char *key, const char *val, pactum_error *er
   return rc == SQLITE_DONE ? 0 : db_fail(st, err, "writing a setting");
 }
 
+/* Step one of the prepared transaction statements. */
+static int tx(store *st, int which, pactum_error *err) {
+  sqlite3_stmt *s = st->tx[which];
+  int rc = sqlite3_step(s);
+  if (rc != SQLITE_DONE) fail(err, "store", "store: %s", sqlite3_errmsg(st->db));
+  sqlite3_reset(s);
+  return rc == SQLITE_DONE ? 0 : PACTUM_EIO;
+}
+
 int store_begin(store *st, pactum_error *err) {
-  if (exec(st, "BEGIN IMMEDIATE", err)) return PACTUM_EIO;
+  /* A transaction a failed rollback left open would hold the write lock: end it first. */
+  if (!sqlite3_get_autocommit(st->db)) tx(st, TX_ROLLBACK, NULL);
+  if (tx(st, TX_BEGIN, err)) return PACTUM_EIO;
   st->in_tx = 1;
   return 0;
 }
 
 int store_commit(store *st, pactum_error *err) {
-  if (exec(st, "COMMIT", err)) {
+  if (tx(st, TX_COMMIT, err)) {
     store_rollback(st);
     return PACTUM_EIO;
   }
@@ -235,7 +264,7 @@ int store_commit(store *st, pactum_error *err) {
 }
 
 void store_rollback(store *st) {
-  if (st->in_tx) exec(st, "ROLLBACK", NULL);
+  if (st->in_tx && !sqlite3_get_autocommit(st->db)) tx(st, TX_ROLLBACK, NULL);
   st->in_tx = 0;
 }
 

@@ -30,6 +30,8 @@ AGREEMENT = {"id": "microsoft-openai", "version": "2025-10-28"}
 DECISION_KEYS = ["decision", "determining", "overridden", "obligations", "valid_until", "agreement"]
 
 TMP = tempfile.mkdtemp(prefix="pactum-cli-")
+# Under valgrind (tests/valgrind/run.py) every run is ~20-50 times slower: time limits scale.
+SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
 passed = 0
 failed = 0
 
@@ -58,7 +60,7 @@ def run(*args, stdin=b"", timeout=30):
     if isinstance(stdin, str):
         stdin = stdin.encode()
     try:
-        p = subprocess.run([PACTUM, *args], input=stdin, capture_output=True, timeout=timeout, cwd=TMP)
+        p = subprocess.run([PACTUM, *args], input=stdin, capture_output=True, timeout=timeout * SLOW, cwd=TMP)
     except subprocess.TimeoutExpired:
         return Run(-9, "", f"(killed after {timeout} s)")
     return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
@@ -367,7 +369,7 @@ try:
         answers.append(json.loads(p.stdout.readline())["decision"] if ready else None)
 finally:
     p.stdin.close()
-    p.wait(timeout=10)
+    p.wait(timeout=10 * SLOW)
 check("decide --unbuffered answers each request before the next is written",
       answers == ["allow", "deny"] and p.returncode == 0, answers)
 

@@ -25,6 +25,8 @@ MSFT = os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.pact")
 RESELLER = os.path.join(ROOT, "agreements", "examples", "cloud-reseller.pact")
 SQLITE3 = shutil.which("sqlite3")
 LONG = os.environ.get("PACTUM_LONG") == "1"
+# Under valgrind (tests/valgrind/run.py) every run is ~20-50 times slower: time limits scale.
+SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
 
 TMP = tempfile.mkdtemp(prefix="pactum-store-")
 if os.environ.get("PACTUM_KEEP_TMP") != "1":
@@ -70,7 +72,7 @@ def run(*args, stdin=b"", cwd=None, timeout=60):
     if isinstance(stdin, str):
         stdin = stdin.encode()
     try:
-        p = subprocess.run([PACTUM, *args], input=stdin, capture_output=True, timeout=timeout, cwd=cwd or TMP)
+        p = subprocess.run([PACTUM, *args], input=stdin, capture_output=True, timeout=timeout * SLOW, cwd=cwd or TMP)
     except subprocess.TimeoutExpired:
         return Run(-9, "", "(killed after %s s)" % timeout)
     return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
