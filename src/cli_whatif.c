@@ -360,7 +360,7 @@ int cmd_whatif(opts *o) {
     char *s = json_dumps(report, JSON_COMPACT);
     if (!s) goto oom;
     puts(s);
-    free(s);
+    px_free(s);
   } else {
     char *s = whatif_render_text(agr, report);
     if (!s) goto oom;

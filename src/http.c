@@ -739,7 +739,7 @@ static enum MHD_Result r_whatif(req *q) {
   char *text = json_dumps(report, JSON_COMPACT);
   enum MHD_Result out = text ? send_text(q->c, 200, "application/json", text, strlen(text))
                              : send_error(s, q->c, 500, ERR_INTERNAL, "internal", "out of memory");
-  free(text);
+  px_free(text);
   json_decref(report);
   json_decref(added);
   json_decref(base);

@@ -73,8 +73,8 @@ static void mismatch_add(mismatch *m, const char *field, json_t *expected, json_
   char *e = json_dumps(expected, JSON_COMPACT | JSON_ENCODE_ANY), *g = json_dumps(got, JSON_COMPACT | JSON_ENCODE_ANY);
   if (m->text.len) buf_puts(&m->text, "; ");
   buf_printf(&m->text, "%s: expected %s, got %s%s", field, e ? e : "?", g ? g : "?", extra ? extra : "");
-  free(e);
-  free(g);
+  px_free(e);
+  px_free(g);
   json_array_append_new(m->list, json_pack("{s:s,s:o,s:o}", "field", field, "expected", expected, "got", got));
 }
 
@@ -232,7 +232,7 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
   }
   char *rq = json_dumps(json_object_get(sc, "request"), JSON_COMPACT);
   int rc = rq ? pactum_request_parse_json(req, rq, strlen(rq), PACTUM_NO_DAY, &err) : PACTUM_ENOMEM;
-  free(rq);
+  px_free(rq);
   if (rc == PACTUM_OK) rc = pactum_decide(agr, tl, req, dec);
   else if (rc == PACTUM_EINPUT) {
     line_error(t, line, "test '%s': the request is refused: %s [%s]", name, err.message, err.code);
@@ -259,7 +259,7 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
     buf extra;
     buf_init(&extra);
     buf_printf(&extra, " (determining %s)", ds ? ds : "?");
-    free(ds);
+    px_free(ds);
     json_decref(det);
     mismatch_add(&m, "decision", json_string(want), json_string(got), extra.data);
     buf_release(&extra);
@@ -419,7 +419,7 @@ done:
       char *s = json_dumps(file, JSON_COMPACT);
       if (s) buf_puts(report, s);
       else t.oom = 1;
-      free(s);
+      px_free(s);
     } else {
       buf_printf(report, "%s: %d passed, %d failed", test_path, t.passed, t.failed);
       if (t.nerr) buf_printf(report, ", %d error%s", t.nerr, t.nerr == 1 ? "" : "s");

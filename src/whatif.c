@@ -652,7 +652,7 @@ static void put_json(buf *b, json_t *v) {
   }
   char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
   buf_puts(b, s ? s : "?");
-  free(s);
+  px_free(s);
 }
 
 /* "name=value name=value" of an object's members, skipping `skip`. */
