@@ -11,6 +11,8 @@ import tempfile
 if len(sys.argv) < 2:
     sys.exit("usage: %s PACTUM" % os.path.basename(sys.argv[0]))
 PACTUM = os.path.abspath(sys.argv[1])
+# Under valgrind (tests/valgrind/run.py) every run is far slower: time limits scale.
+SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TMP = tempfile.mkdtemp(prefix="pactum-analysis-")
 _tally = {"passed": 0, "failed": 0}
@@ -29,7 +31,7 @@ def check(name, ok, detail=""):
 
 def run(*args):
     """Run pactum in TMP: (exit status, stdout, stderr)."""
-    p = subprocess.run([PACTUM, *args], capture_output=True, timeout=60, cwd=TMP)
+    p = subprocess.run([PACTUM, *args], capture_output=True, timeout=60 * SLOW, cwd=TMP)
     return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 

@@ -20,6 +20,8 @@ import tempfile
 if len(sys.argv) < 2:
     sys.exit("usage: history_test.py PACTUM")
 PACTUM = os.path.abspath(sys.argv[1])
+# Under valgrind (tests/valgrind/run.py) every run is far slower: time limits scale.
+SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 AGREEMENTS = os.path.join(ROOT, "agreements")
 HISTORY = os.path.join(AGREEMENTS, "microsoft-openai.history")
@@ -50,7 +52,7 @@ class Run:
 
 
 def run(*args, stdin=""):
-    p = subprocess.run([PACTUM, *args], input=stdin.encode(), capture_output=True, timeout=30, cwd=TMP)
+    p = subprocess.run([PACTUM, *args], input=stdin.encode(), capture_output=True, timeout=30 * SLOW, cwd=TMP)
     return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
 
 
