@@ -28,29 +28,28 @@ run_one() {
   local seeds=(tests/fuzz/corpus/"$t")
   [ -d tests/fuzz/regressions/"$t" ] && seeds+=(tests/fuzz/regressions/"$t")
   # The first directory is the one libFuzzer adds new inputs to.
+  local rc=0
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$bdir/tests/fuzz/fuzz_$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$art/" "${extra[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1
+    -artifact_prefix="$art/" "${extra[@]}" "$corpus" "${seeds[@]}" >"$log" 2>&1 || rc=$?
+  echo "$rc" >"$bdir/logs/$t.rc"
 }
 
-status=0
-pids=()
-names=()
+# At most $jobs targets at once; a slot is refilled as soon as any run ends.
 for t in "${targets[@]}"; do
+  rm -f "$bdir/logs/$t.rc"
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
   run_one "$t" &
-  pids+=($!)
-  names+=("$t")
-  if [ ${#pids[@]} -ge "$jobs" ]; then
-    wait "${pids[0]}" || { echo "fuzz: ${names[0]} FAILED (see $bdir/logs/${names[0]}.log)"; status=1; }
-    pids=("${pids[@]:1}")
-    names=("${names[@]:1}")
-  fi
 done
-for i in "${!pids[@]}"; do
-  wait "${pids[$i]}" || { echo "fuzz: ${names[$i]} FAILED (see $bdir/logs/${names[$i]}.log)"; status=1; }
-done
+wait
+status=0
 for t in "${targets[@]}"; do
-  last=$(grep -E '^#[0-9]+' "$bdir/logs/$t.log" | tail -1 || true)
+  rc=$(cat "$bdir/logs/$t.rc" 2>/dev/null || echo 3)
+  last=$(grep -aE '^#[0-9]+' "$bdir/logs/$t.log" | tail -1 || true)
   printf '%-8s %s\n' "$t" "$last"
+  if [ "$rc" != 0 ]; then
+    echo "fuzz: $t FAILED (exit $rc; see $bdir/logs/$t.log and $bdir/artifacts/$t/)"
+    status=1
+  fi
 done
 exit $status
