@@ -122,7 +122,8 @@ static size_t build_request(const char *text, size_t len, char *out, size_t cap)
   size_t first = nl ? (size_t)(nl - p) : (size_t)(end - p);
   if (first && p[first - 1] == '\r') first--;
   put(out, &o, cap, p, first);
-  put(out, &o, cap, " HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n", 42);
+  static const char fixed[] = " HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n";
+  put(out, &o, cap, fixed, sizeof fixed - 1);
   p = nl ? nl + 1 : end;
   int has_length = 0;
   while (p < end) {
@@ -164,10 +165,17 @@ static void check_answer(const char *method, const char *a, size_t n) {
   int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
   FUZZ_ASSERT(status != 500, "the service answered 500: %.*s", (int)(n > 600 ? 600 : n), a);
   int json = 0;
-  for (const char *h = a; h + 32 <= head_end; h++)
-    if (!strncasecmp(h, "\r\nContent-Type: application/json", 32)) json = 1;
   const char *body = head_end + 4;
   size_t blen = n - (size_t)(body - a);
+  for (const char *h = a; h + 32 <= head_end; h++)
+    if (!strncasecmp(h, "\r\nContent-Type: application/json", 32)) json = 1;
+  /* Only the first answer is checked: fuzzed headers can keep the connection open, and then
+     what follows the declared body is read as a second request. */
+  for (const char *h = a; h + 17 <= head_end; h++)
+    if (!strncasecmp(h, "\r\nContent-Length:", 17)) {
+      size_t declared = strtoul(h + 17, NULL, 10);
+      if (declared < blen) blen = declared;
+    }
   if (json && strcmp(method, "HEAD") != 0)
     FUZZ_ASSERT(fuzz_json_valid(body, blen), "a JSON answer does not parse: %.*s", (int)(n > 600 ? 600 : n), a);
 }
