@@ -4,7 +4,9 @@
 ** handlers run unchanged), starts a libmicrohttpd daemon with no listening socket, driven from
 ** this thread, and hands it one end of a socketpair per input.
 **
-** Input: the first byte holds flags (bit 0: reads need a read token). Then text: the first
+** Input: the first byte holds flags (bit 0: reads need a read token). Then up to four
+** requests, separated by a line "@@@", each sent on its own connection in turn (so events
+** appended by one are read by the next). In each, the first
 ** line is "METHOD TARGET", the lines up to an empty one are headers, the rest is the body. The
 ** harness writes it as an HTTP/1.1 request (adding Host, Connection: close, and
 ** Content-Length unless the input gave a length or a transfer coding) and reads the answer.
@@ -180,12 +182,10 @@ static void check_answer(const char *method, const char *a, size_t n) {
     FUZZ_ASSERT(fuzz_json_valid(body, blen), "a JSON answer does not parse: %.*s", (int)(n > 600 ? 600 : n), a);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (size < 1 || size > FUZZ_MAX_INPUT) return 0;
-  if (!daemon_) setup();
-  srv.has_read_token = data[0] & 1;
+/* Send one request (fuzz text[0..len), see build_request) on a new connection and check the answer. */
+static void exchange(const char *text, size_t len) {
   static char request[FUZZ_MAX_INPUT + 512];
-  size_t rlen = build_request((const char *)data + 1, size - 1, request, sizeof request);
+  size_t rlen = build_request(text, len, request, sizeof request);
   char method[16] = "";
   size_t m = 0;
   while (m < rlen && m < sizeof method - 1 && request[m] != ' ') {
@@ -237,6 +237,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_ASSERT(!info || info->num_connections == 0, "a connection is still open after its input");
   answer[got] = '\0';
   if (closed) check_answer(method, answer, got);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1 || size > FUZZ_MAX_INPUT) return 0;
+  if (!daemon_) setup();
+  srv.has_read_token = data[0] & 1;
+  /* Up to four requests, one after the other, separated by a line "@@@". */
+  const char *text = (const char *)data + 1, *end = text + size - 1;
+  for (int k = 0; k < 4 && text <= end; k++) {
+    const char *sep = NULL;
+    for (const char *p = text; !sep && p + 5 <= end; p++)
+      if (!memcmp(p, "\n@@@\n", 5)) sep = p;
+    if (k == 3) sep = NULL;
+    exchange(text, (size_t)((sep ? sep : end) - text));
+    if (!sep) break;
+    text = sep + 5;
+  }
   if (srv.rec->head_seq > 0) {
     /* Events were appended: start the next input from an empty record. */
     record_free(srv.rec);

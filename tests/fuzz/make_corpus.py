@@ -6,7 +6,8 @@ files named seed-*, so inputs added by hand or merged from fuzzing runs are kept
 
 Input layouts (see each harness): pact is the file itself; request and event start with one
 byte of flags (bit 0: the cloud-reseller agreement) then lines of JSON; http starts with a flags
-byte then "METHOD TARGET", headers, an empty line and the body; sign starts with a flags byte
+byte then requests separated by a line "@@@", each "METHOD TARGET", headers, an empty line and
+the body; sign starts with a flags byte
 then one JSON value; diff is raw choice bytes.
 """
 import glob
@@ -132,6 +133,18 @@ def http_seeds():
             for party in range(3):
                 reqs.append(("POST /v1/events", ["Authorization: Bearer fuzz-write-%d" % party],
                              compact(sc["events"]) if len(sc["events"]) > 1 else compact(sc["events"][0])))
+    # Several requests on one input, separated by a line "@@@": append events, then read them back.
+    for which, sc in scenarios():
+        if which != 0 or not sc.get("events"):
+            continue
+        date = sc["request"].get("context", {}).get("date", "2030-01-01")
+        for party in range(3):
+            parts = ["POST /v1/events\nAuthorization: Bearer fuzz-write-%d\n\n%s" % (party, compact(sc["events"])),
+                     "POST /v1/decide\n\n" + compact(sc["request"]),
+                     "GET /v1/status?date=%s\n\n" % date,
+                     "GET /v1/events?since=0\n\n" if party != 1 else "GET /v1/ledger?date=%s\n\n" % date]
+            write("http", bytes([0]) + "\n@@@\n".join(parts).encode())
+    write("http", bytes([0]) + b"GET /v1/audit/verify\n\n\n@@@\nGET /metrics\n\n")
     reqs.append(("POST /v1/decide", [], compact(batch[:5])))
     reqs.append(("POST /v1/decide", [], compact(batch[:9])))
     for line, headers, body in reqs:
