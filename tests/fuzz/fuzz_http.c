@@ -39,14 +39,19 @@ static void token_hex(const char *tok, char out[HASH_HEX]) {
   canon_hex(h, HASH_BYTES, out);
 }
 
-/* A new empty store and the snapshot of it. */
-static void open_store(void) {
+/* Remove the store and its WAL files. */
+static void remove_store(void) {
   unlink(db_path);
   char side[160];
   snprintf(side, sizeof side, "%s-wal", db_path);
   unlink(side);
   snprintf(side, sizeof side, "%s-shm", db_path);
   unlink(side);
+}
+
+/* A new empty store and the snapshot of it. */
+static void open_store(void) {
+  remove_store();
   record_init init = {0, NULL};
   pactum_error err;
   if (record_open(srv.agr, db_path, 1, &init, &srv.rec, &err)) {
@@ -61,13 +66,8 @@ static void open_store(void) {
 }
 
 static void remove_files(void) {
-  unlink(db_path);
+  remove_store();
   unlink(tokens_path);
-  char side[160];
-  snprintf(side, sizeof side, "%s-wal", db_path);
-  unlink(side);
-  snprintf(side, sizeof side, "%s-shm", db_path);
-  unlink(side);
   rmdir(dir);
 }
 
