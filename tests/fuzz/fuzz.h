@@ -49,6 +49,12 @@ uint64_t fuzz_u64(fuzz_reader *r);
 /* A number in [0, n) (0 when n is 0). */
 uint32_t fuzz_below(fuzz_reader *r, uint32_t n);
 
+/*
+** The decision as JSON (pactum_decision_to_json), malloc'd through px_malloc, its length in
+** *len; NULL if memory ran out. Checks that the text written is exactly as long as measured.
+*/
+char *fuzz_decision_json(const pactum_decision *dec, size_t *len /* OUT */);
+
 /* 1 if the text s[0..n) parses as JSON (any value); used to check what pactum writes. */
 int fuzz_json_valid(const char *s, size_t n);
 

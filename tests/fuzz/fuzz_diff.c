@@ -133,15 +133,6 @@ static void pick_attr(fuzz_reader *r, const pactum_agreement *agr, const cattr *
   note_a(b, rc, &err);
 }
 
-/* The decision as JSON, malloc'd, or NULL if memory ran out. */
-static char *decision_text(const pactum_decision *dec, size_t *len) {
-  char small[16];
-  size_t need = pactum_decision_to_json(dec, small, sizeof small);
-  char *out = px_malloc(need + 1);
-  if (out) *len = pactum_decision_to_json(dec, out, need + 1);
-  return out;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 4096) return 0;
   fuzz_reader r = {data, size};
@@ -198,7 +189,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   } else {
     FUZZ_ASSERT(pactum_decide(agr, NULL, req_b, db) == PACTUM_OK, "the JSON request was not decided: %s", text);
     size_t la = 0, lb = 0;
-    char *ta = decision_text(da, &la), *tb = decision_text(db, &lb);
+    char *ta = fuzz_decision_json(da, &la), *tb = fuzz_decision_json(db, &lb);
     if (ta && tb)
       FUZZ_ASSERT(la == lb && !memcmp(ta, tb, la), "the paths decided differently:\n  C API: %s\n  JSON:  %s\n  request: %s",
                   ta, tb, text);

@@ -19,18 +19,6 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-/* The decision as JSON, malloc'd; NULL if memory ran out. Checks the length contract. */
-static char *decision_text(const pactum_decision *dec, size_t *len) {
-  char small[16];
-  size_t need = pactum_decision_to_json(dec, small, sizeof small);
-  char *out = px_malloc(need + 1);
-  if (!out) return NULL;
-  size_t wrote = pactum_decision_to_json(dec, out, need + 1);
-  FUZZ_ASSERT(wrote == need, "decision_to_json wrote %zu bytes after asking for %zu", wrote, need);
-  *len = wrote;
-  return out;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1 || size > FUZZ_MAX_INPUT) return 0;
   const pactum_agreement *agr = fuzz_agreement(data[0] & 1);
@@ -64,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rc = pactum_decide(agr, tl, req, dec);
   FUZZ_ASSERT(rc == PACTUM_OK, "a parsed request was not decided (%d)", rc);
   size_t n1 = 0, n2 = 0;
-  char *t1 = decision_text(dec, &n1);
+  char *t1 = fuzz_decision_json(dec, &n1);
   if (t1) {
     json_error_t je;
     json_t *v = json_loadb(t1, n1, 0, &je);
@@ -75,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     json_decref(v);
     /* Deciding is pure: a second decision of the same request writes the same bytes. */
     FUZZ_ASSERT(pactum_decide(agr, tl, req, dec) == PACTUM_OK, "the second decision failed");
-    char *t2 = decision_text(dec, &n2);
+    char *t2 = fuzz_decision_json(dec, &n2);
     if (t2) FUZZ_ASSERT(n1 == n2 && !memcmp(t1, t2, n1), "two decisions of one request differ");
     px_free(t2);
   }

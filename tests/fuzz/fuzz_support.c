@@ -2,6 +2,7 @@
 ** fuzz_support.c: the helpers of fuzz.h shared by every harness.
 */
 #include "fuzz.h"
+#include "alloc.h"
 
 #include <jansson.h>
 #include <string.h>
@@ -48,6 +49,17 @@ uint32_t fuzz_below(fuzz_reader *r, uint32_t n) {
   if (n == 0) return 0;
   uint32_t v = n <= 256 ? fuzz_u8(r) : fuzz_u32(r);
   return v % n;
+}
+
+char *fuzz_decision_json(const pactum_decision *dec, size_t *len) {
+  char small[16];
+  size_t need = pactum_decision_to_json(dec, small, sizeof small);
+  char *out = px_malloc(need + 1);
+  if (!out) return NULL;
+  size_t wrote = pactum_decision_to_json(dec, out, need + 1);
+  FUZZ_ASSERT(wrote == need, "decision_to_json wrote %zu bytes after asking for %zu", wrote, need);
+  *len = wrote;
+  return out;
 }
 
 int fuzz_json_valid(const char *s, size_t n) {
