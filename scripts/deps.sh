@@ -3,7 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
       libmicrohttpd-dev
-      python3 python3-yaml valgrind)
+      python3 python3-yaml valgrind
+      clang libclang-rt-14-dev)   # libFuzzer (scripts/fuzz.sh) is in libclang-rt-14-dev
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -76,6 +76,19 @@ void buf_json_str(buf *b, const char *s, size_t n) {
   size_t start = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) {
+      /* Valid UTF-8 is copied; a byte that starts no valid sequence becomes U+FFFD, so the
+         literal is always valid JSON even when s comes from a URL or a header. */
+      size_t k = utf8_seq_len((const unsigned char *)s + i, n - i);
+      if (k) {
+        i += k - 1;
+        continue;
+      }
+      buf_append(b, s + start, i - start);
+      start = i + 1;
+      buf_append(b, "\\ufffd", 6);
+      continue;
+    }
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     buf_append(b, s + start, i - start);
     start = i + 1;

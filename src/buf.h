@@ -24,7 +24,7 @@ void buf_append(buf *b, const char *s, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_putc(buf *b, char c);
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Append s[0..n) as a JSON string literal, quotes included. */
+/* Append s[0..n) as a JSON string literal, quotes included; bytes that are not valid UTF-8 become U+FFFD. */
 void buf_json_str(buf *b, const char *s, size_t n);
 void buf_json_cstr(buf *b, const char *s);
 void buf_i64(buf *b, int64_t v);

@@ -933,7 +933,16 @@ typedef struct gate_ctx {
   const char *prefix;
   size_t plen;
   json_t *resource, *context;
+  const char *bad; /* the first gate header whose name or value is not UTF-8 */
 } gate_ctx;
+
+/* 1 if the NUL-terminated s is valid UTF-8 (JSON strings must be). */
+static int utf8_ok(const char *s) {
+  size_t n = strlen(s);
+  for (size_t i = 0, k; i < n; i += k)
+    if (!(k = utf8_seq_len((const unsigned char *)s + i, n - i))) return 0;
+  return 1;
+}
 
 /* Header "X-Pactum-Context-Customer-Segment" becomes attribute customer_segment. */
 static void header_attr(const char *name, char *out, size_t cap) {
@@ -946,6 +955,10 @@ static enum MHD_Result gate_header(void *cls, enum MHD_ValueKind kind, const cha
   (void)kind;
   gate_ctx *g = cls;
   if (strncasecmp(key, g->prefix, g->plen) != 0 || !value) return MHD_YES;
+  if (!utf8_ok(key) || !utf8_ok(value)) {
+    if (!g->bad) g->bad = key;
+    return MHD_YES;
+  }
   const char *rest = key + g->plen;
   char name[128];
   if (!strncasecmp(rest, "Resource-", 9)) {
@@ -993,8 +1006,13 @@ static enum MHD_Result r_gate(req *q) {
   const char *date = MHD_lookup_connection_value(q->c, MHD_HEADER_KIND, hd);
   if (!principal || !action)
     return send_error(s, q->c, 400, ERR_BAD_REQUEST, "missing_field", "the gate needs the headers '%s' and '%s'", hp, ha);
-  gate_ctx g = {prefix, strlen(prefix), json_object(), json_object()};
+  gate_ctx g = {prefix, strlen(prefix), json_object(), json_object(), NULL};
   MHD_get_connection_values(q->c, MHD_HEADER_KIND, gate_header, &g);
+  if (g.bad) {
+    json_decref(g.resource);
+    json_decref(g.context);
+    return send_error(s, q->c, 400, ERR_BAD_REQUEST, "bad_header", "the header '%.64s' is not UTF-8", g.bad);
+  }
   int a = agreement_find_action(s->agr, action, strlen(action));
   if (a >= 0) {
     retype(&s->agr->actions[a], g.resource, 0);

@@ -102,6 +102,14 @@ static void test_json_escaping(void **state) {
   /* DEL and UTF-8 pass through unchanged. */
   check_json("\x7f", 1, "\"\x7f\"");
   check_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14, "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"");
+  /* Bytes that are not UTF-8 (a stray continuation, an overlong form, a sequence cut off by n,
+     a surrogate) become U+FFFD one byte at a time, so the literal stays valid JSON. */
+  check_json("/v1\xc7/x", 6, "\"/v1\\ufffd/x\"");
+  check_json("\x80", 1, "\"\\ufffd\"");
+  check_json("\xc0\xaf", 2, "\"\\ufffd\\ufffd\"");
+  check_json("\xe2\x82\xac", 2, "\"\\ufffd\\ufffd\"");
+  check_json("\xed\xa0\x80", 3, "\"\\ufffd\\ufffd\\ufffd\"");
+  check_json("\xff\xc3\xa9", 3, "\"\\ufffd\xc3\xa9\"");
   /* Only n bytes are read. */
   check_json("abcdef", 3, "\"abc\"");
   /* buf_json_cstr reads up to the NUL. */

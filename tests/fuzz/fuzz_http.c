@@ -1,0 +1,264 @@
+/*
+** fuzz_http.c: libFuzzer harness for the HTTP request handlers of `pactum serve`, called in
+** process. It compiles src/http.c into itself (so the service's own static routes, limits and
+** handlers run unchanged), starts a libmicrohttpd daemon with no listening socket, driven from
+** this thread, and hands it one end of a socketpair per input.
+**
+** Input: the first byte holds flags (bit 0: reads need a read token). Then up to four
+** requests, separated by a line "@@@", each sent on its own connection in turn (so events
+** appended by one are read by the next). In each, the first
+** line is "METHOD TARGET", the lines up to an empty one are headers, the rest is the body. The
+** harness writes it as an HTTP/1.1 request (adding Host, Connection: close, and
+** Content-Length unless the input gave a length or a transfer coding) and reads the answer.
+** Bearer token "fuzz-write-N" belongs to the agreement's party N (0, 1, ...), "fuzz-read" reads.
+**
+** Invariants: the service never answers 500; a JSON answer parses; after every input no
+** connection is left open. Events appended by an input are dropped before the next one (the
+** store is made afresh), so every input starts from an empty record.
+*/
+#include "../../src/http.c"
+
+#include "fuzz.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#define FUZZ_MAX_INPUT (64 * 1024)
+#define MAX_ANSWER (8u << 20)
+
+static struct MHD_Daemon *daemon_;
+static server srv;
+static char dir[64], db_path[128], tokens_path[128];
+static char *answer;
+
+/* The SHA-256 of tok as 64 hex digits, into out. */
+static void token_hex(const char *tok, char out[HASH_HEX]) {
+  uint8_t h[HASH_BYTES];
+  crypto_hash_sha256(h, (const unsigned char *)tok, strlen(tok));
+  canon_hex(h, HASH_BYTES, out);
+}
+
+/* Remove the store and its WAL files. */
+static void remove_store(void) {
+  unlink(db_path);
+  char side[160];
+  snprintf(side, sizeof side, "%s-wal", db_path);
+  unlink(side);
+  snprintf(side, sizeof side, "%s-shm", db_path);
+  unlink(side);
+}
+
+/* A new empty store and the snapshot of it. */
+static void open_store(void) {
+  remove_store();
+  record_init init = {0, NULL};
+  pactum_error err;
+  if (record_open(srv.agr, db_path, 1, &init, &srv.rec, &err)) {
+    fprintf(stderr, "fuzz: cannot open the store: %s\n", err.message);
+    abort();
+  }
+  canon_hex(srv.rec->agr_hash, HASH_BYTES, srv.agr_hash);
+  snapshot *sn = snap_build(&srv);
+  if (!sn) abort();
+  if (srv.snap) snap_publish(&srv, sn);
+  else srv.snap = sn;
+}
+
+static void remove_files(void) {
+  remove_store();
+  unlink(tokens_path);
+  rmdir(dir);
+}
+
+static void setup(void) {
+  if (sign_init() != 0) abort();
+  snprintf(dir, sizeof dir, "/tmp/pactum-fuzz-http-XXXXXX");
+  if (!mkdtemp(dir)) abort();
+  snprintf(db_path, sizeof db_path, "%s/fuzz.db", dir);
+  snprintf(tokens_path, sizeof tokens_path, "%s/tokens", dir);
+  atexit(remove_files);
+  const pactum_agreement *agr = fuzz_agreement(0);
+  memset(&srv, 0, sizeof srv);
+  srv.agr = agr;
+  http_config_init(&srv.cfg);
+  srv.cfg.db = db_path;
+  srv.cfg.tokens = tokens_path;
+  srv.cfg.max_body = 16 * 1024; /* small enough for fuzz inputs to pass it */
+  srv.cfg.max_batch = 8;
+  srv.cfg.quiet = 1;
+  pthread_mutex_init(&srv.write_lock, NULL);
+  pthread_mutex_init(&srv.snap_lock, NULL);
+  char hex[HASH_HEX];
+  FILE *fp = fopen(tokens_path, "w");
+  if (!fp) abort();
+  for (int i = 0; i < agr->nparties; i++) {
+    char tok[32];
+    snprintf(tok, sizeof tok, "fuzz-write-%d", i);
+    token_hex(tok, hex);
+    fprintf(fp, "%s %s\n", agr->parties[i].name, hex);
+  }
+  fclose(fp);
+  if (load_tokens(&srv, tokens_path)) abort();
+  crypto_hash_sha256(srv.read_token, (const unsigned char *)"fuzz-read", 9);
+  open_store();
+  daemon_ = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, &srv, MHD_OPTION_NOTIFY_COMPLETED,
+                             on_completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_END);
+  if (!daemon_) abort();
+  answer = px_malloc(MAX_ANSWER + 1);
+  if (!answer) abort();
+}
+
+/* Append s[0..n) to the request being built, cut to cap. */
+static void put(char *out, size_t *len, size_t cap, const char *s, size_t n) {
+  if (*len + n > cap) n = cap - *len;
+  memcpy(out + *len, s, n);
+  *len += n;
+}
+
+/* Build the HTTP request from the fuzz text into out; its length. */
+static size_t build_request(const char *text, size_t len, char *out, size_t cap) {
+  size_t o = 0;
+  const char *end = text + len, *p = text;
+  const char *nl = memchr(p, '\n', (size_t)(end - p));
+  size_t first = nl ? (size_t)(nl - p) : (size_t)(end - p);
+  if (first && p[first - 1] == '\r') first--;
+  put(out, &o, cap, p, first);
+  static const char fixed[] = " HTTP/1.1\r\nHost: fuzz\r\nConnection: close\r\n";
+  put(out, &o, cap, fixed, sizeof fixed - 1);
+  p = nl ? nl + 1 : end;
+  int has_length = 0;
+  while (p < end) {
+    nl = memchr(p, '\n', (size_t)(end - p));
+    size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    if (n && p[n - 1] == '\r') n--;
+    if (n == 0) {
+      p = nl ? nl + 1 : end;
+      break;
+    }
+    if (n >= 15 && !strncasecmp(p, "content-length:", 15)) has_length = 1;
+    if (n >= 18 && !strncasecmp(p, "transfer-encoding:", 18)) has_length = 1;
+    put(out, &o, cap, p, n);
+    put(out, &o, cap, "\r\n", 2);
+    p = nl ? nl + 1 : end;
+  }
+  size_t body = (size_t)(end - p);
+  if (!has_length) {
+    char cl[48];
+    int k = snprintf(cl, sizeof cl, "Content-Length: %zu\r\n", body);
+    put(out, &o, cap, cl, (size_t)k);
+  }
+  put(out, &o, cap, "\r\n", 2);
+  put(out, &o, cap, p, body);
+  return o;
+}
+
+/* Check the answer: never a 500, and a JSON body that parses. */
+static void check_answer(const char *method, const char *a, size_t n) {
+  if (n == 0) return; /* closed without an answer: a request libmicrohttpd itself refused to read */
+  const char *head_end = NULL;
+  for (size_t i = 0; i + 3 < n; i++)
+    if (!memcmp(a + i, "\r\n\r\n", 4)) {
+      head_end = a + i;
+      break;
+    }
+  FUZZ_ASSERT(n >= 12 && !memcmp(a, "HTTP/1.", 7), "the answer is not HTTP: %.100s", a);
+  FUZZ_ASSERT(head_end != NULL, "the answer has no end of headers: %.200s", a);
+  int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
+  FUZZ_ASSERT(status != 500, "the service answered 500: %.*s", (int)(n > 600 ? 600 : n), a);
+  int json = 0;
+  const char *body = head_end + 4;
+  size_t blen = n - (size_t)(body - a);
+  for (const char *h = a; h + 32 <= head_end; h++)
+    if (!strncasecmp(h, "\r\nContent-Type: application/json", 32)) json = 1;
+  /* Only the first answer is checked: fuzzed headers can keep the connection open, and then
+     what follows the declared body is read as a second request. */
+  for (const char *h = a; h + 17 <= head_end; h++)
+    if (!strncasecmp(h, "\r\nContent-Length:", 17)) {
+      size_t declared = strtoul(h + 17, NULL, 10);
+      if (declared < blen) blen = declared;
+    }
+  if (json && strcmp(method, "HEAD") != 0)
+    FUZZ_ASSERT(fuzz_json_valid(body, blen), "a JSON answer does not parse: %.*s", (int)(n > 600 ? 600 : n), a);
+}
+
+/* Send one request (fuzz text[0..len), see build_request) on a new connection and check the answer. */
+static void exchange(const char *text, size_t len) {
+  static char request[FUZZ_MAX_INPUT + 512];
+  size_t rlen = build_request(text, len, request, sizeof request);
+  char method[16] = "";
+  size_t m = 0;
+  while (m < rlen && m < sizeof method - 1 && request[m] != ' ') {
+    method[m] = request[m];
+    m++;
+  }
+  method[m] = '\0';
+
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) abort();
+  fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) | O_NONBLOCK);
+  struct sockaddr_in peer;
+  memset(&peer, 0, sizeof peer);
+  peer.sin_family = AF_INET;
+  peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (MHD_add_connection(daemon_, sv[0], (struct sockaddr *)&peer, sizeof peer) != MHD_YES) abort();
+  size_t sent = 0, got = 0;
+  int closed = 0, idle = 0;
+  /* Requests are handled on this thread inside MHD_run, so a few rounds without progress mean
+     the daemon waits for more than the input holds (a declared length longer than the body). */
+  for (int round = 0; round < 100000 && !closed && idle < 20; round++) {
+    size_t before = sent + got;
+    if (sent < rlen) {
+      ssize_t w = send(sv[1], request + sent, rlen - sent, MSG_NOSIGNAL);
+      if (w > 0) sent += (size_t)w;
+    }
+    MHD_run(daemon_);
+    for (;;) {
+      char sink[65536];
+      ssize_t r = recv(sv[1], got < MAX_ANSWER ? answer + got : sink,
+                       got < MAX_ANSWER ? (MAX_ANSWER - got < sizeof sink ? MAX_ANSWER - got : sizeof sink) : sizeof sink, 0);
+      if (r > 0) {
+        if (got < MAX_ANSWER) got += (size_t)r;
+        continue;
+      }
+      if (r == 0) closed = 1;
+      break;
+    }
+    idle = sent + got == before ? idle + 1 : 0;
+  }
+  close(sv[1]);
+  /* Let the daemon see the close and release the connection. */
+  for (int round = 0; round < 100; round++) {
+    MHD_run(daemon_);
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+    if (info && info->num_connections == 0) break;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon_, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+  FUZZ_ASSERT(!info || info->num_connections == 0, "a connection is still open after its input");
+  answer[got] = '\0';
+  if (closed) check_answer(method, answer, got);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (size < 1 || size > FUZZ_MAX_INPUT) return 0;
+  if (!daemon_) setup();
+  srv.has_read_token = data[0] & 1;
+  /* Up to four requests, one after the other, separated by a line "@@@". */
+  const char *text = (const char *)data + 1, *end = text + size - 1;
+  for (int k = 0; k < 4 && text <= end; k++) {
+    const char *sep = NULL;
+    for (const char *p = text; !sep && p + 5 <= end; p++)
+      if (!memcmp(p, "\n@@@\n", 5)) sep = p;
+    if (k == 3) sep = NULL;
+    exchange(text, (size_t)((sep ? sep : end) - text));
+    if (!sep) break;
+    text = sep + 5;
+  }
+  if (srv.rec->head_seq > 0) {
+    /* Events were appended: start the next input from an empty record. */
+    record_free(srv.rec);
+    srv.rec = NULL;
+    open_store();
+  }
+  return 0;
+}

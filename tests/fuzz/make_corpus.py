@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""make_corpus.py: (re)build the seed corpora of the fuzz harnesses, tests/fuzz/corpus/<target>/,
+from pactum's own test files: the golden .pact files, the agreements, the decision scenarios, the
+event files and the HTTP API's documented requests. Run from anywhere; it rewrites only the
+files named seed-*, so inputs added by hand or merged from fuzzing runs are kept.
+
+Input layouts (see each harness): pact is the file itself; request and event start with one
+byte of flags (bit 0: the cloud-reseller agreement) then lines of JSON; http starts with a flags
+byte then requests separated by a line "@@@", each "METHOD TARGET", headers, an empty line and
+the body; sign starts with a flags byte
+then one JSON value; diff is raw choice bytes.
+"""
+import glob
+import hashlib
+import json
+import os
+import random
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+OUT = os.path.join(ROOT, "tests", "fuzz", "corpus")
+AGREEMENTS = {"microsoft-openai-2025-10-28": 0, "cloud-reseller": 1}
+
+
+def write(target, data):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    name = "seed-" + hashlib.sha1(data).hexdigest()[:16]
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def clear():
+    for path in glob.glob(os.path.join(OUT, "*", "seed-*")):
+        os.remove(path)
+
+
+def jsonl(path):
+    """The JSON objects of a JSONL file, comments and blank lines skipped."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                out.append(json.loads(line))
+    return out
+
+
+def compact(v):
+    return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+
+
+def scenarios():
+    """(agreement index, scenario) for every scenario of tests/scenarios."""
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.jsonl"))):
+        which = AGREEMENTS[os.path.basename(path)[:-len(".jsonl")]]
+        for sc in jsonl(path):
+            yield which, sc
+
+
+def pact_seeds():
+    files = sorted(glob.glob(os.path.join(ROOT, "tests", "lang", "*", "*.pact")))
+    files += sorted(glob.glob(os.path.join(ROOT, "agreements", "*.pact")))
+    files += sorted(glob.glob(os.path.join(ROOT, "agreements", "examples", "*.pact")))
+    for path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        if len(data) <= 256 * 1024:
+            write("pact", data)
+
+
+def request_and_event_seeds():
+    for which, sc in scenarios():
+        events = [compact(e) for e in sc.get("events", [])]
+        req = compact(sc["request"])
+        flags = bytes([which | 2])
+        write("request", flags + "\n".join(events + [req]).encode())
+        if events:
+            write("event", bytes([which]) + "\n".join(events).encode())
+            write("sign", bytes([which]) + events[0].encode())
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "events", "*.jsonl"))):
+        with open(path, "rb") as f:
+            write("event", bytes([1]) + f.read())
+    with open(os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.sample.jsonl"), encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                write("request", bytes([2]) + compact(json.loads(line)["request"]).encode())
+    # Odd requests on purpose: an id, a missing date, duplicate keys, a real, deep nesting.
+    for text in ['{"id":7,"principal":"openai","action":"serve_api"}',
+                 '{"id":"a","principal":"openai","action":"serve_api","context":{"date":"2026-01-01"}}',
+                 '{"principal":"openai","principal":"openai","action":"serve_api"}',
+                 '{"principal":"openai","action":"serve_api","context":{"date":"2026-01-01","cloud":1.5}}',
+                 '[' * 64 + ']' * 64]:
+        write("request", bytes([0]) + text.encode())
+        write("request", bytes([2]) + text.encode())
+    # Key registrations and signed-looking events for the signature paths.
+    write("sign", bytes([4]) + compact({"type": "key_registered", "date": "2026-01-01", "signer": "openai",
+                                         "public_key": "A" * 43 + "=",
+                                         "signatures": [{"signer": "bootstrap", "public_key": "B" * 43 + "=",
+                                                         "signature": "C" * 86 + "=="}]}).encode())
+    write("sign", bytes([0]) + compact({"b": [1, {"z": "\u00e9\u0001", "a": None}], "a": True,
+                                         "signatures": []}).encode())
+    write("sign", bytes([0]) + b'"\\ud83d\\ude00"')
+    write("sign", bytes([0]) + b'[1,-9223372036854775808,9223372036854775807]')
+
+
+def http_seeds():
+    reqs = [("GET /healthz", [], ""), ("GET /metrics", [], ""), ("GET /v1/agreement", [], ""),
+            ("GET /v1/vocabulary", [], ""), ("GET /v1/clauses", [], ""), ("GET /v1/status?date=2027-01-01", [], ""),
+            ("GET /v1/status?date=2027-02-30", [], ""), ("GET /v1/ledger?by=quarter&date=2030-01-01", [], ""),
+            ("GET /v1/ledger?by=week", [], ""), ("GET /v1/events?since=0", [], ""), ("GET /v1/events?since=-1", [], ""),
+            ("GET /v1/audit/verify", [], ""), ("GET /", [], ""), ("GET /app.js", [], ""), ("GET /style.css", [], ""),
+            ("GET /nowhere", [], ""), ("DELETE /v1/decide", [], ""), ("POST /v1/decide", [], "{"),
+            ("GET /v1/gate", ["X-Pactum-Principal: openai", "X-Pactum-Action: serve_api",
+                              "X-Pactum-Context-Cloud: aws", "X-Pactum-Date: 2026-03-01"], ""),
+            ("GET /v1/gate", ["X-Pactum-Principal: openai", "X-Pactum-Action: serve_api",
+                              "X-Pactum-Context-Customer-Segment: us_gov_national_security",
+                              "X-Pactum-Resource-Built-With-Third-Party: true"], ""),
+            ("GET /v1/gate", ["X-Pactum-Principal: openai"], ""),
+            ("POST /v1/events", [], "{}"),
+            ("POST /v1/decide", ["Content-Length: 99999999"], ""),
+            ("POST /v1/decide", ["Transfer-Encoding: chunked"], "5\r\n[1,2]\r\n0\r\n\r\n")]
+    batch = []
+    for which, sc in scenarios():
+        if which != 0:
+            continue
+        req = compact(sc["request"])
+        batch.append(sc["request"])
+        reqs.append(("POST /v1/decide", ["Content-Type: application/json"], req))
+        if len(batch) % 7 == 0:
+            reqs.append(("POST /v1/explain", [], req))
+        if sc.get("events"):
+            for party in range(3):
+                reqs.append(("POST /v1/events", ["Authorization: Bearer fuzz-write-%d" % party],
+                             compact(sc["events"]) if len(sc["events"]) > 1 else compact(sc["events"][0])))
+    # Several requests on one input, separated by a line "@@@": append events, then read them back.
+    for which, sc in scenarios():
+        if which != 0 or not sc.get("events"):
+            continue
+        date = sc["request"].get("context", {}).get("date", "2030-01-01")
+        for party in range(3):
+            parts = ["POST /v1/events\nAuthorization: Bearer fuzz-write-%d\n\n%s" % (party, compact(sc["events"])),
+                     "POST /v1/decide\n\n" + compact(sc["request"]),
+                     "GET /v1/status?date=%s\n\n" % date,
+                     "GET /v1/events?since=0\n\n" if party != 1 else "GET /v1/ledger?date=%s\n\n" % date]
+            write("http", bytes([0]) + "\n@@@\n".join(parts).encode())
+    write("http", bytes([0]) + b"GET /v1/audit/verify\n\n\n@@@\nGET /metrics\n\n")
+    reqs.append(("POST /v1/decide", [], compact(batch[:5])))
+    reqs.append(("POST /v1/decide", [], compact(batch[:9])))
+    for line, headers, body in reqs:
+        for flags in (0, 1):
+            hdrs = list(headers)
+            if flags and not any(h.startswith("Authorization") for h in hdrs):
+                hdrs.append("Authorization: Bearer fuzz-read")
+            text = line + "\n" + "".join(h + "\n" for h in hdrs) + "\n" + body
+            write("http", bytes([flags]) + text.encode())
+
+
+def diff_seeds():
+    rng = random.Random(7)
+    for n in range(48):
+        write("diff", bytes(rng.randrange(256) for _ in range(8 + n * 2)))
+
+
+def main():
+    clear()
+    pact_seeds()
+    request_and_event_seeds()
+    http_seeds()
+    diff_seeds()
+    for d in sorted(os.listdir(OUT)):
+        print("%-8s %4d seeds" % (d, len(glob.glob(os.path.join(OUT, d, "seed-*")))))
+
+
+if __name__ == "__main__":
+    main()
