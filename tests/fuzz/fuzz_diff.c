@@ -200,7 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     pactum_string_free(ea);
     pactum_string_free(eb);
   }
-  free(text);
+  px_free(text);
 out:
   json_decref(root);
   json_decref(b.scope[0]);

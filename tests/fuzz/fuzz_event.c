@@ -73,7 +73,7 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
     /* No canonical form (a real) or too big for the flat path: the store folds it from the tree too. */
     timeline_append(tb, root, 0, &eb);
   }
-  free(canon);
+  px_free(canon);
   json_decref(root);
 }
 

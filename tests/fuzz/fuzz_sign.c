@@ -45,7 +45,7 @@ static char *checked_canon(const json_t *v, size_t *len) {
   size_t len2 = 0;
   char *c2 = canon_json(again, &len2);
   FUZZ_ASSERT(c2 && len2 == *len && !memcmp(c, c2, len2), "canonical JSON is not a fixed point: %.300s", c);
-  free(c2);
+  px_free(c2);
   json_decref(again);
   return c;
 }
@@ -55,15 +55,15 @@ static void check_signed_part(const json_t *v) {
   char *part = canon_signed_part(v, &plen);
   json_t *without = json_deep_copy(v);
   if (!without) {
-    free(part);
+    px_free(part);
     return;
   }
   json_object_del(without, "signatures");
   char *want = canon_json(without, &wlen);
   FUZZ_ASSERT(!part == !want, "signed part and canonical form disagree on whether there is one");
   if (part) FUZZ_ASSERT(plen == wlen && !memcmp(part, want, plen), "the signed part is not the event without signatures");
-  free(part);
-  free(want);
+  px_free(part);
+  px_free(want);
   json_decref(without);
 }
 
@@ -72,7 +72,7 @@ static int canon_json_ok(const json_t *v) {
   size_t n = 0;
   char *t = canon_json(v, &n);
   int ok = t != NULL;
-  free(t);
+  px_free(t);
   return ok;
 }
 
@@ -117,7 +117,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     uint8_t prev[HASH_BYTES] = {0}, out[HASH_BYTES];
     canon_chain_hash((int64_t)clen, prev, c, clen, out);
   }
-  free(c);
+  px_free(c);
   if (json_is_object(v)) {
     check_signed_part(v);
     keyring *kr = keyring_new();
