@@ -16,59 +16,16 @@ import re
 import select
 import subprocess
 import sys
-import tempfile
-import time
 
-if len(sys.argv) < 2:
-    sys.exit("usage: cli_test.py PACTUM")
-PACTUM = os.path.abspath(sys.argv[1])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clilib import PACTUM, ROOT, SLOW, TMP, Run, check, finish, run, sane  # noqa: E402
+
 MSFT = os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.pact")
 SAMPLE = os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.sample.jsonl")
 RESELLER = os.path.join(ROOT, "agreements", "examples", "cloud-reseller.pact")
 AGREEMENT = {"id": "microsoft-openai", "version": "2025-10-28"}
 DECISION_KEYS = ["decision", "determining", "overridden", "obligations", "valid_until", "agreement"]
-
-TMP = tempfile.mkdtemp(prefix="pactum-cli-")
-# Under valgrind (tests/valgrind/run.py) every run is ~20-50 times slower: time limits scale.
-SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}")
-        if detail:
-            for line in str(detail)[:1500].splitlines():
-                print("    " + line)
-
-
-class Run:
-    def __init__(self, rc, out, err):
-        self.rc, self.out, self.err = rc, out, err
-
-    def __repr__(self):
-        return f"exit {self.rc}\n--- stdout\n{self.out[:600]}\n--- stderr\n{self.err[:600]}"
-
-
-def run(*args, stdin=b"", timeout=30):
-    if isinstance(stdin, str):
-        stdin = stdin.encode()
-    try:
-        p = subprocess.run([PACTUM, *args], input=stdin, capture_output=True, timeout=timeout * SLOW, cwd=TMP)
-    except subprocess.TimeoutExpired:
-        return Run(-9, "", f"(killed after {timeout} s)")
-    return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
-
-
-def sane(r):
-    """No crash: a normal exit below 128 and no sanitizer report."""
-    return 0 <= r.rc < 128 and "Sanitizer" not in r.err and "runtime error" not in r.err
 
 
 def tmpfile(name, data):
@@ -823,5 +780,4 @@ check("an empty .pact: exit 1 with 'empty agreement'", sane(r) and r.rc == 1 and
 r = run("check", TMP)
 check("a directory as the .pact: exit 2 (cannot read), no crash", sane(r) and r.rc == 2, r)
 
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()

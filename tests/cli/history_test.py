@@ -13,51 +13,16 @@ import itertools
 import json
 import os
 import shutil
-import subprocess
 import sys
-import tempfile
 
-if len(sys.argv) < 2:
-    sys.exit("usage: history_test.py PACTUM")
-PACTUM = os.path.abspath(sys.argv[1])
-# Under valgrind (tests/valgrind/run.py) every run is far slower: time limits scale.
-SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from clilib import PACTUM, ROOT, TMP, check, finish, run, sane  # noqa: E402
+
 AGREEMENTS = os.path.join(ROOT, "agreements")
 HISTORY = os.path.join(AGREEMENTS, "microsoft-openai.history")
 DECISION_FIELDS = ["decision", "determining", "overridden", "obligations", "agreement"]
 VERSIONS = ["2019-07-22", "2023-01-23", "2025-01-21", "2025-10-28", "2026-04-27"]
-TMP = tempfile.mkdtemp(prefix="pactum-history-")
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name}")
-        for line in str(detail)[:2000].splitlines():
-            print("    " + line)
-
-
-class Run:
-    def __init__(self, rc, out, err):
-        self.rc, self.out, self.err = rc, out, err
-
-    def __repr__(self):
-        return f"exit {self.rc}\n--- stdout\n{self.out[:1200]}\n--- stderr\n{self.err[:1200]}"
-
-
-def run(*args, stdin=""):
-    p = subprocess.run([PACTUM, *args], input=stdin.encode(), capture_output=True, timeout=30 * SLOW, cwd=TMP)
-    return Run(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
-
-
-def sane(r):
-    return 0 <= r.rc < 128 and "Sanitizer" not in r.err and "runtime error" not in r.err
 
 
 def write(name, text):
@@ -340,6 +305,4 @@ check("a manifest that cannot be read: exit 2 with its name",
 r = run("decide", "--history", os.path.relpath(HISTORY, TMP), "--request", req("openai", "serve_api", "2024-03-01"))
 check("a manifest named by a relative path finds its files beside it", r.rc == 0, r)
 
-shutil.rmtree(TMP, ignore_errors=True)
-print(f"{passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+finish()
