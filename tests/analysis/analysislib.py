@@ -11,24 +11,9 @@ import tempfile
 if len(sys.argv) < 2:
     sys.exit("usage: %s PACTUM" % os.path.basename(sys.argv[0]))
 PACTUM = os.path.abspath(sys.argv[1])
-# Under valgrind (tests/valgrind/run.py) every run is far slower: time limits scale.
-SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklib import ROOT, SLOW, check, finish as finish_tally  # noqa: E402,F401  (the tally: tests/checklib.py)
 TMP = tempfile.mkdtemp(prefix="pactum-analysis-")
-_tally = {"passed": 0, "failed": 0}
-
-
-def check(name, ok, detail=""):
-    """Count one check; print FAIL, the name and the detail when it does not hold."""
-    if ok:
-        _tally["passed"] += 1
-    else:
-        _tally["failed"] += 1
-        print(f"FAIL {name}")
-        for line in str(detail)[:3000].splitlines():
-            print("    " + line)
-
-
 def run(*args):
     """Run pactum in TMP: (exit status, stdout, stderr)."""
     p = subprocess.run([PACTUM, *args], capture_output=True, timeout=60 * SLOW, cwd=TMP)
@@ -38,5 +23,4 @@ def run(*args):
 def finish():
     """Remove TMP, print "N passed, M failed" and exit 1 if any check failed."""
     shutil.rmtree(TMP, ignore_errors=True)
-    print(f"{_tally['passed']} passed, {_tally['failed']} failed")
-    sys.exit(1 if _tally["failed"] else 0)
+    finish_tally()

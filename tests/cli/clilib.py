@@ -1,9 +1,8 @@
 """clilib: what the CLI harnesses (cli_test.py, history_test.py) share.
 
-Importing it reads PACTUM from argv[1], makes the scratch directory TMP (every command runs in
-it) and keeps the count of checks. check() records one check and prints a failure with its
-detail; finish() removes TMP, prints "N passed, M failed" and exits 1 if any check failed.
-Under valgrind (tests/valgrind/run.py sets PACTUM_TIME_SCALE) every time limit is scaled.
+Importing it reads PACTUM from argv[1] and makes the scratch directory TMP (every command runs
+in it). check(), the tally and SLOW come from tests/checklib.py; finish() removes TMP, then
+prints "N passed, M failed" and exits 1 if any check failed.
 """
 import os
 import shutil
@@ -14,24 +13,9 @@ import tempfile
 if len(sys.argv) < 2:
     sys.exit("usage: %s PACTUM" % os.path.basename(sys.argv[0]))
 PACTUM = os.path.abspath(sys.argv[1])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklib import ROOT, SLOW, check, finish as finish_tally  # noqa: E402,F401  (the tally: tests/checklib.py)
 TMP = tempfile.mkdtemp(prefix="pactum-%s-" % os.path.splitext(os.path.basename(sys.argv[0]))[0])
-_count = {"passed": 0, "failed": 0}
-
-
-def check(name, ok, detail=""):
-    """Count one check; on failure print its name and up to 2,000 characters of detail."""
-    if ok:
-        _count["passed"] += 1
-        return
-    _count["failed"] += 1
-    print(f"FAIL {name}")
-    if detail:
-        for line in str(detail)[:2000].splitlines():
-            print("    " + line)
-
-
 class Run:
     """What one run of pactum gave: its exit status and its output, decoded."""
 
@@ -60,5 +44,4 @@ def sane(r):
 
 def finish():
     shutil.rmtree(TMP, ignore_errors=True)
-    print(f"{_count['passed']} passed, {_count['failed']} failed")
-    sys.exit(1 if _count["failed"] else 0)
+    finish_tally()

@@ -27,7 +27,8 @@ if len(sys.argv) < 2:
     sys.exit("usage: %s PACTUM" % os.path.basename(sys.argv[0]))
 
 PACTUM = os.path.abspath(sys.argv[1])
-ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checklib import ROOT, check, finish as finish_tally  # noqa: E402,F401  (the tally: tests/checklib.py)
 MSFT = os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.pact")
 RESELLER = os.path.join(ROOT, "agreements", "examples", "cloud-reseller.pact")
 SQLITE3 = shutil.which("sqlite3")
@@ -38,28 +39,10 @@ TMP = tempfile.mkdtemp(prefix="pactum-http-")
 if os.environ.get("PACTUM_KEEP_TMP") != "1":
     atexit.register(shutil.rmtree, TMP, True)
 
-passed = 0
-failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL %s" % name, flush=True)
-        if detail:
-            for line in str(detail)[:2500].splitlines():
-                print("    " + line)
-    return ok
-
-
 def finish():
     for s in list(Server.running):
         s.stop()
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed else 0)
+    finish_tally()
 
 
 def path(name):
