@@ -5,7 +5,6 @@
 #include "agreement.h"
 #include "alloc.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "banned.h"
@@ -84,17 +83,8 @@ int pactum_agreement_load_file(const char *path, pactum_agreement **out, char **
   if (diag) *diag = NULL;
   buf content;
   buf_init(&content);
-  int rd = buf_read_file(&content, path);
-  if ((rd == -1 || rd == -3) && diag) { /* -3: it opens but cannot be read (a directory, say) */
-    buf b;
-    buf_init(&b);
-    buf_printf(&b, "%s: error: cannot %s '%s': %s\n", path, rd == -1 ? "open" : "read", path, strerror(errno));
-    *diag = buf_detach(&b);
-  }
-  if (rd) {
-    buf_release(&content);
-    return rd == -2 ? PACTUM_ENOMEM : PACTUM_EIO;
-  }
+  int rd = diag_read_file(path, &content, diag);
+  if (rd) return rd;
   int rc = pactum_agreement_load_buffer(path, content.data ? content.data : "", content.len, out, diag);
   buf_release(&content);
   return rc;

@@ -3,6 +3,9 @@
 */
 #include "diag.h"
 
+#include "pactum.h"
+
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,4 +115,17 @@ void diag_note(diag_list *d, loc l, const char *fmt, ...) {
   va_start(ap, fmt);
   emit(d, l, "note", fmt, ap);
   va_end(ap);
+}
+
+int diag_read_file(const char *path, buf *text, char **diag) {
+  int rd = buf_read_file(text, path);
+  if (!rd) return PACTUM_OK;
+  if (rd != -2 && diag) { /* -1: it cannot be opened; -3: it opens but cannot be read (a directory) */
+    buf b;
+    buf_init(&b);
+    buf_printf(&b, "%s: error: cannot %s '%s': %s\n", path, rd == -1 ? "open" : "read", path, strerror(errno));
+    *diag = buf_detach(&b);
+  }
+  buf_release(text);
+  return rd == -2 ? PACTUM_ENOMEM : PACTUM_EIO;
 }

@@ -35,6 +35,13 @@ void diag_release(diag_list *d);
 int diag_error(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Record that memory ran out at l; returns -1. */
 int diag_oom(diag_list *d, loc l);
+/*
+** Append the whole file at path to text (which the caller has initialised). PACTUM_OK; else
+** text is released and the result is PACTUM_ENOMEM, or PACTUM_EIO when the file cannot be
+** opened or read, with *diag (when diag is not NULL) set to "PATH: error: cannot open 'PATH':
+** REASON" (or "cannot read"), owned by the caller, who frees it with px_free.
+*/
+int diag_read_file(const char *path, buf *text, char **diag /* OUT */);
 /* A note attached to the previous error, e.g. where a duplicate was first declared. */
 void diag_note(diag_list *d, loc l, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

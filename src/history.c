@@ -12,7 +12,6 @@
 #include "error.h"
 #include "lex.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "banned.h"
@@ -146,17 +145,8 @@ int history_load(const char *path, history **out, char **diag) {
   if (diag) *diag = NULL;
   buf text;
   buf_init(&text);
-  int rd = buf_read_file(&text, path);
-  if (rd) {
-    if (diag && rd != -2) {
-      buf b;
-      buf_init(&b);
-      buf_printf(&b, "%s: error: cannot %s '%s': %s\n", path, rd == -1 ? "open" : "read", path, strerror(errno));
-      *diag = buf_detach(&b);
-    }
-    buf_release(&text);
-    return rd == -2 ? PACTUM_ENOMEM : PACTUM_EIO;
-  }
+  int rd = diag_read_file(path, &text, diag);
+  if (rd) return rd;
   const char *src = text.data ? text.data : "";
   size_t len = text.len;
   int rc;
