@@ -3,6 +3,9 @@
 */
 #include "alloc.h"
 
+#include <limits.h>
+#include <stdint.h>
+
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,4 +49,14 @@ char *px_strdup(const char *s) {
   char *p = px_malloc(n);
   if (p) memcpy(p, s, n);
   return p;
+}
+
+void *px_grow(void *p, int n, int *cap, size_t elem, int first) {
+  if (n < *cap) return p;
+  if (*cap > INT_MAX / 2) return NULL;
+  int ncap = *cap ? *cap * 2 : first;
+  if ((size_t)ncap > SIZE_MAX / elem) return NULL;
+  void *q = px_realloc(p, elem * (size_t)ncap);
+  if (q) *cap = ncap;
+  return q;
 }

@@ -13,6 +13,13 @@
 void *px_malloc(size_t n);
 void *px_calloc(size_t n, size_t size);
 void *px_realloc(void *p, size_t n);
+/*
+** Room for one more element in an array p of *cap elements of elem bytes, n of them in use.
+** When n < *cap, returns p as it is. Otherwise the capacity doubles (to `first` when it was 0)
+** and the moved array is returned, *cap updated. NULL when memory runs out or the size would
+** overflow: p is then untouched and still owned by the caller, and *cap unchanged.
+*/
+void *px_grow(void *p, int n, int *cap, size_t elem, int first);
 void px_free(void *p);
 char *px_strdup(const char *s);
 

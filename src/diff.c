@@ -391,13 +391,9 @@ static int impact_add(impact *im, int ok_a, const pactum_decision *da, int ok_b,
   int gi = 0;
   while (gi < im->ng && !(im->g[gi].ncause == n && !memcmp(im->g[gi].cause, cause, sizeof(int) * (size_t)n))) gi++;
   if (gi == im->ng) {
-    if (im->ng == im->capg) {
-      int cap = im->capg ? im->capg * 2 : 8;
-      impact_group *g = px_realloc(im->g, sizeof *g * (size_t)cap);
-      if (!g) goto oom;
-      im->g = g;
-      im->capg = cap;
-    }
+    impact_group *g = px_grow(im->g, im->ng, &im->capg, sizeof *g, 8);
+    if (!g) goto oom;
+    im->g = g;
     memset(&im->g[gi], 0, sizeof im->g[gi]);
     im->g[gi].cause = cause;
     im->g[gi].ncause = n;

@@ -32,16 +32,12 @@ static int vals_add_buf(space_vals *s, buf *b) {
       buf_release(b);
       return 0;
     }
-  if (s->n == s->cap) {
-    int cap = s->cap ? s->cap * 2 : 8;
-    char **v = px_realloc(s->v, sizeof(char *) * (size_t)cap);
-    if (!v) {
-      buf_release(b);
-      return -1;
-    }
-    s->v = v;
-    s->cap = cap;
+  char **v = px_grow(s->v, s->n, &s->cap, sizeof *v, 8);
+  if (!v) {
+    buf_release(b);
+    return -1;
   }
+  s->v = v;
   char *d = buf_detach(b);
   if (!d) return -1;
   s->v[s->n++] = d;
@@ -207,13 +203,9 @@ typedef struct days_acc {
 
 static int days_add(days_acc *d, int64_t k) {
   if (k < date_from_ymd(1, 1, 1) || k > date_from_ymd(9999, 12, 31)) return 0;
-  if (d->n == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 64;
-    int32_t *v = px_realloc(d->v, sizeof(int32_t) * (size_t)cap);
-    if (!v) return -1;
-    d->v = v;
-    d->cap = cap;
-  }
+  int32_t *v = px_grow(d->v, d->n, &d->cap, sizeof *v, 64);
+  if (!v) return -1;
+  d->v = v;
   d->v[d->n++] = (int32_t)k;
   return 0;
 }
@@ -389,13 +381,9 @@ oom:
 }
 
 static int add_state(space *sp, int seg, int parent, char *event, pactum_timeline **tl) {
-  if (sp->nstates == sp->capstates) {
-    int cap = sp->capstates ? sp->capstates * 2 : 16;
-    space_state *v = px_realloc(sp->states, sizeof *v * (size_t)cap);
-    if (!v) return -1;
-    sp->states = v;
-    sp->capstates = cap;
-  }
+  space_state *v = px_grow(sp->states, sp->nstates, &sp->capstates, sizeof *v, 16);
+  if (!v) return -1;
+  sp->states = v;
   space_state *st = &sp->states[sp->nstates++];
   memset(st, 0, sizeof *st);
   st->seg = seg;

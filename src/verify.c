@@ -65,13 +65,9 @@ static const char *kind_word(clause_kind k) {
 }
 
 static int add_finding(vstate *v, fkind kind, buf *msg, buf *ids, const example *ex, int order) {
-  if (v->nf == v->capf) {
-    int cap = v->capf ? v->capf * 2 : 16;
-    finding *f = px_realloc(v->f, sizeof *f * (size_t)cap);
-    if (!f) goto oom;
-    v->f = f;
-    v->capf = cap;
-  }
+  finding *grown = px_grow(v->f, v->nf, &v->capf, sizeof *grown, 16);
+  if (!grown) goto oom;
+  v->f = grown;
   finding *f = &v->f[v->nf];
   f->kind = kind;
   f->message = buf_detach(msg);
@@ -183,13 +179,9 @@ static int visit_findings(space *sp, const space_point *pt, void *user) {
     memcpy(key.det, d->det, sizeof(int32_t) * (size_t)key.n);
     for (int k = 0; k < v->nconf; k++)
       if (v->conf[k].n == key.n && !memcmp(v->conf[k].det, key.det, sizeof(int32_t) * (size_t)key.n)) return 0;
-    if (v->nconf == v->capconf) {
-      int cap = v->capconf ? v->capconf * 2 : 8;
-      conflict_seen *c = px_realloc(v->conf, sizeof *c * (size_t)cap);
-      if (!c) return -1;
-      v->conf = c;
-      v->capconf = cap;
-    }
+    conflict_seen *seen = px_grow(v->conf, v->nconf, &v->capconf, sizeof *seen, 8);
+    if (!seen) return -1;
+    v->conf = seen;
     v->conf[v->nconf++] = key;
     buf msg, ids;
     buf_init(&msg);
