@@ -36,6 +36,7 @@ char *canon_signed_part(const json_t *v, size_t *len) {
   json_t *copy = json_copy((json_t *)v);
   if (!copy) return NULL;
   json_object_del(copy, "signatures");
+  json_object_del(copy, "recorded_by");
   char *s = canon_json(copy, len);
   json_decref(copy);
   return s;

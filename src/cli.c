@@ -7,6 +7,7 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "cli.h"
+#include "canon.h"
 #include "date.h"
 #include "embedded.h"
 #include "history.h"
@@ -30,7 +31,7 @@ int cli_error(const char *fmt, ...) {
 }
 
 static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
-  static const struct { const char *flag; unsigned bit; size_t off; } values[] = {
+  static const struct { const char *flag; uint64_t bit; size_t off; } values[] = {
       {"--agreement", O_AGREEMENT, offsetof(opts, agreement)},
       {"--events", O_EVENTS, offsetof(opts, events)},
       {"--request", O_REQUEST, offsetof(opts, request)},
@@ -38,7 +39,13 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--format", O_FORMAT, offsetof(opts, format)},
       {"--sources", O_SOURCES, offsetof(opts, sources)},
       {"--db", O_DB, offsetof(opts, db)},
-      {"--bootstrap-key", O_BOOTSTRAP, offsetof(opts, bootstrap_key)},
+      {"--bootstrap-threshold", O_BOOTSTRAP, offsetof(opts, threshold)},
+      {"--store", O_STORE_ID, offsetof(opts, store_id)},
+      {"--seq", O_PROVE, offsetof(opts, seq)},
+      {"--size", O_PROVE | O_CHAIN, offsetof(opts, size)},
+      {"--chain", O_PROVE | O_CONSISTENCY | O_CHAIN, offsetof(opts, chain)},
+      {"--from", O_CONSISTENCY, offsetof(opts, from)},
+      {"--to", O_CONSISTENCY, offsetof(opts, to)},
       {"--head", O_HEAD, offsetof(opts, head)},
       {"--since", O_SINCE, offsetof(opts, since)},
       {"--by", O_BY, offsetof(opts, by)},
@@ -63,7 +70,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--equivalent", O_EQUIVALENT, offsetof(opts, equivalent)},
       {"--requests", O_REQUESTS, offsetof(opts, requests)},
   };
-  static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
+  static const struct { const char *flag; uint64_t bit; size_t off; } flags[] = {
       {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
       {"--unbuffered", O_UNBUFFERED, offsetof(opts, unbuffered)},
       {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
@@ -72,7 +79,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
   };
   static const struct {
     const char *flag;
-    unsigned bit;
+    uint64_t bit;
     size_t off, count;
     int max;
     const char *what, *needs;
@@ -80,6 +87,11 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--sign", O_SIGN, offsetof(opts, sign), offsetof(opts, nsign), CLI_MAX_SIGN, "keys", "a key file"},
       {"--add", O_ADD, offsetof(opts, add), offsetof(opts, nadd), CLI_MAX_ADD, "events",
        "an event: TYPE [VALUE | FIELD=VALUE]... DATE"},
+      {"--bootstrap-key", O_BOOTSTRAP, offsetof(opts, bootstrap_keys), offsetof(opts, nbootstrap_keys), CLI_MAX_SIGN,
+       "bootstrap keys", "a public key file"},
+      {"--checkpoint", O_CHECKPOINT, offsetof(opts, checkpoints), offsetof(opts, ncheckpoints), CLI_MAX_SIGN,
+       "checkpoints", "a checkpoint file"},
+      {"--trust", O_TRUST, offsetof(opts, trust), offsetof(opts, ntrust), CLI_MAX_SIGN, "keys", "a public key file"},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -112,7 +124,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
     for (size_t k = 0; k < sizeof values / sizeof values[0] && !matched; k++) {
       size_t n = strlen(values[k].flag);
       if (strncmp(a, values[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
-      unsigned bit = values[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : values[k].bit;
+      uint64_t bit = values[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : values[k].bit;
       if (!(cmd->accepts & bit)) return cli_error("'%s' does not take '%s'", cmd->name, values[k].flag);
       const char *v;
       if (a[n] == '=') v = a + n + 1;
@@ -197,7 +209,7 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
     *exit_code = EXIT_INPUT;
     return NULL;
   }
-  if (o->db) return cli_timeline_from_db(agr, o->db, exit_code);
+  if (o->db) return cli_timeline_from_db(agr, o->db, exit_code, NULL, NULL);
   pactum_timeline *tl = pactum_timeline_new(agr);
   if (!tl) {
     *exit_code = EXIT_INTERNAL;
@@ -281,6 +293,8 @@ typedef struct deciders {
   pactum_timeline **tl;
   pactum_request **req;
   pactum_decision **dec;
+  int64_t head_seq;          /* with --db: the events head the timeline was folded at */
+  uint8_t head_hash[HASH_BYTES];
 } deciders;
 
 static void deciders_release(deciders *x) {
@@ -356,7 +370,12 @@ static int deciders_open(deciders *x, const opts *o, int with_requests) {
   if (!x->agr || !x->tl || !x->req || !x->dec) return cli_error("out of memory"), EXIT_INTERNAL;
   if (!x->h) {
     if (!(x->agr[0] = cli_load_agreement(o, &code))) return code;
-    if (!(x->tl[0] = cli_load_timeline(x->agr[0], o, &code))) return code;
+    if (o->db && !o->events) {
+      /* The events head the timeline was folded at goes into every logged decision. */
+      if (!(x->tl[0] = cli_timeline_from_db(x->agr[0], o->db, &code, &x->head_seq, x->head_hash))) return code;
+    } else if (!(x->tl[0] = cli_load_timeline(x->agr[0], o, &code))) {
+      return code;
+    }
   } else {
     for (int i = 0; i < x->n; i++) {
       x->agr[i] = x->h->v[i].agr;
@@ -395,7 +414,7 @@ static int run_requests(opts *o, int explain) {
       code = EXIT_INPUT;
       goto out;
     }
-    if (!(lg = cli_decision_log_open(agr, o->db, o->unbuffered ? 1 : 1024, &code))) goto out;
+    if (!(lg = cli_decision_log_open(agr, o->db, x.head_seq, x.head_hash, o->unbuffered ? 1 : 1024, &code))) goto out;
   }
   FILE *in = stdin;
   if (o->nargs > 1) {
@@ -800,15 +819,31 @@ static const command commands[] = {
     {"event import", cmd_event_import, O_AGREEMENT | O_DB | O_SIGN | O_REQUIRE_SIG | O_BOOTSTRAP | O_FILES,
      "pactum event import FILE.jsonl [--db PATH] [--sign KEY]... [--agreement FILE]",
      "the same as 'event add', reading the batch from a file"},
-    {"event sign", cmd_event_sign, O_KEY | O_FILES,
-     "pactum event sign --key KEY [EVENTS.jsonl]",
-     "add a signature to each event (one JSON object per line) and print the signed events"},
+    {"event sign", cmd_event_sign, O_KEY | O_FILES | O_DB | O_STORE_ID | O_AGREEMENT,
+     "pactum event sign --key KEY (--db PATH | --store ID [--agreement FILE]) [EVENTS.jsonl]",
+     "add a signature, bound to the store and its agreement, to each event (one JSON object per line); print them"},
     {"events", cmd_events, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
      "pactum events [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
      "export the recorded events, in order"},
-    {"audit verify", cmd_audit_verify, O_AGREEMENT | O_DB | O_HEAD,
-     "pactum audit verify [--db PATH] [--head HASH] [--agreement FILE]",
-     "re-check the whole hash chain; report the first record altered, deleted, inserted or reordered"},
+    {"audit verify", cmd_audit_verify, O_AGREEMENT | O_DB | O_HEAD | O_CHECKPOINT,
+     "pactum audit verify [--db PATH] [--head HASH] [--checkpoint FILE]... [--agreement FILE]",
+     "re-check the hash chains and Merkle trees; report the first record altered, deleted, inserted or reordered,\n"
+     "and whether the log still holds each receipt and checkpoint"},
+    {"audit prove", cmd_audit_prove, O_DB | O_PROVE,
+     "pactum audit prove --seq N [--size M] [--chain events|decisions] [--db PATH]",
+     "an RFC 9162 inclusion proof of record N in the tree of size M (default: the whole chain), as JSON"},
+    {"audit consistency", cmd_audit_consistency, O_DB | O_CONSISTENCY,
+     "pactum audit consistency --from SIZE|CHECKPOINT [--to SIZE] [--chain events|decisions] [--db PATH]",
+     "an RFC 9162 consistency proof that the log of size --to extends the one of size --from, as JSON"},
+    {"checkpoint sign", cmd_checkpoint_sign, O_AGREEMENT | O_DB | O_KEY | O_CHAIN,
+     "pactum checkpoint sign --key KEY [--chain events|decisions] [--size N] [--db PATH] [--agreement FILE]",
+     "check the whole record, then sign its tree head with a party's key; the store keeps the cosignature"},
+    {"checkpoint verify", cmd_checkpoint_verify, O_AGREEMENT | O_DB | O_TRUST | O_FILES,
+     "pactum checkpoint verify FILE... [--trust KEY.pub]... [--db PATH] [--agreement FILE]",
+     "check each checkpoint's signatures and that the store still holds the tree it signed"},
+    {"checkpoint list", cmd_checkpoint_list, O_DB | O_CHAIN,
+     "pactum checkpoint list [--chain events|decisions] [--db PATH]",
+     "the checkpoints the parties have signed, kept in the store, one JSON object per line"},
     {"audit head", cmd_audit_head, O_AGREEMENT | O_DB,
      "pactum audit head [--db PATH] [--agreement FILE]",
      "print the head of the chain (seq and hash): a receipt for 'audit verify --head'"},
@@ -872,7 +907,19 @@ static void command_help(const command *c) {
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
   if (c->accepts & O_SIGN) printf("\n  --sign KEY        sign each event with this key file (repeat for several signers)");
   if (c->accepts & O_REQUIRE_SIG) printf("\n  --require-signatures  when the store is created: every event must be signed by who may record it");
-  if (c->accepts & O_BOOTSTRAP) printf("\n  --bootstrap-key F when the store is created: the public key that signs each signer's first key");
+  if (c->accepts & O_BOOTSTRAP)
+    printf("\n  --bootstrap-key F when the store is created: a key of its administrators, who register each signer's\n"
+           "                    first key and change the settings (repeat for several)"
+           "\n  --bootstrap-threshold K  how many of the bootstrap keys must sign together (default 1)");
+  if (c->accepts & O_STORE_ID) printf("\n  --store ID        the id of the store the signatures are for (what 'pactum init' prints)");
+  if (c->accepts & O_PROVE) printf("\n  --seq N           the record to prove\n  --size M          the tree to prove it in (default: the whole chain)");
+  if (c->accepts & O_CONSISTENCY)
+    printf("\n  --from SIZE|FILE  the older tree: its size, or a checkpoint file\n  --to SIZE         the newer tree (default: the whole chain)");
+  if (c->accepts & (O_PROVE | O_CONSISTENCY | O_CHAIN)) printf("\n  --chain C         events (default) or decisions");
+  if ((c->accepts & O_CHAIN) && !(c->accepts & O_PROVE) && c->run == cmd_checkpoint_sign)
+    printf("\n  --size N          sign the tree of the first N records (default: all)");
+  if (c->accepts & O_CHECKPOINT) printf("\n  --checkpoint FILE also prove the log still holds this signed tree head (repeatable)");
+  if (c->accepts & O_TRUST) printf("\n  --trust KEY.pub   accept signatures by this key besides the keys registered in the store");
   if (c->accepts & O_HEAD) printf("\n  --head HASH       also prove the chain still contains this receipt");
   if (c->accepts & O_SINCE) printf("\n  --since SEQ       only records after this seq");
   if (c->accepts & O_BY) printf("\n  --by P            month (default) or quarter");
@@ -948,8 +995,11 @@ int main(int argc, char **argv) {
       return commands[i].run(&o);
     }
   }
-  if (!strcmp(argv[1], "event") || !strcmp(argv[1], "audit")) {
-    cli_error("'%s' needs a subcommand: %s", argv[1], !strcmp(argv[1], "event") ? "add, import or sign" : "verify or head");
+  if (!strcmp(argv[1], "event") || !strcmp(argv[1], "audit") || !strcmp(argv[1], "checkpoint")) {
+    cli_error("'%s' needs a subcommand: %s", argv[1],
+              !strcmp(argv[1], "event")   ? "add, import or sign"
+              : !strcmp(argv[1], "audit") ? "verify, head, prove or consistency"
+                                          : "sign, verify or list");
     return EXIT_INPUT;
   }
   cli_error("unknown command '%s'; run 'pactum help'", argv[1]);

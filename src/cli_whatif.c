@@ -302,7 +302,7 @@ int cmd_whatif(opts *o) {
       goto out;
     }
     int rc = record_open(agr, o->db, 0, NULL, &r, &err);
-    if (!rc) rc = whatif_store_events(r->st, r->head_seq, &base, &labels, &err);
+    if (!rc) rc = whatif_store_events(r->st, r->tip.seq, &base, &labels, &err);
     if (rc) {
       cli_error("%s [%s]", err.message, err.code);
       code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;

@@ -43,6 +43,10 @@ void pactum_timeline_free(pactum_timeline *tl) {
 
 size_t pactum_timeline_count(const pactum_timeline *tl) { return tl ? tl->n : 0; }
 
+void timeline_truncate(pactum_timeline *tl, size_t n) {
+  if (n < tl->n) tl->n = n;
+}
+
 pactum_timeline *timeline_copy(const pactum_timeline *src) {
   pactum_timeline *tl = px_calloc(1, sizeof *tl);
   if (!tl) return NULL;
@@ -181,7 +185,10 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pact
   for (int i = 0; i < e->n; i++) {
     const flat_value *v = &e->v[i];
     if (v == jt || v == jd) continue;
-    if (signed_ok && v->klen == 10 && memcmp(v->key, "signatures", 10) == 0) continue; /* verified by record.c */
+    if (signed_ok && ((v->klen == 10 && memcmp(v->key, "signatures", 10) == 0) ||
+                      (v->klen == 5 && memcmp(v->key, "nonce", 5) == 0) ||
+                      (v->klen == 11 && memcmp(v->key, "recorded_by", 11) == 0)))
+      continue; /* verified by record.c */
     int k = 0;
     while (k < ev->nfields && (strlen(ev->fields[k].name) != v->klen || memcmp(ev->fields[k].name, v->key, v->klen)))
       k++;

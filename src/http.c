@@ -101,8 +101,8 @@ static snapshot *snap_build(server *s) {
     px_free(sn);
     return NULL;
   }
-  sn->seq = s->rec->head_seq;
-  canon_hex(s->rec->head_hash, HASH_BYTES, sn->head);
+  sn->seq = s->rec->tip.seq;
+  canon_hex(s->rec->tip.hash, HASH_BYTES, sn->head);
   atomic_init(&sn->refs, 1); /* the server's own reference */
   return sn;
 }
@@ -869,12 +869,14 @@ static enum MHD_Result r_events_post(req *q) {
     size_t bad;
     int64_t first, last;
     pthread_mutex_lock(&s->write_lock);
-    int r = record_add(s->rec, (const char *const *)texts, lens, n, NULL, 0, &bad, &first, &last, &err);
+    const char *names[1] = {who};
+    record_caller caller = {names, 1, 0};
+    int r = record_add(s->rec, (const char *const *)texts, lens, n, NULL, 0, &caller, &bad, &first, &last, &err);
     snapshot *sn = r ? NULL : snap_build(s);
     if (sn) snap_publish(s, sn);
-    int64_t head_seq = s->rec->head_seq;
+    int64_t head_seq = s->rec->tip.seq;
     char hex[HASH_HEX];
-    canon_hex(s->rec->head_hash, HASH_BYTES, hex);
+    canon_hex(s->rec->tip.hash, HASH_BYTES, hex);
     pthread_mutex_unlock(&s->write_lock);
     if (r) {
       int input = r == PACTUM_EINPUT;
@@ -1211,7 +1213,7 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
     s->has_read_token = 1;
     crypto_hash_sha256(s->read_token, (const unsigned char *)cfg->read_token, strlen(cfg->read_token));
   }
-  record_init init = {0, NULL};
+  record_init init = {0, 0, NULL, 0};
   pactum_error err;
   if (record_open(agr, cfg->db, 1, &init, &s->rec, &err)) {
     fprintf(stderr, "pactum: error: %s [%s]\n", err.message, err.code);
@@ -1255,7 +1257,7 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   if (!cfg->quiet)
     fprintf(stderr, "pactum: serving %s %s on http://%s:%u/ (%u threads, store %s, %lld events)\n", agr->id,
             agr->version, cfg->host, info ? (unsigned)info->port : (unsigned)cfg->port, threads, cfg->db,
-            (long long)s->rec->head_seq);
+            (long long)s->rec->tip.seq);
   int sig = 0;
   sigwait(&sigs, &sig);
   if (!cfg->quiet) fprintf(stderr, "pactum: %s: finishing the requests in flight\n", sig == SIGTERM ? "SIGTERM" : "SIGINT");

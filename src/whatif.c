@@ -6,6 +6,7 @@
 ** are the slow path: they allocate freely, through jansson and buf.
 */
 #include "whatif.h"
+#include "record.h"
 
 #include "alloc.h"
 #include "date.h"
@@ -380,7 +381,7 @@ static int scan_one(void *ctx, const store_record *rec) {
     return 1;
   }
   const char *t = json_string_value(json_object_get(ev, "type"));
-  if (t && !strcmp(t, "key_registered")) {
+  if (t && record_type_is_own(t, strlen(t))) { /* the record's own: settings and keys */
     json_decref(ev);
     return 0;
   }
