@@ -369,6 +369,21 @@ static void spoil_inclusion(uint64_t m, uint64_t n, uint8_t path[][H], int np, c
     int expect = strcmp(got, want) == 0 ? MERKLE_OK : MERKLE_EPROOF;
     assert_int_equal(merkle_verify_inclusion(w, n, leaf, (cpath)path, np, root), expect);
   }
+  /* in small trees, every other index and size together: the proof of a right-hand leaf must not
+     pass as the proof of a leaf in a tree of its subtree's size (a verifier that went on hashing
+     after the size ran out would accept leaf 1 of 2 as leaf 0 of 1) */
+  if (n <= 24)
+    for (uint64_t s = 1; s <= maxn; s++)
+      for (uint64_t w = 0; w < s; w++) {
+        if (s == n && w == m) continue;
+        inclusion_shape(w, s, got, sizeof got);
+        int expect = strcmp(got, want) == 0 ? MERKLE_OK : MERKLE_EPROOF;
+        if (merkle_verify_inclusion(w, s, leaf, (cpath)path, np, root) != expect) {
+          print_error("leaf %llu of %llu checked as %llu of %llu: shapes %s and %s\n", (unsigned long long)m,
+                      (unsigned long long)n, (unsigned long long)w, (unsigned long long)s, want, got);
+          fail();
+        }
+      }
   assert_int_equal(merkle_verify_inclusion(n, n, leaf, (cpath)path, np, root), MERKLE_ERANGE);
   assert_int_equal(merkle_verify_inclusion(UINT64_MAX, n, leaf, (cpath)path, np, root), MERKLE_ERANGE);
   /* another size */
@@ -475,7 +490,7 @@ static void spoil_consistency(uint64_t m, uint64_t n, uint8_t path[][H], int np,
   consistency_shape(m, n, want, sizeof want);
   for (uint64_t a = 1; a <= maxn; a++) {
     for (uint64_t b = a; b <= maxn; b++) {
-      if ((a == m && b == n) || (a != m && b != n)) continue;
+      if ((a == m && b == n) || (a != m && b != n && n > 24)) continue;
       if (maxn > 80 && (a + 8 < m || a > m + 8) && (b + 8 < n || b > n + 8) && (a + b) % 61) continue;
       consistency_shape(a, b, got, sizeof got);
       int expect = strcmp(got, want) == 0 ? MERKLE_OK : MERKLE_EPROOF;
@@ -701,6 +716,8 @@ static void test_bad_arguments(void **state) {
   assert_int_equal(merkle_verify_consistency(15, 16, r1, root, NULL, np), MERKLE_ERANGE);
   assert_int_equal(merkle_verify_consistency(15, 16, r1, root, (cpath)path, -1), MERKLE_ERANGE);
   assert_int_equal(merkle_verify_consistency(15, 16, r1, root, (cpath)path, MERKLE_MAX_LEVELS + 1), MERKLE_ERANGE);
+  /* an empty path, for an old size that is not a power of two: refused without reading path[0] */
+  assert_int_equal(merkle_verify_consistency(15, 16, r1, root, NULL, 0), MERKLE_EPROOF);
   assert_int_equal(merkle_verify_consistency(15, 16, r1, root, (cpath)path, 0), MERKLE_EPROOF);
   assert_int_equal(merkle_verify_consistency(17, 16, r1, root, (cpath)path, np), MERKLE_ERANGE);
   assert_int_equal(merkle_verify_consistency(0, 16, r1, root, (cpath)path, np), MERKLE_EEMPTY);
