@@ -107,7 +107,7 @@ static int fill_tree(store *st, const char *table, pactum_error *err) {
     uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
     if ((uint64_t)seq != f.n + 1 || leaf_of((const char *)sqlite3_column_text(sel, 1), leaf)) break;
     int k = merkle_frontier_push(&f, leaf, made);
-    if (k == 0) continue;
+    if (k <= 0) continue;
     sqlite3_bind_blob(upd, 1, made, k * MERKLE_HASH, SQLITE_STATIC);
     sqlite3_bind_int64(upd, 2, seq);
     int u = sqlite3_step(upd);
@@ -497,6 +497,7 @@ int store_append(store *st, store_chain chain, store_tip *tip, const char *json,
   uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
   merkle_leaf_hash(next.hash, HASH_BYTES, leaf);
   int k = merkle_frontier_push(&next.tree, leaf, made);
+  if (k < 0) return fail(err, "store_full", "the %s chain holds as many records as it can", TABLE[chain]);
   sqlite3_stmt *s = st->append[chain];
   sqlite3_reset(s);
   sqlite3_bind_int64(s, 1, next.seq);
