@@ -199,6 +199,9 @@ static int read_recorded_by(const pactum_agreement *agr, const json_t *rb, signe
   return 0;
 }
 
+/* 1 if ev carries signatures (which then need a nonce). */
+static int has_signatures(const json_t *ev) { return json_array_size(json_object_get(ev, "signatures")) > 0; }
+
 /* A nonce, if the event has one: well formed and never seen in this store. */
 static int check_nonce(record *r, const json_t *ev, int signed_event, pactum_error *err) {
   json_t *nv = json_object_get(ev, "nonce");
@@ -260,7 +263,8 @@ static int fold_event(record *r, json_t *ev, int64_t seq, pactum_error *err) {
   if (rc || (rc = in_date_order(r, day, err))) return rc;
   switch (kind) {
   case OWN_SETTINGS:
-    rc = fold_settings_change(r, ev, err);
+    /* Signed by the bootstrap quorum, it is replayable like any signed event: once per store. */
+    if (!(rc = check_nonce(r, ev, has_signatures(ev), err))) rc = fold_settings_change(r, ev, err);
     break;
   case OWN_KEY:
   case OWN_REVOKE: {
