@@ -268,7 +268,7 @@ static int fold_event(record *r, json_t *ev, int64_t seq, pactum_error *err) {
     break;
   case OWN_KEY:
   case OWN_REVOKE: {
-    if ((rc = check_nonce(r, ev, 1, err))) break;
+    if ((rc = check_nonce(r, ev, has_signatures(ev), err))) break;
     rc = kind == OWN_KEY ? sign_register_key(r->agr, ev, &r->scope, r->kr, &r->set.boot, seq, err)
                          : sign_revoke_key(r->agr, ev, &r->scope, r->kr, &r->set.boot, seq, err);
     if (!rc) r->nkeys++;
