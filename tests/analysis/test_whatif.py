@@ -264,10 +264,13 @@ with open(os.path.join(keys, "openai.pub")) as f:
     reg = json.loads(f.read())
 reg.update(type="key_registered", date="2025-10-28")
 tmpfile("reg.jsonl", json.dumps(reg) + "\n")
-signed = subprocess.run([PACTUM, "event", "sign", "--key", os.path.join(keys, "bootstrap.key"), os.path.join(TMP, "reg.jsonl")],
-                        capture_output=True, text=True, cwd=TMP)
+# Signed by the bootstrap key for this store (event sign --db), then by the new key itself (its
+# proof of possession) as it is imported.
+signed = subprocess.run([PACTUM, "event", "sign", "--key", os.path.join(keys, "bootstrap.key"), "--db", sdb,
+                         os.path.join(TMP, "reg.jsonl")], capture_output=True, text=True, cwd=TMP)
 tmpfile("reg.signed.jsonl", signed.stdout)
-steps.append(run("event", "import", os.path.join(TMP, "reg.signed.jsonl"), "--db", sdb))
+steps.append(run("event", "import", os.path.join(TMP, "reg.signed.jsonl"), "--db", sdb,
+                 "--sign", os.path.join(keys, "openai.key")))
 tmpfile("decl.jsonl", json.dumps({"type": "agi_declared", "date": "2029-01-15", "by": "openai"}) + "\n")
 steps.append(run("event", "import", os.path.join(TMP, "decl.jsonl"), "--db", sdb, "--sign", os.path.join(keys, "openai.key")))
 check("signed store: set up", all(r[0] == 0 for r in steps) and signed.returncode == 0, steps)
@@ -275,7 +278,8 @@ rc, doc, err = jrun("whatif", "--db", sdb, "--add", "panel_verdict verified 2029
 check("signed store: one baseline event (the key registration is not one)", rc == 0 and doc["baseline_events"] == 1
       and doc["changes"][0]["state"] == [{"name": "agi", "baseline": "declared", "whatif": "verified"}], err or doc)
 rc, out, err = run("whatif", "--db", sdb, "--add", "agi_declared openai 2028-01-01")
-check("signed store: a recorded event named by its seq", rc == 2 and "the baseline event seq 2 (agi_declared, 2029-01-15) is refused" in err, err)
+# seq 1 is the store's store_created record, seq 2 the key registration.
+check("signed store: a recorded event named by its seq", rc == 2 and "the baseline event seq 3 (agi_declared, 2029-01-15) is refused" in err, err)
 # Added before the baseline's own declaration: the baseline's declaration is then refused by its guard.
 rc, out, err = run("whatif", "--events", base, "--add", "agi_declared openai 2026-06-01")
 check("merge: a baseline event refused", rc == 2 and err ==
