@@ -100,6 +100,25 @@ def request_and_event_seeds():
                                                          "signature": "C" * 86 + "=="}]}).encode())
     write("sign", bytes([0]) + compact({"b": [1, {"z": "\u00e9\u0001", "a": None}], "a": True,
                                          "signatures": []}).encode())
+    # The record's own members and types: nonces, recorded_by, revocations, settings, checkpoints.
+    write("sign", bytes([4]) + compact({"type": "key_revoked", "date": "2026-02-01", "signer": "openai",
+                                         "public_key": "A" * 43 + "=", "nonce": "0123456789abcdef0123456789abcdef",
+                                         "signatures": [{"signer": "openai", "public_key": "A" * 43 + "=",
+                                                         "signature": "C" * 86 + "=="}]}).encode())
+    write("sign", bytes([4]) + compact({"type": "settings_changed", "date": "2026-02-01", "require_signatures": True,
+                                         "bootstrap": {"keys": ["B" * 43 + "="], "threshold": 1},
+                                         "nonce": "settings-change-nonce-1"}).encode())
+    write("sign", bytes([0]) + compact({"type": "azure_purchase", "date": "2026-01-01", "amount_usd": 5,
+                                         "nonce": "a-nonce-of-sixteen", "recorded_by": ["openai", "microsoft"]}).encode())
+    write("sign", bytes([1]) + compact({"type": "volume_purchase", "date": "2026-01-01", "amount_usd": 5,
+                                         "nonce": "bad nonce!"}).encode())
+    write("sign", bytes([8]) + compact({"type": "agi_declared", "date": "2026-01-01", "by": "openai",
+                                         "signatures": [{"signer": "openai", "public_key": "A" * 43 + "=",
+                                                         "signature": "C" * 86 + "=="}]}).encode())
+    write("sign", bytes([0]) + compact({"origin": "pactum:0123456789abcdef0123456789abcdef", "agreement": "1" * 64,
+                                         "chain": "events", "size": 5, "root": "3" * 64, "head": "2" * 64,
+                                         "signatures": [{"signer": "microsoft", "public_key": "A" * 43 + "=",
+                                                         "signature": "C" * 86 + "=="}]}).encode())
     write("sign", bytes([0]) + b'"\\ud83d\\ude00"')
     write("sign", bytes([0]) + b'[1,-9223372036854775808,9223372036854775807]')
 
