@@ -441,11 +441,13 @@ static int export_one(void *ctx, const store_record *rec) {
   } else {
     const char *date = json_string_value(json_object_get(v, "date"));
     const char *type = json_string_value(json_object_get(v, "type"));
-    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "?", type ? type : "?");
+    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "----------", type ? type : "?");
     const char *k;
     json_t *f;
     json_object_foreach(v, k, f) {
-      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures")) continue;
+      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures") || !strcmp(k, "nonce") ||
+          !strcmp(k, "recorded_by"))
+        continue;
       char *s = json_dumps(f, JSON_ENCODE_ANY | JSON_COMPACT);
       printf(" %s=%s", k, s ? s : "?");
       px_free(s);
@@ -455,6 +457,10 @@ static int export_one(void *ctx, const store_record *rec) {
     json_array_foreach(json_object_get(v, "signatures"), i, sg) {
       const char *who = json_string_value(json_object_get(sg, "signer"));
       printf("%s%s", i ? ", " : "  signed by ", who ? who : "?");
+    }
+    json_array_foreach(json_object_get(v, "recorded_by"), i, sg) {
+      const char *who = json_string_value(sg);
+      printf("%s%s", i ? ", " : "  recorded by ", who ? who : "?");
     }
     printf("\n");
   }
