@@ -106,7 +106,8 @@ struct store *cli_open_store(const opts *o, int *code);
 int cli_chain_option(const opts *o);
 /* Open the record of --db for agr (creating the store when create); NULL (reported, *code set) on failure. */
 struct record;
-struct record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, int *code);
+/* flags as record_open_ex's (RECORD_CHECK_TREE). */
+struct record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, unsigned flags, int *code);
 
 /* cli_record.c */
 int cmd_init(opts *o);

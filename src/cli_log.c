@@ -272,7 +272,7 @@ int cmd_checkpoint_sign(opts *o) {
   pactum_agreement *agr = cli_load_agreement(o, &code);
   /* Opening the record checks every link, node and rule of the events chain: a party signs
      only a log it has checked. */
-  record *r = agr ? cli_open_record(agr, o, 0, &code) : NULL;
+  record *r = agr ? cli_open_record(agr, o, 0, RECORD_CHECK_TREE, &code) : NULL;
   json_t *cp = NULL;
   if (r) {
     if (!keyring_has(r->kr, k.signer, k.pk))
@@ -315,7 +315,7 @@ int cmd_checkpoint_verify(opts *o) {
     if (sign_key_load(o->trust[i], &trusted[i], &err)) return cli_error("%s", err.message), EXIT_INPUT;
   int code = EXIT_OK;
   pactum_agreement *agr = cli_load_agreement(o, &code);
-  record *r = agr ? cli_open_record(agr, o, 0, &code) : NULL;
+  record *r = agr ? cli_open_record(agr, o, 0, 0, &code) : NULL;
   if (!r) {
     pactum_agreement_free(agr);
     return code;

@@ -63,7 +63,7 @@ static int bootstrap_option(const opts *o, record_init *init, uint8_t (*boot)[SI
 }
 
 /* Open the record of --db for the agreement, creating the store when `create`. */
-record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, int *code) {
+record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, unsigned flags, int *code) {
   record_init init = {o->require_signatures, 0, NULL, 0};
   uint8_t boot[CLI_MAX_SIGN][SIGN_PK_BYTES];
   if (bootstrap_option(o, &init, boot)) {
@@ -84,7 +84,7 @@ record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, 
             path);
   record *r = NULL;
   pactum_error err;
-  int rc = record_open(agr, path, create, &init, &r, &err);
+  int rc = record_open_ex(agr, path, create, &init, flags, &r, &err);
   if (rc) {
     cli_error("%s [%s]", err.message, err.code);
     *code = code_of(rc);
@@ -98,7 +98,7 @@ pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *p
   opts o;
   memset(&o, 0, sizeof o);
   o.db = path;
-  record *r = cli_open_record(agr, &o, 0, exit_code);
+  record *r = cli_open_record(agr, &o, 0, 0, exit_code);
   if (!r) return NULL;
   pactum_timeline *tl = r->tl;
   r->tl = NULL;
@@ -117,7 +117,7 @@ int cmd_init(opts *o) {
   }
   pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
-  record *r = cli_open_record(agr, o, 1, &code);
+  record *r = cli_open_record(agr, o, 1, 0, &code);
   if (r) {
     char hex[HASH_HEX];
     canon_hex(r->agr_hash, HASH_BYTES, hex);
@@ -216,7 +216,7 @@ static int add_from(opts *o, FILE *fp, const char *name, int import) {
     return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
   }
   int fresh = !exists(db_path(o));
-  record *r = cli_open_record(agr, o, 1, &code);
+  record *r = cli_open_record(agr, o, 1, 0, &code);
   if (r) {
     size_t bad;
     int64_t first, last;
@@ -441,11 +441,13 @@ static int export_one(void *ctx, const store_record *rec) {
   } else {
     const char *date = json_string_value(json_object_get(v, "date"));
     const char *type = json_string_value(json_object_get(v, "type"));
-    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "?", type ? type : "?");
+    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "----------", type ? type : "?");
     const char *k;
     json_t *f;
     json_object_foreach(v, k, f) {
-      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures")) continue;
+      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures") || !strcmp(k, "nonce") ||
+          !strcmp(k, "recorded_by"))
+        continue;
       char *s = json_dumps(f, JSON_ENCODE_ANY | JSON_COMPACT);
       printf(" %s=%s", k, s ? s : "?");
       px_free(s);
@@ -455,6 +457,10 @@ static int export_one(void *ctx, const store_record *rec) {
     json_array_foreach(json_object_get(v, "signatures"), i, sg) {
       const char *who = json_string_value(json_object_get(sg, "signer"));
       printf("%s%s", i ? ", " : "  signed by ", who ? who : "?");
+    }
+    json_array_foreach(json_object_get(v, "recorded_by"), i, sg) {
+      const char *who = json_string_value(sg);
+      printf("%s%s", i ? ", " : "  recorded by ", who ? who : "?");
     }
     printf("\n");
   }
@@ -581,7 +587,7 @@ decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *pat
   memset(&o, 0, sizeof o);
   o.db = path;
   /* Opening the record checks the store belongs to this agreement. */
-  record *r = cli_open_record(agr, &o, 0, exit_code);
+  record *r = cli_open_record(agr, &o, 0, 0, exit_code);
   if (!r) return NULL;
   decision_log *lg = px_calloc(1, sizeof *lg);
   if (!lg) {

@@ -327,16 +327,21 @@ static int check_links(const record *r, const store_record *rec, store_tip *tip,
   if (rec->seq != r->tip.seq + 1)
     return fail(err, "store_corrupt", "record %lld is missing: the chain jumps from %lld to %lld",
                 (long long)r->tip.seq + 1, (long long)r->tip.seq, seq);
-  uint8_t prev[HASH_BYTES], hash[HASH_BYTES], mine[HASH_BYTES];
-  if (!rec->prev_hex || canon_unhex(rec->prev_hex, prev, HASH_BYTES) || memcmp(prev, r->tip.hash, HASH_BYTES))
+  /* Compared as text, as stored: hex is written in lowercase only, so equal hashes are equal text. */
+  char hex[HASH_HEX];
+  uint8_t mine[HASH_BYTES];
+  canon_hex(r->tip.hash, HASH_BYTES, hex);
+  if (!rec->prev_hex || strcmp(rec->prev_hex, hex))
     return fail(err, "store_corrupt", "record %lld does not follow record %lld: its prev_hash is not that record's hash",
                 seq, seq - 1);
-  canon_chain_hash(rec->seq, prev, rec->json, rec->len, mine);
-  if (!rec->hash_hex || canon_unhex(rec->hash_hex, hash, HASH_BYTES) || memcmp(hash, mine, HASH_BYTES))
+  canon_chain_hash(rec->seq, r->tip.hash, rec->json, rec->len, mine);
+  canon_hex(mine, HASH_BYTES, hex);
+  if (!rec->hash_hex || strcmp(rec->hash_hex, hex))
     return fail(err, "store_corrupt", "record %lld was altered: its content does not match its hash", seq);
   *tip = r->tip;
   tip->seq = rec->seq;
   memcpy(tip->hash, mine, HASH_BYTES);
+  if (!r->tree_checked) return 0; /* the frontier is read from the store when the fold ends */
   uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
   merkle_leaf_hash(mine, HASH_BYTES, leaf);
   int k = merkle_frontier_push(&tip->tree, leaf, made);
@@ -386,15 +391,23 @@ static int load_one(void *ctx, const store_record *rec) {
   return 0;
 }
 
-/* Fold the records appended since r->tip.seq (by this process or another). */
+/*
+** Fold the records appended since r->tip.seq (by this process or another). Without tree_checked
+** the Merkle frontier is then read from the nodes stored for the tree of the new size (O(log n)
+** reads): what appends continue from, trusted here and checked by audit verify.
+*/
 static int catch_up(record *r, pactum_error *err) {
   load_ctx lc = {r, err, 0, 0};
-  int64_t version;
+  int64_t version, before = r->tip.seq;
   int rc = store_data_version(r->st, &version, err);
   if (rc) return rc;
   rc = store_scan(r->st, CHAIN_EVENTS, r->tip.seq, load_one, &lc, err);
   if (lc.rc) return lc.rc;
   if (rc) return rc;
+  if (!r->tree_checked && r->tip.seq != before) {
+    store_node_ctx c = {r->st, CHAIN_EVENTS, err};
+    if ((rc = store_frontier_load(&c, r->tip.seq, &r->tip.tree))) return rc;
+  }
   r->data_version = version;
   return 0;
 }
@@ -609,11 +622,17 @@ static int read_settings_seq(record *r, pactum_error *err) {
 
 int record_open(const pactum_agreement *agr, const char *path, int create, const record_init *init, record **out,
                 pactum_error *err) {
+  return record_open_ex(agr, path, create, init, 0, out, err);
+}
+
+int record_open_ex(const pactum_agreement *agr, const char *path, int create, const record_init *init, unsigned flags,
+                   record **out, pactum_error *err) {
   *out = NULL;
   if (sign_init()) return fail(err, "internal", "libsodium could not start");
   record *r = px_calloc(1, sizeof *r);
   if (!r) return oom(err);
   r->agr = agr;
+  r->tree_checked = (flags & RECORD_CHECK_TREE) != 0;
   canon_agreement_hash(agr->src, agr->src_len, r->agr_hash);
   memcpy(r->scope.agreement, r->agr_hash, HASH_BYTES);
   static const record_init none = {0, 0, NULL, 0};

@@ -51,6 +51,7 @@ typedef struct record {
   int64_t data_version;        /* the store's data version when last folded */
   int64_t nkeys;               /* key records folded */
   int stale;                   /* a refused batch could not be undone in memory: fold everything again */
+  int tree_checked;            /* RECORD_CHECK_TREE: the fold recomputes every Merkle node */
   record_mark batch;           /* where the open write transaction began (record_begin) */
 } record;
 
@@ -84,6 +85,16 @@ typedef struct record_caller {
 int record_open(const pactum_agreement *agr, const char *path, int create, const record_init *init,
                 record **out /* OUT */, pactum_error *err);
 void record_free(record *r);
+
+/*
+** The same, with flags. RECORD_CHECK_TREE: the fold also recomputes the Merkle tree from the
+** chain and checks every stored node against it, so tip.tree is the chain's own (what a party
+** signs in a checkpoint). Without it, the fold checks every hash link and every rule, and reads
+** the tree's frontier from the stored nodes (audit verify checks those).
+*/
+#define RECORD_CHECK_TREE 1u
+int record_open_ex(const pactum_agreement *agr, const char *path, int create, const record_init *init, unsigned flags,
+                   record **out /* OUT */, pactum_error *err);
 
 /*
 ** Add a batch of events (JSON texts), each signed first by every key in signers. Under the

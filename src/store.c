@@ -463,25 +463,31 @@ int store_node(void *ctx, int level, uint64_t index, uint8_t out[MERKLE_HASH]) {
   return 0;
 }
 
+int store_frontier_load(store_node_ctx *c, int64_t size, merkle_frontier *f) {
+  merkle_frontier_init(f);
+  /* The perfect subtrees of a tree of size leaves, largest first: one per set bit of size. */
+  uint64_t start = 0;
+  for (int level = MERKLE_MAX_LEVELS - 2; level >= 0; level--) {
+    uint64_t span = (uint64_t)1 << level;
+    if (!((uint64_t)size & span)) continue;
+    int rc = store_node(c, level, start >> level, f->h[f->count]);
+    if (rc) return rc;
+    f->count++;
+    start += span;
+  }
+  f->n = (uint64_t)size;
+  return 0;
+}
+
 int store_tip_load(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES], store_tip *tip,
                    pactum_error *err) {
   store_tip_init(tip, genesis);
   int64_t seq;
   uint8_t hash[HASH_BYTES];
   int rc = store_head(st, chain, &seq, hash, err);
-  if (rc) return rc;
-  if (seq == 0) return 0;
-  /* The perfect subtrees of a tree of seq leaves, largest first: one per set bit of seq. */
+  if (rc || seq == 0) return rc;
   store_node_ctx c = {st, chain, err};
-  uint64_t start = 0;
-  for (int level = MERKLE_MAX_LEVELS - 2; level >= 0; level--) {
-    uint64_t size = (uint64_t)1 << level;
-    if (!((uint64_t)seq & size)) continue;
-    if ((rc = store_node(&c, level, start >> level, tip->tree.h[tip->tree.count]))) return rc;
-    tip->tree.count++;
-    start += size;
-  }
-  tip->tree.n = (uint64_t)seq;
+  if ((rc = store_frontier_load(&c, seq, &tip->tree))) return rc;
   tip->seq = seq;
   memcpy(tip->hash, hash, HASH_BYTES);
   return 0;

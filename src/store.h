@@ -118,6 +118,8 @@ typedef struct store_node_ctx {
   pactum_error *err;
 } store_node_ctx;
 int store_node(void *ctx /* store_node_ctx */, int level, uint64_t index, uint8_t out[MERKLE_HASH] /* OUT */);
+/* The frontier of the tree of the first size records, from their stored perfect nodes. */
+int store_frontier_load(store_node_ctx *c, int64_t size, merkle_frontier *f /* OUT */);
 
 /* ---- Votes on proposed events (pending; not part of the record) ----------------------- */
 
