@@ -221,10 +221,10 @@ def genesis_of(db):
 def verify_independently(db, table="events"):
     """Recompute a chain with hashlib: (ok, bad_seq, head_hex). Mirrors docs/store.md: seqs 1, 2, ...,
     each prev_hash the previous record's hash, each hash its own, each record's tree nodes those the
-    chain's leaves give."""
+    chain's leaves give (schema 3)."""
     prev, expect = genesis_of(db), 1
-    stored_trees = trees(db, table)
-    hashes = []
+    stored_trees = trees(db, table) if has_tree(db, table) else None
+    stack = []  # the perfect subtrees so far, as in tree_blobs
     for seq, text, prev_hex, hash_hex in rows(db, table):
         if seq != expect:
             return False, expect, prev.hex()
@@ -233,8 +233,13 @@ def verify_independently(db, table="events"):
         h = chain_hash(seq, prev, text)
         if hash_hex != h.hex():
             return False, seq, prev.hex()
-        hashes.append(h)
-        if stored_trees.get(seq, b"") != tree_blobs(hashes)[-1]:
+        node, level, made = leaf_hash(h), 0, b""
+        while stack and stack[-1][0] == level:
+            node = node_hash(stack.pop()[1], node)
+            level += 1
+            made += node
+        stack.append((level, node))
+        if stored_trees is not None and stored_trees.get(seq, b"") != made:
             return False, seq, prev.hex()
         prev, expect = h, expect + 1
     return True, 0, prev.hex()
@@ -242,6 +247,11 @@ def verify_independently(db, table="events"):
 
 def _blob(b):
     return "X'%s'" % b.hex() if b else "NULL"
+
+
+def has_tree(db, table="events"):
+    """1 if the chain keeps Merkle nodes (schema 3; a store of an older pactum does not)."""
+    return any(r.split("|")[1] == "tree" for r in sql(db, "PRAGMA table_info(%s);" % table))
 
 
 def rehash(db, first, table="events"):
@@ -260,10 +270,11 @@ def rehash(db, first, table="events"):
             updates.append((seq, prev, h))
         prev = h
     blobs = tree_blobs(hashes)
+    tree = has_tree(db, table)
     stmts = ["BEGIN;"]
     for seq, p, h in updates:
-        stmts.append("UPDATE %s SET prev_hash = %s, hash = %s, tree = %s WHERE seq = %d;"
-                     % (table, q(p.hex()), q(h.hex()), _blob(blobs[seq - 1]), seq))
+        stmts.append("UPDATE %s SET prev_hash = %s, hash = %s%s WHERE seq = %d;"
+                     % (table, q(p.hex()), q(h.hex()), ", tree = %s" % _blob(blobs[seq - 1]) if tree else "", seq))
     stmts.append("COMMIT;")
     sql(db, *stmts)
     return hashes
@@ -276,9 +287,13 @@ def append_forged(db, text, table="events"):
     seq = rs[-1][0] + 1 if rs else 1
     prev = bytes.fromhex(rs[-1][3]) if rs else genesis_of(db)
     h = chain_hash(seq, prev, text)
-    blob = tree_blobs([bytes.fromhex(r[3]) for r in rs] + [h])[-1]
-    sql(db, "INSERT INTO %s(seq, json, prev_hash, hash, tree) VALUES(%d, %s, %s, %s, %s);"
-        % (table, seq, q(text), q(prev.hex()), q(h.hex()), _blob(blob)))
+    if has_tree(db, table):
+        blob = tree_blobs([bytes.fromhex(r[3]) for r in rs] + [h])[-1]
+        sql(db, "INSERT INTO %s(seq, json, prev_hash, hash, tree) VALUES(%d, %s, %s, %s, %s);"
+            % (table, seq, q(text), q(prev.hex()), q(h.hex()), _blob(blob)))
+    else:
+        sql(db, "INSERT INTO %s(seq, json, prev_hash, hash) VALUES(%d, %s, %s, %s);"
+            % (table, seq, q(text), q(prev.hex()), q(h.hex())))
     return seq
 
 
@@ -356,7 +371,7 @@ def sign(events, *keyfiles, db=None, store=None):
     the signed events, parsed."""
     text = jsonl(events)
     for k in keyfiles:
-        scope = ["--db", db] if db else ["--store", store]
+        scope = ["--db", db] if db else ["--store", store] if store else []
         r = run("event", "sign", "--key", k, *scope, stdin=text)
         if not check("event sign --key %s" % os.path.basename(k), r.rc == 0, r):
             return []
