@@ -259,7 +259,7 @@ int cmd_audit_consistency(opts *o) {
 int cmd_checkpoint_sign(opts *o) {
   int chain = cli_chain_option(o);
   int64_t size = 0;
-  if (chain < 0 || (o->size && count_option("--size", o->size, 0, &size))) return EXIT_INPUT;
+  if (chain < 0 || (o->size && count_option("--size", o->size, 1, &size))) return EXIT_INPUT;
   if (!o->key) return cli_error("'checkpoint sign' needs --key KEY, the signing party's secret key"), EXIT_INPUT;
   sign_key k;
   pactum_error err;
