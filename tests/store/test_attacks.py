@@ -381,8 +381,19 @@ def checkpoint():
           and cp.get("root") == mth([leaf_hash(h) for h in hashes]).hex() and cp.get("head") == hashes[-1].hex()
           and cp.get("origin") == "pactum:" + store_id(db) and cp.get("agreement") == agreement_hash(MSFT).hex()
           and [s.get("signer") for s in cp.get("signatures", [])] == ["openai"], r)
+    r = run("checkpoint", "sign", "--key", k["microsoft"], "--db", db, "--size", "3")
+    try:
+        cp3 = json.loads(r.out)
+    except ValueError:
+        cp3 = {}
+    check("checkpoint: --size 3 signs the tree of the first 3 records",
+          r.rc == 0 and cp3.get("size") == 3 and cp3.get("root") == mth([leaf_hash(h) for h in hashes[:3]]).hex()
+          and cp3.get("head") == hashes[2].hex(), r)
+    r = run("checkpoint", "sign", "--key", k["microsoft"], "--db", db, "--size", "0")
+    check("checkpoint: --size 0 is refused (exit 2), not read as 'all'", r.rc == 2 and not r.out, r)
     r = run("checkpoint", "list", "--db", db)
-    check("checkpoint: the store keeps the cosignature", r.rc == 0 and r.out.strip() == canon(cp), r)
+    check("checkpoint: the store keeps the cosignatures, by size", r.rc == 0 and r.out.splitlines() == [canon(cp3), canon(cp)],
+          r)
     accepted("checkpoint: the log grows after it", db, [purchase("2026-03-01", 1), purchase("2026-03-02", 2)])
     r = run("checkpoint", "verify", cp_file, "--db", db)
     check("checkpoint: checkpoint verify: the store holds it", r.rc == 0 and "ok" in r.out and "openai" in r.out, r)
