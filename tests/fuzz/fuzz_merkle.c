@@ -2,8 +2,9 @@
 ** fuzz_merkle.c: libFuzzer harness for the RFC 9162 proofs of src/merkle.c.
 **
 ** Input: a flags byte (bit 0: a consistency proof, else an inclusion proof; bit 1: the huge
-** tree), then choice bytes: the sizes and the index, then up to 24 mutations, each a kind byte
-** and its arguments, until the input runs out.
+** tree; bit 2: the node function fails at one call), then choice bytes: the size, the index (or
+** old size), with bit 2 the number of the call that fails, then up to 24 mutations, each a kind
+** byte and its arguments, until the input runs out.
 **
 ** Two synthetic trees:
 ** - the real one: 2^16 distinct leaves (leaf i is the leaf hash of "fuzz" and i in 8 big-endian
@@ -23,7 +24,8 @@
 ** consistency proof). So a mutated proof is accepted exactly when it is a valid proof of some
 ** tree; a proof does not bind the size by itself (the signed root does), and a size with the same
 ** shape passes. Every other mutation, an altered byte, a hash too many or too few, two swapped,
-** the index or a size moved to a different shape, must be refused.
+** the index or a size moved to a different shape, must be refused. Last, the generators are
+** called with the mutated index and sizes (check_generator).
 */
 #include "fuzz.h"
 #include "alloc.h"
@@ -47,7 +49,10 @@ typedef struct fn_ctx {
   int huge;
   uint64_t size; /* the tree being proven: nodes must lie inside it */
   int calls;
+  int fail_at;   /* > 0: that call fails with FN_FAILED */
 } fn_ctx;
+
+#define FN_FAILED 77
 
 static int node_fn(void *vctx, int level, uint64_t index, uint8_t out[MERKLE_HASH]) {
   fn_ctx *c = vctx;
@@ -55,6 +60,7 @@ static int node_fn(void *vctx, int level, uint64_t index, uint8_t out[MERKLE_HAS
   FUZZ_ASSERT(level >= 0 && level < MERKLE_MAX_LEVELS && index < (c->size >> level),
               "node level %d index %llu asked of a tree of %llu leaves", level, (unsigned long long)index,
               (unsigned long long)c->size);
+  if (c->fail_at && c->calls == c->fail_at) return FN_FAILED;
   if (c->huge) {
     memcpy(out, huge_nodes[level], MERKLE_HASH);
   } else {
@@ -82,6 +88,14 @@ static void build_trees(void) {
     FUZZ_ASSERT(k == __builtin_ctzll(i + 1), "push %llu completed %d levels", (unsigned long long)i, k);
     for (int l = 1; l <= k; l++) memcpy(real_nodes[l][((i + 1) >> l) - 1], made[l - 1], MERKLE_HASH);
   }
+  /* the empty tree: SHA-256 of the empty string, from the frontier and from merkle_root */
+  hash e1, e2, e3;
+  merkle_frontier_init(&f);
+  merkle_frontier_root(&f, e1);
+  fn_ctx none = {0, 0, 0, 0};
+  FUZZ_ASSERT(merkle_root(0, node_fn, &none, e2) == MERKLE_OK && none.calls == 0, "merkle_root(0)");
+  crypto_hash_sha256(e3, NULL, 0);
+  FUZZ_ASSERT(!memcmp(e1, e3, MERKLE_HASH) && !memcmp(e2, e3, MERKLE_HASH), "the empty tree's root");
   merkle_leaf_hash((const uint8_t *)"huge", 4, huge_nodes[0]);
   for (int l = 1; l < MERKLE_MAX_LEVELS; l++) merkle_node_hash(huge_nodes[l - 1], huge_nodes[l - 1], huge_nodes[l]);
   built = 1;
@@ -274,6 +288,43 @@ static void mutate(fuzz_reader *r, claim *c) {
   }
 }
 
+/*
+** The generators on the mutated numbers: they refuse, without asking fn, exactly the arguments
+** there is no proof for (MERKLE_ERANGE; MERKLE_EEMPTY from the empty log); a proof they make
+** verifies; a failing fn's code comes back from the call that failed, with an empty path.
+*/
+static void check_generator(int consistency, uint64_t a, uint64_t b, uint64_t limit, int huge, int fail_at) {
+  int bad = consistency ? a > b || b > MERKLE_MAX_SIZE : a >= b || b > MERKLE_MAX_SIZE;
+  int empty = consistency && !bad && a == 0;
+  if (!bad && !empty && b > limit) return; /* a proof exists, but not in the synthetic tree */
+  fn_ctx ctx = {huge, b, 0, fail_at};
+  claim c;
+  memset(&c, 0, sizeof c);
+  c.a = a;
+  c.b = b;
+  c.np = -1;
+  int rc = consistency ? merkle_consistency_proof(a, b, node_fn, &ctx, c.path, &c.np)
+                       : merkle_inclusion_proof(a, b, node_fn, &ctx, c.path, &c.np);
+  int want = bad ? MERKLE_ERANGE : empty ? MERKLE_EEMPTY : fail_at && ctx.calls >= fail_at ? FN_FAILED : MERKLE_OK;
+  FUZZ_ASSERT(rc == want, "%s proof for (%llu, %llu) returned %d, not %d", consistency ? "consistency" : "inclusion",
+              (unsigned long long)a, (unsigned long long)b, rc, want);
+  if (rc != MERKLE_OK) {
+    FUZZ_ASSERT(c.np == 0, "a refused proof with a path of %d", c.np);
+    FUZZ_ASSERT(ctx.calls == (rc == FN_FAILED ? fail_at : 0), "%d calls of fn before the refusal", ctx.calls);
+    return;
+  }
+  fn_ctx plain = {huge, b, 0, 0};
+  FUZZ_ASSERT(merkle_root(b, node_fn, &plain, c.h2) == MERKLE_OK, "root of %llu", (unsigned long long)b);
+  if (consistency) {
+    plain.size = a;
+    FUZZ_ASSERT(merkle_root(a, node_fn, &plain, c.h1) == MERKLE_OK, "root of %llu", (unsigned long long)a);
+  } else {
+    memcpy(c.h1, huge ? huge_nodes[0] : real_nodes[0][a], MERKLE_HASH);
+  }
+  FUZZ_ASSERT(verify(consistency, &c) == MERKLE_OK, "the proof generated for (%llu, %llu) does not verify",
+              (unsigned long long)a, (unsigned long long)b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 1 || size > 4096) return 0;
   build_trees();
@@ -283,17 +334,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   claim real, c;
   memset(&real, 0, sizeof real);
-  fn_ctx ctx = {huge, 0, 0};
+  fn_ctx ctx = {huge, 0, 0, 0};
   uint64_t n = 1 + fuzz_u64(&r) % limit;
   ctx.size = n;
   hash root;
   int rc = merkle_root(n, node_fn, &ctx, root);
   FUZZ_ASSERT(rc == MERKLE_OK && ctx.calls == __builtin_popcountll(n), "merkle_root of %llu: rc %d, %d calls",
               (unsigned long long)n, rc, ctx.calls);
+  if (!huge && n <= 256) { /* the frontier of the first n leaves has the same root */
+    merkle_frontier f;
+    merkle_frontier_init(&f);
+    hash froot;
+    for (uint64_t i = 0; i < n; i++) merkle_frontier_push(&f, real_nodes[0][i], NULL);
+    merkle_frontier_root(&f, froot);
+    FUZZ_ASSERT(!memcmp(froot, root, MERKLE_HASH), "the frontier's root of %llu leaves differs", (unsigned long long)n);
+  }
   ctx.calls = 0;
   if (consistency) {
     uint64_t m = 1 + fuzz_u64(&r) % n;
-    fn_ctx old = {huge, m, 0};
+    fn_ctx old = {huge, m, 0, 0};
     real.a = m;
     real.b = n;
     FUZZ_ASSERT(merkle_root(m, node_fn, &old, real.h1) == MERKLE_OK, "root of %llu", (unsigned long long)m);
@@ -308,6 +367,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memcpy(real.h2, root, MERKLE_HASH);
     rc = merkle_inclusion_proof(m, n, node_fn, &ctx, real.path, &real.np);
   }
+  int fail_at = (data[0] & 4) ? 1 + (int)fuzz_below(&r, 48) : 0;
   FUZZ_ASSERT(rc == MERKLE_OK, "proof for %llu, %llu: rc %d", (unsigned long long)real.a, (unsigned long long)n, rc);
   FUZZ_ASSERT(ctx.calls <= 2 * ceil_log2(n) + 2, "%d calls of fn for a tree of %llu", ctx.calls, (unsigned long long)n);
   FUZZ_ASSERT(real.np >= 0 && real.np <= MERKLE_MAX_LEVELS, "a path of %d", real.np);
@@ -329,5 +389,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_ASSERT(rc == MERKLE_OK || rc == MERKLE_EPROOF || rc == MERKLE_ERANGE || rc == MERKLE_EEMPTY,
                 "unknown verifier answer %d", rc);
   }
+  check_generator(consistency, c.a, c.b, limit, huge, fail_at);
   return 0;
 }

@@ -9,7 +9,8 @@ byte of flags (bit 0: the cloud-reseller agreement) then lines of JSON; http sta
 byte then requests separated by a line "@@@", each "METHOD TARGET", headers, an empty line and
 the body; sign starts with a flags byte
 then one JSON value; diff is raw choice bytes; merkle is a flags byte (bit 0: consistency, bit 1:
-the huge tree), the size and the index (or old size) in 8 big-endian bytes each, then mutations.
+the huge tree, bit 2: a failing node function), the size and the index (or old size) in 8
+big-endian bytes each, with bit 2 the failing call's number, then mutations.
 """
 import glob
 import hashlib
@@ -193,6 +194,13 @@ def merkle_seeds():
         # one mutation at a time, on a mid-sized proof
         for op in every:
             seed(flags, 1000 if flags < 2 else huge, 333, [op])
+    # bit 2: the node function fails at call 1 + byte % 48 (the byte after the two numbers)
+    for flags in (4, 5, 6, 7):
+        for call in (0, 3, 9):
+            n = 1000 if flags < 6 else huge
+            m = 333
+            write("merkle", bytes([flags]) + (n - 1).to_bytes(8, "big") + (m - (flags & 1)).to_bytes(8, "big")
+                  + bytes([call]) + b"".join([index(1), size(-1)]))
 
 
 def main():
