@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
       libmicrohttpd-dev
-      python3 python3-yaml valgrind
+      python3 python3-yaml valgrind openssl   # openssl: tools/verify_proof.py checks Ed25519 signatures with it
       clang libclang-rt-14-dev)   # libFuzzer (scripts/fuzz.sh) is in libclang-rt-14-dev
 missing=()
 for p in "${pkgs[@]}"; do

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = --coverage ]; then
   shift
   targets=("$@")
-  [ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff)
+  [ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff merkle)
   cdir=build-cov
   cmake -S . -B "$cdir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
@@ -43,6 +43,7 @@ if [ "${1:-}" = --coverage ]; then
       event) own="events.c ledger.c" ;;
       http) own="http.c" ;;
       sign) own="sign.c canon.c" ;;
+      merkle) own="merkle.c" ;;
     esac
     for f in $own; do
       row=$(llvm-cov report "$exe" -instr-profile="$cdir/$t.profdata" "$PWD/src/$f" | grep "src/$f" || true)
@@ -57,7 +58,7 @@ fi
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff)
+[ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff merkle)
 jobs=${FUZZ_JOBS:-2}
 bdir=${FUZZ_BUILD:-build-fuzz}
 

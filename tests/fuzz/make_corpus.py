@@ -8,7 +8,9 @@ Input layouts (see each harness): pact is the file itself; request and event sta
 byte of flags (bit 0: the cloud-reseller agreement) then lines of JSON; http starts with a flags
 byte then requests separated by a line "@@@", each "METHOD TARGET", headers, an empty line and
 the body; sign starts with a flags byte
-then one JSON value; diff is raw choice bytes.
+then one JSON value; diff is raw choice bytes; merkle is a flags byte (bit 0: consistency, bit 1:
+the huge tree, bit 2: a failing node function), the size and the index (or old size) in 8
+big-endian bytes each, with bit 2 the failing call's number, then mutations.
 """
 import glob
 import hashlib
@@ -181,12 +183,52 @@ def diff_seeds():
         write("diff", bytes(rng.randrange(256) for _ in range(8 + n * 2)))
 
 
+def merkle_seeds():
+    # fuzz_merkle.c reads n = 1 + N % limit and m = M % n (inclusion) or 1 + M % n (consistency);
+    # each mutation is a kind byte (kind % 9), a byte choosing a hash, and its arguments.
+    def seed(flags, n, m, ops):
+        first = m - 1 if flags & 1 else m
+        write("merkle", bytes([flags]) + (n - 1).to_bytes(8, "big") + first.to_bytes(8, "big") + b"".join(ops))
+
+    flip = lambda i, at: bytes([0, i, at])
+    overwrite = lambda i: bytes([1, i]) + bytes(range(32))
+    drop = lambda i: bytes([2, i])
+    insert = lambda i, at: bytes([3, i, at])
+    swap = lambda i, j: bytes([4, i, j])
+    truncate = lambda k: bytes([5, 0, k])
+    index = lambda d: bytes([6, 0, 1, d & 0xFF])
+    size = lambda d: bytes([7, 0, 1, d & 0xFF])
+    shift = lambda up: bytes([8, 0, up])
+    every = [flip(0, 5), flip(0, 5), flip(1, 200), overwrite(0), drop(0), insert(0, 0), swap(0, 1), truncate(1),
+             index(1), index(-1), size(1), size(-1), shift(1), shift(0)]
+    huge = (1 << 63) - 1
+    for flags in (0, 1, 2, 3):
+        sizes = [1, 2, 3, 7, 8, 9, 1000, 65535, 65536] if flags < 2 else [huge, (1 << 62) + 1, 1 << 40, 3]
+        for n in sizes:
+            for m in sorted({1, n // 2, n - 1, n} if flags & 1 else {0, n // 3, n - 1}):
+                if m < (1 if flags & 1 else 0) or m > n:
+                    continue
+                seed(flags, n, m, [])
+                seed(flags, n, m, every)
+        # one mutation at a time, on a mid-sized proof
+        for op in every:
+            seed(flags, 1000 if flags < 2 else huge, 333, [op])
+    # bit 2: the node function fails at call 1 + byte % 48 (the byte after the two numbers)
+    for flags in (4, 5, 6, 7):
+        for call in (0, 3, 9):
+            n = 1000 if flags < 6 else huge
+            m = 333
+            write("merkle", bytes([flags]) + (n - 1).to_bytes(8, "big") + (m - (flags & 1)).to_bytes(8, "big")
+                  + bytes([call]) + b"".join([index(1), size(-1)]))
+
+
 def main():
     clear()
     pact_seeds()
     request_and_event_seeds()
     http_seeds()
     diff_seeds()
+    merkle_seeds()
     for d in sorted(os.listdir(OUT)):
         print("%-8s %4d seeds" % (d, len(glob.glob(os.path.join(OUT, d, "seed-*")))))
 
