@@ -11,7 +11,8 @@ with a quorum of 3 of 5, `azure_purchase recorded by openai, microsoft`):
     settings       settings_changed without and with the bootstrap quorum, and replayed
     checkpoint     a log cut short and a log rewritten (every later hash and node recomputed)
     migration      a schema-2 store made by the pactum before issue 13 (tests/store/fixtures)
-    proofs         inclusion and consistency proofs checked by RFC 9162's algorithms, written here
+    proofs         inclusion and consistency proofs checked by tools/verify_proof.py, the standalone
+                   verifier, and by RFC 9162's algorithms written here; tampered proofs fail
 
     python3 tests/store/test_attacks.py PACTUM [ATTACK...]
 
@@ -37,6 +38,20 @@ import storelib as L  # noqa: E402
 
 L.need_sqlite3()
 FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
+VERIFY_PROOF = os.path.join(ROOT, "tools", "verify_proof.py")
+
+
+def verify_proof(*args, stdin=None):
+    """tools/verify_proof.py, the standalone verifier (Python and openssl, no pactum)."""
+    p = subprocess.run([sys.executable, VERIFY_PROOF, *args], input=stdin, capture_output=True, text=True, timeout=120)
+    return Run(p.returncode, p.stdout, p.stderr)
+
+
+def write_json(name, value):
+    f = path(name)
+    with open(f, "w") as fh:
+        fh.write(json.dumps(value))
+    return f
 
 # After the language's `ref` type landed, a verdict names the declaration it rules on.
 with open(MSFT, encoding="utf-8") as f_:
@@ -399,6 +414,14 @@ def checkpoint():
     check("checkpoint: checkpoint verify: the store holds it", r.rc == 0 and "ok" in r.out and "openai" in r.out, r)
     r = run("audit", "verify", "--db", db, "--checkpoint", cp_file)
     check("checkpoint: audit verify --checkpoint: the log holds it", r.rc == 0, r)
+    # The other party checks it offline: openai's signature, and a proof that the log grew from it.
+    r = run("audit", "consistency", "--from", cp_file, "--db", db)
+    grown = write_json("cp-grown.json", json.loads(r.out) if r.rc == 0 else {})
+    r = verify_proof("--key", pub(k["openai"]), "--checkpoint", cp_file, grown)
+    check("checkpoint: tools/verify_proof.py: openai signed it, and the log of %d grew from it" % count(db),
+          r.rc == 0 and "FAILED" not in r.out, r)
+    r = verify_proof("--key", pub(k["microsoft"]), cp_file)
+    check("checkpoint: tools/verify_proof.py: it is not microsoft's", r.rc == 1, r)
 
     # Cut: the last records removed, down to before the checkpoint's size.
     cut = clone(db, "cp-cut.db")
@@ -428,6 +451,16 @@ def checkpoint():
     r = run("audit", "consistency", "--from", cp_file, "--db", rw)
     check("checkpoint: no consistency proof joins the checkpoint to the rewritten log (exit 1)",
           r.rc == 1 and "rewritten" in r.out, r)
+    r = run("audit", "consistency", "--from", str(size), "--db", rw)
+    forged = write_json("cp-forged.json", json.loads(r.out) if r.rc == 0 else {})
+    r = verify_proof("--key", pub(k["openai"]), "--checkpoint", cp_file, forged)
+    check("checkpoint: tools/verify_proof.py refuses the rewritten log's proof against the checkpoint",
+          r.rc == 1 and "FAILED" in r.out, r)
+    r = run("audit", "prove", "--seq", str(victim), "--size", str(size), "--db", rw)
+    forged = write_json("cp-forged-record.json", json.loads(r.out) if r.rc == 0 else {})
+    r = verify_proof("--checkpoint", cp_file, forged)
+    check("checkpoint: tools/verify_proof.py refuses the rewritten record's inclusion in the signed tree",
+          r.rc == 1 and "FAILED" in r.out, r)
 
     # A checkpoint altered after it was signed is refused for its signature.
     bad = dict(cp, size=cp.get("size", 0) - 1)
@@ -576,8 +609,10 @@ def proofs():
     check("proofs: a chain of %d records" % n, n == 21)
     bad_inclusion = bad_record = 0
     cases = [(s, m) for m in (1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 20, 21) for s in range(1, m + 1)]
+    all_proofs = []
     for seq, size in cases:
         r, p = proof_json("prove", "--seq", str(seq), "--size", str(size), "--db", db)
+        all_proofs.append(p)
         rec = p.get("record", {})
         try:
             chained = rec["hash"] == chain_hash(seq, bytes.fromhex(rec["prev_hash"]), rec["json"]).hex() \
@@ -604,6 +639,7 @@ def proofs():
     pairs = [(a, b) for b in (1, 2, 3, 4, 6, 7, 8, 11, 16, 21) for a in range(1, b + 1)]
     for a, b in pairs:
         r, p = proof_json("consistency", "--from", str(a), "--to", str(b), "--db", db)
+        all_proofs.append(p)
         try:
             path_ = [bytes.fromhex(h) for h in p["path"]]
             r1, r2 = bytes.fromhex(p["from"]["root"]), bytes.fromhex(p["to"]["root"])
@@ -617,8 +653,24 @@ def proofs():
     check("proofs: %d consistency proofs verify by RFC 9162 2.1.4.2 against roots computed here" % len(pairs),
           bad_consistency == 0, "%d failed" % bad_consistency)
 
+    # The standalone verifier, which knows nothing of pactum, accepts every one of them.
+    r = verify_proof(write_json("all-proofs.json", all_proofs))
+    check("proofs: tools/verify_proof.py accepts all %d proofs" % len(all_proofs),
+          r.rc == 0 and "FAILED" not in r.out and len(re.findall(r" is leaf \d+ of the tree", r.out)) == len(cases), r)
+
     # Tampered proofs fail.
     r, p = proof_json("prove", "--seq", "6", "--size", "21", "--db", db)
+    if p.get("path"):
+        tampered = [dict(p, path=[p["path"][0][:-1] + ("0" if p["path"][0][-1] != "0" else "1")] + p["path"][1:]),
+                    dict(p, root=mth(leaves[:20]).hex()), dict(p, seq=7),
+                    dict(p, record=dict(p["record"], json=canon(purchase("2026-01-03", 999)))),
+                    dict(p, path=p["path"][:-1]), dict(p, size=6)]
+        # (A size of 20 would pass: leaf 5 has the same path in the trees of 20 and 21 leaves. The
+        # size is bound by the root a party signed, not by the proof; RFC 9162 2.1.3.2.)
+        for i, t in enumerate(tampered):
+            r = verify_proof(write_json("tampered-inclusion.json", t))
+            check("proofs: tools/verify_proof.py refuses tampered inclusion proof %d (exit 1)" % (i + 1),
+                  r.rc == 1 and "FAILED" in r.out, r)
     path_ = [bytes.fromhex(h) for h in p.get("path", [])]
     root, leaf = mth(leaves), leaves[5]
     check("proofs: the untampered proof of seq 6 verifies", bool(path_) and verify_inclusion(5, 21, leaf, path_, root))
@@ -632,6 +684,14 @@ def proofs():
     check("proofs: a forged record's leaf fails",
           not verify_inclusion(5, 21, leaf_hash(chain_hash(6, bytes.fromhex(rs[4][3]), forged)), path_, root))
     r, p = proof_json("consistency", "--from", "7", "--to", "21", "--db", db)
+    if p.get("path"):
+        tampered = [dict(p, path=[p["path"][0][:-1] + ("0" if p["path"][0][-1] != "0" else "1")] + p["path"][1:]),
+                    dict(p, **{"from": {"size": 7, "root": mth(leaves[:6]).hex()}}),
+                    dict(p, **{"from": dict(p["from"], size=6)}), dict(p, path=p["path"][1:])]
+        for i, t in enumerate(tampered):
+            r = verify_proof(write_json("tampered-consistency.json", t))
+            check("proofs: tools/verify_proof.py refuses tampered consistency proof %d (exit 1)" % (i + 1),
+                  r.rc == 1 and "FAILED" in r.out, r)
     cpath = [bytes.fromhex(h) for h in p.get("path", [])]
     r7 = mth(leaves[:7])
     check("proofs: the untampered consistency proof 7 to 21 verifies", verify_consistency(7, 21, r7, root, cpath))
