@@ -190,7 +190,10 @@ int cli_blank(const buf *line) {
   return 1;
 }
 
-/* Fold --events into a new timeline. Errors name the file and line. */
+/*
+** Fold --events into a new timeline. Errors name the file and line. Each event's seq is its
+** position among the non-blank lines; record-level lines are skipped but counted.
+*/
 pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code) {
   if (o->db && o->events) {
     cli_error("give either --db or --events, not both");
@@ -215,12 +218,13 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0;
   int bad = 0;
   while (cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
-    int rc = pactum_timeline_append_json(tl, line.data, line.len, &err);
+    int rc = timeline_append_line(tl, line.data, line.len, ++seq, &err);
     if (rc) {
       fprintf(stderr, "%s:%ld: error: %s [%s]\n", o->events, lineno, err.message, err.code);
       bad = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
@@ -305,13 +309,14 @@ static int history_events(deciders *x, const char *path) {
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0; /* as in cli_load_timeline */
   int code = EXIT_OK;
   while (!code && cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
     int v;
-    int rc = history_append_event(x->h, x->tl, line.data, line.len, &v, &err);
+    int rc = history_append_event(x->h, x->tl, line.data, line.len, ++seq, &v, &err);
     if (rc == PACTUM_OK) continue;
     if (v >= 0)
       fprintf(stderr, "%s:%ld: error: %s [%s] (version %s)\n", path, lineno, err.message, err.code,

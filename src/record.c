@@ -32,10 +32,10 @@ static int event_day(const json_t *ev, int32_t *day, pactum_error *err) {
 
 /*
 ** Validate one event against the state in r (and fold it in): signatures, who may record it,
-** then the agreement's own checks. Leaves r unchanged on failure, except for the timeline
-** count, which the caller restores.
+** then the agreement's own checks. seq is the event's seq in the store. Leaves r unchanged on
+** failure, except for the timeline count, which the caller restores.
 */
-static int fold(record *r, json_t *ev, int verify, pactum_error *err) {
+static int fold(record *r, json_t *ev, int verify, int64_t seq, pactum_error *err) {
   if (!json_is_object(ev)) return fail(err, "wrong_type", "an event must be a JSON object");
   int32_t day;
   if (event_day(ev, &day, err)) return PACTUM_EINPUT;
@@ -59,7 +59,8 @@ static int fold(record *r, json_t *ev, int verify, pactum_error *err) {
       if (!rc) rc = sign_authorize(r->agr, ei, &who, r->require_signatures, err);
       if (rc) return rc;
     }
-    int rc = timeline_append(r->tl, ev, 1, err);
+    event_meta meta = {seq, 0};
+    int rc = timeline_append(r->tl, ev, &meta, err);
     if (rc) return rc;
   }
   r->last_day = day;
@@ -91,7 +92,8 @@ static int fold_stored(record *r, const store_record *rec, pactum_error *err) {
       int32_t day;
       if (type && type->kind == FV_STRING && !(type->slen == 14 && !memcmp(type->s, "key_registered", 14)) && date &&
           date->kind == FV_STRING && !date_parse(date->s, date->slen, &day) && day >= r->last_day) {
-        int rc = timeline_apply(r->tl, &e, 1, err);
+        event_meta meta = {rec->seq, 0};
+        int rc = timeline_apply(r->tl, &e, &meta, err);
         if (!rc) r->last_day = day;
         return rc;
       }
@@ -100,7 +102,7 @@ static int fold_stored(record *r, const store_record *rec, pactum_error *err) {
   json_error_t je;
   long failures = px_alloc_failures();
   json_t *ev = json_loadb(rec->json, rec->len, 0, &je);
-  int rc = ev ? fold(r, ev, r->require_signatures, err)
+  int rc = ev ? fold(r, ev, r->require_signatures, rec->seq, err)
          : px_alloc_failures() != failures ? error_json(err, &je, failures)
                                            : fail(err, "store_corrupt", "not JSON");
   json_decref(ev);
@@ -274,7 +276,7 @@ int record_add(record *r, const char *const *texts, const size_t *lens, size_t n
                                 : error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
       if (!rc) {
         dirty = 1;
-        rc = fold(r, ev, 1, err);
+        rc = fold(r, ev, 1, seq + 1, err); /* store_append gives it the next seq */
       }
       if (!rc) rc = store_append(r->st, CHAIN_EVENTS, seq, head, canon, len, &seq, head, err);
       if (!rc && !*first) *first = seq;
