@@ -49,6 +49,8 @@ pactum_timeline *timeline_copy(const pactum_timeline *src) {
   pactum_timeline *tl = px_calloc(1, sizeof *tl);
   if (!tl) return NULL;
   *tl = *src;
+  tl->ref_seq = NULL; /* the copy's own, below: src keeps its table */
+  tl->ref_type = NULL;
   size_t w = (size_t)(src->width ? src->width : 1);
   tl->days = px_malloc(sizeof(int32_t) * (src->cap ? src->cap : 1));
   tl->snaps = px_malloc(sizeof(int64_t) * (src->cap + 1) * w);
@@ -58,8 +60,6 @@ pactum_timeline *timeline_copy(const pactum_timeline *src) {
   }
   if (src->n) memcpy(tl->days, src->days, sizeof(int32_t) * src->n);
   memcpy(tl->snaps, src->snaps, sizeof(int64_t) * (src->n + 1) * w);
-  tl->ref_seq = NULL;
-  tl->ref_type = NULL;
   if (src->ref_cap) {
     tl->ref_seq = px_malloc(sizeof(int64_t) * src->ref_cap);
     tl->ref_type = px_malloc(sizeof(int32_t) * src->ref_cap);

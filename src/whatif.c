@@ -763,10 +763,17 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
     else if (json_equal(from, through)) buf_printf(&b, "\non %s:\n", json_string_value(from));
     else buf_printf(&b, "\nfrom %s through %s:\n", json_string_value(from), json_string_value(through));
     json_array_foreach(json_object_get(v, "state"), j, x) {
-      buf_printf(&b, "  state %s: ", json_string_value(json_object_get(x, "name")));
-      put_json(&b, json_object_get(x, "baseline"));
-      buf_puts(&b, " -> ");
-      put_json(&b, json_object_get(x, "whatif"));
+      const char *name = json_string_value(json_object_get(x, "name"));
+      int k = 0;
+      while (k < agr->nstates && strcmp(agr->states[k].name, name)) k++;
+      int ref = k < agr->nstates && agr->states[k].type.kind == TY_REF;
+      buf_printf(&b, "  state %s: ", name);
+      for (int side = 0; side < 2; side++) {
+        json_t *val = json_object_get(x, side ? "whatif" : "baseline");
+        if (side) buf_puts(&b, " -> ");
+        if (ref) report_value(&b, agr, agr->states[k].type, (int64_t)json_integer_value(val), 0); /* "seq 4", "none" */
+        else put_json(&b, val);
+      }
       buf_putc(&b, '\n');
     }
     json_array_foreach(json_object_get(v, "commitments"), j, x) {

@@ -6,6 +6,7 @@
 */
 #include "unit.h"
 #include "agreement.h"
+#include "alloc.h"
 
 #include <jansson.h>
 
@@ -259,11 +260,53 @@ static void test_claims(void **state) {
   pactum_agreement_free(agr);
 }
 
+/* Every allocation of the seq index and of a copy may fail: ENOMEM, and the timeline as it was. */
+static void test_allocation_failures(void **state) {
+  (void)state;
+  pactum_agreement *agr = load();
+  for (long n = 1;; n++) {
+    pactum_timeline *tl = pactum_timeline_new(agr);
+    assert_non_null(tl);
+    px_alloc_reset_count();
+    px_alloc_fail_after(n);
+    int failed = 0;
+    for (int i = 0; i < 40 && !failed; i++) {
+      char ev[128];
+      snprintf(ev, sizeof ev, "{\"type\":\"note\",\"date\":\"2026-02-01\",\"text\":\"%d\"}", i);
+      size_t before = pactum_timeline_count(tl), indexed = tl->ref_n;
+      json_t *root = json_loads(ev, 0, NULL);
+      if (!root) {
+        failed = 1;
+        break;
+      }
+      event_meta m = {i + 1, 0};
+      pactum_error err;
+      int rc = timeline_append(tl, root, &m, &err);
+      json_decref(root);
+      if (rc) {
+        assert_int_equal(rc, PACTUM_ENOMEM);
+        assert_int_equal(pactum_timeline_count(tl), before);
+        assert_int_equal(tl->ref_n, indexed);
+        failed = 1;
+      }
+    }
+    pactum_timeline *copy = failed ? NULL : timeline_copy(tl);
+    if (!failed && !copy) failed = 1;
+    px_alloc_fail_after(0);
+    if (copy) assert_int_equal(timeline_ref_type(copy, 40), 2);
+    pactum_timeline_free(copy);
+    pactum_timeline_free(tl);
+    if (!failed) break;
+  }
+  pactum_agreement_free(agr);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_recorders_mask),          cmocka_unit_test(test_refs_name_earlier_events),
       cmocka_unit_test(test_refused_events_are_not_indexed), cmocka_unit_test(test_seqs_out_of_order),
       cmocka_unit_test(test_recorded_by_conditions), cmocka_unit_test(test_claims),
+      cmocka_unit_test(test_allocation_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
