@@ -98,7 +98,7 @@
     const st = S.status.state || {};
     const vars = Object.entries(st).map(([k, v]) =>
       el('div', { class: 'var', 'data-var': k }, el('span', { class: 'var-name', text: k }), el('span', { class: 'var-eq', text: ' = ' }),
-        el('strong', { class: 'var-value', text: value(v) })));
+        el('strong', { class: 'var-value', text: v === null ? 'none' : value(v) }))); /* a ref that names no event yet */
     fill($('state'), 
       vars.length ? el('div', { class: 'vars' }, vars) : muted('This agreement declares no state variables.'),
       el('p', { class: 'muted' }, `On ${S.status.date}, after ${S.status.events} event${S.status.events === 1 ? '' : 's'} dated on or before it.`));
