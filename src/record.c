@@ -224,7 +224,14 @@ static int check_nonce(record *r, const json_t *ev, int signed_event, pactum_err
 ** store that requires signatures the signers alone must satisfy the event type's recorders;
 ** otherwise, when anyone is named at all, everyone named together must.
 */
-static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t day, pactum_error *err) {
+/* The recorders mask of who for the timeline (event_meta.recorders). */
+static uint64_t recorders_of(const pactum_agreement *agr, const signer_set *who) {
+  const char *names[16];
+  for (int i = 0; i < who->n; i++) names[i] = who->names[i];
+  return timeline_recorders(agr, names, who->n);
+}
+
+static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t day, int64_t seq, pactum_error *err) {
   int ei = agreement_find_event(r->agr, type, strlen(type));
   if (ei < 0) return fail(err, "unknown_event", "unknown event type '%.64s'", type);
   sign_check c;
@@ -239,7 +246,8 @@ static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t
   } else if (who.n > 0 && (rc = sign_authorize(r->agr, ei, &who, err))) {
     return rc;
   }
-  if ((rc = timeline_append(r->tl, ev, 1, err))) return rc;
+  event_meta meta = {seq, recorders_of(r->agr, &who)};
+  if ((rc = timeline_append(r->tl, ev, &meta, err))) return rc;
   r->last_day = day;
   return 0;
 }
@@ -271,7 +279,7 @@ static int fold_event(record *r, json_t *ev, int64_t seq, pactum_error *err) {
     break;
   }
   default:
-    return fold_agreement_event(r, ev, type, day, err);
+    return fold_agreement_event(r, ev, type, day, seq, err);
   }
   if (!rc) r->last_day = day;
   return rc;
@@ -299,7 +307,8 @@ static int fold_plain(record *r, const store_record *rec, pactum_error *err) {
   if (!type || type->kind != FV_STRING || own_type(type->s, type->slen) >= 0 || !date || date->kind != FV_STRING ||
       date_parse(date->s, date->slen, &day) || day < r->last_day)
     return 1;
-  int rc = timeline_apply(r->tl, &e, 1, err);
+  event_meta meta = {rec->seq, 0};
+  int rc = timeline_apply(r->tl, &e, &meta, err);
   if (!rc) r->last_day = day;
   return rc;
 }
@@ -862,7 +871,8 @@ int record_check(record *r, const char *text, size_t len, const record_caller *c
         if (!rc) rc = event_day(ev, &day, err);
         if (!rc) rc = in_date_order(r, day, err);
         if (!rc) rc = check_nonce(r, ev, c.nsigs > 0, err);
-        if (!rc) rc = timeline_append(r->tl, ev, 1, err);
+        event_meta meta = {r->tip.seq + 1, recorders_of(r->agr, &who)};
+        if (!rc) rc = timeline_append(r->tl, ev, &meta, err);
       }
     }
   }

@@ -25,7 +25,7 @@ EVENTS = [
     purchase("2026-01-20", 200),
     {"type": "agi_declared", "date": "2026-02-01", "by": "openai"},
     purchase("2026-02-15", 300),
-    {"type": "panel_verdict", "date": "2026-03-01", "verdict": "rejected"},
+    {"type": "panel_verdict", "date": "2026-03-01", "declaration": 3, "verdict": "rejected"},  # names seq 3
     purchase("2026-04-01", 400),
 ]
 N = len(EVENTS)
