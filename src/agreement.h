@@ -316,8 +316,11 @@ int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t 
 
 /* request.c: fill r from a parsed request object (see pactum_request_parse_json). */
 int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err);
-/* events.c: forget the events after the first n (undoing a refused batch). */
-void timeline_truncate(pactum_timeline *tl, size_t n);
+/*
+** events.c: forget the events after the first n, and the referenced seqs after last_seq (undoing
+** a refused batch of a record, whose seqs only grow).
+*/
+void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq);
 /* events.c: a copy of tl that shares nothing with it (for a server's snapshot); NULL if out of memory. */
 pactum_timeline *timeline_copy(const pactum_timeline *tl);
 

@@ -125,6 +125,29 @@ static void ref_put(pactum_timeline *tl, int64_t seq, int ev) {
   tl->ref_type[i] = ev;
 }
 
+void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
+  if (n < tl->n) tl->n = n;
+  /* Drop the referenced seqs after last_seq: the table is rebuilt with the rest in place (it
+     holds only the events some ref can name, declarations and the like, so this is small). */
+  int dropped = 0;
+  for (size_t i = 0; i < tl->ref_cap; i++)
+    if (tl->ref_seq[i] > last_seq) {
+      tl->ref_seq[i] = 0;
+      tl->ref_n--;
+      dropped = 1;
+    }
+  if (!dropped) return;
+  for (size_t i = 0; i < tl->ref_cap; i++) {
+    if (!tl->ref_seq[i]) continue;
+    int64_t seq = tl->ref_seq[i];
+    int32_t type = tl->ref_type[i];
+    tl->ref_seq[i] = 0;
+    size_t j = ref_slot(tl, seq);
+    tl->ref_seq[j] = seq;
+    tl->ref_type[j] = type;
+  }
+}
+
 const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day) {
   if (!tl || tl->n == 0) return agr->init;
   size_t lo = 0, hi = tl->n;

@@ -429,7 +429,7 @@ static void mark_take(const record *r, record_mark *m) {
 }
 
 static void mark_restore(record *r, const record_mark *m) {
-  timeline_truncate(r->tl, m->tl_n);
+  timeline_truncate(r->tl, m->tl_n, m->tip.seq);
   keyring_undo(r->kr, m->kr);
   nonces_undo(r->seen, m->seen);
   r->tip = m->tip;
