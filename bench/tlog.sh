@@ -26,7 +26,7 @@ cmake --build "$old/build" --target pactum pactum_static -j"$(nproc)" >/dev/null
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -DPACTUM_OLD_RECORD_API \
    -DPACTUM_BENCH_AGREEMENT="\"$root/agreements/microsoft-openai-2025-10-28.pact\"" \
    -I"$old/src" -I"$old/include" bench/bench_append.c "$old/build/libpactum.a" \
-   $(pkg-config --libs jansson libsodium sqlite3 yajl) -lpthread -o "$work/bench_append_old"
+   $(pkg-config --libs jansson libsodium sqlite3 yajl libcrypto) -lpthread -o "$work/bench_append_old"
 new_append=$root/$B/bench/bench_append
 new_p=$root/$B/pactum
 old_p=$old/build/pactum
