@@ -327,25 +327,30 @@ typedef struct load_ctx {
 ** last record's hash, its hash is its own, and its Merkle nodes are those the tree computes.
 ** On success *tip is the tip after rec.
 */
-static int check_links(const record *r, const store_record *rec, store_tip *tip, pactum_error *err) {
+static int check_links(record *r, const store_record *rec, store_tip *tip, pactum_error *err) {
   long long seq = (long long)rec->seq;
   if (rec->seq != r->tip.seq + 1)
     return fail(err, "store_corrupt", "record %lld is missing: the chain jumps from %lld to %lld",
                 (long long)r->tip.seq + 1, (long long)r->tip.seq, seq);
-  /* Compared as text, as stored: hex is written in lowercase only, so equal hashes are equal text. */
-  char hex[HASH_HEX];
+  /* Compared as text, as stored: hex is written in lowercase only, so equal hashes are equal text.
+     The last record's hash in hex was made when that record was checked. */
   uint8_t mine[HASH_BYTES];
-  canon_hex(r->tip.hash, HASH_BYTES, hex);
-  if (!rec->prev_hex || strcmp(rec->prev_hex, hex))
+  if (!r->tip_hex_ok) {
+    canon_hex(r->tip.hash, HASH_BYTES, r->tip_hex);
+    r->tip_hex_ok = 1;
+  }
+  if (!rec->prev_hex || strcmp(rec->prev_hex, r->tip_hex))
     return fail(err, "store_corrupt", "record %lld does not follow record %lld: its prev_hash is not that record's hash",
                 seq, seq - 1);
   canon_chain_hash(rec->seq, r->tip.hash, rec->json, rec->len, mine);
+  char hex[HASH_HEX];
   canon_hex(mine, HASH_BYTES, hex);
   if (!rec->hash_hex || strcmp(rec->hash_hex, hex))
     return fail(err, "store_corrupt", "record %lld was altered: its content does not match its hash", seq);
   *tip = r->tip;
   tip->seq = rec->seq;
   memcpy(tip->hash, mine, HASH_BYTES);
+  memcpy(r->next_hex, hex, HASH_HEX); /* becomes tip_hex when the record is folded */
   if (!r->tree_checked) return 0; /* the frontier is read from the store when the fold ends */
   uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
   merkle_leaf_hash(mine, HASH_BYTES, leaf);
@@ -371,7 +376,11 @@ static int fold_stored(record *r, const store_record *rec, int *links_failed, pa
                                          : fail(err, "store_corrupt", "not JSON");
     json_decref(ev);
   }
-  if (!rc) r->tip = tip;
+  if (!rc) {
+    r->tip = tip;
+    memcpy(r->tip_hex, r->next_hex, HASH_HEX);
+    r->tip_hex_ok = 1;
+  }
   return rc;
 }
 
@@ -433,6 +442,7 @@ static void mark_restore(record *r, const record_mark *m) {
   keyring_undo(r->kr, m->kr);
   nonces_undo(r->seen, m->seen);
   r->tip = m->tip;
+  r->tip_hex_ok = 0;
   r->last_day = m->last_day;
   r->set = m->set;
   r->have_settings = m->have_settings;
@@ -457,6 +467,7 @@ static int refold(record *r, pactum_error *err) {
   r->kr = keyring_new();
   r->seen = nonces_new();
   store_tip_init(&r->tip, r->agr_hash);
+  r->tip_hex_ok = 0;
   r->last_day = INT32_MIN;
   r->nkeys = 0;
   r->have_settings = 0;
@@ -805,6 +816,7 @@ int record_append(record *r, const char *const *texts, const size_t *lens, size_
     if (!rc) canon = canonical(ev, &len, &rc, err);
     if (!rc) rc = fold_event(r, ev, r->tip.seq + 1, err);
     if (!rc) rc = store_append(r->st, CHAIN_EVENTS, &r->tip, canon, len, err);
+    r->tip_hex_ok = 0;
     if (!rc && !*first) *first = r->tip.seq;
     px_free(canon);
     json_decref(ev);
