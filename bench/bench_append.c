@@ -1,7 +1,7 @@
 /*
 ** bench_append.c: appends in batches, in process, as a server makes them (bench/tlog.sh).
 **
-**   bench_append --db PATH --batches B --batch N
+**   bench_append --db PATH --batches B --batch N [--agreement FILE]
 **
 ** Opens the record at PATH (creating it), then appends B batches of N purchase events, each
 ** batch one record_add: validated, folded, hash-chained and (since schema 3) placed in the
@@ -23,10 +23,11 @@ static double now_s(void) {
 }
 
 int main(int argc, char **argv) {
-  const char *db = NULL;
+  const char *db = NULL, *file = PACTUM_BENCH_AGREEMENT;
   int batches = 20, batch = 1000;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!strcmp(argv[i], "--db")) db = argv[i + 1];
+    else if (!strcmp(argv[i], "--agreement")) file = argv[i + 1];
     else if (!strcmp(argv[i], "--batches")) batches = atoi(argv[i + 1]);
     else if (!strcmp(argv[i], "--batch")) batch = atoi(argv[i + 1]);
   }
@@ -36,7 +37,10 @@ int main(int argc, char **argv) {
   }
   pactum_agreement *agr = NULL;
   char *diag = NULL;
-  if (pactum_agreement_load_file(PACTUM_BENCH_AGREEMENT, &agr, &diag)) return 2;
+  if (pactum_agreement_load_file(file, &agr, &diag)) {
+    fprintf(stderr, "%s", diag ? diag : "bench_append: cannot load the agreement\n");
+    return 2;
+  }
   record *r = NULL;
   pactum_error err;
 #ifdef PACTUM_OLD_RECORD_API

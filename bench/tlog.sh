@@ -26,7 +26,7 @@ cmake --build "$old/build" --target pactum pactum_static -j"$(nproc)" >/dev/null
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -DPACTUM_OLD_RECORD_API \
    -DPACTUM_BENCH_AGREEMENT="\"$root/agreements/microsoft-openai-2025-10-28.pact\"" \
    -I"$old/src" -I"$old/include" bench/bench_append.c "$old/build/libpactum.a" \
-   $(pkg-config --libs jansson libsodium sqlite3 yajl) -lpthread -o "$work/bench_append_old"
+   $(pkg-config --libs jansson libsodium sqlite3 yajl libcrypto) -lpthread -o "$work/bench_append_old"
 new_append=$root/$B/bench/bench_append
 new_p=$root/$B/pactum
 old_p=$old/build/pactum
@@ -39,8 +39,9 @@ echo "== 1a. appends in process: 20 batches of 1,000 (record_add), 5 rounds, alt
 : > old.txt; : > new.txt
 for r in 1 2 3 4 5; do
   rm -f o.db* n.db*
-  "$work/bench_append_old" --db o.db --batches 20 --batch 1000 | awk '{print $1}' >> old.txt
-  "$new_append" --db n.db --batches 20 --batch 1000 | awk '{print $1}' >> new.txt
+  # Both fold the same agreement: BASE's shipped one, which both can read.
+  "$work/bench_append_old" --db o.db --batches 20 --batch 1000 --agreement "$old/agreements/microsoft-openai-2025-10-28.pact" | awk '{print $1}' >> old.txt
+  "$new_append" --db n.db --batches 20 --batch 1000 --agreement "$old/agreements/microsoft-openai-2025-10-28.pact" | awk '{print $1}' >> new.txt
 done
 o=$(median < old.txt); n=$(median < new.txt)
 echo "old: $(tr '\n' ' ' < old.txt)events/s; median $o"
@@ -61,7 +62,7 @@ cli_round() { # cli_round PACTUM DB
   rm -f "$2"*
   local t0 t1
   t0=$(date +%s.%N)
-  for b in $(seq 0 19); do "$1" event add --db "$2" < batch$b.jsonl > /dev/null; done
+  for b in $(seq 0 19); do "$1" event add --db "$2" --agreement "$old/agreements/microsoft-openai-2025-10-28.pact" < batch$b.jsonl > /dev/null; done
   t1=$(date +%s.%N)
   python3 -c "import sys; print('%.0f' % (20000 / (float(sys.argv[2]) - float(sys.argv[1]))))" "$t0" "$t1"
 }

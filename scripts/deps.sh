@@ -2,7 +2,7 @@
 # deps.sh: install the Debian 12 packages pactum builds and tests with, if any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
-      libmicrohttpd-dev
+      libmicrohttpd-dev libssl-dev
       python3 python3-yaml valgrind openssl   # openssl: tools/verify_proof.py checks Ed25519 signatures with it
       clang libclang-rt-14-dev)   # libFuzzer (scripts/fuzz.sh) is in libclang-rt-14-dev
 missing=()

@@ -33,7 +33,8 @@ enum {
   X_IN,       /* left operand is one of consts[a .. a+b) */
   X_NOT,      /* not nodes[a] */
   X_AND,      /* nodes[a] and nodes[b] */
-  X_OR        /* nodes[a] or nodes[b] */
+  X_OR,       /* nodes[a] or nodes[b] */
+  X_RECORDED  /* `recorded by`: bit lk of the event's recorders is set */
 };
 
 typedef struct xop {
@@ -49,8 +50,9 @@ typedef struct xop {
 typedef struct xenv {
   const int64_t *attrs;  /* request attributes (SRC_ATTR) */
   const int64_t *state;  /* state variables (SRC_STATE) */
-  const int64_t *event;  /* event fields (SRC_EVENT) */
+  const int64_t *event;  /* event fields (SRC_EVENT), then the event's seq */
   int32_t day;           /* SRC_DATE */
+  uint64_t recorders;    /* X_RECORDED: who recorded the event (event_meta) */
 } xenv;
 
 typedef struct cattr {
@@ -113,6 +115,7 @@ typedef struct cbody {
 
 typedef struct cevent {
   const char *name;
+  int referenced;      /* a field of some event type is a ref to this one: timelines index its seqs */
   int nrecorders;      /* 0: any party may record it */
   crecorder *recorders;
   int nfields;
@@ -223,13 +226,20 @@ struct pactum_agreement {
   pactum_summary summary;
 };
 
-/* A timeline's snapshots: the state (and commitment progress) after each event. */
+/*
+** A timeline's snapshots: the state (and commitment progress) after each event. The seqs of the
+** events whose type some ref field names (cevent.referenced) are kept in an open-addressed table,
+** so a ref can be checked; other events cost no memory beyond their day and snapshot.
+*/
 struct pactum_timeline {
   const pactum_agreement *agr;
   size_t n, cap;
   int32_t *days;       /* [n] the day of each accepted event */
   int64_t *snaps;      /* [(n + 1) * width]; snapshot 0 is agr->init */
   int width;           /* nstates + ncommits */
+  int64_t *ref_seq;    /* [ref_cap] seqs of referenced events, 0 for an empty slot */
+  int32_t *ref_type;   /* [ref_cap] the event type at each of them */
+  size_t ref_n, ref_cap; /* ref_cap is 0 or a power of two, at least twice ref_n */
 };
 
 /*
@@ -251,12 +261,53 @@ typedef struct flat_event {
   int n;
 } flat_event;
 
+/* What the record knows of an event beyond its JSON. */
+typedef struct event_meta {
+  int64_t seq;        /* its seq: the chain seq in a store; in an --events file, its 1-based line
+                         position counting every non-blank line (so an export of a store, which
+                         holds record-level lines too, keeps its seqs) */
+  uint64_t recorders; /* bit p (0 <= p < nparties): party p recorded it;
+                         bit nparties + b: body b recorded it (a quorum of its distinct members) */
+} event_meta;
+
 /*
-** events.c: validate an event and fold it in (see pactum_timeline_append_json). With
-** signed_ok, a "signatures" member is passed over: the caller has verified it.
+** events.c: validate an event and fold it in (see pactum_timeline_append_json). m gives its seq,
+** which a ref field of a later event names and `event.seq` reads, and who recorded it, which
+** `recorded by` reads; NULL means seq = the count of events folded so far + 1 and no recorders.
+** The members "signatures", "nonce" and "recorded_by" are passed over: the record verifies them
+** (an --events file does not). Seqs need not increase (what-if folds hypothetical events among
+** older ones) and are not checked for uniqueness. On failure the timeline is unchanged.
 */
-int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err);
-int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pactum_error *err);
+int timeline_append(pactum_timeline *tl, json_t *root, const event_meta *m, pactum_error *err);
+int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m, pactum_error *err);
+/*
+** The recorders mask of a list of signer names: a party id sets its bit; members of a body, named
+** "BODY.MEMBER", set the body's bit when at least its quorum of distinct members is named.
+** Duplicates count once; unknown names are ignored.
+*/
+uint64_t timeline_recorders(const pactum_agreement *agr, const char *const *names, int n);
+/*
+** Fold an event whose "recorded_by" member, if any, is taken as a claim (an array of at most 64
+** signer names) of who recorded it, unverified: an --events file, a test, what-if. seq as in
+** event_meta. A "recorded_by" that is not an array of strings is refused ("wrong_type").
+*/
+int timeline_append_claimed(pactum_timeline *tl, json_t *root, int64_t seq, pactum_error *err);
+/* The recorders mask of root's "recorded_by" claim (0 without one); refused as timeline_append_claimed says. */
+int timeline_claimed_recorders(const pactum_agreement *agr, json_t *root, uint64_t *mask /* OUT */, pactum_error *err);
+/*
+** Fold one line of an --events file, the JSON text of an event whose seq is seq (its position
+** among the file's non-blank lines), as timeline_append_claimed. A line whose type is a
+** record-level type (an export of a store holds them) is skipped: PACTUM_OK, nothing folded.
+*/
+int timeline_append_line(pactum_timeline *tl, const char *json, size_t len, int64_t seq, pactum_error *err);
+/*
+** 1 if type (n bytes) is one of the record's own event types (store_created, store_upgraded,
+** settings_changed, key_registered, key_revoked): no agreement declares them and no timeline
+** folds them; an --events file skips them.
+*/
+int event_type_record_level(const char *type, size_t n);
+/* The type of the indexed event with this seq, or -1 (not referenced, or no such event). */
+int timeline_ref_type(const pactum_timeline *tl, int64_t seq);
 /*
 ** Decode a JSON object's top-level members into e without building a tree (yajl); strings are
 ** copied into pool[0..cap). -1 if the text is not one JSON object or the pool is too small.
@@ -265,8 +316,11 @@ int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t 
 
 /* request.c: fill r from a parsed request object (see pactum_request_parse_json). */
 int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err);
-/* events.c: forget the events after the first n (undoing a refused batch). */
-void timeline_truncate(pactum_timeline *tl, size_t n);
+/*
+** events.c: forget the events after the first n, and the referenced seqs after last_seq (undoing
+** a refused batch of a record, whose seqs only grow).
+*/
+void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq);
 /* events.c: a copy of tl that shares nothing with it (for a server's snapshot); NULL if out of memory. */
 pactum_timeline *timeline_copy(const pactum_timeline *tl);
 

@@ -202,7 +202,10 @@ int cli_blank(const buf *line) {
   return 1;
 }
 
-/* Fold --events into a new timeline. Errors name the file and line. */
+/*
+** Fold --events into a new timeline. Errors name the file and line. Each event's seq is its
+** position among the non-blank lines; record-level lines are skipped but counted.
+*/
 pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code) {
   if (o->db && o->events) {
     cli_error("give either --db or --events, not both");
@@ -227,12 +230,13 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0;
   int bad = 0;
   while (cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
-    int rc = pactum_timeline_append_json(tl, line.data, line.len, &err);
+    int rc = timeline_append_line(tl, line.data, line.len, ++seq, &err);
     if (rc) {
       fprintf(stderr, "%s:%ld: error: %s [%s]\n", o->events, lineno, err.message, err.code);
       bad = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
@@ -319,13 +323,14 @@ static int history_events(deciders *x, const char *path) {
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0; /* as in cli_load_timeline */
   int code = EXIT_OK;
   while (!code && cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
     int v;
-    int rc = history_append_event(x->h, x->tl, line.data, line.len, &v, &err);
+    int rc = history_append_event(x->h, x->tl, line.data, line.len, ++seq, &v, &err);
     if (rc == PACTUM_OK) continue;
     if (v >= 0)
       fprintf(stderr, "%s:%ld: error: %s [%s] (version %s)\n", path, lineno, err.message, err.code,
@@ -941,7 +946,8 @@ static void command_help(const command *c) {
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
   if (c->accepts & O_ADD)
     printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
-           "                    FIELD=VALUE) and its date, e.g. 'panel_verdict verified 2029-06-01'; repeatable");
+           "                    FIELD=VALUE; a ref is a seq) and its date, e.g. 'panel_verdict 1 verified 2029-06-01';\n"
+           "                    added events get the seqs after the baseline's last, in the order given; repeatable");
   if (c->accepts & O_REQUESTS)
     printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: generated over the\n"
            "                    finite domains: each principal, action and value the agreement distinguishes)");

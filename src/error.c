@@ -32,6 +32,7 @@ const char *value_phrase(type_kind k) {
   case TY_MONEY: return "a whole number of dollars";
   case TY_DATE: return "a date (YYYY-MM-DD)";
   case TY_ENUM: return "one of its enum members";
+  case TY_REF: return "the seq of an earlier event (a whole number above 0)";
   default: return "a value";
   }
 }

@@ -43,6 +43,7 @@ int eval_expr(const pactum_agreement *agr, int32_t root, const xenv *env) {
   case X_NOT: return !eval_expr(agr, x->a, env);
   case X_AND: return eval_expr(agr, x->a, env) && eval_expr(agr, x->b, env);
   case X_OR: return eval_expr(agr, x->a, env) || eval_expr(agr, x->b, env);
+  case X_RECORDED: return (int)((env->recorders >> (x->lk & 63)) & 1);
   }
   return 0;
 }
@@ -119,7 +120,7 @@ static int in_effect(const pactum_agreement *agr, const cclause *c, const xenv *
 }
 
 int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
-  xenv env = {NULL, st, NULL, day};
+  xenv env = {NULL, st, NULL, day, 0};
   return in_effect(agr, c, &env);
 }
 
@@ -130,7 +131,7 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   if ((act->required & ~req->set) != 0) return PACTUM_EINPUT;
   int gi = req->action * agr->nparties + req->principal;
   const cgroup *g = &agr->groups[gi];
-  xenv env = {req->vals, timeline_at(agr, tl, req->day), NULL, req->day};
+  xenv env = {req->vals, timeline_at(agr, tl, req->day), NULL, req->day, 0};
   uint8_t *live = d->scratch, *res = d->scratch + g->n, *sub = d->scratch + 2 * g->n;
   int conflict_at = -1;
   int32_t next = DAY_MAX;

@@ -334,6 +334,7 @@ static const char *type_name(type_kind k) {
   case TY_MONEY: return "money";
   case TY_DATE: return "date";
   case TY_ENUM: return "enum";
+  case TY_REF: return "ref";
   default: return "none";
   }
 }
@@ -390,8 +391,13 @@ static enum MHD_Result r_agreement(req *q) {
   return send_json(q->c, 200, &b);
 }
 
-/* An enum's ,"members":[...]; nothing for other types. */
+/* An enum's ,"members":[...], a ref's ,"event":"TYPE"; nothing for other types. */
 static void put_members(buf *b, type_ref t) {
+  if (t.kind == TY_REF) {
+    buf_puts(b, ",\"event\":");
+    buf_json_cstr(b, t.target);
+    return;
+  }
   if (t.kind != TY_ENUM) return;
   buf_puts(b, ",\"members\":[");
   for (int m = 0; m < t.en->n; m++) {
@@ -671,7 +677,7 @@ static enum MHD_Result r_whatif(req *q) {
   json_t *root = body_json(q, &refused);
   if (!root) return refused;
   json_t *add = json_object_get(root, "add"), *jd = json_object_get(root, "date"), *rqs = json_object_get(root, "requests");
-  json_t *added = NULL, *base = NULL, *labels = NULL, *report = NULL;
+  json_t *added = NULL, *base = NULL, *labels = NULL, *seqs = NULL, *report = NULL;
   const char *key;
   json_t *v;
   pactum_error err;
@@ -719,13 +725,13 @@ static enum MHD_Result r_whatif(req *q) {
     json_array_append_new(added, ev);
   }
   sn = snap_take(s);
-  if (store_open(s->cfg.db, 0, &st, &err) || whatif_store_events(st, sn->seq, &base, &labels, &err)) {
+  if (store_open(s->cfg.db, 0, &st, &err) || whatif_store_events(st, sn->seq, &base, &labels, &seqs, &err)) {
     status = 500;
     kind = ERR_INTERNAL;
     goto fail;
   }
   whatif w;
-  if ((rc = whatif_init(&w, s->agr, base, labels, added, 1, &err))) {
+  if ((rc = whatif_init(&w, s->agr, base, labels, seqs, sn->seq, added, &err))) {
     if (rc == PACTUM_ENOMEM) goto oom;
     goto fail;
   }
@@ -744,6 +750,7 @@ static enum MHD_Result r_whatif(req *q) {
   json_decref(added);
   json_decref(base);
   json_decref(labels);
+  json_decref(seqs);
   json_decref(root);
   store_close(st);
   snap_drop(sn);
@@ -757,6 +764,7 @@ fail:
   json_decref(added);
   json_decref(base);
   json_decref(labels);
+  json_decref(seqs);
   json_decref(root);
   if (st) store_close(st);
   snap_drop(sn);

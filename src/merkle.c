@@ -7,6 +7,7 @@
 ** collected top-down and the path is reversed at the end.
 */
 #include "merkle.h"
+#include "digest.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -14,21 +15,16 @@
 
 void merkle_leaf_hash(const uint8_t *data, size_t len, uint8_t out[MERKLE_HASH]) {
   static const uint8_t prefix = 0x00;
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  crypto_hash_sha256_update(&st, &prefix, 1);
-  if (len) crypto_hash_sha256_update(&st, data, len);
-  crypto_hash_sha256_final(&st, out);
+  const void *parts[2] = {&prefix, data};
+  const size_t lens[2] = {1, data ? len : 0};
+  digest_sha256_parts(parts, lens, 2, out);
 }
 
 void merkle_node_hash(const uint8_t l[MERKLE_HASH], const uint8_t r[MERKLE_HASH], uint8_t out[MERKLE_HASH]) {
   static const uint8_t prefix = 0x01;
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  crypto_hash_sha256_update(&st, &prefix, 1);
-  crypto_hash_sha256_update(&st, l, MERKLE_HASH);
-  crypto_hash_sha256_update(&st, r, MERKLE_HASH);
-  crypto_hash_sha256_final(&st, out); /* l and r were read in full before out is written */
+  const void *parts[3] = {&prefix, l, r};
+  const size_t lens[3] = {1, MERKLE_HASH, MERKLE_HASH};
+  digest_sha256_parts(parts, lens, 3, out); /* l and r are read in full before out is written */
 }
 
 /* MTH of no leaves: SHA-256 of the empty string. */

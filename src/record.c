@@ -227,7 +227,14 @@ static int check_nonce(record *r, const json_t *ev, int signed_event, pactum_err
 ** store that requires signatures the signers alone must satisfy the event type's recorders;
 ** otherwise, when anyone is named at all, everyone named together must.
 */
-static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t day, pactum_error *err) {
+/* The recorders mask of who for the timeline (event_meta.recorders). */
+static uint64_t recorders_of(const pactum_agreement *agr, const signer_set *who) {
+  const char *names[16];
+  for (int i = 0; i < who->n; i++) names[i] = who->names[i];
+  return timeline_recorders(agr, names, who->n);
+}
+
+static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t day, int64_t seq, pactum_error *err) {
   int ei = agreement_find_event(r->agr, type, strlen(type));
   if (ei < 0) return fail(err, "unknown_event", "unknown event type '%.64s'", type);
   sign_check c;
@@ -242,7 +249,8 @@ static int fold_agreement_event(record *r, json_t *ev, const char *type, int32_t
   } else if (who.n > 0 && (rc = sign_authorize(r->agr, ei, &who, err))) {
     return rc;
   }
-  if ((rc = timeline_append(r->tl, ev, 1, err))) return rc;
+  event_meta meta = {seq, recorders_of(r->agr, &who)};
+  if ((rc = timeline_append(r->tl, ev, &meta, err))) return rc;
   r->last_day = day;
   return 0;
 }
@@ -275,7 +283,7 @@ static int fold_event(record *r, json_t *ev, int64_t seq, pactum_error *err) {
     break;
   }
   default:
-    return fold_agreement_event(r, ev, type, day, err);
+    return fold_agreement_event(r, ev, type, day, seq, err);
   }
   if (!rc) r->last_day = day;
   return rc;
@@ -303,7 +311,8 @@ static int fold_plain(record *r, const store_record *rec, pactum_error *err) {
   if (!type || type->kind != FV_STRING || own_type(type->s, type->slen) >= 0 || !date || date->kind != FV_STRING ||
       date_parse(date->s, date->slen, &day) || day < r->last_day)
     return 1;
-  int rc = timeline_apply(r->tl, &e, 1, err);
+  event_meta meta = {rec->seq, 0};
+  int rc = timeline_apply(r->tl, &e, &meta, err);
   if (!rc) r->last_day = day;
   return rc;
 }
@@ -322,25 +331,30 @@ typedef struct load_ctx {
 ** last record's hash, its hash is its own, and its Merkle nodes are those the tree computes.
 ** On success *tip is the tip after rec.
 */
-static int check_links(const record *r, const store_record *rec, store_tip *tip, pactum_error *err) {
+static int check_links(record *r, const store_record *rec, store_tip *tip, pactum_error *err) {
   long long seq = (long long)rec->seq;
   if (rec->seq != r->tip.seq + 1)
     return fail(err, "store_corrupt", "record %lld is missing: the chain jumps from %lld to %lld",
                 (long long)r->tip.seq + 1, (long long)r->tip.seq, seq);
-  /* Compared as text, as stored: hex is written in lowercase only, so equal hashes are equal text. */
-  char hex[HASH_HEX];
+  /* Compared as text, as stored: hex is written in lowercase only, so equal hashes are equal text.
+     The last record's hash in hex was made when that record was checked. */
   uint8_t mine[HASH_BYTES];
-  canon_hex(r->tip.hash, HASH_BYTES, hex);
-  if (!rec->prev_hex || strcmp(rec->prev_hex, hex))
+  if (!r->tip_hex_ok) {
+    canon_hex(r->tip.hash, HASH_BYTES, r->tip_hex);
+    r->tip_hex_ok = 1;
+  }
+  if (!rec->prev_hex || strcmp(rec->prev_hex, r->tip_hex))
     return fail(err, "store_corrupt", "record %lld does not follow record %lld: its prev_hash is not that record's hash",
                 seq, seq - 1);
   canon_chain_hash(rec->seq, r->tip.hash, rec->json, rec->len, mine);
+  char hex[HASH_HEX];
   canon_hex(mine, HASH_BYTES, hex);
   if (!rec->hash_hex || strcmp(rec->hash_hex, hex))
     return fail(err, "store_corrupt", "record %lld was altered: its content does not match its hash", seq);
   *tip = r->tip;
   tip->seq = rec->seq;
   memcpy(tip->hash, mine, HASH_BYTES);
+  memcpy(r->next_hex, hex, HASH_HEX); /* becomes tip_hex when the record is folded */
   if (!r->tree_checked) return 0; /* the frontier is read from the store when the fold ends */
   uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
   merkle_leaf_hash(mine, HASH_BYTES, leaf);
@@ -366,7 +380,11 @@ static int fold_stored(record *r, const store_record *rec, int *links_failed, pa
                                          : fail(err, "store_corrupt", "not JSON");
     json_decref(ev);
   }
-  if (!rc) r->tip = tip;
+  if (!rc) {
+    r->tip = tip;
+    memcpy(r->tip_hex, r->next_hex, HASH_HEX);
+    r->tip_hex_ok = 1;
+  }
   return rc;
 }
 
@@ -424,10 +442,11 @@ static void mark_take(const record *r, record_mark *m) {
 }
 
 static void mark_restore(record *r, const record_mark *m) {
-  timeline_truncate(r->tl, m->tl_n);
+  timeline_truncate(r->tl, m->tl_n, m->tip.seq);
   keyring_undo(r->kr, m->kr);
   nonces_undo(r->seen, m->seen);
   r->tip = m->tip;
+  r->tip_hex_ok = 0;
   r->last_day = m->last_day;
   r->set = m->set;
   r->have_settings = m->have_settings;
@@ -452,6 +471,7 @@ static int refold(record *r, pactum_error *err) {
   r->kr = keyring_new();
   r->seen = nonces_new();
   store_tip_init(&r->tip, r->agr_hash);
+  r->tip_hex_ok = 0;
   r->last_day = INT32_MIN;
   r->nkeys = 0;
   r->have_settings = 0;
@@ -800,6 +820,7 @@ int record_append(record *r, const char *const *texts, const size_t *lens, size_
     if (!rc) canon = canonical(ev, &len, &rc, err);
     if (!rc) rc = fold_event(r, ev, r->tip.seq + 1, err);
     if (!rc) rc = store_append(r->st, CHAIN_EVENTS, &r->tip, canon, len, err);
+    r->tip_hex_ok = 0;
     if (!rc && !*first) *first = r->tip.seq;
     px_free(canon);
     json_decref(ev);
@@ -866,7 +887,8 @@ int record_check(record *r, const char *text, size_t len, const record_caller *c
         if (!rc) rc = event_day(ev, &day, err);
         if (!rc) rc = in_date_order(r, day, err);
         if (!rc) rc = check_nonce(r, ev, c.nsigs > 0, err);
-        if (!rc) rc = timeline_append(r->tl, ev, 1, err);
+        event_meta meta = {r->tip.seq + 1, recorders_of(r->agr, &who)};
+        if (!rc) rc = timeline_append(r->tl, ev, &meta, err);
       }
     }
   }

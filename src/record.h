@@ -47,6 +47,9 @@ typedef struct record {
   int have_settings;           /* the chain's settings record has been folded */
   int64_t settings_seq;        /* that record: 1 (store_created), or store_upgraded's seq in a store of schema 2 */
   store_tip tip;               /* the last record folded: its seq, hash and Merkle frontier */
+  char tip_hex[HASH_HEX];      /* tip.hash in hex, when tip_hex_ok */
+  char next_hex[HASH_HEX];
+  int tip_hex_ok;
   int32_t last_day;            /* the date of the last dated record */
   int64_t data_version;        /* the store's data version when last folded */
   int64_t nkeys;               /* key records folded */

@@ -73,6 +73,8 @@ static void type_phrase(buf *b, type_ref t) {
   } else if (t.kind == TY_ENUM) {
     buf_puts(b, "one of ");
     for (int i = 0; i < t.en->n; i++) buf_printf(b, "%s%s", i ? ", " : "", t.en->names[i]);
+  } else if (t.kind == TY_REF) {
+    buf_printf(b, "the seq of an earlier '%s' event", t.target);
   } else {
     buf_puts(b, value_phrase(t.kind));
   }
@@ -116,6 +118,9 @@ static json_t *field_json(const cevent *ev, const cfield *f, const char *text, p
     break;
   case TY_STRING:
     return json_string(text);
+  case TY_REF:
+    if (!parse_number(text, &v) && v > 0) return json_integer(v);
+    break;
   default:
     break;
   }
@@ -179,12 +184,20 @@ json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_e
     goto out;
   }
   const char *val[MAX_ATTRS] = {0};
+  const char *recorded_by = NULL;
   int npos = 0;
   const char *pos[MAX_WORDS];
   for (int i = 1; i < n - 1; i++) {
     char *eq = strchr(w[i], '=');
     int k = -1;
-    if (eq) {
+    if (eq && (size_t)(eq - w[i]) == 11 && !memcmp(w[i], "recorded_by", 11)) {
+      /* Who recorded it, as a claim: signer names separated by commas. */
+      if (recorded_by) {
+        fail(err, "bad_add", "'recorded_by' is given twice");
+        goto out;
+      }
+      recorded_by = eq + 1;
+    } else if (eq) {
       *eq = '\0';
       for (int j = 0; j < e->nfields && k < 0; j++)
         if (!strcmp(e->fields[j].name, w[i])) k = j;
@@ -246,6 +259,24 @@ json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_e
     }
     json_object_set_new(ev, e->fields[k].name, v);
   }
+  if (recorded_by) {
+    json_t *names = json_array();
+    for (const char *p = recorded_by; names && *p;) {
+      const char *comma = strchr(p, ',');
+      size_t len = comma ? (size_t)(comma - p) : strlen(p);
+      if (len && json_array_append_new(names, json_stringn(p, len))) {
+        json_decref(names);
+        names = NULL;
+      }
+      p += len + (comma != NULL);
+    }
+    if (!names || json_object_set_new(ev, "recorded_by", names)) {
+      oom(err);
+      json_decref(ev);
+      ev = NULL;
+      goto out;
+    }
+  }
 out:
   px_free(s);
   return ev;
@@ -280,8 +311,14 @@ static const char *reason_of(const pactum_error *e) {
   return !strcmp(e->code, "guard_failed") && p ? p + 12 : e->message;
 }
 
-int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *labels, json_t *added, int signed_ok,
-                pactum_error *err) {
+/* The seq of baseline event i. */
+static int64_t base_seq(json_t *seqs, size_t i) {
+  json_t *s = json_array_get(seqs, i);
+  return json_is_integer(s) ? (int64_t)json_integer_value(s) : (int64_t)i + 1;
+}
+
+int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *labels, json_t *seqs, int64_t last_seq,
+                json_t *added, pactum_error *err) {
   memset(w, 0, sizeof *w);
   w->agr = agr;
   size_t nb = json_array_size(base), na = json_array_size(added);
@@ -317,7 +354,8 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
   }
   for (size_t i = 0; i < nb; i++) {
     json_t *ev = json_array_get(base, i);
-    if ((rc = timeline_append(w->base, ev, signed_ok, err))) {
+    if (base_seq(seqs, i) > last_seq) last_seq = base_seq(seqs, i);
+    if ((rc = timeline_append_claimed(w->base, ev, base_seq(seqs, i), err))) {
       if (rc == PACTUM_EINPUT) {
         pactum_error e = *err;
         char tmp[32];
@@ -331,7 +369,8 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
   while (i < nb || k < na) {
     int take_added = k < na && (i == nb || aday[order[k]] < event_day(json_array_get(base, i)));
     json_t *ev = take_added ? json_array_get(added, order[k]) : json_array_get(base, i);
-    rc = timeline_append(w->hyp, ev, take_added ? 0 : signed_ok, err);
+    int64_t seq = take_added ? last_seq + (int64_t)order[k] + 1 : base_seq(seqs, i);
+    rc = timeline_append_claimed(w->hyp, ev, seq, err);
     if (rc == PACTUM_EINPUT) {
       pactum_error e = *err;
       char tmp[32];
@@ -345,7 +384,11 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
     }
     if (rc) goto out;
     if (take_added) {
-      json_array_append(w->added, ev);
+      json_t *copy = json_deep_copy(ev);
+      if (!copy || json_object_set_new(copy, "seq", json_integer(seq)) || json_array_append_new(w->added, copy)) {
+        rc = oom(err);
+        goto out;
+      }
       k++;
     } else {
       i++;
@@ -368,7 +411,7 @@ void whatif_release(whatif *w) {
 }
 
 typedef struct scan_ctx {
-  json_t *events, *labels;
+  json_t *events, *labels, *seqs;
   pactum_error *err;
   int rc;
 } scan_ctx;
@@ -380,32 +423,35 @@ static int scan_one(void *ctx, const store_record *rec) {
     c->rc = fail(c->err, "store_corrupt", "stored event seq %lld is not JSON", (long long)rec->seq);
     return 1;
   }
-  const char *t = json_string_value(json_object_get(ev, "type"));
-  if (t && record_type_is_own(t, strlen(t))) { /* the record's own: settings and keys */
+  json_t *t = json_object_get(ev, "type");
+  if (json_is_string(t) && event_type_record_level(json_string_value(t), json_string_length(t))) {
     json_decref(ev);
     return 0;
   }
   char lab[40];
   snprintf(lab, sizeof lab, "seq %lld", (long long)rec->seq);
-  if (json_array_append_new(c->events, ev) || json_array_append_new(c->labels, json_string(lab))) {
+  if (json_array_append_new(c->events, ev) || json_array_append_new(c->labels, json_string(lab)) ||
+      json_array_append_new(c->seqs, json_integer(rec->seq))) {
     c->rc = oom(c->err);
     return 1;
   }
   return 0;
 }
 
-int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **labels, pactum_error *err) {
-  scan_ctx c = {json_array(), json_array(), err, 0};
-  int rc = c.events && c.labels ? store_scan_range(st, CHAIN_EVENTS, 0, upto, scan_one, &c, err) : oom(err);
+int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **labels, json_t **seqs, pactum_error *err) {
+  scan_ctx c = {json_array(), json_array(), json_array(), err, 0};
+  int rc = c.events && c.labels && c.seqs ? store_scan_range(st, CHAIN_EVENTS, 0, upto, scan_one, &c, err) : oom(err);
   if (!rc) rc = c.rc;
   if (rc) {
     json_decref(c.events);
     json_decref(c.labels);
-    *events = *labels = NULL;
+    json_decref(c.seqs);
+    *events = *labels = *seqs = NULL;
     return rc;
   }
   *events = c.events;
   *labels = c.labels;
+  *seqs = c.seqs;
   return PACTUM_OK;
 }
 
@@ -694,10 +740,12 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
   size_t i, j;
   json_t *v, *x;
   json_array_foreach(json_object_get(r, "added"), i, v) {
-    buf_printf(&b, "  + %s %s", json_string_value(json_object_get(v, "date")), json_string_value(json_object_get(v, "type")));
+    buf_printf(&b, "  + %s %s (seq %lld)", json_string_value(json_object_get(v, "date")),
+               json_string_value(json_object_get(v, "type")), (long long)json_integer_value(json_object_get(v, "seq")));
     json_t *copy = json_deep_copy(v);
     json_object_del(copy, "type");
     json_object_del(copy, "date");
+    json_object_del(copy, "seq");
     put_members(&b, copy, NULL);
     json_decref(copy);
     buf_putc(&b, '\n');
@@ -716,17 +764,24 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
     else if (json_equal(from, through)) buf_printf(&b, "\non %s:\n", json_string_value(from));
     else buf_printf(&b, "\nfrom %s through %s:\n", json_string_value(from), json_string_value(through));
     json_array_foreach(json_object_get(v, "state"), j, x) {
-      buf_printf(&b, "  state %s: ", json_string_value(json_object_get(x, "name")));
-      put_json(&b, json_object_get(x, "baseline"));
-      buf_puts(&b, " -> ");
-      put_json(&b, json_object_get(x, "whatif"));
+      const char *name = json_string_value(json_object_get(x, "name"));
+      int k = 0;
+      while (k < agr->nstates && strcmp(agr->states[k].name, name)) k++;
+      int ref = k < agr->nstates && agr->states[k].type.kind == TY_REF;
+      buf_printf(&b, "  state %s: ", name);
+      for (int side = 0; side < 2; side++) {
+        json_t *val = json_object_get(x, side ? "whatif" : "baseline");
+        if (side) buf_puts(&b, " -> ");
+        if (ref) report_value(&b, agr, agr->states[k].type, (int64_t)json_integer_value(val), 0); /* "seq 4", "none" */
+        else put_json(&b, val);
+      }
       buf_putc(&b, '\n');
     }
     json_array_foreach(json_object_get(v, "commitments"), j, x) {
       const char *id = json_string_value(json_object_get(x, "id"));
       int k = 0;
       while (k < agr->ncommits && strcmp(agr->commits[k].id, id)) k++;
-      type_ref t = {k < agr->ncommits && agr->commits[k].is_money ? TY_MONEY : TY_INTEGER, NULL};
+      type_ref t = {.kind = k < agr->ncommits && agr->commits[k].is_money ? TY_MONEY : TY_INTEGER};
       buf_printf(&b, "  commitment %s: ", id);
       report_value(&b, agr, t, (int64_t)json_integer_value(json_object_get(x, "baseline")), 0);
       buf_puts(&b, " -> ");

@@ -98,7 +98,7 @@
     const st = S.status.state || {};
     const vars = Object.entries(st).map(([k, v]) =>
       el('div', { class: 'var', 'data-var': k }, el('span', { class: 'var-name', text: k }), el('span', { class: 'var-eq', text: ' = ' }),
-        el('strong', { class: 'var-value', text: value(v) })));
+        el('strong', { class: 'var-value', text: v === null ? 'none' : value(v) }))); /* a ref that names no event yet */
     fill($('state'), 
       vars.length ? el('div', { class: 'vars' }, vars) : muted('This agreement declares no state variables.'),
       el('p', { class: 'muted' }, `On ${S.status.date}, after ${S.status.events} event${S.status.events === 1 ? '' : 's'} dated on or before it.`));
@@ -474,13 +474,14 @@
     const fields = t.fields.map((f) => {
       const id = `wi-field-${f.name}`;
       const common = { id, 'data-testid': id, 'data-field': f.name, 'data-type': f.type };
-      const hint = el('span', { class: 'hint' }, f.type === 'money' ? 'money (USD)' : f.type);
+      // A ref names an earlier event by its seq (the # column of the events table).
+      const hint = el('span', { class: 'hint' }, f.type === 'money' ? 'money (USD)' : f.type === 'ref' ? `seq of a ${f.event} event` : f.type);
       if (f.type === 'bool')
         return el('div', { class: 'field check' }, el('input', { ...common, type: 'checkbox' }), el('label', { for: id }, f.name, ' ', hint));
       let input;
       if (f.type === 'enum') input = el('select', common, (f.members || []).map((m) => el('option', { value: m, text: m })));
       else {
-        const type = { integer: 'number', money: 'number', date: 'date' }[f.type] || 'text';
+        const type = { integer: 'number', money: 'number', date: 'date', ref: 'number' }[f.type] || 'text';
         input = el('input', { ...common, type, step: type === 'number' ? 1 : null, min: type === 'number' ? 0 : null,
           inputmode: type === 'number' ? 'numeric' : null });
       }
@@ -506,7 +507,7 @@
       if (f.type === 'bool') { ev[f.name] = inp.checked; continue; }
       const v = inp.value.trim();
       if (v === '') return wiFormError(`Give a value for ${f.name}.`);
-      if (f.type === 'integer' || f.type === 'money') {
+      if (f.type === 'integer' || f.type === 'money' || f.type === 'ref') {
         if (!/^\d+$/.test(v)) return wiFormError(`${f.name} is a whole number.`);
         ev[f.name] = Number(v);
       } else {

@@ -43,7 +43,11 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
     FUZZ_ASSERT(rc_c == PACTUM_EINPUT && !strcmp(ec.code, "bad_json"), "unparsable JSON was not refused as bad_json");
     return;
   }
-  int rc_a = timeline_append(ta, root, 0, &ea);
+  /* Every path reads the "recorded_by" claim, and gives the event the seq count + 1. */
+  int rc_a = timeline_append_claimed(ta, root, (int64_t)ta->n + 1, &ea);
+  uint64_t claimed = 0;
+  pactum_error ignored;
+  int bad_claim = timeline_claimed_recorders(ta->agr, root, &claimed, &ignored) != PACTUM_OK;
   FUZZ_ASSERT(rc_a == rc_c && (rc_a == PACTUM_OK || !strcmp(ea.code, ec.code)),
               "timeline_append and pactum_timeline_append_json disagree: %d %s / %d %s", rc_a, ea.code, rc_c, ec.code);
   if (rc_a) FUZZ_ASSERT(ea.code[0] && ea.message[0], "an event refusal without code or message");
@@ -51,8 +55,11 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
   char *canon = json_is_object(root) ? canon_json(root, &clen) : NULL;
   flat_event e;
   char pool[4096];
-  if (canon && flat_decode(canon, clen, &e, pool, sizeof pool) == 0) {
-    int rc_b = timeline_apply(tb, &e, 0, &eb);
+  if (bad_claim) {
+    /* A claim that is not a list of names is refused before the event is read: tb stays as ta. */
+  } else if (canon && flat_decode(canon, clen, &e, pool, sizeof pool) == 0) {
+    event_meta mb = {(int64_t)tb->n + 1, claimed};
+    int rc_b = timeline_apply(tb, &e, &mb, &eb);
     FUZZ_ASSERT(rc_a == rc_b, "the tree and the flat fold disagree on %.300s: %d %s (%s) / %d %s (%s)", canon, rc_a,
                 ea.code, ea.message, rc_b, eb.code, eb.message);
     /* With the members in the same (canonical) order, both report the same first problem. */
@@ -61,7 +68,8 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
       json_t *sorted = json_loadb(canon, clen, 0, &je);
       if (scratch && sorted) {
         pactum_error es;
-        int rc_s = timeline_append(scratch, sorted, 0, &es);
+        event_meta ms = {(int64_t)scratch->n + 1, claimed};
+        int rc_s = timeline_append(scratch, sorted, &ms, &es);
         FUZZ_ASSERT(rc_s == rc_b && !strcmp(es.code, eb.code) && !strcmp(es.message, eb.message),
                     "the tree and the flat fold refuse %.300s differently: %s (%s) / %s (%s)", canon, es.code,
                     es.message, eb.code, eb.message);
@@ -71,7 +79,8 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
     }
   } else {
     /* No canonical form (a real) or too big for the flat path: the store folds it from the tree too. */
-    timeline_append(tb, root, 0, &eb);
+    event_meta mb = {(int64_t)tb->n + 1, claimed};
+    timeline_append(tb, root, &mb, &eb);
   }
   px_free(canon);
   json_decref(root);

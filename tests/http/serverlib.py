@@ -283,8 +283,9 @@ def declared(date):
     return {"type": "agi_declared", "date": date, "by": "openai"}
 
 
-def verdict(date, v):
-    return {"type": "panel_verdict", "date": date, "verdict": v}
+def verdict(date, v, declaration):
+    """The panel's verdict on the declaration recorded with seq `declaration`."""
+    return {"type": "panel_verdict", "date": date, "declaration": declaration, "verdict": v}
 
 
 def error_of(r):

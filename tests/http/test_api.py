@@ -146,7 +146,7 @@ seq, head = expect_head([E2])
 check("POST /v1/events, a single object (OpenAI declares AGI): seq 3",
       r.status == 200 and r.json() == {"recorded": 1, "first": 3, "last": 3, "head": {"seq": seq, "hash": head}}, r)
 check("after the declaration: AWS still denied (pending is not verified)", decide(aws("2027-01-01")) == "deny")
-E3 = verdict("2026-09-01", "verified")
+E3 = verdict("2026-09-01", "verified", r.json()["first"] if r.status == 200 else 0)  # names the declaration
 r = srv.post("/v1/events", E3, headers=bearer("panel.expert_1"))
 seq, head = expect_head([E3])
 check("POST /v1/events, a panel member's verdict: seq 4",
@@ -178,12 +178,14 @@ check("pactum audit head --db agrees with the head", cli("audit", "head", "--db"
 
 # ---- Status and ledger, against the CLI on the same store ------------------------------------------
 
+# `declaration` holds the declaration's seq (E3 names it) once it is made, null (no event) before.
 for d, agi, fulfilled, events in [("2026-01-01", "none", 0, 0), ("2026-03-01", "none", 1000, 1), ("2026-07-01", "declared", 3000, 3),
                                   ("2026-09-01", "verified", 3000, 4)]:
     r = srv.get("/v1/status?date=" + d)
     s = r.json() or {}
     check("status?date=%s: agi %s, %d fulfilled, %d events folded" % (d, agi, fulfilled, events),
-          r.status == 200 and s.get("date") == d and s.get("state") == {"agi": agi}
+          r.status == 200 and s.get("date") == d
+          and s.get("state") == {"agi": agi, "declaration": E3["declaration"] if agi != "none" else None}
           and s["commitments"][0]["fulfilled"] == fulfilled and s.get("events") == events, r)
     check("status?date=%s: the same as `pactum status --db --date %s --format json`" % (d, d),
           s == cli_json("status", "--db", srv.db, "--date", d, "--format", "json"))
@@ -263,7 +265,7 @@ check("decide, an empty batch: []", r.status == 200 and r.json() == [], r)
 r = srv.post("/v1/explain", aws("2026-05-01"))
 x = r.json() or {}
 check("explain: 200 with the request, the state (agi none on 2026-05-01) and every clause of serve_api",
-      r.status == 200 and x.get("request", {}).get("date") == "2026-05-01" and x.get("state") == {"agi": "none"}
+      r.status == 200 and x.get("request", {}).get("date") == "2026-05-01" and x.get("state") == {"agi": "none", "declaration": None}
       and {c["clause"] for c in x.get("clauses", [])} >= {"azure_api_exclusivity", "api_on_azure",
                                                         "third_party_api_on_azure", "national_security_any_cloud"}, r)
 det = [c for c in x.get("clauses", []) if c.get("role") == "determining"]

@@ -135,7 +135,7 @@ check("events, after the 403 GET /v1/events lists nothing new",
 check("events, after the 403 the store holds nothing new", stored() == before)
 
 # A batch whose first event microsoft may record (a purchase) and whose second it may not.
-r = post("/v1/events", [purchase("2026-01-05", 10), verdict("2026-01-06", "verified")], headers=bearer("microsoft"))
+r = post("/v1/events", [purchase("2026-01-05", 10), verdict("2026-01-06", "verified", 1)], headers=bearer("microsoft"))
 check("events, a batch with one event its signer may not record: 403, naming event 1",
       is_json_error(r, 403, None, "event 1"), r)
 check("events, that batch wrote nothing, not even the allowed purchase", stored() == before)

@@ -173,7 +173,7 @@ CALLS = [
     ("/v1/decide", "post", [aws("2026-03-01"), azure(), {"principal": "openai", "action": "fly"}], {}),
     ("/v1/decide", "post", {"principal": "openai"}, {}),
     ("/v1/explain", "post", aws("2026-03-01"), {}),
-    ("/v1/whatif", "post", {"add": ["panel_verdict verified 2026-06-01"], "date": "2026-07-01"}, {}),
+    ("/v1/whatif", "post", {"add": ["agi_declared openai 2026-05-01", "panel_verdict 1 verified 2026-06-01"], "date": "2026-07-01"}, {}),
     ("/v1/whatif", "post", {"add": ["panel_verdict verdict=maybe 2026-06-01"]}, {}),
     ("/v1/whatif", "post", {"add": []}, {}),
     ("/v1/events", "get", None, {}),

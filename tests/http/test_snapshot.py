@@ -32,7 +32,8 @@ for k in range(N):
     if k % 2 == 0:
         EVENTS.append(("openai", declared(day)))
     else:
-        EVENTS.append(("panel.expert_2", verdict(day, "verified" if k == N - 1 else "rejected")))
+        # Names the declaration just before it: its seq is filled in from that append's answer.
+        EVENTS.append(("panel.expert_2", verdict(day, "verified" if k == N - 1 else "rejected", None)))
 
 
 def expected_agi(n):
@@ -89,6 +90,8 @@ def reader_status():
 def writer():
     c = srv.conn()
     for who, ev in EVENTS:
+        if ev["type"] == "panel_verdict" and write_acks:
+            ev["declaration"] = write_acks[-1][1]
         try:
             c.request("POST", "/v1/events", json.dumps(ev), {"Content-Type": "application/json", **bearer(who)})
             r = c.getresponse()
@@ -139,7 +142,8 @@ stale = [t for _, t, d in decisions if ack50 and t > ack50 and d[1] != "not_appl
 check("a request sent after the 50th append was acknowledged is never answered from an older snapshot", not stale,
       stale[:5])
 r = srv.get("/v1/status?date=2030-01-01").json() or {}
-check("the final status: 50 events, agi verified", r.get("events") == N and r.get("state") == {"agi": "verified"}, r)
+check("the final status: 50 events, agi verified, the last declaration's seq", r.get("events") == N
+      and r.get("state") == {"agi": "verified", "declaration": EVENTS[-1][1]["declaration"]}, r)
 check("pactum events --db holds the 50 events in order", pactum_events(srv.db) == [e for _, e in EVENTS])
 
 # ---- Two writers at once: nothing lost, nothing doubled ------------------------------------------

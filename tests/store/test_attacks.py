@@ -94,13 +94,13 @@ def signs(*keyfiles):
     return [a for k in keyfiles for a in ("--sign", k)]
 
 
-def add_as(db, events, *keyfiles):
-    return add(db, events, *signs(*keyfiles))
+def add_as(db, events, *keyfiles, agreement=None):
+    return add(db, events, *signs(*keyfiles), agreement=agreement)
 
 
-def accepted(name, db, events, *keyfiles):
+def accepted(name, db, events, *keyfiles, agreement=None):
     n = count(db)
-    r = add_as(db, events, *keyfiles)
+    r = add_as(db, events, *keyfiles, agreement=agreement)
     check("%s: accepted" % name, r.rc == 0 and count(db) == n + len(events), r)
     return r
 
@@ -108,15 +108,15 @@ def accepted(name, db, events, *keyfiles):
 ERROR_LINE = re.compile(r"^(?:<stdin>|.*?):(\d+): error: (.*) \[(\w+)\]$", re.M)
 
 
-def refused(name, db, events, code, *keyfiles, line=1, message=None, via=None):
+def refused(name, db, events, code, *keyfiles, line=1, message=None, via=None, agreement=None):
     """The batch is refused: exit 2, the line and reason code named, nothing written."""
     before = rows(db)
     if via:  # a file of events already signed: event import
         with open(via, "w") as f:
             f.write(jsonl(events))
-        r = run("event", "import", via, "--db", db, *signs(*keyfiles))
+        r = run("event", "import", via, "--db", db, *signs(*keyfiles), *(["--agreement", agreement] if agreement else []))
     else:
-        r = add_as(db, events, *keyfiles)
+        r = add_as(db, events, *keyfiles, agreement=agreement)
     m = ERROR_LINE.search(r.err)
     got = (int(m.group(1)), m.group(3)) if m else None
     ok = r.rc == 2 and got == (line, code) and sane(r)
@@ -145,8 +145,8 @@ def seq_of(db, text):
     return next((x[0] for x in rows(db) if text in x[1]), None)
 
 
-def status(db, date="2026-12-31"):
-    r = run("status", "--db", db, "--date", date, "--format", "json")
+def status(db, date="2026-12-31", agreement=None):
+    r = run("status", "--db", db, "--date", date, "--format", "json", *(["--agreement", agreement] if agreement else []))
     try:
         return r, json.loads(r.out)
     except ValueError:
@@ -476,6 +476,9 @@ def checkpoint():
 @attack
 def migration():
     kdir = os.path.join(FIXTURES, "schema2-keys")
+    # The store is bound to the text of the agreement it was made for: the shipped agreement as it
+    # was then (it has changed since), kept beside the fixture.
+    agr = os.path.join(FIXTURES, "microsoft-openai-2025-10-28.schema2.pact")
     db = fresh("schema2.db")
     with open(os.path.join(FIXTURES, "schema2.sql")) as f:
         sql(db, f.read())
@@ -488,7 +491,7 @@ def migration():
           and not has_tree(db) and verify_independently(db)[0], old_meta)
     old_head = old_rows[-1][3]
     # Several processes open it at once: one of them commits the settings to the chain.
-    ps = [subprocess.Popen([PACTUM, "status", "--db", db, "--date", "2026-12-31", "--format", "json"],
+    ps = [subprocess.Popen([PACTUM, "status", "--db", db, "--date", "2026-12-31", "--format", "json", "--agreement", agr],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(3)]
     outs = [p.communicate(timeout=60 * SLOW) for p in ps]
     check("migration: three processes open the old store at once, all succeed",
@@ -522,12 +525,17 @@ def migration():
     # day: its old signature has no nonce, which every signed record needs from now on.
     old_signed = json.loads(old_rows[4][1])
     refused("migration: an old signed purchase replayed after the upgrade", db, [old_signed], "missing_nonce",
-            via=path("migration.jsonl"))
-    accepted("migration: a purchase signed now by openai's old key", db, [purchase("2026-03-01", 5)], openai)
+            via=path("migration.jsonl"), agreement=agr)
+    accepted("migration: a purchase signed now by openai's old key", db, [purchase("2026-03-01", 5)], openai,
+             agreement=agr)
     refused("migration: an unsigned purchase (signatures are still required)", db, [purchase("2026-03-02", 5)],
-            "unsigned")
-    accepted("migration: a purchase signed by both parties' old keys", db, [purchase("2026-03-02", 7)], microsoft, openai)
-    r, doc = status(db)
+            "unsigned", agreement=agr)
+    accepted("migration: a purchase signed by both parties' old keys", db, [purchase("2026-03-02", 7)], microsoft, openai,
+             agreement=agr)
+    r = run("status", "--db", db)
+    check("migration: the store is refused with today's shipped agreement, whose text changed (wrong_agreement)",
+          r.rc == 2 and "[wrong_agreement]" in r.err, r)
+    r, doc = status(db, agreement=agr)
     check("migration: the ledger holds old and new purchases", fulfilled(doc) == 1262, r)
 
 

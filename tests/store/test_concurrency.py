@@ -165,7 +165,7 @@ db = fresh("race-refused.db")
 run("init", "--db", db)
 bad = path("refused.jsonl")
 with open(bad, "w") as f:
-    f.write(jsonl([purchase(DATE, 999_999_999)] * 5 + [{"type": "panel_verdict", "date": DATE, "verdict": "verified"}]))
+    f.write(jsonl([purchase(DATE, 999_999_999)] * 5 + [{"type": "panel_verdict", "date": DATE, "declaration": 1, "verdict": "verified"}]))
 good = write_batches("refgood", 1, 1, 200)[0, 0]
 procs = [subprocess.Popen([PACTUM, "event", "add", "--db", db], stdin=open(bad), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) for _ in range(3)]

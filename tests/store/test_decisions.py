@@ -25,8 +25,9 @@ AGR = {"id": "microsoft-openai", "version": "2025-10-28", "hash": agreement_hash
 
 db = fresh("dec.db")
 check("init", run("init", "--db", db).rc == 0)
-add(db, [{"type": "agi_declared", "date": "2026-02-01", "by": "openai"},
-         {"type": "panel_verdict", "date": "2026-03-01", "verdict": "verified"}])
+r = add(db, [{"type": "agi_declared", "date": "2026-02-01", "by": "openai"}])
+m = re.search(r"seq (\d+)\.\.", r.out)  # the verdict names the declaration by the seq it got
+add(db, [{"type": "panel_verdict", "date": "2026-03-01", "declaration": int(m.group(1)) if m else 0, "verdict": "verified"}])
 
 REQUESTS = [
     {"principal": "openai", "action": "serve_api", "context": {"cloud": "aws", "date": "2026-02-15"}},

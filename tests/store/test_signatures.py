@@ -116,10 +116,11 @@ refused("agi_declared signed only by the bootstrap key", db, [DECL], "unknown_ke
 refused("agi_declared signed by a key no one registered", db, [DECL], "unknown_key", stranger)
 refused("three panel members sign agi_declared", db, [DECL], "not_allowed",
         k["panel.expert_1"], k["panel.expert_2"], k["panel.expert_3"])
-accepted("OpenAI signs agi_declared", db, [DECL], k["openai"])
+r = accepted("OpenAI signs agi_declared", db, [DECL], k["openai"])
+m = re.search(r"seq (\d+)\.\.", r.out)  # "recorded 1 event, seq N..N": the verdict names it
 
 # ---- The panel's quorum ------------------------------------------------------------------------
-VERDICT = {"type": "panel_verdict", "date": "2026-03-01", "verdict": "verified"}
+VERDICT = {"type": "panel_verdict", "date": "2026-03-01", "declaration": int(m.group(1)) if m else 0, "verdict": "verified"}
 r = refused("two panel members sign a verdict where three are needed", db, [VERDICT], "no_quorum",
             k["panel.expert_1"], k["panel.expert_2"])
 check("the refusal says how many signed and how many are needed", "needs 3" in r.err and "2 have" in r.err, r)
@@ -246,12 +247,14 @@ r = run("init", "--db", opt, "--bootstrap-key", boot[:-4] + ".pub")
 check("init with a bootstrap key, signatures optional", r.rc == 0 and "optional" in r.out, r)
 accepted("keys for openai and microsoft", opt,
          [sign([key_event(s, k[s])], k[s], db=opt)[0] for s in ("openai", "microsoft")], boot)
-accepted("an unsigned declaration", opt, [DECL])
+r = accepted("an unsigned declaration", opt, [DECL])
+m = re.search(r"seq (\d+)\.\.", r.out)
+VERDICT_OPT = {**VERDICT, "declaration": int(m.group(1)) if m else 0}  # this store's declaration
 refused("a forged signature is still refused", opt, [forged], "bad_signature")
 refused("a replayed signature on an altered event is still refused", opt, [altered], "bad_signature")
 refused("a verdict signed by Microsoft is still refused (signatures are verified when present)", opt,
-        [VERDICT], "not_allowed", k["microsoft"])
-accepted("an unsigned verdict", opt, [VERDICT])
+        [VERDICT_OPT], "not_allowed", k["microsoft"])
+accepted("an unsigned verdict", opt, [VERDICT_OPT])
 
 nob = fresh("no-bootstrap.db")
 run("init", "--db", nob)

@@ -28,7 +28,7 @@ EVENTS = [
     purchase("2026-01-20", 200),
     {"type": "agi_declared", "date": "2026-02-01", "by": "openai"},
     purchase("2026-02-15", 300),
-    {"type": "panel_verdict", "date": "2026-03-01", "verdict": "rejected"},
+    {"type": "panel_verdict", "date": "2026-03-01", "declaration": 4, "verdict": "rejected"},  # names seq 4
     purchase("2026-04-01", 400),
 ]
 N = len(EVENTS) + 1  # records: store_created, then the events

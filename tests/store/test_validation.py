@@ -48,38 +48,45 @@ db = fresh("v.db")
 check("init", run("init", "--db", db).rc == 0)
 
 # ---- A guard fails on the 3rd event ------------------------------------------------------------
+# A verdict names the declaration it rules on by its seq; with none recorded, it names nothing.
 batch = jsonl([purchase("2026-01-10", 100), purchase("2026-01-11", 200),
-               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"},
+               {"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "verified"},
                purchase("2026-01-13", 300)])
-r = refused("a verdict with no declaration pending, 3rd of 4", db, batch, 3, "guard_failed")
-check("the guard's reason is given", "no AGI declaration is pending" in r.err, r)
+r = refused("a verdict with no declaration to name, 3rd of 4", db, batch, 3, "bad_reference")
+check("the reason names the field and the seq", "field 'declaration' of event 'panel_verdict' names seq 1" in r.err, r)
 check("the refused batch left the store with its store_created record only", count(db) == 1)
 
 # Blank lines count: the refused event is on line 5 of the input.
 batch = (jsonl([purchase("2026-01-10", 1)]) + "\n" + jsonl([purchase("2026-01-11", 2)]) + "   \n"
-         + jsonl([{"type": "panel_verdict", "date": "2026-01-12", "verdict": "rejected"}]))
-refused("the same with blank lines before it (line numbers count them)", db, batch, 5, "guard_failed")
+         + jsonl([{"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "rejected"}]))
+refused("the same with blank lines before it (line numbers count them)", db, batch, 5, "bad_reference")
 
 refused("the same through event import (names the file)", db,
         jsonl([purchase("2026-01-10", 1), purchase("2026-01-11", 2),
-               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"}]),
-        3, "guard_failed", via_import=True)
+               {"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "verified"}]),
+        3, "bad_reference", via_import=True)
 
 # ---- Guards see the events before them, in the batch and in the store ---------------------------
 r = add(db, [purchase("2026-01-10", 100), {"type": "agi_declared", "date": "2026-02-01", "by": "openai"}])
 check("a purchase and a declaration are recorded (seq 2..3)", r.rc == 0 and "seq 2..3" in r.out, r)
+m = re.search(r"seq \d+\.\.(\d+)", r.out)
+decl = int(m.group(1)) if m else 0  # the declaration's seq, which a verdict names
 refused("a second declaration while one is pending", db,
         jsonl([{"type": "agi_declared", "date": "2026-02-02", "by": "openai"}]), 1, "guard_failed")
 refused("a verdict, then a verdict again in the same batch", db,
-        jsonl([{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
-               {"type": "panel_verdict", "date": "2026-02-04", "verdict": "rejected"}]), 2, "guard_failed")
-r = add(db, [{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
-             {"type": "agi_declared", "date": "2026-02-04", "by": "openai"}])
-check("a rejection, then a new declaration in one batch (reading R2) is recorded (seq 4..5)",
+        jsonl([{"type": "panel_verdict", "date": "2026-02-03", "declaration": decl, "verdict": "rejected"},
+               {"type": "panel_verdict", "date": "2026-02-04", "declaration": decl, "verdict": "rejected"}]), 2, "guard_failed")
+REJECTION = {"type": "panel_verdict", "date": "2026-02-03", "declaration": decl, "verdict": "rejected"}
+r = add(db, [REJECTION, {"type": "agi_declared", "date": "2026-02-03", "by": "openai"}])
+check("a rejection, then a new declaration the same day in one batch (reading R2) is recorded (seq 4..5)",
       r.rc == 0 and "seq 4..5" in r.out, r)
+# The replay: the rejection recorded again after the new declaration names the old one.
+r = refused("the rejection recorded again after OpenAI declares anew", db, jsonl([REJECTION]), 1, "guard_failed")
+check("the reason: the verdict must rule on the pending declaration",
+      "the verdict must rule on the pending declaration" in r.err, r)
 
 # ---- Date order --------------------------------------------------------------------------------
-refused("an event dated before the last stored one (2026-02-04)", db,
+refused("an event dated before the last stored one (2026-02-03)", db,
         jsonl([purchase("2026-02-01", 5)]), 1, "out_of_order")
 refused("out-of-order dates inside a batch", db,
         jsonl([purchase("2026-03-01", 5), purchase("2026-03-05", 6), purchase("2026-03-02", 7)]), 3, "out_of_order")
@@ -98,7 +105,7 @@ refused("an amount with a fraction", db, '{"type":"azure_purchase","date":"2026-
 refused("an amount as a string", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": "1"}]),
         1, "wrong_type")
 refused("a verdict outside its enum", db,
-        jsonl([{"type": "panel_verdict", "date": "2026-03-01", "verdict": "maybe"}]), 1, "wrong_type")
+        jsonl([{"type": "panel_verdict", "date": "2026-03-01", "declaration": decl, "verdict": "maybe"}]), 1, "wrong_type")
 refused("malformed JSON on line 2", db, jsonl([purchase("2026-03-01", 1)]) + '{"type": \n', 2, "bad_json")
 refused("a duplicated key", db, '{"type":"azure_purchase","date":"2026-03-01","amount_usd":1,"amount_usd":2}\n', 1,
         "bad_json")

@@ -76,10 +76,10 @@ static const history histories[NHIST] = {
     {"(a) no events", {NULL}},
     {"(b) AGI declared 2029-01-15, verified 2029-06-01",
      {"{\"type\":\"agi_declared\",\"date\":\"2029-01-15\",\"by\":\"openai\"}",
-      "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"verdict\":\"verified\"}", NULL}},
+      "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"declaration\":1,\"verdict\":\"verified\"}", NULL}},
     {"(c) declared 2027-01-10, rejected 2027-04-01, declared 2028-01-15, never verified",
      {"{\"type\":\"agi_declared\",\"date\":\"2027-01-10\",\"by\":\"openai\"}",
-      "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"verdict\":\"rejected\"}",
+      "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"declaration\":1,\"verdict\":\"rejected\"}",
       "{\"type\":\"agi_declared\",\"date\":\"2028-01-15\",\"by\":\"openai\"}", NULL}},
 };
 
