@@ -181,7 +181,8 @@ static char *settings(fx *f, record *r, int on, const char *date) {
   return text;
 }
 
-static const char *const GUARD_FAILS = "{\"type\":\"panel_verdict\",\"date\":\"2026-03-01\",\"verdict\":\"verified\"}";
+/* A second declaration while one is pending fails its guard. */
+static const char *const DECLARATION = "{\"type\":\"agi_declared\",\"date\":\"2026-01-02\",\"by\":\"openai\"}";
 
 static void test_open(void **state) {
   fx *f = *state;
@@ -302,8 +303,8 @@ static void test_refused_batch(void **state) {
 static void test_check(void **state) {
   fx *f = *state;
   record *r = open_record(f, 0);
-  const char *reg[] = {registration(f, r, &f->openai, "2026-01-01")};
-  add_ok(f, r, reg, 1, NULL, 0, 2);
+  const char *reg[] = {registration(f, r, &f->openai, "2026-01-01"), DECLARATION};
+  add_ok(f, r, reg, 2, NULL, 0, 2);
   snapshot before = take(r);
   signer_set who;
   /* A valid event: accepted, nothing changes, and its signers are counted. */
@@ -322,11 +323,13 @@ static void test_check(void **state) {
   /* A caller's names count too (a server's token holders). */
   const char *names[] = {"panel.expert_1", "panel.expert_2"};
   record_caller caller = {names, 2, 0};
-  const char *verdict = "{\"type\":\"agi_declared\",\"date\":\"2026-02-04\",\"by\":\"openai\"}";
+  const char *verdict =
+      "{\"type\":\"panel_verdict\",\"date\":\"2026-02-04\",\"declaration\":3,\"verdict\":\"rejected\"}";
   assert_int_equal(record_check(r, verdict, strlen(verdict), &caller, &who, &f->err), 0);
   assert_int_equal(who.n, 2);
   /* Refusals: a guard, a date, a record-level type, a bad signature; nothing changes. */
-  assert_int_equal(record_check(r, GUARD_FAILS, strlen(GUARD_FAILS), NULL, &who, &f->err), PACTUM_EINPUT);
+  const char *again = "{\"type\":\"agi_declared\",\"date\":\"2026-02-04\",\"by\":\"openai\"}";
+  assert_int_equal(record_check(r, again, strlen(again), NULL, &who, &f->err), PACTUM_EINPUT);
   assert_string_equal(f->err.code, "guard_failed");
   const char *early = "{\"type\":\"azure_purchase\",\"date\":\"2025-12-31\",\"amount_usd\":5}";
   assert_int_equal(record_check(r, early, strlen(early), NULL, &who, &f->err), PACTUM_EINPUT);
@@ -341,7 +344,7 @@ static void test_check(void **state) {
   /* Once added, the same signed event is a replay. */
   text[n - 3] = 'e';
   const char *batch[] = {text};
-  add_ok(f, r, batch, 1, NULL, 0, 3);
+  add_ok(f, r, batch, 1, NULL, 0, 4);
   assert_int_equal(record_check(r, text, n, NULL, &who, &f->err), PACTUM_EINPUT);
   assert_string_equal(f->err.code, "replayed");
   px_free(text);
