@@ -53,15 +53,17 @@ def write_json(name, value):
         fh.write(json.dumps(value))
     return f
 
-# After the language's `ref` type landed, a verdict names the declaration it rules on.
-with open(MSFT, encoding="utf-8") as f_:
-    _m = re.search(r"^event\s+panel_verdict\b(.*?)(?=^\S)", f_.read(), re.M | re.S)
-VERDICT_NAMES_DECLARATION = bool(_m and re.search(r"\bdeclaration\s*:", _m.group(1)))
 
 
 # The pactum before issue 13 (no --bootstrap-threshold): keys are registered by the bootstrap key
 # alone and signatures are not bound to a store, so the setup of each attack is done its way.
 OLD = "--bootstrap-threshold" not in run("init", "--help").out
+
+# After the language's `ref` type landed, a verdict names the declaration it rules on (in the
+# shipped agreement the binary has built in: the older one's verdict has no such field).
+with open(MSFT, encoding="utf-8") as f_:
+    _m = re.search(r"^event\s+panel_verdict\b(.*?)(?=^\S)", f_.read(), re.M | re.S)
+VERDICT_NAMES_DECLARATION = bool(_m and re.search(r"\bdeclaration\s*:", _m.group(1))) and not OLD
 
 
 def verdict(date, value, declaration_seq):
