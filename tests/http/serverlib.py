@@ -74,6 +74,15 @@ def bearer(who):
     return {"Authorization": "Bearer " + TOKENS[who]}
 
 
+def write_read_token(token, name="read-token.txt", mode=0o600):
+    """A --read-token file holding token (with a newline), readable by its owner only by default."""
+    p = path(name)
+    with open(p, "w") as f:
+        f.write(token + "\n")
+    os.chmod(p, mode)
+    return p
+
+
 # ---- The server --------------------------------------------------------------------------
 
 class Response:
@@ -113,7 +122,7 @@ class Server:
         self.port = None
         deadline = time.time() + 15
         while time.time() < deadline:
-            m = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", self.stderr())
+            m = re.search(r"serving .* on https?://127\.0\.0\.1:(\d+)/", self.stderr())
             if m:
                 self.port = int(m.group(1))
                 break
