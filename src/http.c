@@ -468,7 +468,7 @@ static const route ROUTES[] = {
     {"GET", "/v1/agreement", http_info_agreement, 1, 0},
     {"GET", "/v1/vocabulary", http_info_vocabulary, 1, 0},
     {"GET", "/v1/clauses", http_info_clauses, 1, 0},
-    {"GET", "/v1/status", http_info_status, 1, 0},
+    {"GET", "/v1/status", http_info_status, 1, 1},
     {"GET", "/v1/ledger", http_info_ledger, 1, 1},
     {"POST", "/v1/decide", http_decide_decide, 1, 0},
     {"POST", "/v1/explain", http_decide_explain, 1, 0},

@@ -205,6 +205,20 @@ class Server:
     def metrics(self):
         return parse_metrics(self.get("/metrics").text)
 
+    def cpu_seconds(self):
+        """CPU time the server has used, user and system (its resource usage, not the wall clock)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+    def rss_mb(self):
+        """The server's resident set size, in MiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return None
+
 
 def read_response(s, timeout=5.0):
     """Bytes of one HTTP response from socket s (headers and a Content-Length body), or whatever
