@@ -463,32 +463,33 @@ int http_client_gone(MHD_socket fd) {
 /* ---- Dispatch -------------------------------------------------------------------------- */
 
 static const route ROUTES[] = {
-    {"GET", "/healthz", http_info_healthz, 0, 0},
-    {"GET", "/metrics", http_info_metrics, 1, 0},
-    {"GET", "/v1/agreement", http_info_agreement, 1, 0},
-    {"GET", "/v1/vocabulary", http_info_vocabulary, 1, 0},
-    {"GET", "/v1/clauses", http_info_clauses, 1, 0},
-    {"GET", "/v1/status", http_info_status, 1, 1},
-    {"GET", "/v1/ledger", http_info_ledger, 1, 1},
-    {"POST", "/v1/decide", http_decide_decide, 1, 0},
-    {"POST", "/v1/explain", http_decide_explain, 1, 0},
-    {"POST", "/v1/whatif", http_whatif_compare, 1, 1},
-    {"GET", "/v1/events", http_record_list, 1, 0},
-    {"POST", "/v1/events", http_record_append, 0, 1},
-    {"GET", "/v1/audit/verify", http_record_audit, 1, 1},
-    {"GET", "/v1/gate", http_decide_gate, 1, 0},
+    {"GET", "/healthz", http_info_healthz, 0, LANE_CONN},
+    {"GET", "/metrics", http_info_metrics, 1, LANE_CONN},
+    {"GET", "/v1/agreement", http_info_agreement, 1, LANE_CONN},
+    {"GET", "/v1/vocabulary", http_info_vocabulary, 1, LANE_CONN},
+    {"GET", "/v1/clauses", http_info_clauses, 1, LANE_CONN},
+    {"GET", "/v1/status", http_info_status, 1, LANE_HEAVY},
+    {"GET", "/v1/ledger", http_info_ledger, 1, LANE_HEAVY},
+    {"POST", "/v1/decide", http_decide_decide, 1, LANE_CONN},
+    {"POST", "/v1/explain", http_decide_explain, 1, LANE_CONN},
+    {"POST", "/v1/whatif", http_whatif_compare, 1, LANE_HEAVY},
+    {"GET", "/v1/events", http_record_list, 1, LANE_CONN},
+    {"POST", "/v1/events", http_record_append, 0, LANE_WRITE},
+    {"GET", "/v1/audit/verify", http_record_audit, 1, LANE_HEAVY},
+    {"GET", "/v1/gate", http_decide_gate, 1, LANE_CONN},
 };
 
-/* Run r for q: in the heavy pool when it is heavy and there is one, else here. */
+/* Run r for q in its lane: here, or handed to its pool when there is one (not in the fuzz harness). */
 static enum MHD_Result run_route(req *q, const route *r) {
   server *s = q->s;
-  if (!r->heavy || !s->pool) return r->fn(q);
+  http_pool *p = r->lane == LANE_HEAVY ? s->pool : r->lane == LANE_WRITE ? s->writer : NULL;
+  if (!p) return r->fn(q);
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(q->c, MHD_CONNECTION_INFO_CONNECTION_FD);
   q->cn->fd = ci ? ci->connect_fd : MHD_INVALID_SOCKET;
-  if (http_pool_submit(s->pool, q, r) == 0) return MHD_YES;
-  return http_send_limit(q, 503, ERR_UNAVAILABLE, LIM_HEAVY_QUEUE, "busy", "heavy-queue", s->cfg.heavy_queue,
-                         "%u heavy requests are running and %u waiting, the most --heavy-queue allows; try again shortly",
-                         s->cfg.heavy_threads, s->cfg.heavy_queue);
+  if (http_pool_submit(p, q, r) == 0) return MHD_YES;
+  return http_send_limit(q, 503, ERR_UNAVAILABLE, LIM_HEAVY_QUEUE, "busy", "heavy-queue", http_pool_queue(p),
+                         "the %s pool is full: %u running and %u waiting, the most --heavy-queue allows; try again "
+                         "shortly", http_pool_name(p), http_pool_threads(p), http_pool_queue(p));
 }
 
 static enum MHD_Result dispatch(req *q, const char *url) {
@@ -644,7 +645,8 @@ int http_server_init(server *s, const pactum_agreement *agr, const serve_config 
 
 void http_server_release(server *s) {
   http_pool_free(s->pool);
-  s->pool = NULL;
+  http_pool_free(s->writer);
+  s->pool = s->writer = NULL;
   http_snap_drop(s->snap);
   s->snap = NULL;
   record_free(s->rec);
@@ -713,7 +715,8 @@ static void stop_service(server *s, struct MHD_Daemon *d) {
     struct timespec ts = {0, 5000000};
     nanosleep(&ts, NULL);
   }
-  if (s->pool) http_pool_stop(s->pool);
+  http_pool_stop(s->pool);
+  http_pool_stop(s->writer);
   for (int waited = 0; atomic_load(&s->in_flight) > 0 && waited < 500; waited += 5) {
     struct timespec ts = {0, 5000000};
     nanosleep(&ts, NULL);
@@ -752,8 +755,9 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   sigaddset(&sigs, SIGINT);
   pthread_sigmask(SIG_BLOCK, &sigs, NULL);
   signal(SIGPIPE, SIG_IGN);
-  if (cfg->heavy_threads && !(s->pool = http_pool_new(s, cfg->heavy_threads, cfg->heavy_queue))) {
-    fprintf(stderr, "pactum: error: cannot start the heavy pool's threads\n");
+  if (cfg->heavy_threads && (!(s->pool = http_pool_new(s, "heavy", cfg->heavy_threads, cfg->heavy_queue)) ||
+                             !(s->writer = http_pool_new(s, "write", 1, cfg->heavy_queue)))) {
+    fprintf(stderr, "pactum: error: cannot start the threads of the heavy pool and the writer\n");
     goto out;
   }
   long cpus = sysconf(_SC_NPROCESSORS_ONLN);
@@ -774,7 +778,10 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   stop_service(s, d);
   rc = 0;
 out:
-  if (rc && s->pool) http_pool_stop(s->pool);
+  if (rc) {
+    http_pool_stop(s->pool);
+    http_pool_stop(s->writer);
+  }
   http_server_release(s);
   if (cert) sodium_memzero(cert, strlen(cert));
   if (key) sodium_memzero(key, strlen(key));

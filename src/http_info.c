@@ -55,13 +55,18 @@ enum MHD_Result http_info_metrics(req *q) {
   snapshot *sn = http_snap_take(s);
   buf_printf(&b, "# TYPE pactum_events_recorded gauge\npactum_events_recorded %lld\n", (long long)sn->seq);
   http_snap_drop(sn);
-  int queued, running;
-  http_pool_load(s->pool, &queued, &running);
   buf_printf(&b, "# HELP pactum_connections Connections open.\n# TYPE pactum_connections gauge\npactum_connections %d\n"
-                 "# HELP pactum_heavy_requests Heavy requests in the pool, running or waiting.\n"
-                 "# TYPE pactum_heavy_requests gauge\npactum_heavy_requests{state=\"running\"} %d\n"
-                 "pactum_heavy_requests{state=\"waiting\"} %d\n",
-             atomic_load(&s->nwires), running, queued);
+                 "# HELP pactum_pool_requests Requests in the heavy pool and the writer's, running or waiting.\n"
+                 "# TYPE pactum_pool_requests gauge\n",
+             atomic_load(&s->nwires));
+  http_pool *pools[2] = {s->pool, s->writer};
+  for (int k = 0; k < 2; k++) {
+    int queued, running;
+    http_pool_load(pools[k], &queued, &running);
+    const char *name = k ? "write" : "heavy";
+    buf_printf(&b, "pactum_pool_requests{pool=\"%s\",state=\"running\"} %d\n"
+                   "pactum_pool_requests{pool=\"%s\",state=\"waiting\"} %d\n", name, running, name, queued);
+  }
   buf_puts(&b, "# HELP pactum_limits_total Requests cut or refused by a limit, by limit.\n# TYPE pactum_limits_total counter\n");
   for (int k = 0; k < NLIM; k++)
     buf_printf(&b, "pactum_limits_total{limit=\"%s\"} %lld\n", http_limit_name[k], (long long)atomic_load(&s->limits[k]));

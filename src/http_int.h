@@ -49,7 +49,7 @@ extern const char *const http_err_kind[NERR];
 /* The limits that cut or refused something, counted in pactum_limits_total. */
 enum {
   LIM_REQUEST_DEADLINE, /* a request not whole by --request-deadline: its connection closed */
-  LIM_HEAVY_QUEUE,      /* the heavy pool's queue was full: 503 */
+  LIM_HEAVY_QUEUE,      /* a pool's queue was full: 503 */
   LIM_WHATIF_WORK,      /* --max-whatif-work: 413 */
   LIM_WHATIF_ANSWER,    /* --max-whatif-answer: 413 */
   LIM_WHATIF_DEADLINE,  /* --whatif-deadline: 503 */
@@ -77,7 +77,8 @@ typedef struct server {
   pthread_mutex_t wires_lock;
   wire *wires;
   atomic_int nwires;
-  http_pool *pool; /* NULL: heavy requests run where they arrive */
+  http_pool *pool;   /* the heavy pool; NULL: heavy requests run where they arrive */
+  http_pool *writer; /* one thread for appends (they take the writer lock one at a time anyway) */
   /* Counters for /metrics. */
   atomic_llong decisions[4];
   atomic_llong latency[HTTP_NBUCKETS + 1];
@@ -111,11 +112,18 @@ typedef struct req {
   int deferred; /* on a pool thread: the answer waits in cn->reply for the connection to resume */
 } req;
 
+/*
+** Where a route runs. On the connection's thread when its cost does not grow with the record
+** (decisions, the gate, pages of events); else apart, so that it never delays a decision: reads in
+** the heavy pool, writes on the writer's thread, so that no number of reads can hold up a write.
+*/
+enum { LANE_CONN, LANE_HEAVY, LANE_WRITE };
+
 typedef struct route {
   const char *method, *path;
   enum MHD_Result (*fn)(req *q);
-  int read;  /* guarded by --read-token */
-  int heavy; /* its cost grows with the record: it runs in the heavy pool */
+  int read; /* guarded by --read-token */
+  int lane;
 } route;
 
 /* ---- http.c: snapshots, per-thread state, responses, authentication -------------------- */
@@ -184,7 +192,11 @@ void http_server_release(server *s);
 /* ---- http_pool.c: the heavy pool ------------------------------------------------------- */
 
 /* A pool of `threads` threads with room for `queue` requests waiting; NULL if it cannot start. */
-http_pool *http_pool_new(server *s, unsigned threads, unsigned queue);
+http_pool *http_pool_new(server *s, const char *name, unsigned threads, unsigned queue);
+/* Its name ("heavy", "write"), threads and queue, for messages and metrics. */
+const char *http_pool_name(const http_pool *p);
+unsigned http_pool_threads(const http_pool *p);
+unsigned http_pool_queue(const http_pool *p);
 /*
 ** Hand q's route r to the pool: q's connection is suspended, and resumed once r has answered
 ** (on a pool thread, deferred). -1 when the queue is full: nothing was done.

@@ -1,10 +1,11 @@
 /*
-** http_pool.c: the heavy pool of `pactum serve`. The requests whose cost grows with the record
-** (what-if comparisons, the audit, the ledger, appends) must not hold up decisions, which
-** libmicrohttpd's threads answer. So their connection is suspended and the request handed to a
-** few threads of its own, through a queue of bounded length: when it is full the request is
-** answered 503 at once, with Retry-After. A pool thread runs the route deferred (its answer waits
-** in the request's conn) and resumes the connection, whose own thread then sends the answer.
+** http_pool.c: the pools of `pactum serve` for the requests whose cost grows with the record. They
+** must not hold up decisions, which libmicrohttpd's threads answer. So their connection is
+** suspended and the request handed to a few threads of their own, through a queue of bounded
+** length: when it is full the request is answered 503 at once, with Retry-After. A pool thread
+** runs the route deferred (its answer waits in the request's conn) and resumes the connection,
+** whose own thread then sends the answer. The server keeps two: the heavy pool for reads
+** (what-if, status, ledger, the audit) and a writer's pool of one thread for appends.
 **
 ** Before a request starts, and in the middle of a what-if, the pool looks whether its client is
 ** still there; a request whose client left is dropped without an answer.
@@ -23,6 +24,8 @@ typedef struct job {
 
 struct http_pool {
   server *s;
+  const char *name;
+  unsigned queue;
   pthread_mutex_t lock;
   pthread_cond_t more;
   job *ring; /* [cap]: the jobs waiting, from head on */
@@ -66,10 +69,12 @@ static void *work(void *arg) {
   return NULL;
 }
 
-http_pool *http_pool_new(server *s, unsigned threads, unsigned queue) {
+http_pool *http_pool_new(server *s, const char *name, unsigned threads, unsigned queue) {
   http_pool *p = px_calloc(1, sizeof *p);
   if (!p) return NULL;
   p->s = s;
+  p->name = name;
+  p->queue = queue;
   /* Room for one on each thread and `queue` waiting: a job stays in the ring until a thread takes it. */
   p->cap = queue + threads;
   p->ring = px_calloc(p->cap, sizeof *p->ring);
@@ -107,6 +112,10 @@ int http_pool_submit(http_pool *p, const req *q, const route *r) {
 }
 
 int http_pool_stopping(const http_pool *p) { return p && atomic_load(&p->stopping); }
+
+const char *http_pool_name(const http_pool *p) { return p->name; }
+unsigned http_pool_threads(const http_pool *p) { return p->cap - p->queue; }
+unsigned http_pool_queue(const http_pool *p) { return p->queue; }
 
 void http_pool_load(http_pool *p, int *queued, int *running) {
   *queued = *running = 0;

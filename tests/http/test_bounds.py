@@ -165,7 +165,8 @@ check("whatif-gone server: SIGTERM exits 0", srv.stop() == 0, srv.stderr()[-1500
 # ---- The heavy pool: full, it answers 503 at once; decisions go on ------------------------------
 
 srv = Server("--agreement", PACT, "--threads", "2", "--heavy-threads", "1", "--heavy-queue", "1",
-             "--whatif-deadline", "120", "--max-whatif-work", "1000000000000", name="pool")
+             "--whatif-deadline", "120", "--max-whatif-work", "1000000000000",
+             "--tokens", write_tokens("tokens-pool.txt", {"a": "tok-a"}), name="pool")
 held = []
 for i in range(2):  # one runs, one waits
     s = socket.create_connection(("127.0.0.1", srv.port), timeout=10)
@@ -174,12 +175,12 @@ for i in range(2):  # one runs, one waits
     t = time.time()
     while time.time() - t < 20:
         m = srv.metrics()
-        if m.get(("pactum_heavy_requests", '{state="running"}')) == 1 and \
-                m.get(("pactum_heavy_requests", '{state="waiting"}')) == i:
+        if m.get(("pactum_pool_requests", '{pool="heavy",state="running"}')) == 1 and \
+                m.get(("pactum_pool_requests", '{pool="heavy",state="waiting"}')) == i:
             break
         time.sleep(0.05)
-check("one comparison runs in the pool and one waits", m.get(("pactum_heavy_requests", '{state="running"}')) == 1
-      and m.get(("pactum_heavy_requests", '{state="waiting"}')) == 1, m)
+check("one comparison runs in the pool and one waits", m.get(("pactum_pool_requests", '{pool="heavy",state="running"}')) == 1
+      and m.get(("pactum_pool_requests", '{pool="heavy",state="waiting"}')) == 1, m)
 r, took = timed_post(srv, "/v1/whatif", SMALL, 10)
 check("a third heavy request: 503 busy at once (%.2f s), with Retry-After and the limit's name and value" % took,
       limit_error(r, 503, "busy", "heavy-queue", 1) and r.header("Retry-After") == "1" and took < 3, r)
@@ -197,16 +198,21 @@ print("measured: with the heavy pool full, gate and decide pairs answered in %.3
 check("meanwhile 20 gate decisions (204) and 20 decide requests (200) are answered promptly (each pair < 1 s; "
       "slowest %.3f s)" % max(lat), len(lat) == 20 and max(lat) < 1.0 and g.status == 204 and d.status == 200,
       "latencies %s" % [round(x, 3) for x in lat])
+t = time.time()
+r = srv.post("/v1/events", {"type": "open_it", "date": "2026-01-02"}, headers={"Authorization": "Bearer tok-a"}, timeout=10)
+took = time.time() - t
+check("an append meanwhile is not held up by the reads: 200 at once on the writer's thread (%.2f s)" % took,
+      r.status == 200 and took < 3, r)
 for s in held:
     s.close()
 t = time.time()
 while time.time() - t < 20:
     m = srv.metrics()
-    if m.get(("pactum_heavy_requests", '{state="running"}')) == 0 and m.get(("pactum_heavy_requests", '{state="waiting"}')) == 0:
+    if m.get(("pactum_pool_requests", '{pool="heavy",state="running"}')) == 0 and m.get(("pactum_pool_requests", '{pool="heavy",state="waiting"}')) == 0:
         break
     time.sleep(0.1)
 check("their clients gone, the pool empties (both counted as client_gone)",
-      m.get(("pactum_heavy_requests", '{state="running"}')) == 0 and m.get(("pactum_limits_total", '{limit="client_gone"}')) == 2, m)
+      m.get(("pactum_pool_requests", '{pool="heavy",state="running"}')) == 0 and m.get(("pactum_limits_total", '{limit="client_gone"}')) == 2, m)
 r = srv.post("/v1/whatif", SMALL)
 check("... and takes requests again", r.status == 200, r)
 check("pool server: SIGTERM exits 0", srv.stop() == 0, srv.stderr()[-1500:])
