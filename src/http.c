@@ -91,6 +91,7 @@ void http_snap_publish(server *s, snapshot *sn) {
 static pthread_key_t worker_key;
 static pthread_once_t worker_once = PTHREAD_ONCE_INIT;
 
+/* The key's destructor: a thread's worker and what it holds, when the thread ends. */
 static void worker_free(void *p) {
   worker *w = p;
   pactum_request_free(w->req);
@@ -101,6 +102,7 @@ static void worker_free(void *p) {
 
 static void worker_key_init(void) { pthread_key_create(&worker_key, worker_free); }
 
+/* This thread's worker, made on first use (empty); NULL if memory ran out. */
 static worker *thread_worker(void) {
   pthread_once(&worker_once, worker_key_init);
   worker *w = pthread_getspecific(worker_key);
@@ -274,6 +276,7 @@ const char *http_authenticate(server *s, struct MHD_Connection *c) {
   return who;
 }
 
+/* Whether c may read: no read token is set, or c carries it or a party's token. */
 static int read_allowed(server *s, struct MHD_Connection *c) {
   if (!s->has_read_token) return 1;
   uint8_t h[HASH_BYTES];
@@ -374,6 +377,7 @@ struct wire {
   int cut;               /* shut down already (under wires_lock) */
 };
 
+/* The wire of c, or NULL when it is not listed (it could not be, or the harness did not ask). */
 static wire *wire_of(struct MHD_Connection *c) {
   const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
   return ci ? ci->socket_context : NULL;

@@ -102,6 +102,7 @@ enum MHD_Result http_decide_decide(req *q) {
   return rc;
 }
 
+/* POST /v1/explain: how one request is decided, as `pactum explain --format json`. */
 enum MHD_Result http_decide_explain(req *q) {
   server *s = q->s;
   enum MHD_Result refused;
@@ -143,6 +144,7 @@ static void header_attr(const char *name, char *out, size_t cap) {
   out[i] = '\0';
 }
 
+/* For each request header: a gate attribute header becomes a resource or context attribute. */
 static enum MHD_Result gate_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
   (void)kind;
   gate_ctx *g = cls;
@@ -186,6 +188,7 @@ static void retype(const caction *act, json_t *obj, int is_context) {
   }
 }
 
+/* GET /v1/gate: the request in headers, 204 when allowed, 403 otherwise, the decision in headers. */
 enum MHD_Result http_decide_gate(req *q) {
   server *s = q->s;
   const char *prefix = s->cfg.gate_prefix;

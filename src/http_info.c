@@ -12,6 +12,7 @@
 #include <string.h>
 #include "banned.h"
 
+/* The `date` query argument, or today; *bad when it is given and not a real date. */
 static int32_t query_day(req *q, int *bad) {
   const char *d = MHD_lookup_connection_value(q->c, MHD_GET_ARGUMENT_KIND, "date");
   int32_t day = date_today();
@@ -19,11 +20,13 @@ static int32_t query_day(req *q, int *bad) {
   return day;
 }
 
+/* GET /healthz: always {"ok":true}, without touching the store. */
 enum MHD_Result http_info_healthz(req *q) {
   static const char ok[] = "{\"ok\":true}";
   return http_send_text(q, 200, "application/json", ok, sizeof ok - 1);
 }
 
+/* GET /metrics: the counters and gauges, in Prometheus text format. */
 enum MHD_Result http_info_metrics(req *q) {
   server *s = q->s;
   buf b;
@@ -76,6 +79,7 @@ enum MHD_Result http_info_metrics(req *q) {
   return rc;
 }
 
+/* A type's name as /v1/vocabulary says it. */
 static const char *type_name(type_kind k) {
   switch (k) {
   case TY_BOOL: return "bool";
@@ -88,6 +92,7 @@ static const char *type_name(type_kind k) {
   }
 }
 
+/* GET /v1/agreement: id, version, parties, bodies, sources, the source text and its hash. */
 enum MHD_Result http_info_agreement(req *q) {
   const pactum_agreement *agr = q->s->agr;
   char day[11];
@@ -151,6 +156,7 @@ static void put_members(buf *b, type_ref t) {
   buf_putc(b, ']');
 }
 
+/* GET /v1/vocabulary: the actions with their principals and attributes, and the event types. */
 enum MHD_Result http_info_vocabulary(req *q) {
   const pactum_agreement *agr = q->s->agr;
   buf b;
@@ -220,8 +226,10 @@ enum MHD_Result http_info_vocabulary(req *q) {
   return http_send_json(q, 200, &b);
 }
 
+/* GET /v1/clauses: as `pactum clauses --format json`. */
 enum MHD_Result http_info_clauses(req *q) { return http_send_owned(q, clauses_render(q->s->agr, 1)); }
 
+/* GET /v1/status?date=D: as `pactum status --format json`, on the snapshot. */
 enum MHD_Result http_info_status(req *q) {
   int bad;
   int32_t day = query_day(q, &bad);
@@ -232,6 +240,7 @@ enum MHD_Result http_info_status(req *q) {
   return http_send_owned(q, text);
 }
 
+/* GET /v1/ledger?date=D&by=month|quarter: as `pactum ledger --format json`, on the snapshot. */
 enum MHD_Result http_info_ledger(req *q) {
   int bad;
   int32_t day = query_day(q, &bad);

@@ -50,6 +50,7 @@ static void run(http_pool *p, job *j) {
   MHD_resume_connection(q->c);
 }
 
+/* A pool thread: runs the jobs in their order until the pool stops and nothing is left. */
 static void *work(void *arg) {
   http_pool *p = arg;
   pthread_mutex_lock(&p->lock);

@@ -37,6 +37,7 @@ typedef struct page {
   size_t off;
 } page;
 
+/* store_scan_range's callback: one event into the piece; nonzero (stop) once the piece is full. */
 static int page_event(void *ctx, const store_record *rec) {
   page *p = ctx;
   buf_printf(&p->out, "%s{\"seq\":%lld,\"event\":", p->listed++ ? "," : "", (long long)rec->seq);
@@ -77,6 +78,7 @@ static int page_fill(page *p) {
   return 0;
 }
 
+/* libmicrohttpd's content reader: up to max bytes of the page, reading the next piece when needed. */
 static ssize_t page_read(void *cls, uint64_t pos, char *dst, size_t max) {
   (void)pos;
   page *p = cls;
@@ -90,6 +92,7 @@ static ssize_t page_read(void *cls, uint64_t pos, char *dst, size_t max) {
   return (ssize_t)n;
 }
 
+/* libmicrohttpd frees the page with its response. */
 static void page_free(void *cls) {
   page *p = cls;
   buf_release(&p->out);
@@ -262,6 +265,7 @@ enum MHD_Result http_record_append(req *q) {
 
 /* ---- GET /v1/audit/verify ----------------------------------------------------------------- */
 
+/* GET /v1/audit/verify: audit_verify over the events chain on disk. */
 enum MHD_Result http_record_audit(req *q) {
   server *s = q->s;
   store *st;
