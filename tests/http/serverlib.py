@@ -246,6 +246,22 @@ def read_response(s, timeout=5.0):
     return out
 
 
+def closed_after(s, limit):
+    """Seconds until the server closes socket s (EOF or reset), reading and dropping what it
+    sends meanwhile; None if it is still open after limit."""
+    t0 = time.time()
+    s.settimeout(limit)
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                return time.time() - t0
+    except socket.timeout:
+        return None
+    except OSError:
+        return time.time() - t0
+
+
 def status_of(raw):
     m = re.match(rb"HTTP/1\.[01] (\d{3})", raw)
     return int(m.group(1)) if m else None

@@ -38,21 +38,6 @@ def connect_from(addr, port, timeout=10):
     return s
 
 
-def closed_within(s, limit):
-    """Seconds until the peer closes s (EOF or reset), or None if it is still open after limit."""
-    t0 = time.time()
-    s.settimeout(limit)
-    try:
-        while True:
-            d = s.recv(4096)
-            if not d:
-                return time.time() - t0
-    except socket.timeout:
-        return None
-    except OSError:
-        return time.time() - t0
-
-
 def is_closed(s):
     """Whether the peer has closed s already (without waiting)."""
     s.setblocking(False)
@@ -179,7 +164,7 @@ time.sleep(1.0)
 s.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
 second = read_response(s, 5)
 check("the next request on the kept-alive connection, 1 s later: answered 200", status_of(second) == 200, second[:300])
-cut = closed_within(s, 12)
+cut = closed_after(s, 12)
 check("the connection then idle (its next request not whole) is closed at the deadline, before the idle --timeout "
       "10 (%s s)" % (cut and round(cut, 2)), cut is not None and 2.0 < cut < 8.0)
 s.close()
