@@ -63,6 +63,16 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
       {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
       {"--threads", O_SERVE, offsetof(opts, threads)},
+      {"--max-conns-per-ip", O_SERVE, offsetof(opts, max_conns_per_ip)},
+      {"--request-deadline", O_SERVE, offsetof(opts, request_deadline)},
+      {"--heavy-threads", O_SERVE, offsetof(opts, heavy_threads)},
+      {"--heavy-queue", O_SERVE, offsetof(opts, heavy_queue)},
+      {"--max-whatif-work", O_SERVE, offsetof(opts, max_whatif_work)},
+      {"--max-whatif-answer", O_SERVE, offsetof(opts, max_whatif_answer)},
+      {"--whatif-deadline", O_SERVE, offsetof(opts, whatif_deadline)},
+      {"--vote-ttl", O_SERVE, offsetof(opts, vote_ttl)},
+      {"--tls-cert", O_SERVE, offsetof(opts, tls_cert)},
+      {"--tls-key", O_SERVE, offsetof(opts, tls_key)},
       {"--can", O_QUERY, offsetof(opts, can)},
       {"--always", O_QUERY, offsetof(opts, always)},
       {"--never", O_QUERY, offsetof(opts, never)},
@@ -75,6 +85,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--unbuffered", O_UNBUFFERED, offsetof(opts, unbuffered)},
       {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
       {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
+      {"--no-decision-log", O_SERVE, offsetof(opts, no_decision_log)},
       {"--bootstrap", O_KEYGEN_BOOTSTRAP, offsetof(opts, bootstrap)},
   };
   static const struct {
@@ -860,8 +871,11 @@ static const command commands[] = {
      "export the decision log kept by 'decide --log-decisions'"},
     {"serve", cmd_serve, O_AGREEMENT | O_DB | O_SERVE,
      "pactum serve [--listen 127.0.0.1:8181] [--db pactum.db] [--agreement FILE] [--tokens FILE]\n"
-     "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
-     "                    [--gate-prefix X-Pactum-] [--threads N]",
+     "                    [--read-token FILE] [--tls-cert FILE --tls-key FILE] [--max-body BYTES] [--max-batch N]\n"
+     "                    [--max-conns N] [--max-conns-per-ip N] [--timeout S] [--request-deadline S]\n"
+     "                    [--threads N] [--heavy-threads N] [--heavy-queue N] [--max-whatif-work N]\n"
+     "                    [--max-whatif-answer N] [--whatif-deadline S] [--gate-prefix X-Pactum-]\n"
+     "                    [--vote-ttl S] [--no-decision-log]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
     {"verify", cmd_verify, O_AGREEMENT | O_FORMAT | O_FILES | O_QUERY | O_EQUIVALENT,
      "pactum verify [FILE.pact] [--format text|json]\n"
@@ -933,13 +947,26 @@ static void command_help(const command *c) {
   if (c->accepts & O_SERVE)
     printf("\n  --listen H:P      the IPv4 address and port (default 127.0.0.1:8181; port 0 picks a free one)"
            "\n  --tokens FILE     who may append events: lines of 'SIGNER SHA256-OF-TOKEN'"
-           "\n  --read-token T    close the read endpoints to all but this bearer token (and the parties')"
+           "\n  --read-token FILE close the read endpoints to all but the bearer of the token on this file's first"
+           "\n                    line (and the parties'); keep the file unreadable to others"
+           "\n  --tls-cert FILE   serve HTTPS with this PEM certificate (chain); needs --tls-key"
+           "\n  --tls-key FILE    the PEM private key of --tls-cert"
            "\n  --max-body BYTES  the largest request body (default 1048576; beyond it 413)"
-           "\n  --max-conns N     connections at once (default 1024)"
-           "\n  --timeout S       close a connection idle this many seconds (default 10)"
            "\n  --max-batch N     requests or events in one body (default 10000)"
+           "\n  --max-conns N     connections at once (default 1024)"
+           "\n  --max-conns-per-ip N  connections at once from one address (default 64; 0: no limit)"
+           "\n  --timeout S       close a connection idle this many seconds (default 10)"
+           "\n  --request-deadline S  close a connection whose request (headers and body) is not whole this many"
+           "\n                    seconds after it began to be awaited (default 30; 0: no deadline)"
+           "\n  --threads N       worker threads (default: one per core)"
+           "\n  --heavy-threads N threads for the reads whose cost grows with the record (default 2)"
+           "\n  --heavy-queue N   heavy requests, and appends, that may wait for a thread (default 16; beyond it 503)"
+           "\n  --max-whatif-work N    units of work one what-if may take (default 20000000; beyond it 413)"
+           "\n  --max-whatif-answer N  changes and decision differences one what-if may list (default 100000)"
+           "\n  --whatif-deadline S    seconds one what-if comparison may run (default 10; beyond it 503)"
            "\n  --gate-prefix P   the prefix of the gateway hook's headers (default X-Pactum-)"
-           "\n  --threads N       worker threads (default: one per core)");
+           "\n  --vote-ttl S      a body member's vote on an event lapses after S seconds (default 86400)"
+           "\n  --no-decision-log do not log the decisions of /v1/decide and /v1/gate in the store (they are by default)");
   if (c->accepts & O_KEYGEN_BOOTSTRAP)
     printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");

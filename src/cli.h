@@ -1,7 +1,7 @@
 /*
 ** cli.h: what the `pactum` command's files share: exit codes, options, the command table's
 ** entry, and helpers for loading agreements and events. cli.c holds main, the table and the
-** decision commands; cli_record.c the commands over the store.
+** decision commands; cli_record.c the commands over the store; cli_serve.c `pactum serve`.
 */
 #ifndef PACTUM_CLI_H
 #define PACTUM_CLI_H
@@ -32,6 +32,10 @@ typedef struct opts {
   int ntrust;
   const char *history;
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
+  const char *max_conns_per_ip, *request_deadline, *heavy_threads, *heavy_queue; /* serve */
+  const char *max_whatif_work, *max_whatif_answer, *whatif_deadline, *tls_cert, *tls_key;
+  const char *vote_ttl; /* serve: --vote-ttl S */
+  int no_decision_log;  /* serve: --no-decision-log */
   const char *can, *always, *never, *where, *equivalent; /* verify */
   const char *requests;          /* whatif and diff: --requests FILE */
   const char *sign[CLI_MAX_SIGN];
@@ -120,6 +124,8 @@ int cmd_audit_head(opts *o);
 int cmd_keygen(opts *o);
 int cmd_ledger(opts *o);
 int cmd_decisions(opts *o);
+
+/* cli_serve.c */
 int cmd_serve(opts *o);
 
 /* cli_whatif.c */

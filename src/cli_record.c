@@ -8,7 +8,6 @@
 #include "error.h"
 #include "audit.h"
 #include "cli.h"
-#include "http.h"
 #include "date.h"
 #include "ledger.h"
 #include "record.h"
@@ -685,69 +684,4 @@ int cli_decision_log_close(decision_log *lg) {
   px_free(lg->q);
   px_free(lg);
   return rc;
-}
-
-/* ---- serve ------------------------------------------------------------------------------- */
-
-static int parse_count(const char *what, const char *v, unsigned long long max, unsigned long long *out) {
-  char *end;
-  errno = 0;
-  unsigned long long n = strtoull(v, &end, 10);
-  if (errno || *end || !*v || n > max || v[0] == '-') return cli_error("'%s' takes a whole number up to %llu, not '%s'", what, max, v);
-  *out = n;
-  return 0;
-}
-
-int cmd_serve(opts *o) {
-  serve_config cfg;
-  http_config_init(&cfg);
-  char host[64];
-  unsigned long long n = 0;
-  if (o->listen) {
-    const char *colon = strrchr(o->listen, ':');
-    if (!colon || (size_t)(colon - o->listen) >= sizeof host) {
-      cli_error("'--listen' takes HOST:PORT, such as 127.0.0.1:8181");
-      return EXIT_INPUT;
-    }
-    memcpy(host, o->listen, (size_t)(colon - o->listen));
-    host[colon - o->listen] = '\0';
-    cfg.host = host;
-    if (parse_count("--listen", colon + 1, 65535, &n)) return EXIT_INPUT;
-    cfg.port = (int)n;
-  }
-  if (o->db) cfg.db = o->db;
-  cfg.tokens = o->tokens;
-  cfg.read_token = o->read_token;
-  if (o->gate_prefix) cfg.gate_prefix = o->gate_prefix;
-  if (o->max_body) {
-    if (parse_count("--max-body", o->max_body, 1ull << 30, &n)) return EXIT_INPUT;
-    cfg.max_body = (size_t)n;
-  }
-  if (o->max_conns) {
-    if (parse_count("--max-conns", o->max_conns, 100000, &n) || n == 0) return EXIT_INPUT;
-    cfg.max_conns = (unsigned)n;
-  }
-  if (o->timeout) {
-    if (parse_count("--timeout", o->timeout, 86400, &n)) return EXIT_INPUT;
-    cfg.timeout_s = (unsigned)n;
-  }
-  if (o->max_batch) {
-    if (parse_count("--max-batch", o->max_batch, 1000000, &n) || n == 0) return EXIT_INPUT;
-    cfg.max_batch = (size_t)n;
-  }
-  if (o->threads) {
-    if (parse_count("--threads", o->threads, 256, &n)) return EXIT_INPUT;
-    cfg.threads = (unsigned)n;
-  }
-  int code = EXIT_OK;
-  pactum_agreement *agr = cli_load_agreement(o, &code);
-  if (!agr) return code;
-  if (sign_init()) {
-    pactum_agreement_free(agr);
-    cli_error("libsodium could not start");
-    return EXIT_INTERNAL;
-  }
-  int rc = http_serve(agr, &cfg);
-  pactum_agreement_free(agr);
-  return rc ? EXIT_INPUT : EXIT_OK;
 }

@@ -32,25 +32,35 @@ static void format_time(int64_t ms, char out[32]) {
 
 char *declog_entry(const declog_basis *b, const char *request, size_t len, const pactum_decision *dec, int64_t time_ms,
                    size_t *out_len) {
+  json_t *rq = json_loadb(request, len, 0, NULL);
+  char *text = declog_entry_json(b, rq, dec, time_ms, out_len);
+  json_decref(rq);
+  return text;
+}
+
+char *declog_entry_json(const declog_basis *b, json_t *request, const pactum_decision *dec, int64_t time_ms,
+                        size_t *out_len) {
   char day[11], when[32], ahex[HASH_HEX], ehex[HASH_HEX];
   date_format(dec->day, day);
   format_time(time_ms, when);
   canon_hex(b->agr_hash, HASH_BYTES, ahex);
   canon_hex(b->events_hash, HASH_BYTES, ehex);
-  json_t *rq = json_loadb(request, len, 0, NULL);
+  json_t *rq = request ? json_incref(request) : json_null();
   json_t *det = json_array();
   for (size_t i = 0; det && i < pactum_decision_determining_count(dec); i++)
     if (json_array_append_new(det, json_string(pactum_decision_determining_id(dec, i)))) {
       json_decref(det);
       det = NULL;
     }
-  json_t *rec = det ? json_pack("{s:s, s:s, s:o, s:s, s:o, s:{s:s, s:s, s:s}, s:{s:I, s:s}}", "time", when, "date", day,
-                                "request", rq ? rq : json_null(), "decision",
-                                pactum_outcome_name(pactum_decision_outcome(dec)), "determining", det, "agreement",
-                                "id", b->agr->id, "version", b->agr->version, "hash", ahex, "events", "seq",
-                                (json_int_t)b->events_seq, "hash", ehex)
-                    : NULL;
-  if (!rec) json_decref(rq);
+  /* "O" takes a reference of its own, so ours are dropped below whatever json_pack did. */
+  json_t *rec = det && rq ? json_pack("{s:s, s:s, s:O, s:s, s:O, s:{s:s, s:s, s:s}, s:{s:I, s:s}}", "time", when,
+                                      "date", day, "request", rq, "decision",
+                                      pactum_outcome_name(pactum_decision_outcome(dec)), "determining", det,
+                                      "agreement", "id", b->agr->id, "version", b->agr->version, "hash", ahex,
+                                      "events", "seq", (json_int_t)b->events_seq, "hash", ehex)
+                          : NULL;
+  json_decref(rq);
+  json_decref(det);
   char *text = rec ? canon_json(rec, out_len) : NULL;
   json_decref(rec);
   return text;

@@ -35,6 +35,9 @@ typedef struct declog_basis {
 */
 char *declog_entry(const declog_basis *b, const char *request, size_t len, const pactum_decision *dec,
                    int64_t time_ms, size_t *out_len /* OUT */);
+/* The same for a request already parsed (borrowed). */
+char *declog_entry_json(const declog_basis *b, json_t *request, const pactum_decision *dec, int64_t time_ms,
+                        size_t *out_len /* OUT */);
 int64_t declog_now_ms(void);
 
 /*

@@ -85,7 +85,15 @@ int proposal_vote(record *r, const char *voter, const char *text, size_t len, in
   cc.agr = r->agr;
   cc.body = body;
   cc.now = now;
-  if ((rc = store_vote_expire(r->st, now, err)) || (rc = record_check(r, canon, clen, &me, NULL, err)) ||
+  int64_t pending = 0;
+  if ((rc = store_vote_expire(r->st, now, err)) || (rc = store_vote_count(r->st, voter, now, &pending, err)))
+    goto abort;
+  if (pending >= PROPOSAL_MAX_PENDING) {
+    rc = fail(err, "too_many_proposals", "'%s' has %lld votes pending, the most one member may have (%d); wait for "
+              "them to be decided or to lapse", voter, (long long)pending, PROPOSAL_MAX_PENDING);
+    goto abort;
+  }
+  if ((rc = record_check(r, canon, clen, &me, NULL, err)) ||
       (rc = store_vote_put(r->st, out->id, voter, canon, clen, now, now + ttl, err)) ||
       (rc = store_vote_scan(r->st, out->id, count_vote, &cc, err)) < 0)
     goto abort;

@@ -17,6 +17,9 @@
 
 #include <jansson.h>
 
+/* Proposals one voter may have pending at once: a member cannot flood the store with them. */
+#define PROPOSAL_MAX_PENDING 64
+
 typedef struct proposal_result {
   int recorded;          /* 1: the quorum was reached and the event recorded at seq */
   int64_t seq;

@@ -24,7 +24,7 @@ struct store {
   sqlite3 *db;
   sqlite3_stmt *append[2], *head[2], *scan[2], *range[2], *node[2];
   sqlite3_stmt *meta_get, *meta_set, *meta_del, *data_version;
-  sqlite3_stmt *vote_put, *vote_expire, *vote_drop, *vote_scan_one, *vote_scan_all;
+  sqlite3_stmt *vote_put, *vote_expire, *vote_drop, *vote_scan_one, *vote_scan_all, *vote_count;
   sqlite3_stmt *cosig_put, *cosig_scan;
   sqlite3_stmt *tx[3]; /* BEGIN IMMEDIATE, COMMIT, ROLLBACK: prepared once, so that a rollback
                           needs no memory and cannot fail for want of it */
@@ -203,6 +203,7 @@ static int prepare_all(store *st, pactum_error *err) {
       prepare(st, &st->vote_put,
               "INSERT OR REPLACE INTO votes(id, voter, event, voted, expires) VALUES(?, ?, ?, ?, ?)", err) ||
       prepare(st, &st->vote_expire, "DELETE FROM votes WHERE expires <= ?", err) ||
+      prepare(st, &st->vote_count, "SELECT count(*) FROM votes WHERE voter = ? AND expires > ?", err) ||
       prepare(st, &st->vote_drop, "DELETE FROM votes WHERE id = ?", err) ||
       prepare(st, &st->vote_scan_one,
               "SELECT id, voter, event, voted, expires FROM votes WHERE id = ? ORDER BY voted, voter", err) ||
@@ -300,7 +301,7 @@ void store_close(store *st) {
   }
   sqlite3_stmt *each[] = {st->meta_get,      st->meta_set,      st->meta_del,  st->data_version, st->vote_put,
                           st->vote_expire,   st->vote_drop,     st->vote_scan_one, st->vote_scan_all,
-                          st->cosig_put,     st->cosig_scan};
+                          st->cosig_put,     st->cosig_scan, st->vote_count};
   for (size_t i = 0; i < sizeof each / sizeof each[0]; i++) sqlite3_finalize(each[i]);
   for (int t = 0; t < 3; t++) sqlite3_finalize(st->tx[t]);
   sqlite3_close(st->db);
@@ -580,6 +581,18 @@ static int run_delete(store *st, sqlite3_stmt *s, pactum_error *err, const char 
   sqlite3_reset(s);
   sqlite3_clear_bindings(s);
   return rc == SQLITE_DONE ? 0 : db_fail(st, err, what);
+}
+
+int store_vote_count(store *st, const char *voter, int64_t now, int64_t *n, pactum_error *err) {
+  sqlite3_stmt *s = st->vote_count;
+  sqlite3_reset(s);
+  sqlite3_bind_text(s, 1, voter, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(s, 2, now);
+  int rc = sqlite3_step(s);
+  *n = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+  sqlite3_reset(s);
+  sqlite3_clear_bindings(s);
+  return rc == SQLITE_ROW ? 0 : db_fail(st, err, "counting votes");
 }
 
 int store_vote_expire(store *st, int64_t now, pactum_error *err) {

@@ -136,6 +136,8 @@ typedef int (*store_vote_fn)(void *ctx, const store_vote *v);
 /* Record voter's vote for proposal id (a repeated vote refreshes its times). Inside store_begin. */
 int store_vote_put(store *st, const char *id, const char *voter, const char *event, size_t len, int64_t voted,
                    int64_t expires, pactum_error *err);
+/* The votes of voter that have not expired at now. */
+int store_vote_count(store *st, const char *voter, int64_t now, int64_t *n /* OUT */, pactum_error *err);
 /* Forget every vote that expired at or before now. */
 int store_vote_expire(store *st, int64_t now, pactum_error *err);
 /* Forget every vote for proposal id. */

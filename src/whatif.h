@@ -10,6 +10,7 @@
 #include "agreement.h"
 
 #include <jansson.h>
+#include <stdint.h>
 
 /* Requests generated per (principal, action) at most; the rest are left out and counted. */
 #define WHATIF_MAX_PER_ACTION 4096
@@ -73,6 +74,36 @@ json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out /* 
 */
 int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, json_t **out /* OUT */,
                    pactum_error *err /* OUT */);
+
+/*
+** Limits on one comparison, and a hook that may stop it. Work is counted as the comparison runs:
+** one unit for each stretch of days compared, each decision made and each decision difference
+** listed. A decision is made again only when something it depends on changed (a state variable
+** its clauses read, or a day past its valid_until), so the work is what the comparison really
+** does, not stretches x requests. `work` starts at what the caller spent already (folding the
+** events, say). The answer's size is counted apart: one for each change and one for each
+** decision difference it lists.
+*/
+#define WHATIF_POLL 256       /* the stop hook is asked once every this many units of work */
+#define WHATIF_OVER_WORK (-1)   /* stopped: more work than max_work */
+#define WHATIF_OVER_ANSWER (-2) /* stopped: a longer answer than max_answer */
+typedef struct whatif_budget {
+  uint64_t max_work;        /* 0: no limit */
+  uint64_t max_answer;      /* 0: no limit */
+  int (*stop)(void *ctx);   /* NULL, or asked between units of work: a positive answer stops the comparison */
+  void *ctx;                /* stop's */
+  uint64_t work;            /* IN: work done before; OUT: work done in all */
+  uint64_t answer;          /* OUT */
+  int stopped;              /* OUT: 0, WHATIF_OVER_WORK, WHATIF_OVER_ANSWER, or what stop answered */
+} whatif_budget;
+
+/*
+** whatif_compare within a budget (NULL: none). When the budget stops it: PACTUM_EINPUT, err's
+** code "work_limit", "answer_limit" or "stopped", budget->stopped says which, and *out is NULL:
+** an answer is never cut short.
+*/
+int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32_t day, whatif_budget *budget,
+                           json_t **out /* OUT */, pactum_error *err /* OUT */);
 
 /* The comparison as text for people. A new string the caller frees with px_free; NULL if out of memory. */
 char *whatif_render_text(const pactum_agreement *agr, json_t *report);

@@ -601,12 +601,25 @@
     renderState(); renderTimeline(); renderCommitments(); renderClauses(); renderFacts(); renderEvents(); renderAudit();
   }
 
+  // The whole record, page by page: GET /v1/events gives at most `limit` events and the `next`
+  // since to ask for while `more` follow.
+  async function allEvents() {
+    const events = [];
+    let since = 0, page;
+    do {
+      page = await api(`v1/events?since=${since}&limit=10000`);
+      events.push(...(page.events || []));
+      since = page.next;
+    } while (page.more);
+    return { events, head: page.head };
+  }
+
   async function refresh() {
     const gen = ++S.gen, d = encodeURIComponent(S.date);
     $('main').setAttribute('aria-busy', 'true');
     try {
       const [status, ledger, events, audit] = await Promise.all([
-        api(`v1/status?date=${d}`), api(`v1/ledger?date=${d}&by=month`), api('v1/events?since=0'),
+        api(`v1/status?date=${d}`), api(`v1/ledger?date=${d}&by=month`), allEvents(),
         api('v1/audit/verify').catch((e) => ({ error: e.message }))]);
       if (gen !== S.gen) return; // a later date was chosen meanwhile
       Object.assign(S, { status, ledger, events: events.events || [], head: events.head, audit });

@@ -1,8 +1,9 @@
 /*
 ** fuzz_http.c: libFuzzer harness for the HTTP request handlers of `pactum serve`, called in
-** process. It compiles src/http.c into itself (so the service's own static routes, limits and
-** handlers run unchanged), starts a libmicrohttpd daemon with no listening socket, driven from
-** this thread, and hands it one end of a socketpair per input.
+** process. It links the server's own objects (src/http*.c, through src/http_int.h, so the routes,
+** limits and handlers run unchanged), starts a libmicrohttpd daemon with no listening socket,
+** driven from this thread, and hands it one end of a socketpair per input. Without a heavy pool,
+** the heavy routes run on this thread too.
 **
 ** Input: the first byte holds flags (bit 0: reads need a read token). Then up to four
 ** requests, separated by a line "@@@", each sent on its own connection in turn (so events
@@ -16,12 +17,21 @@
 ** connection is left open. Events appended by an input are dropped before the next one (the
 ** store is made afresh), so every input starts from an empty record.
 */
-#include "../../src/http.c"
+#include "http_int.h"
+#include "alloc.h"
 
 #include "fuzz.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #define FUZZ_MAX_INPUT (64 * 1024)
@@ -59,9 +69,10 @@ static void open_store(void) {
     abort();
   }
   canon_hex(srv.rec->agr_hash, HASH_BYTES, srv.agr_hash);
-  snapshot *sn = snap_build(&srv);
+  atomic_fetch_add(&srv.store_gen, 1); /* a new file: read handles on the old one are reopened */
+  snapshot *sn = http_snap_build(&srv);
   if (!sn) abort();
-  if (srv.snap) snap_publish(&srv, sn);
+  if (srv.snap) http_snap_publish(&srv, sn);
   else srv.snap = sn;
 }
 
@@ -79,16 +90,14 @@ static void setup(void) {
   snprintf(tokens_path, sizeof tokens_path, "%s/tokens", dir);
   atexit(remove_files);
   const pactum_agreement *agr = fuzz_agreement(0);
-  memset(&srv, 0, sizeof srv);
-  srv.agr = agr;
-  http_config_init(&srv.cfg);
-  srv.cfg.db = db_path;
-  srv.cfg.tokens = tokens_path;
-  srv.cfg.max_body = 16 * 1024; /* small enough for fuzz inputs to pass it */
-  srv.cfg.max_batch = 8;
-  srv.cfg.quiet = 1;
-  pthread_mutex_init(&srv.write_lock, NULL);
-  pthread_mutex_init(&srv.snap_lock, NULL);
+  serve_config cfg;
+  http_config_init(&cfg);
+  cfg.db = db_path;
+  cfg.max_body = 16 * 1024; /* small enough for fuzz inputs to pass it */
+  cfg.max_batch = 8;
+  cfg.heavy_threads = 0;    /* heavy routes run here, on the harness's thread */
+  cfg.quiet = 1;
+  if (http_server_init(&srv, agr, &cfg)) abort();
   char hex[HASH_HEX];
   FILE *fp = fopen(tokens_path, "w");
   if (!fp) abort();
@@ -99,11 +108,12 @@ static void setup(void) {
     fprintf(fp, "%s %s\n", agr->parties[i].name, hex);
   }
   fclose(fp);
-  if (load_tokens(&srv, tokens_path)) abort();
+  if (http_load_tokens(&srv, tokens_path)) abort();
   crypto_hash_sha256(srv.read_token, (const unsigned char *)"fuzz-read", 9);
   open_store();
-  daemon_ = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, on_request, &srv, MHD_OPTION_NOTIFY_COMPLETED,
-                             on_completed, &srv, MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_END);
+  daemon_ = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET, 0, NULL, NULL, http_on_request, &srv, MHD_OPTION_NOTIFY_COMPLETED,
+                             http_on_completed, &srv, MHD_OPTION_NOTIFY_CONNECTION, http_on_connection, &srv,
+                             MHD_OPTION_CONNECTION_TIMEOUT, 0u, MHD_OPTION_END);
   if (!daemon_) abort();
   answer = px_malloc(MAX_ANSWER + 1);
   if (!answer) abort();
@@ -153,8 +163,29 @@ static size_t build_request(const char *text, size_t len, char *out, size_t cap)
   return o;
 }
 
+/*
+** Decode a chunked body (a streamed answer, GET /v1/events) in place: its length, or (size_t)-1
+** if the chunks are malformed. Only what arrived is decoded; the last chunk must be there.
+*/
+static size_t dechunk(char *body, size_t n) {
+  size_t in = 0, out = 0;
+  for (;;) {
+    char *end;
+    const char *p = body + in;
+    if (in >= n) return (size_t)-1;
+    unsigned long k = strtoul(p, &end, 16);
+    if (end == p || (size_t)(end - body) + 2 > n || memcmp(end, "\r\n", 2)) return (size_t)-1;
+    in = (size_t)(end - body) + 2;
+    if (k == 0) return out;
+    if (in + k + 2 > n || memcmp(body + in + k, "\r\n", 2)) return (size_t)-1;
+    memmove(body + out, body + in, k);
+    out += k;
+    in += k + 2;
+  }
+}
+
 /* Check the answer: never a 500, and a JSON body that parses. */
-static void check_answer(const char *method, const char *a, size_t n) {
+static void check_answer(const char *method, char *a, size_t n) {
   if (n == 0) return; /* closed without an answer: a request libmicrohttpd itself refused to read */
   const char *head_end = NULL;
   for (size_t i = 0; i + 3 < n; i++)
@@ -167,7 +198,7 @@ static void check_answer(const char *method, const char *a, size_t n) {
   int status = (a[9] - '0') * 100 + (a[10] - '0') * 10 + (a[11] - '0');
   FUZZ_ASSERT(status != 500, "the service answered 500: %.*s", (int)(n > 600 ? 600 : n), a);
   int json = 0;
-  const char *body = head_end + 4;
+  char *body = (char *)head_end + 4;
   size_t blen = n - (size_t)(body - a);
   for (const char *h = a; h + 32 <= head_end; h++)
     if (!strncasecmp(h, "\r\nContent-Type: application/json", 32)) json = 1;
@@ -178,6 +209,13 @@ static void check_answer(const char *method, const char *a, size_t n) {
       size_t declared = strtoul(h + 17, NULL, 10);
       if (declared < blen) blen = declared;
     }
+  int chunked = 0;
+  for (const char *h = a; h + 28 <= head_end; h++)
+    if (!strncasecmp(h, "\r\nTransfer-Encoding: chunked", 28)) chunked = 1;
+  if (json && chunked && strcmp(method, "HEAD") != 0) {
+    blen = dechunk(body, blen);
+    FUZZ_ASSERT(blen != (size_t)-1, "a chunked answer is malformed: %.*s", (int)(n > 600 ? 600 : n), a);
+  }
   if (json && strcmp(method, "HEAD") != 0)
     FUZZ_ASSERT(fuzz_json_valid(body, blen), "a JSON answer does not parse: %.*s", (int)(n > 600 ? 600 : n), a);
 }

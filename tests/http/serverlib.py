@@ -74,6 +74,15 @@ def bearer(who):
     return {"Authorization": "Bearer " + TOKENS[who]}
 
 
+def write_read_token(token, name="read-token.txt", mode=0o600):
+    """A --read-token file holding token (with a newline), readable by its owner only by default."""
+    p = path(name)
+    with open(p, "w") as f:
+        f.write(token + "\n")
+    os.chmod(p, mode)
+    return p
+
+
 # ---- The server --------------------------------------------------------------------------
 
 class Response:
@@ -113,7 +122,7 @@ class Server:
         self.port = None
         deadline = time.time() + 15
         while time.time() < deadline:
-            m = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", self.stderr())
+            m = re.search(r"serving .* on https?://127\.0\.0\.1:(\d+)/", self.stderr())
             if m:
                 self.port = int(m.group(1))
                 break
@@ -196,6 +205,20 @@ class Server:
     def metrics(self):
         return parse_metrics(self.get("/metrics").text)
 
+    def cpu_seconds(self):
+        """CPU time the server has used, user and system (its resource usage, not the wall clock)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+    def rss_mb(self):
+        """The server's resident set size, in MiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return None
+
 
 def read_response(s, timeout=5.0):
     """Bytes of one HTTP response from socket s (headers and a Content-Length body), or whatever
@@ -221,6 +244,22 @@ def read_response(s, timeout=5.0):
             if not m and re.match(rb"HTTP/1\.[01] (1\d\d|204|304)", head):
                 break
     return out
+
+
+def closed_after(s, limit):
+    """Seconds until the server closes socket s (EOF or reset), reading and dropping what it
+    sends meanwhile; None if it is still open after limit."""
+    t0 = time.time()
+    s.settimeout(limit)
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                return time.time() - t0
+    except socket.timeout:
+        return None
+    except OSError:
+        return time.time() - t0
 
 
 def status_of(raw):

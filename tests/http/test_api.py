@@ -128,7 +128,7 @@ def status(date):
 
 r = srv.get("/v1/events")
 check("GET /v1/events on an empty store: no events, head seq 0 and the agreement hash",
-      r.status == 200 and r.json() == {"events": [], "head": {"seq": 0, "hash": A.hex()}}, r)
+      r.status == 200 and r.json() == {"events": [], "head": {"seq": 0, "hash": A.hex()}, "next": 0, "more": False}, r)
 # Before any event: AWS is denied on every date.
 before_verdict = {d: decide(aws(d)) for d in ("2026-08-31", "2026-09-01", "2027-01-01")}
 check("before the verdict: AWS is denied on 2026-08-31, 2026-09-01 and 2027-01-01",
@@ -165,7 +165,7 @@ ALL = E1 + [E2, E3]
 r = srv.get("/v1/events")
 check("GET /v1/events: the 4 events with seqs 1..4 and the head",
       r.status == 200 and r.json() == {"events": [{"seq": i + 1, "event": e} for i, e in enumerate(ALL)],
-                                       "head": {"seq": 4, "hash": head}}, r)
+                                       "head": {"seq": 4, "hash": head}, "next": 4, "more": False}, r)
 r = srv.get("/v1/events?since=2")
 check("GET /v1/events?since=2: seqs 3 and 4 (those after 2)",
       r.status == 200 and [x["seq"] for x in r.json()["events"]] == [3, 4] and r.json()["head"]["seq"] == 4, r)
@@ -173,6 +173,26 @@ r = srv.get("/v1/events?since=4")
 check("GET /v1/events?since=4: none", r.status == 200 and r.json()["events"] == [], r)
 r = srv.get("/v1/events?since=99")
 check("GET /v1/events?since=99: none, head still 4", r.status == 200 and r.json()["events"] == [] and r.json()["head"]["seq"] == 4, r)
+# Pages: at most `limit` events, then `next`, the since to ask for, and whether `more` follow.
+r = srv.get("/v1/events?limit=1")
+check("GET /v1/events?limit=1: seq 1 only, next 1, more follow, the head is still 4",
+      r.status == 200 and [x["seq"] for x in r.json()["events"]] == [1] and r.json()["next"] == 1
+      and r.json()["more"] is True and r.json()["head"]["seq"] == 4, r)
+pages, since = [], 0
+while len(pages) < 10:
+    j = srv.get("/v1/events?since=%d&limit=3" % since).json()
+    pages.append([x["seq"] for x in j["events"]])
+    since = j["next"]
+    if not j["more"]:
+        break
+check("following next with limit=3 reads seqs 1..3, then 4, and stops", pages == [[1, 2, 3], [4]], pages)
+r = srv.get("/v1/events?since=99")
+check("GET /v1/events?since=99: next stays 99, nothing more", r.status == 200 and r.json()["next"] == 99
+      and r.json()["more"] is False, r)
+for bad in ("limit=0", "limit=10001", "limit=x", "limit=-1", "since=1&limit=1.5"):
+    check("GET /v1/events?%s: 400 bad_argument" % bad, is_json_error(srv.get("/v1/events?" + bad), 400, "bad_argument"))
+r = srv.get("/v1/events?limit=10000")
+check("GET /v1/events?limit=10000 (the most): 200", r.status == 200 and len(r.json()["events"]) == 4, r)
 check("pactum events --db shows the same 4 events", pactum_events(srv.db) == ALL)
 check("pactum audit head --db agrees with the head", cli("audit", "head", "--db", srv.db).stdout.strip() == head)
 

@@ -212,7 +212,7 @@ for name, data in GARBAGE:
 
 # ---- The read token closes the read endpoints --------------------------------------------------
 
-ro = Server("--tokens", tokens, "--read-token", "reader-secret-51", name="readtoken")
+ro = Server("--tokens", tokens, "--read-token", write_read_token("reader-secret-51"), name="readtoken")
 READS = [("GET", "/v1/status", None), ("GET", "/v1/status?date=2026-01-01", None), ("GET", "/v1/ledger", None),
          ("GET", "/v1/clauses", None), ("GET", "/v1/agreement", None), ("GET", "/v1/vocabulary", None),
          ("GET", "/v1/events", None), ("GET", "/v1/audit/verify", None), ("GET", "/metrics", None),

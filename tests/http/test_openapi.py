@@ -177,7 +177,9 @@ CALLS = [
     ("/v1/whatif", "post", {"add": ["panel_verdict verdict=maybe 2026-06-01"]}, {}),
     ("/v1/whatif", "post", {"add": []}, {}),
     ("/v1/events", "get", None, {}),
+    ("/v1/events?limit=1", "get", None, {}),
     ("/v1/events?since=x", "get", None, {}),
+    ("/v1/events?limit=0", "get", None, {}),
     ("/v1/events", "post", purchase("2026-03-01", 5), bearer("openai")),
     ("/v1/events", "post", purchase("2026-03-01", 5), {}),
     ("/v1/events", "post", declared("2026-03-02"), bearer("microsoft")),
@@ -189,8 +191,11 @@ CALLS = [
     ("/metrics", "get", None, {}),
     ("/", "get", None, {}),
 ]
-for url, method, body, hdrs in CALLS:
-    r = srv.request(method.upper(), url, body=body, headers=hdrs)
+# A limit's error: a what-if over --max-whatif-work, on a second server.
+lim = Server("--max-whatif-work", "1", name="openapi-limits")
+CALLS.append(("/v1/whatif", "post", {"add": ["agi_declared openai 2026-06-01"], "date": "2026-07-01"}, {}, lim))
+for url, method, body, hdrs, *on in CALLS:
+    r = (on[0] if on else srv).request(method.upper(), url, body=body, headers=hdrs)
     p = url.split("?")[0]
     schema, ctype = response_schema(p, method, r.status)
     name = "%s %s -> %d" % (method.upper(), url, r.status)
@@ -207,5 +212,8 @@ for url, method, body, hdrs in CALLS:
     if r.status in (204, 403) and p == "/v1/gate":
         hs = paths[p]["get"]["responses"][str(r.status)].get("headers", {})
         check(name + ": the described headers are sent", all(r.header(h) is not None for h in ["X-Pactum-Decision"] if h in hs), r)
+check("the limit's error says which limit, and its value", r.status == 413 and r.json()["error"].get("limit") == "max-whatif-work"
+      and r.json()["error"].get("value") == 1, r)
+lim.stop()
 srv.stop()
 finish()

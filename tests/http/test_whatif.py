@@ -96,7 +96,7 @@ check("the server is still healthy", srv.healthy())
 srv.stop()
 
 # With --read-token, reading needs it.
-srv = Server("--read-token", "sesame", name="whatif-read")
+srv = Server("--read-token", write_read_token("sesame", "sesame.txt"), name="whatif-read")
 body = {"add": ["agi_declared openai 2029-01-15", "panel_verdict 1 verified 2029-06-01"], "requests": [AWS]}
 check("read token required", srv.post("/v1/whatif", body).status == 401)
 check("read token accepted", srv.post("/v1/whatif", body, headers={"Authorization": "Bearer sesame"}).status == 200)
