@@ -5,7 +5,9 @@
 #      a. in process (bench_append: record_add, as a server appends), 5 rounds each;
 #      b. through the command (20 x `pactum event add` of 1,000 events), 3 rounds each;
 #   2. on a store of N events (default 1,000,000): inclusion and consistency proofs, their
-#      verification, and record_refresh after another connection appends k events (bench_tlog).
+#      verification, and record_refresh after another connection appends k events (bench_tlog);
+#   3. a refused batch in signed stores of 1,000 and 20,000 events (bench_refused): its cost should
+#      not grow with the store.
 # BENCHMARKS.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +16,7 @@ B=${BUILD_DIR:-build-bench}
 N=${N:-1000000}
 BASE=${BASE:-29b0447}
 cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-cmake --build "$B" --target pactum bench_append bench_tlog -j"$(nproc)" >/dev/null
+cmake --build "$B" --target pactum bench_append bench_tlog bench_refused -j"$(nproc)" >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 old=$work/old
@@ -78,3 +80,6 @@ python3 -c "import sys; o, n = float(sys.argv[1]), float(sys.argv[2]); print('ne
 
 echo "== 2. proofs and refresh on a store of $N events"
 "$root/$B/bench/bench_tlog" --db big.db --records "$N" --proofs 1000
+
+echo "== 3. a refused batch against the size of the store"
+"$root/$B/bench/bench_refused" --dir "$work"

@@ -348,12 +348,22 @@ def is_json_error(r, status, code=None, mentions=None):
     return True
 
 
-def pactum_events(db):
-    """The store's events through the CLI: [event objects] in seq order."""
+RECORD_TYPES = ("store_created", "store_upgraded", "settings_changed", "key_registered", "key_revoked")
+
+
+def pactum_events(db, own=False):
+    """The store's events through the CLI: [event objects] in seq order. Without own, the store's own
+    records (store_created at seq 1, key registrations, settings) are left out."""
     p = subprocess.run([PACTUM, "events", "--db", db], capture_output=True, text=True, timeout=60, cwd=TMP)
     if p.returncode != 0:
         raise RuntimeError("pactum events failed: %s" % p.stderr)
-    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    events = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    return events if own else [e for e in events if e.get("type") not in RECORD_TYPES]
+
+
+def by(signer, event):
+    """event as a server stores it when signer's token posted it: with its recorded_by."""
+    return dict(event, recorded_by=[signer])
 
 
 def sha256_file(p):
