@@ -190,6 +190,33 @@ static int batch_read(FILE *fp, batch *b) {
   return failed ? -1 : 0;
 }
 
+/*
+** An export begins with its store's settings record (store_created, or store_upgraded later on):
+** `event import` leaves those out, saying so, since a store writes its own when it is made. Every
+** other line is imported, or refused, as it is.
+*/
+static void skip_settings_records(batch *b, const char *name) {
+  size_t kept = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    json_t *v = json_loadb(b->texts[i], b->lens[i], 0, NULL);
+    const char *type = json_string_value(json_object_get(v, "type"));
+    int skip = type && (!strcmp(type, "store_created") || !strcmp(type, "store_upgraded"));
+    if (skip)
+      fprintf(stderr, "pactum: note: %s:%ld: '%s' left out: it is the exported store's own settings record, and this "
+                      "store has its own\n", name, b->lineno[i], type);
+    json_decref(v);
+    if (skip) {
+      px_free(b->texts[i]);
+      continue;
+    }
+    b->texts[kept] = b->texts[i];
+    b->lens[kept] = b->lens[i];
+    b->lineno[kept] = b->lineno[i];
+    kept++;
+  }
+  b->n = kept;
+}
+
 static int add_from(opts *o, FILE *fp, const char *name, int import) {
   int code = EXIT_OK;
   sign_key keys[CLI_MAX_SIGN];
@@ -214,6 +241,7 @@ static int add_from(opts *o, FILE *fp, const char *name, int import) {
     pactum_agreement_free(agr);
     return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
   }
+  if (import) skip_settings_records(&b, name);
   int fresh = !exists(db_path(o));
   record *r = cli_open_record(agr, o, 1, 0, &code);
   if (r) {
