@@ -834,7 +834,7 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   if (!cfg->quiet)
-    fprintf(stderr, "pactum: serving %s %s on %s://%s:%u/ (%u threads, store %s, %lld events)\n", agr->id, agr->version,
+    fprintf(stderr, "pactum: serving %s %s on %s://%s:%u/ (%u threads, store %s, events head %lld)\n", agr->id, agr->version,
             cert ? "https" : "http", cfg->host, info ? (unsigned)info->port : (unsigned)cfg->port, threads, cfg->db,
             (long long)s->rec->tip.seq);
   int sig = 0;
