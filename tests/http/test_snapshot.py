@@ -194,4 +194,33 @@ check("audit/verify: the chain of 111 records (store_created and 110 events) is 
 check("the server never crashed", srv.alive(), srv.stderr()[-2000:])
 check("no sanitizer report", "Sanitizer" not in srv.stderr() and "runtime error" not in srv.stderr())
 check("SIGTERM: exit 0", srv.stop() == 0, srv.stderr()[-1500:])
+
+# ---- Another process appends; then a write that records nothing ---------------------------------
+# The server's writer catches up with the store before it checks a batch or a vote. When the batch
+# is refused, or the vote only kept, the snapshot must still move to what the writer folded: a
+# request after it is answered on a head that holds the other process's append (docs/http-api.md,
+# freshness). Each case: `pactum event add` records a purchase, then the write, then a decision.
+import subprocess  # noqa: E402
+
+srv = Server("--tokens", tokens, name="caught-up")
+srv.post("/v1/events", declared("2026-01-10"), headers=bearer("openai"))  # seq 2
+for n, (what, write) in enumerate([
+        ("a refused batch", lambda: srv.post("/v1/events", {"type": "no_such_event", "date": "2026-02-01"},
+                                             headers=bearer("openai"))),
+        ("a vote kept, not yet a quorum", lambda: srv.post("/v1/events", verdict("2026-03-01", "rejected", 2),
+                                                           headers=bearer("panel.expert_1")))]):
+    seq = 3 + n
+    add = subprocess.run([L.PACTUM, "event", "add", "--db", srv.db], input=json.dumps(purchase("2026-02-01", 7)) + "\n",
+                         capture_output=True, text=True, timeout=60, cwd=L.TMP)
+    w = write()
+    d = srv.post("/v1/decide", aws("2026-05-01")).json() or {}
+    m = srv.metrics()
+    check("after the CLI's append (seq %d) and %s (%d), a decision says events_seq %d, and /metrics the same head"
+          % (seq, what, w.status, seq),
+          add.returncode == 0 and "seq %d..%d" % (seq, seq) in add.stdout and w.status in (400, 202)
+          and d.get("events_seq") == seq and m.get(("pactum_events_recorded", "")) == seq,
+          (add.stdout + add.stderr, w, d.get("events_seq"), m.get(("pactum_events_recorded", ""))))
+led = srv.get("/v1/ledger?date=2026-12-31").json()["commitments"][0]["fulfilled"]
+check("... and the ledger counts both of the CLI's purchases", led == 14, led)
+check("SIGTERM: exit 0", srv.stop() == 0, srv.stderr()[-1500:])
 finish()
