@@ -506,23 +506,19 @@ for want_name in ["pactum_refreshes_total", "pactum_decision_log_written_total",
 check("metrics: nothing else wrote the store, so no refresh", m1.get(("pactum_refreshes_total", "")) == 0,
       m1.get(("pactum_refreshes_total", "")))
 made = sum(v for k, v in m1.items() if k[0] == "pactum_decisions_total")
-check("metrics: every decision made went to the decision log (written + waiting = decisions), none refused",
-      m1.get(("pactum_decision_log_written_total", ""), 0) + m1.get(("pactum_decision_log_waiting", ""), 0) == made
-      and m1.get(("pactum_decision_log_refused_total", "")) == 0,
-      {k: v for k, v in m1.items() if "decision_log" in k[0]} | {"decisions": made})
-for _ in range(100):  # the writer thread empties the queue within its flush interval
+# The log's thread writes what is queued every 100 ms; a batch it is writing is counted neither as
+# waiting nor as written until it commits. Once it is idle, written is every decision made.
+for _ in range(100):
     m2 = srv.metrics()
-    if m2.get(("pactum_decision_log_waiting", "")) == 0:
+    if m2.get(("pactum_decision_log_waiting", "")) == 0 and m2.get(("pactum_decision_log_written_total", "")) >= made:
         break
     time.sleep(0.05)
+check("metrics: every decision made went to the decision log (written, once the log is idle), none refused nor failed",
+      m2.get(("pactum_decision_log_written_total", "")) == made and m2.get(("pactum_decision_log_waiting", "")) == 0
+      and m2.get(("pactum_decision_log_refused_total", "")) == 0 and m2.get(("pactum_decision_log_failures_total", "")) == 0,
+      {k: v for k, v in m2.items() if "decision_log" in k[0]} | {"decisions": made})
 dc = (srv.get("/v1/store").json() or {}).get("decisions", {})
-check("/v1/store: the decisions chain holds every decision written (%d)" % made,
-      m2.get(("pactum_decision_log_written_total", "")) >= made and dc.get("size") == m2.get(("pactum_decision_log_written_total", "")),
-      (dc, m2.get(("pactum_decision_log_written_total", ""))))
-check("metrics: a bad request counted as an error of kind bad_request",
-      delta("pactum_errors_total", '{kind="bad_request"}') == 1, delta("pactum_errors_total", '{kind="bad_request"}'))
-check("metrics: HTTP requests counted (9 more, and the /metrics request itself)",
-      delta("pactum_http_requests_total") == 9 or delta("pactum_http_requests_total") == 10, delta("pactum_http_requests_total"))
+check("/v1/store: the decisions chain holds every decision written (%d)" % made, dc.get("size") == made, dc)
 
 # ---- audit/verify, then tampering ------------------------------------------------------------------------
 
