@@ -386,9 +386,47 @@ def by_panel(event, members=None):
 
 # ---- The hash chain, as docs/store.md defines it ----------------------------------------------
 
+CANON_ESCAPES = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+
+def canon_string(s):
+    out = []
+    for ch in s:
+        c = ord(ch)
+        if ch in CANON_ESCAPES:
+            out.append(CANON_ESCAPES[ch])
+        elif c < 0x20 or 0x7F < c < 0x10000:
+            out.append("\\u%04X" % c)
+        elif c >= 0x10000:
+            c -= 0x10000
+            out.append("\\u%04X\\u%04X" % (0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF)))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def canon(v):
+    """Canonical JSON as docs/store.md defines it (and writes it in Python): a str."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return canon_string(v)
+    if isinstance(v, list):
+        return "[" + ",".join(canon(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(canon_string(k) + ":" + canon(v[k]) for k in sorted(v, key=lambda k: k.encode("utf-8"))) + "}"
+    raise ValueError("no canonical form for %r" % (v,))
+
+
 def canonical(v):
     """Canonical JSON (docs/store.md): keys sorted, no spaces, pure ASCII; the bytes."""
-    return json.dumps(v, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    return canon(v).encode()
 
 
 def chain_hash(seq, prev, record):
