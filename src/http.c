@@ -154,10 +154,18 @@ int http_refresh(server *s, pactum_error *err) {
   if (rc) return rc;
   if (w->seen_valid && w->seen_version == version) return 0;
   /* Something was committed since this thread last looked: by this server's writer (then the
-     snapshot has it already, and record_refresh finds nothing), or by another process. */
+     snapshot has it already, and record_refresh finds nothing), or by another process. The
+     writer's fold may also be ahead of the snapshot with nothing left for record_refresh to find:
+     an append or a vote catches up with the store first, and when the batch is refused, or the
+     vote only kept, no snapshot was made of what it caught up with. */
   pthread_mutex_lock(&s->write_lock);
   int changed = 0;
   rc = record_refresh(s->rec, &changed, err);
+  if (!rc && !changed) {
+    snapshot *cur = http_snap_take(s);
+    changed = cur->seq != s->rec->tip.seq;
+    http_snap_drop(cur);
+  }
   snapshot *sn = !rc && changed ? http_snap_build(s) : NULL;
   if (sn) http_snap_publish(s, sn);
   pthread_mutex_unlock(&s->write_lock);
@@ -834,7 +842,7 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
   }
   const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
   if (!cfg->quiet)
-    fprintf(stderr, "pactum: serving %s %s on %s://%s:%u/ (%u threads, store %s, %lld events)\n", agr->id, agr->version,
+    fprintf(stderr, "pactum: serving %s %s on %s://%s:%u/ (%u threads, store %s, events head %lld)\n", agr->id, agr->version,
             cert ? "https" : "http", cfg->host, info ? (unsigned)info->port : (unsigned)cfg->port, threads, cfg->db,
             (long long)s->rec->tip.seq);
   int sig = 0;

@@ -838,8 +838,10 @@ int record_end(record *r, int commit, pactum_error *err) {
     return rc;
   }
   settle(r);
-  int64_t version;
-  if (!store_data_version(r->st, &version, NULL)) r->data_version = version;
+  /* r->data_version stays the one catch_up read inside the transaction. A commit of this
+     connection leaves its data version as it was; reading it again here would take in a commit
+     that another process made since ours, which nothing here has folded, and record_refresh would
+     then never fold it. */
   return 0;
 }
 

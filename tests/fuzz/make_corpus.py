@@ -177,6 +177,66 @@ def http_seeds():
             write("http", bytes([flags]) + text.encode())
 
 
+def http_record_seeds():
+    """The record of issue 13 over HTTP (fuzz_http.c): a body's members voting until the quorum
+    records the event, the refusals of a vote, GET /v1/proposals, /v1/store, proofs, and
+    checkpoints, signed by the harness's registered key (X-Fuzz-Sign). The harness's store holds
+    store_created (seq 1) and party 0's key (seq 2): the first event is seq 3."""
+    with open(os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.pact"), "rb") as f:
+        agreement = hashlib.sha256(f.read()).hexdigest()
+    openai = "Authorization: Bearer fuzz-write-1"
+    member = ["Authorization: Bearer fuzz-vote-0-%d" % m for m in range(5)]
+    declared = compact({"type": "agi_declared", "date": "2029-01-15", "by": "openai"})
+    verdict = {"type": "panel_verdict", "date": "2029-06-01", "declaration": 3, "verdict": "verified"}
+
+    def req(line, headers=(), body=""):
+        return line + "\n" + "".join(h + "\n" for h in headers) + "\n" + body
+
+    def seed(flags, parts):
+        if flags & 1:  # reads need the read token; writes carry their own
+            parts = [p if "\nAuthorization:" in p.split("\n\n", 1)[0] or p.startswith("POST")
+                     else p.replace("\n", "\nAuthorization: Bearer fuzz-read\n", 1) for p in parts]
+        write("http", bytes([flags]) + "\n@@@\n".join(parts).encode())
+
+    vote = lambda m, ev=verdict: req("POST /v1/events", [member[m], "Content-Type: application/json"], compact(ev))
+    forged = {"origin": "pactum:" + "0" * 32, "agreement": agreement, "chain": "events", "size": 2, "root": "0" * 64,
+              "head": "1" * 64}
+    for flags in (0, 1):
+        # Three members' votes record the verdict; the same member twice counts once.
+        seed(flags, [req("POST /v1/events", [openai], declared), vote(0), vote(0), vote(1), req("GET /v1/proposals"),
+                     vote(2), req("GET /v1/proof?seq=4"), req("GET /v1/consistency?from=2&to=4")])
+        # Votes refused: a batch, a recorded_by of its own, a stale declaration, a party's token, a signed vote.
+        seed(flags, [req("POST /v1/events", [openai], declared), vote(0, [verdict, verdict]),
+                     vote(1, dict(verdict, recorded_by=["panel.expert_2"])), vote(2, dict(verdict, declaration=2)),
+                     req("POST /v1/events", [openai], compact(verdict)),
+                     vote(3, dict(verdict, signatures=[{"signer": "panel.expert_4", "public_key": "A" * 43 + "=",
+                                                        "signature": "B" * 86 + "=="}])),
+                     vote(4, dict(verdict, nonce="fuzz-nonce-000001")), req("GET /v1/proposals")])
+        # Checkpoints: the current tree head signed by party 0's registered key is kept; one the
+        # store does not hold is refused (409): of another store, of a size it does not have, with
+        # another root; an unsigned one (400), one without a token (401).
+        seed(flags, [req("GET /v1/store"), req("GET /v1/checkpoints"),
+                     req("POST /v1/checkpoints", [openai, "X-Fuzz-Sign: current"]),
+                     req("GET /v1/checkpoints?chain=events"),
+                     req("POST /v1/checkpoints", [openai, "X-Fuzz-Sign: body"], compact(forged)),
+                     req("POST /v1/checkpoints", [openai], compact(forged)),
+                     req("POST /v1/checkpoints", [], compact(forged))])
+        sign = lambda over: req("POST /v1/checkpoints", [openai, "X-Fuzz-Sign: current"], compact(over))
+        seed(flags, [sign({"size": 9}), sign({"root": "0" * 64}), sign({"head": "0" * 64}), sign({"size": 1}),
+                     sign({"chain": "decisions", "size": 0}), sign({"extra": 1}), sign({"size": "2"}),
+                     req("GET /v1/checkpoints?chain=decisions")])
+        # Proofs of both chains, in and out of range.
+        seed(flags, [req("GET /v1/proof?seq=1&size=2"), req("GET /v1/proof?seq=3"), req("GET /v1/proof?seq=1&chain=decisions"),
+                     req("GET /v1/proof?seq=0"), req("GET /v1/consistency?from=1"), req("GET /v1/consistency?from=2&to=1"),
+                     req("GET /v1/consistency?from=1&chain=decisions"), req("GET /v1/checkpoints?chain=nope")])
+        # Events after a vote: the tree grows, and a proof of the new record.
+        seed(flags, [req("POST /v1/events", [openai, "Content-Type: application/json"],
+                         compact([{"type": "azure_purchase", "date": "2026-01-15", "amount_usd": 100},
+                                  {"type": "azure_purchase", "date": "2026-02-15", "amount_usd": 200}])),
+                     req("GET /v1/store"), req("GET /v1/proof?seq=4&size=4"), req("GET /v1/consistency?from=3"),
+                     req("POST /v1/checkpoints", [openai, "X-Fuzz-Sign: current"]), req("GET /v1/checkpoints")])
+
+
 def diff_seeds():
     rng = random.Random(7)
     for n in range(48):
@@ -227,6 +287,7 @@ def main():
     pact_seeds()
     request_and_event_seeds()
     http_seeds()
+    http_record_seeds()
     diff_seeds()
     merkle_seeds()
     for d in sorted(os.listdir(OUT)):

@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,12 @@ TOKENS = {
     "microsoft": "tok-microsoft-9a2e",
     "panel.expert_1": "tok-panel-1-77d0",
     "panel.expert_2": "tok-panel-2-c3b5",
+    "panel.expert_3": "tok-panel-3-e61a",
 }
+
+# Three of the panel's five members: the quorum of the shipped agreement's `panel`, which records
+# panel_verdict. Over HTTP each member's token is one vote (docs/http-api.md, "Votes").
+PANEL = ["panel.expert_1", "panel.expert_2", "panel.expert_3"]
 
 
 def write_tokens(name="tokens.txt", tokens=None):
@@ -72,6 +78,12 @@ def write_tokens(name="tokens.txt", tokens=None):
 
 def bearer(who):
     return {"Authorization": "Bearer " + TOKENS[who]}
+
+
+def panel_vote(srv, event, members=None):
+    """event posted to srv's POST /v1/events by each of members (default PANEL) in turn, each with
+    its own token: the Responses, in order. With a quorum of members, the last one records it."""
+    return [srv.post("/v1/events", event, headers=bearer(m)) for m in (members or PANEL)]
 
 
 def write_read_token(token, name="read-token.txt", mode=0o600):
@@ -364,6 +376,101 @@ def pactum_events(db, own=False):
 def by(signer, event):
     """event as a server stores it when signer's token posted it: with its recorded_by."""
     return dict(event, recorded_by=[signer])
+
+
+def by_panel(event, members=None):
+    """event as a server stores it once members (default PANEL) voted for it: recorded_by names
+    them, sorted (docs/http-api.md)."""
+    return dict(event, recorded_by=sorted(members or PANEL))
+
+
+# ---- The hash chain, as docs/store.md defines it ----------------------------------------------
+
+CANON_ESCAPES = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+
+def canon_string(s):
+    out = []
+    for ch in s:
+        c = ord(ch)
+        if ch in CANON_ESCAPES:
+            out.append(CANON_ESCAPES[ch])
+        elif c < 0x20 or 0x7F < c < 0x10000:
+            out.append("\\u%04X" % c)
+        elif c >= 0x10000:
+            c -= 0x10000
+            out.append("\\u%04X\\u%04X" % (0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF)))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def canon(v):
+    """Canonical JSON as docs/store.md defines it (and writes it in Python): a str."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return canon_string(v)
+    if isinstance(v, list):
+        return "[" + ",".join(canon(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(canon_string(k) + ":" + canon(v[k]) for k in sorted(v, key=lambda k: k.encode("utf-8"))) + "}"
+    raise ValueError("no canonical form for %r" % (v,))
+
+
+def canonical(v):
+    """Canonical JSON (docs/store.md): keys sorted, no spaces, pure ASCII; the bytes."""
+    return canon(v).encode()
+
+
+def chain_hash(seq, prev, record):
+    """hash(n) = SHA-256(BE64(n) || prev(n) || J(n)), with prev the 32 bytes of the hash before."""
+    return hashlib.sha256(struct.pack(">Q", seq) + prev + canonical(record)).digest()
+
+
+def merkle_root(leaves):
+    """RFC 9162's MTH over the records' chain hashes (each leaf SHA-256(0x00 || hash)): 32 bytes."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + merkle_root(leaves[:k]) + merkle_root(leaves[k:])).digest()
+
+
+def store_created_problems(ev, pact, require_signatures=False):
+    """What is wrong with ev as a store's first record for the agreement in file pact (docs/store.md,
+    "The settings record"): [] when nothing is. Its store id and time differ on every run: checked
+    for their form (32 hex digits; a UTC time within a day of now)."""
+    with open(pact, encoding="utf-8") as f:
+        m = re.search(r'(?m)^agreement "([^"]+)" \{\s*version "([^"]+)"', f.read())
+    want = {"hash": sha256_file(pact), "id": m.group(1), "version": m.group(2)} if m else None
+    out = []
+    if not isinstance(ev, dict):
+        return ["not an object: %r" % (ev,)]
+    if sorted(ev) != ["agreement", "created", "require_signatures", "store", "type"]:
+        out.append("members %s" % sorted(ev))
+    if ev.get("type") != "store_created":
+        out.append("type %r" % ev.get("type"))
+    if ev.get("agreement") != want:
+        out.append("agreement %r, expected %r" % (ev.get("agreement"), want))
+    if not re.fullmatch(r"[0-9a-f]{32}", str(ev.get("store"))):
+        out.append("store %r is not 32 hex digits" % ev.get("store"))
+    created = str(ev.get("created"))
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created) or \
+            abs(time.mktime(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) - time.mktime(time.gmtime())) > 86400:
+        out.append("created %r is not a UTC time of today" % created)
+    if ev.get("require_signatures") is not require_signatures:
+        out.append("require_signatures %r" % ev.get("require_signatures"))
+    return out
 
 
 def sha256_file(p):

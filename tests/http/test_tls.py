@@ -77,9 +77,9 @@ check("HTTPS: AWS on 2026-03-01 is denied by azure_api_exclusivity", r.status ==
       and [d["clause"] for d in r.json()["determining"]] == ["azure_api_exclusivity"], r)
 r = tls_request("POST", "/v1/events", [purchase("2026-01-15", 7), purchase("2026-02-15", 8)], bearer("openai"))
 check("HTTPS: two events appended with a token", r.status == 200 and r.json()["recorded"] == 2, r)
-r = tls_request("GET", "/v1/events?limit=1")
+r = tls_request("GET", "/v1/events?since=1&limit=1")  # seq 1 is the store's own record, store_created
 check("HTTPS: a page of the events, streamed (chunked), reads back", r.status == 200 and r.json()["events"] ==
-      [{"seq": 1, "event": purchase("2026-01-15", 7)}] and r.json()["next"] == 1 and r.json()["more"] is True, r)
+      [{"seq": 2, "event": by("openai", purchase("2026-01-15", 7))}] and r.json()["next"] == 2 and r.json()["more"] is True, r)
 r = tls_request("GET", "/v1/gate", headers={"X-Pactum-Principal": "openai", "X-Pactum-Action": "serve_api",
                                             "X-Pactum-Context-Cloud": "aws", "X-Pactum-Date": "2026-03-01"})
 check("HTTPS: the gate denies AWS (403, X-Pactum-Decision: deny)", r.status == 403 and r.header("X-Pactum-Decision") == "deny", r)

@@ -67,9 +67,11 @@ p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", VERDICT, "--dat
 check("the CLI generates the same requests and answer", p.returncode == 0 and r.status == 200
       and json.loads(p.stdout or "null") == r.json(), p.stdout + p.stderr)
 
-# The record moves on: the baseline follows the current snapshot.
-r = srv.post("/v1/events", [verdict("2027-04-01", "rejected", DECL)], headers=bearer("panel.expert_1"))
-check("the panel's verdict is recorded", r.status == 200, r)
+# The record moves on: the baseline follows the current snapshot. The verdict is the panel's: the
+# vote of a quorum of its members (the third records it).
+votes = panel_vote(srv, verdict("2027-04-01", "rejected", DECL))
+r = votes[-1]
+check("the panel's verdict is recorded by the third vote", [v.status for v in votes] == [202, 202, 200], votes)
 if r.status == 200:
     r = srv.post("/v1/whatif", {"add": ["agi_declared openai 2029-01-15"], "requests": [AWS]})
     check("the baseline follows the record", r.status == 200 and r.json()["baseline_events"] == 3, r)
@@ -79,7 +81,7 @@ if r.status == 200:
 
 # Refusals.
 r = srv.post("/v1/whatif", {"add": ["agi_declared openai 2026-06-01"]})
-check("an added event that makes a recorded one refused", is_json_error(r, 400, "guard_failed", "the baseline event seq 2 (agi_declared, 2027-01-10)"), r)
+check("an added event that makes a recorded one refused", is_json_error(r, 400, "guard_failed", "the baseline event seq 3 (agi_declared, 2027-01-10)"), r)
 check("not an object", is_json_error(srv.post("/v1/whatif", [1]), 400, "wrong_type"))
 check("no add", is_json_error(srv.post("/v1/whatif", {"date": "2029-01-01"}), 400, "missing_field", "'add'"))
 check("empty add", is_json_error(srv.post("/v1/whatif", {"add": []}), 400, "missing_field"))
@@ -95,10 +97,12 @@ check("GET is 405", srv.get("/v1/whatif").status == 405)
 check("the server is still healthy", srv.healthy())
 srv.stop()
 
-# With --read-token, reading needs it.
+# With --read-token, reading needs it. On a new store the added events follow its settings record:
+# the declaration gets seq 2, which the verdict names.
 srv = Server("--read-token", write_read_token("sesame", "sesame.txt"), name="whatif-read")
-body = {"add": ["agi_declared openai 2029-01-15", "panel_verdict 1 verified 2029-06-01"], "requests": [AWS]}
+body = {"add": ["agi_declared openai 2029-01-15", "panel_verdict 2 verified 2029-06-01"], "requests": [AWS]}
 check("read token required", srv.post("/v1/whatif", body).status == 401)
-check("read token accepted", srv.post("/v1/whatif", body, headers={"Authorization": "Bearer sesame"}).status == 200)
+r = srv.post("/v1/whatif", body, headers={"Authorization": "Bearer sesame"})
+check("read token accepted", r.status == 200 and [e["seq"] for e in r.json()["added"]] == [2, 3], r)
 srv.stop()
 finish()
