@@ -107,7 +107,9 @@
   function renderTimeline() {
     const box = $('timeline');
     if (!S.ag || !S.status) return;
-    const evs = S.events;
+    // The store's settings records (store_created, key_registered, ...) have no date: only the
+    // agreement's dated events are drawn.
+    const evs = S.events.filter((e) => e.event.date);
     const W = Math.max(280, box.clientWidth || 800);
     const first = evs.length ? evs[0].event.date : null;
     const last = evs.length ? evs.reduce((m, e) => maxStr(m, e.event.date), first) : null;
@@ -310,19 +312,20 @@
   // ---- events and audit -------------------------------------------------------------------
   function renderEvents() {
     const shown = S.events.slice(-50).reverse();
-    const details = (e) => Object.entries(e).filter(([k]) => !['type', 'date', 'signatures'].includes(k))
+    const details = (e) => Object.entries(e).filter(([k]) => !['type', 'date', 'signatures', 'nonce', 'recorded_by'].includes(k))
       .map(([k, v]) => el('span', { class: 'kv' }, el('span', { class: 'k', text: k + ': ' }), value(v)));
     fill($('events'), 
       el('h3', { text: 'Last events' }),
-      S.events.length ? el('p', { class: 'muted' }, `Newest first; ${shown.length} of ${S.events.length} recorded events.`) : null,
+      S.events.length ? el('p', { class: 'muted' }, `Newest first; ${shown.length} of ${S.events.length} records.`) : null,
       shown.length ? el('table', { class: 'events stack' },
-        el('thead', null, el('tr', null, ['Seq', 'Date', 'Type', 'Details', 'Signed by'].map((h) => el('th', { scope: 'col', text: h })))),
+        el('thead', null, el('tr', null, ['Seq', 'Date', 'Type', 'Details', 'Signed by', 'Recorded by'].map((h) => el('th', { scope: 'col', text: h })))),
         el('tbody', null, shown.map(({ seq, event }) => el('tr', { 'data-seq': seq },
           cell('Seq', null, seq),
-          cell('Date', { class: 'nowrap' }, event.date),
+          cell('Date', { class: 'nowrap' }, event.date || '—'),
           cell('Type', { class: 'nowrap' }, el('code', { text: event.type })),
           cell('Details', { class: 'details' }, details(event)),
-          cell('Signed by', null, (event.signatures || []).map((s) => s.signer).join(', ') || '—'))))) :
+          cell('Signed by', null, (event.signatures || []).map((s) => s.signer).join(', ') || '—'),
+          cell('Recorded by', null, (event.recorded_by || []).join(', ') || '—'))))) :
         muted('No events have been recorded yet.'));
   }
 

@@ -40,13 +40,17 @@ const TOKENS = {
   openai: 'tok-openai-' + crypto.randomBytes(8).toString('hex'),
   microsoft: 'tok-microsoft-' + crypto.randomBytes(8).toString('hex'),
   'panel.expert_1': 'tok-panel-1-' + crypto.randomBytes(8).toString('hex'),
+  'panel.expert_2': 'tok-panel-2-' + crypto.randomBytes(8).toString('hex'),
+  'panel.expert_3': 'tok-panel-3-' + crypto.randomBytes(8).toString('hex'),
 };
 const PURCHASE = 40_000_000_000;
 const EVENTS = [
   { who: 'openai', event: { type: 'azure_purchase', date: '2026-01-15', amount_usd: PURCHASE } },
   { who: 'openai', event: { type: 'agi_declared', date: '2027-01-10', by: 'openai' } },
   // The verdict names the declaration it rules on by its seq: filled in from that append's answer.
-  { who: 'panel.expert_1', event: { type: 'panel_verdict', date: '2029-06-01', declaration: null, verdict: 'verified' } },
+  // The panel acts by three of its five members: the first two votes are kept (202), the third
+  // records the verdict (200).
+  { who: ['panel.expert_1', 'panel.expert_2', 'panel.expert_3'], event: { type: 'panel_verdict', date: '2029-06-01', declaration: null, verdict: 'verified' } },
 ];
 
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -185,12 +189,21 @@ before(async () => {
   assert.equal(wrong.status, 403, `openai may not record a panel verdict: ${JSON.stringify(wrong.body)}`);
   for (const { who, event } of EVENTS) {
     if (event.type === 'panel_verdict') event.declaration = head.seq;
-    const r = await post('/v1/events', event, TOKENS[who]);
-    assert.equal(r.status, 200, `${who} records ${event.type}: ${JSON.stringify(r.body)}`);
-    assert.equal(r.body.recorded, 1);
-    head = r.body.head;
+    const voters = Array.isArray(who) ? who : [who];
+    for (const [i, voter] of voters.entries()) {
+      const r = await post('/v1/events', event, TOKENS[voter]);
+      if (i < voters.length - 1) {
+        assert.equal(r.status, 202, `${voter}'s vote for ${event.type} is kept: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.proposal.votes, i + 1);
+        continue;
+      }
+      assert.equal(r.status, 200, `${voter} records ${event.type}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.recorded, 1);
+      head = r.body.head;
+    }
   }
-  assert.equal(head.seq, EVENTS.length, 'the refused appends wrote nothing');
+  // Record 1 is the store's own store_created record; the events follow it.
+  assert.equal(head.seq, EVENTS.length + 1, 'the refused appends wrote nothing');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, timeout: 30000 });
   desktop = await newPage({ width: 1280, height: 900 });
 });
@@ -251,14 +264,20 @@ test('on 2027-05-01: title, state, clauses, commitment, events and audit', async
   }
 
   const rows = page.locator('#events tbody tr');
-  assert.equal(await rows.count(), 3, 'the events table lists the 3 events');
+  assert.equal(await rows.count(), 4, 'the events table lists the store_created record and the 3 events');
   const listed = await rows.evaluateAll((rs) => rs.map((r) => [r.dataset.seq, r.querySelector('code').textContent]));
-  assert.deepEqual(listed, [['3', 'panel_verdict'], ['2', 'agi_declared'], ['1', 'azure_purchase']], 'newest first');
+  assert.deepEqual(listed, [['4', 'panel_verdict'], ['3', 'agi_declared'], ['2', 'azure_purchase'], ['1', 'store_created']],
+    'newest first');
+  // The verdict was recorded by the three members whose votes made the quorum; the settings record
+  // has no date and no recorder.
+  const verdictRow = rows.first();
+  assert.match(await verdictRow.textContent(), /panel\.expert_1, panel\.expert_2, panel\.expert_3/);
+  assert.match(await rows.last().textContent(), /store_created/);
 
   const audit = page.locator('#audit');
   assert.equal(await audit.getAttribute('data-ok'), 'true');
   assert.match(await audit.textContent(), /Verified/);
-  assert.match(await audit.textContent(), /3 records/);
+  assert.match(await audit.textContent(), /4 records/);
   assert.equal(await audit.locator('.hash').textContent(), head.hash, 'the head is the one the last append answered');
   await shot(page, 'dashboard-desktop.png');
 });
