@@ -93,6 +93,8 @@ struct declog_writer {
   char **q;
   size_t *lens;
   size_t cap, head, count; /* a ring of cap entries */
+  size_t inflight;         /* entries taken off the ring and being written: they keep their room until
+                              they are written, so a failed batch always fits back */
   size_t batch;
   unsigned interval_ms;
   int stopping;
@@ -160,21 +162,22 @@ static void *writer_main(void *arg) {
       continue;
     }
     size_t n = take(w, batch, lens, w->batch);
-    pthread_cond_broadcast(&w->room);
+    w->inflight = n;
     pthread_mutex_unlock(&w->lock);
     int64_t first = 0;
     pactum_error err;
     int rc = declog_append(w->st, w->genesis, batch, lens, n, &first, &err);
     if (rc) fprintf(stderr, "pactum: warning: the decision log could not be written (%zu entries kept): %s\n", n, err.message);
     pthread_mutex_lock(&w->lock);
+    w->inflight = 0;
     if (!rc) {
       for (size_t i = 0; i < n; i++) px_free(batch[i]);
       w->written += (int64_t)n;
       w->last_seq = first + (int64_t)n - 1;
+      pthread_cond_broadcast(&w->room);
     } else {
       w->failures++;
-      if (w->cap - w->count >= n) put_back(w, batch, lens, n);
-      else for (size_t i = 0; i < n; i++) px_free(batch[i]); /* cannot happen: pushers wait for room */
+      put_back(w, batch, lens, n); /* fits: pushers never took the room of the batch in flight */
       if (w->stopping) break;
       /* Try again after an interval rather than spin on a store that refuses. */
       struct timespec pause = {(time_t)(w->interval_ms / 1000), (long)(w->interval_ms % 1000) * 1000000};
@@ -237,9 +240,9 @@ int declog_writer_push(declog_writer *w, char *entry, size_t len, unsigned wait_
   until.tv_sec += wait_ms / 1000 + until.tv_nsec / 1000000000;
   until.tv_nsec %= 1000000000;
   pthread_mutex_lock(&w->lock);
-  while (w->count == w->cap && !w->stopping)
+  while (w->count + w->inflight == w->cap && !w->stopping)
     if (pthread_cond_timedwait(&w->room, &w->lock, &until) == ETIMEDOUT) break;
-  int rc = w->stopping ? -1 : w->count == w->cap ? 1 : 0;
+  int rc = w->stopping ? -1 : w->count + w->inflight == w->cap ? 1 : 0;
   if (!rc) {
     size_t at = (w->head + w->count) % w->cap;
     w->q[at] = entry;
@@ -255,7 +258,7 @@ void declog_writer_stats(declog_writer *w, int64_t *written, int64_t *failures, 
   pthread_mutex_lock(&w->lock);
   if (written) *written = w->written;
   if (failures) *failures = w->failures;
-  if (waiting) *waiting = (int64_t)w->count;
+  if (waiting) *waiting = (int64_t)(w->count + w->inflight);
   if (last_seq) *last_seq = w->last_seq;
   pthread_mutex_unlock(&w->lock);
 }
