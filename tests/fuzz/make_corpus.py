@@ -52,11 +52,16 @@ def compact(v):
 
 
 def scenarios():
-    """(agreement index, scenario) for every scenario of tests/scenarios."""
-    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "scenarios", "*.jsonl"))):
-        which = AGREEMENTS[os.path.basename(path)[:-len(".jsonl")]]
-        for sc in jsonl(path):
-            yield which, sc
+    """(agreement index, scenario) for every decision scenario of the agreements' X.test.jsonl files
+    (those with a request: pactum test also checks status and refusals)."""
+    for name, which in sorted(AGREEMENTS.items()):
+        found = glob.glob(os.path.join(ROOT, "agreements", name + ".test.jsonl"))
+        found += glob.glob(os.path.join(ROOT, "agreements", "examples", name + ".test.jsonl"))
+        if not found:
+            raise SystemExit("make_corpus: no scenarios for %s beside its agreement" % name)
+        for sc in jsonl(found[0]):
+            if "request" in sc:
+                yield which, sc
 
 
 def pact_seeds():
