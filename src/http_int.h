@@ -138,7 +138,10 @@ typedef struct route {
 /* The current snapshot, with a reference the caller drops. */
 snapshot *http_snap_take(server *s);
 void http_snap_drop(snapshot *sn);
-/* A snapshot of what the writer has folded; NULL if memory ran out. Caller holds write_lock. */
+/*
+** A snapshot of what the writer has folded: a view of its timeline, O(state width + the ref
+** index), not O(events). NULL if memory ran out. Caller holds write_lock.
+*/
 snapshot *http_snap_build(server *s);
 /* Swap sn in for the readers (taking the server's reference), dropping the old one. */
 void http_snap_publish(server *s, snapshot *sn);
