@@ -229,11 +229,13 @@ struct pactum_agreement {
 };
 
 /*
-** A timeline (timeline.c keeps its storage, events.c folds events into it): the day of each
-** event, and for each slot of the state (the state variables, then the commitment sums) the list
-** of its changes, each a value and the count of events after which it holds. An event costs its
-** day (4 bytes) and 12 bytes for each slot it changes; the state after any number of events is
-** found by binary search, one slot at a time.
+** A timeline (timeline.c keeps its storage, events.c folds events into it): for each slot of the
+** state (the state variables, then the commitment sums) the list of its changes, each a value and
+** the count of events after which it holds; and the days of the events, once per run of events
+** on one day (a list of changes too: the day, and the index of its first event). An event costs
+** 12 bytes for each slot it changes, and 12 more when it is the first of its day; the state after
+** any number of events is found by binary search, one slot at a time. (Days are bounded: a record
+** spans at most 3,652,059 of them, 0001-01-01 to 9999-12-31, whatever its number of events.)
 **
 ** The lists are sequences of chunks that never move once written: chunk j of a sequence holds
 ** TL_FIRST << j elements, so a sequence of n elements has about log2(n / TL_FIRST) chunks and
@@ -246,15 +248,16 @@ struct pactum_agreement {
 */
 #define TL_FIRST_LOG 4                      /* chunk 0 holds 16 elements */
 #define TL_FIRST ((size_t)1 << TL_FIRST_LOG)
-#define TL_CHUNKS 29                        /* 16 * (2^29 - 1) elements: more than TL_MAX_EVENTS */
+#define TL_CHUNKS 29                        /* 16 * (2^29 - 1) changes: more than TL_MAX_EVENTS */
 #define TL_MAX_EVENTS ((size_t)UINT32_MAX)  /* events a timeline holds at most (a limit, reported) */
 
 typedef struct tl_store tl_store;
 
-/* A sequence of fixed-size elements in chunks (timeline.c). */
+/* A list of changes in chunks (timeline.c). */
 typedef struct tl_seq {
-  void *chunk[TL_CHUNKS]; /* chunk j: TL_FIRST << j elements, or NULL when not yet needed */
-  size_t n;               /* elements this timeline sees */
+  void *chunk[TL_CHUNKS]; /* chunk j: TL_FIRST << j changes, their int64 values then their uint32
+                             positions, or NULL when not yet needed */
+  size_t n;               /* changes this timeline sees */
   size_t shared;          /* [0, shared) may be read by a view: writing there copies the chunk first */
 } tl_seq;
 
@@ -264,9 +267,8 @@ struct pactum_timeline {
   int width;             /* nstates + ncommits */
   int is_view;           /* a read-only view (timeline_view): appending is refused */
   tl_store *store;       /* the chunks, shared with the views */
-  tl_seq days;           /* int32: the day of each event, in date order */
-  tl_seq *cols;          /* [width] each slot's changes: a chunk holds its int64 values, then
-                            their uint32 counts of events after which each holds */
+  tl_seq days;           /* the days of the events, ascending: each from the index of its first event */
+  tl_seq *cols;          /* [width] each slot's changes, from the count of events after which each holds */
   int64_t *cur;          /* [width] the state after all n events */
   int64_t *next;         /* [width] a writer's row for the event being folded (NULL in a view) */
   int64_t *ref_seq;      /* [ref_cap] seqs of referenced events, 0 for an empty slot */

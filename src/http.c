@@ -814,6 +814,9 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
     }
     if (http_tls_load(cfg->tls_cert, cfg->tls_key, &cert, &key)) goto out;
   }
+  /* Every connection the server opens (the writer's, each thread's, the decision log's) reads
+     little at a time: a small page cache each keeps the sum of them small. */
+  store_cache_default(HTTP_STORE_CACHE_KIB);
   if (open_record(s)) goto out;
   /* SIGTERM and SIGINT are waited for by this thread; the service's threads never see them. */
   sigset_t sigs;

@@ -135,6 +135,9 @@ typedef struct route {
 
 /* ---- http.c: snapshots, per-thread state, responses, authentication -------------------- */
 
+/* The page cache of each of the server's store connections, in KiB (SQLite's default is 2,000). */
+#define HTTP_STORE_CACHE_KIB 256
+
 /* The current snapshot, with a reference the caller drops. */
 snapshot *http_snap_take(server *s);
 void http_snap_drop(snapshot *sn);

@@ -59,36 +59,42 @@ static inline int chunk_of(size_t i) {
 static inline size_t chunk_start(int j) { return (((size_t)1 << j) - 1) << TL_FIRST_LOG; }
 static inline size_t chunk_len(int j) { return TL_FIRST << j; }
 
-/* A slot's changes: a chunk of m changes holds their m int64 values, then their m uint32 counts. */
-#define COL_BYTES 12
-static inline int64_t *col_vals(void *chunk) { return chunk; }
-static inline uint32_t *col_ats(void *chunk, int j) { return (uint32_t *)((int64_t *)chunk + chunk_len(j)); }
+/*
+** Every sequence is a list of changes, each a value and a uint32 position: a chunk of m changes
+** holds their m int64 values, then their m positions. A slot's change holds from the count of
+** events `at` on (the events after which it holds); a day's from event index `at` on (the first
+** event dated that day): days are stored once per run of events on one day.
+*/
+#define ENTRY_BYTES 12
+static inline int64_t *seq_vals(void *chunk) { return chunk; }
+static inline uint32_t *seq_ats(void *chunk, int j) { return (uint32_t *)((int64_t *)chunk + chunk_len(j)); }
 
-/* Copy the first m elements of chunk j from `from` to `to`: days (col 0) or changes (col 1). */
-static void chunk_copy(void *to, void *from, int j, size_t m, int col) {
-  if (!m) return;
-  if (!col) {
-    memcpy(to, from, m * sizeof(int32_t));
-    return;
-  }
-  memcpy(col_vals(to), col_vals(from), m * sizeof(int64_t));
-  memcpy(col_ats(to, j), col_ats(from, j), m * sizeof(uint32_t));
+/* Change i of s (i < s->n): its value, and its position in *at. */
+static inline int64_t seq_get(const tl_seq *s, size_t i, size_t *at) {
+  int j = chunk_of(i);
+  size_t off = i - chunk_start(j);
+  *at = seq_ats(s->chunk[j], j)[off];
+  return seq_vals(s->chunk[j])[off];
 }
 
 /*
-** Make element s->n of s writable: its chunk allocated, and a copy of it when a view may read
-** the chunk there (the chunks after it are then left to the views too). 0, or -1 when out of
-** memory, with what s holds unchanged.
+** Make change s->n of s writable: its chunk allocated, and a copy of that chunk when a view may
+** read it there (the chunks after it are then left to the views). 0, or -1 when out of memory,
+** with what s holds unchanged.
 */
-static int seq_reserve(tl_store *st, tl_seq *s, int col) {
+static int seq_reserve(tl_store *st, tl_seq *s) {
   size_t i = s->n;
   int j = chunk_of(i);
   if (j >= TL_CHUNKS) return -1;
   if (s->chunk[j] && i >= s->shared) return 0;
-  void *c = tls_chunk(st, chunk_len(j) * (col ? COL_BYTES : sizeof(int32_t)));
+  void *c = tls_chunk(st, chunk_len(j) * ENTRY_BYTES);
   if (!c) return -1;
   if (i < s->shared) {
-    if (s->chunk[j]) chunk_copy(c, s->chunk[j], j, i - chunk_start(j), col);
+    size_t m = i - chunk_start(j);
+    if (s->chunk[j] && m) {
+      memcpy(seq_vals(c), seq_vals(s->chunk[j]), m * sizeof(int64_t));
+      memcpy(seq_ats(c, j), seq_ats(s->chunk[j], j), m * sizeof(uint32_t));
+    }
     for (int k = j + 1; k < TL_CHUNKS; k++) s->chunk[k] = NULL;
     s->shared = i;
   }
@@ -96,54 +102,51 @@ static int seq_reserve(tl_store *st, tl_seq *s, int col) {
   return 0;
 }
 
-/* The number of elements of the sorted int32 days in s that are <= key. */
-static size_t days_upper(const tl_seq *s, int32_t key) {
-  if (!s->n) return 0;
-  int last = chunk_of(s->n - 1);
-  const int32_t *lastc = s->chunk[last];
-  if (lastc[s->n - 1 - chunk_start(last)] <= key) return s->n;
-  for (int j = last; j >= 0; j--) {
-    const int32_t *d = s->chunk[j];
-    if (d[0] > key) continue;
-    size_t lo = 1, hi = j == last ? s->n - chunk_start(j) : chunk_len(j);
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if (d[mid] <= key) lo = mid + 1;
-      else hi = mid;
-    }
-    return chunk_start(j) + lo;
-  }
-  return 0;
+/* Append a change to s, which seq_reserve made room for. */
+static inline void seq_put(tl_seq *s, size_t at, int64_t v) {
+  int j = chunk_of(s->n);
+  size_t off = s->n - chunk_start(j);
+  seq_vals(s->chunk[j])[off] = v;
+  seq_ats(s->chunk[j], j)[off] = (uint32_t)at;
+  s->n++;
 }
 
-/* The number of changes in s (a slot's) that hold after at most k events. */
-static size_t changes_upper(const tl_seq *s, size_t k) {
+/*
+** The last change of s whose position is at most k (by_value 0), or whose value is at most k
+** (by_value 1: the values must ascend, as days do): 1 with its index in *i, or 0 when there is
+** none. The last chunk is looked at first, then the earlier ones, newest first (they halve in
+** size), then one binary search inside the chunk.
+*/
+static inline int seq_find(const tl_seq *s, int64_t k, int by_value, size_t *i) {
   if (!s->n) return 0;
   int last = chunk_of(s->n - 1);
   size_t lastoff = s->n - 1 - chunk_start(last);
-  if (k >= col_ats(s->chunk[last], last)[lastoff]) return s->n;
   for (int j = last; j >= 0; j--) {
-    const uint32_t *at = col_ats(s->chunk[j], j);
-    if (at[0] > k) continue;
-    size_t lo = 1, hi = j == last ? lastoff + 1 : chunk_len(j);
+    const int64_t *v = seq_vals(s->chunk[j]);
+    const uint32_t *at = seq_ats(s->chunk[j], j);
+    size_t hi = j == last ? lastoff + 1 : chunk_len(j);
+    if ((by_value ? v[hi - 1] : (int64_t)at[hi - 1]) <= k) { /* the whole chunk: often the latest change */
+      *i = chunk_start(j) + hi - 1;
+      return 1;
+    }
+    if ((by_value ? v[0] : (int64_t)at[0]) > k) continue;
+    size_t lo = 1;
     while (lo < hi) {
       size_t mid = lo + (hi - lo) / 2;
-      if (at[mid] <= k) lo = mid + 1;
+      if ((by_value ? v[mid] : (int64_t)at[mid]) <= k) lo = mid + 1;
       else hi = mid;
     }
-    return chunk_start(j) + lo;
+    *i = chunk_start(j) + lo - 1;
+    return 1;
   }
   return 0;
 }
 
 /* The value of slot c after the first k events. */
-static int64_t col_value(const pactum_timeline *tl, int c, size_t k) {
-  const tl_seq *s = &tl->cols[c];
-  size_t i = changes_upper(s, k);
-  if (i == s->n) return tl->cur[c];
-  if (!i) return tl->agr->init[c];
-  int j = chunk_of(i - 1);
-  return col_vals(s->chunk[j])[i - 1 - chunk_start(j)];
+static inline int64_t col_value(const pactum_timeline *tl, int c, size_t k) {
+  if (k >= tl->n) return tl->cur[c];
+  size_t i, at;
+  return seq_find(&tl->cols[c], (int64_t)k, 0, &i) ? seq_get(&tl->cols[c], i, &at) : tl->agr->init[c];
 }
 
 /* ---- The seqs of referenced events: an open-addressed table, seq -> event type ---------- */
@@ -257,14 +260,15 @@ void pactum_timeline_free(pactum_timeline *tl) {
 
 size_t pactum_timeline_count(const pactum_timeline *tl) { return tl ? tl->n : 0; }
 
-/* A copy of the first s->n elements of s into d, with chunks of st. -1 when out of memory. */
-static int seq_copy(tl_store *st, tl_seq *d, const tl_seq *s, int col) {
+/* A copy of the changes of s into d, with chunks of st. -1 when out of memory. */
+static int seq_copy(tl_store *st, tl_seq *d, const tl_seq *s) {
   d->n = s->n;
   for (int j = 0; j < TL_CHUNKS && chunk_start(j) < s->n; j++) {
     size_t m = s->n - chunk_start(j);
     if (m > chunk_len(j)) m = chunk_len(j);
-    if (!(d->chunk[j] = tls_chunk(st, chunk_len(j) * (col ? COL_BYTES : sizeof(int32_t))))) return -1;
-    chunk_copy(d->chunk[j], s->chunk[j], j, m, col);
+    if (!(d->chunk[j] = tls_chunk(st, chunk_len(j) * ENTRY_BYTES))) return -1;
+    memcpy(seq_vals(d->chunk[j]), seq_vals(s->chunk[j]), m * sizeof(int64_t));
+    memcpy(seq_ats(d->chunk[j], j), seq_ats(s->chunk[j], j), m * sizeof(uint32_t));
   }
   return 0;
 }
@@ -272,9 +276,8 @@ static int seq_copy(tl_store *st, tl_seq *d, const tl_seq *s, int col) {
 pactum_timeline *timeline_copy(const pactum_timeline *src) {
   pactum_timeline *tl = tl_alloc(src->agr, 1);
   if (!tl) return NULL;
-  int ok = (tl->store = tls_new()) != NULL && !seq_copy(tl->store, &tl->days, &src->days, 0) &&
-           !ref_copy(tl, src);
-  for (int c = 0; ok && c < tl->width; c++) ok = !seq_copy(tl->store, &tl->cols[c], &src->cols[c], 1);
+  int ok = (tl->store = tls_new()) != NULL && !seq_copy(tl->store, &tl->days, &src->days) && !ref_copy(tl, src);
+  for (int c = 0; ok && c < tl->width; c++) ok = !seq_copy(tl->store, &tl->cols[c], &src->cols[c]);
   if (!ok) {
     pactum_timeline_free(tl);
     return NULL;
@@ -306,48 +309,48 @@ pactum_timeline *timeline_view(pactum_timeline *tl) {
   return v;
 }
 
+/* The day of the last event of tl, which holds at least one. */
+static int32_t last_day(const pactum_timeline *tl) {
+  size_t at;
+  return (int32_t)seq_get(&tl->days, tl->days.n - 1, &at);
+}
+
 int timeline_push(pactum_timeline *tl, int32_t day, const int64_t *after, int64_t seq, int ref_type) {
   if (tl->is_view || tl->n >= TL_MAX_EVENTS) return -1;
+  int new_day = !tl->n || last_day(tl) != day;
   /* Room for everything first, so that a failure changes nothing. */
-  if (seq_reserve(tl->store, &tl->days, 0)) return -1;
+  if (new_day && seq_reserve(tl->store, &tl->days)) return -1;
   for (int c = 0; c < tl->width; c++)
-    if (after[c] != tl->cur[c] && seq_reserve(tl->store, &tl->cols[c], 1)) return -1;
+    if (after[c] != tl->cur[c] && seq_reserve(tl->store, &tl->cols[c])) return -1;
   if (ref_type >= 0 && ref_reserve(tl)) return -1;
-  size_t k = tl->n + 1;
-  for (int c = 0; c < tl->width; c++) {
-    if (after[c] == tl->cur[c]) continue;
-    tl_seq *s = &tl->cols[c];
-    int j = chunk_of(s->n);
-    size_t off = s->n - chunk_start(j);
-    col_vals(s->chunk[j])[off] = after[c];
-    col_ats(s->chunk[j], j)[off] = (uint32_t)k;
-    s->n++;
-    tl->cur[c] = after[c];
-  }
-  int j = chunk_of(tl->days.n);
-  ((int32_t *)tl->days.chunk[j])[tl->days.n - chunk_start(j)] = day;
-  tl->days.n++;
+  for (int c = 0; c < tl->width; c++)
+    if (after[c] != tl->cur[c]) {
+      seq_put(&tl->cols[c], tl->n + 1, after[c]);
+      tl->cur[c] = after[c];
+    }
+  if (new_day) seq_put(&tl->days, tl->n, day);
   if (ref_type >= 0) ref_put(tl, seq, ref_type);
-  tl->n = k;
+  tl->n++;
   return 0;
+}
+
+/* Drop the changes of s at positions above max (the last ones); the value then in force, or dflt. */
+static int64_t seq_cut(tl_seq *s, size_t max, int64_t dflt) {
+  size_t at;
+  while (s->n) {
+    int64_t v = seq_get(s, s->n - 1, &at);
+    if (at <= max) return v;
+    s->n--;
+  }
+  return dflt;
 }
 
 void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
   if (n < tl->n) {
-    tl->n = tl->days.n = n;
-    for (int c = 0; c < tl->width; c++) {
-      tl_seq *s = &tl->cols[c];
-      while (s->n) { /* drop the changes made by the events after the first n: the last ones */
-        int j = chunk_of(s->n - 1);
-        size_t off = s->n - 1 - chunk_start(j);
-        if (col_ats(s->chunk[j], j)[off] <= n) {
-          tl->cur[c] = col_vals(s->chunk[j])[off];
-          break;
-        }
-        s->n--;
-      }
-      if (!s->n) tl->cur[c] = tl->agr->init[c];
-    }
+    if (n) (void)seq_cut(&tl->days, n - 1, 0); /* the days on which the first n events fall */
+    else tl->days.n = 0;
+    for (int c = 0; c < tl->width; c++) tl->cur[c] = seq_cut(&tl->cols[c], n, tl->agr->init[c]);
+    tl->n = n;
   }
   /* Drop the referenced seqs after last_seq: the table is rebuilt with the rest in place (it
      holds only the events some ref can name, declarations and the like, so this is small). */
@@ -372,11 +375,17 @@ void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
 
 /* ---- Reading -------------------------------------------------------------------------- */
 
-size_t timeline_count_until(const pactum_timeline *tl, int32_t day) { return days_upper(&tl->days, day); }
+size_t timeline_count_until(const pactum_timeline *tl, int32_t day) {
+  size_t i, at;
+  if (!seq_find(&tl->days, day, 1, &i)) return 0; /* before the first event's day */
+  if (i + 1 == tl->days.n) return tl->n;
+  (void)seq_get(&tl->days, i + 1, &at); /* up to the first event of the next day */
+  return at;
+}
 
 int32_t timeline_day(const pactum_timeline *tl, size_t k) {
-  int j = chunk_of(k);
-  return ((const int32_t *)tl->days.chunk[j])[k - chunk_start(j)];
+  size_t i, at;
+  return seq_find(&tl->days, (int64_t)k, 0, &i) ? (int32_t)seq_get(&tl->days, i, &at) : DAY_MIN;
 }
 
 const int64_t *timeline_now(const pactum_timeline *tl) { return tl->cur; }
@@ -401,13 +410,10 @@ const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *t
 }
 
 size_t timeline_changes(const pactum_timeline *tl, int slot, size_t k) {
-  return changes_upper(&tl->cols[slot], k);
+  size_t i;
+  return seq_find(&tl->cols[slot], (int64_t)k, 0, &i) ? i + 1 : 0;
 }
 
 int64_t timeline_change(const pactum_timeline *tl, int slot, size_t i, size_t *after) {
-  const tl_seq *s = &tl->cols[slot];
-  int j = chunk_of(i);
-  size_t off = i - chunk_start(j);
-  *after = col_ats(s->chunk[j], j)[off];
-  return col_vals(s->chunk[j])[off];
+  return seq_get(&tl->cols[slot], i, after);
 }

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# rss.sh: the memory of `pactum serve` on a store of N events (default 1,000,000 purchases of the
+# shipped agreement, filled by bench_tlog), and on an empty store, for this tree and, when BASE is
+# set (default f7ab9b2, the server before timeline views; BASE= to skip), for BASE built alike.
+# Each server is started on the store (with its decision log, as by default), then:
+#   start      VmRSS once /healthz answers and the fold is done
+#   readers    40 clients that ask GET /v1/events and never read (half of them for the largest
+#              page, limit=10000), through a 4 KiB receive buffer, after 3 s
+#   decisions  then 20,000 decisions (200 POST /v1/decide batches of 100) and 100 pages of
+#              GET /v1/events followed by `next` (the readers still connected)
+#   peak       VmHWM, the largest VmRSS the process had
+# Issue 13's target: under 30 MB at 1,000,000 events with /v1/events paginated.
+#
+#   bench/rss.sh                      # build, fill /tmp's store, measure both
+#   STORE=big.db BASE= bench/rss.sh   # an existing store of purchases; this tree only
+#   OLD_PACTUM=path/pactum bench/rss.sh  # compare with a pactum already built
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+B=${BUILD_DIR:-build-bench}
+N=${N:-1000000}
+BASE=${BASE-f7ab9b2}
+cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
+cmake --build "$B" --target pactum bench_tlog -j"$(nproc)" >/dev/null
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pactums=("new=$root/$B/pactum")
+if [ -n "${OLD_PACTUM:-}" ]; then
+  pactums=("old=$OLD_PACTUM" "${pactums[@]}")
+elif [ -n "$BASE" ]; then
+  mkdir -p "$work/old"
+  git -C "$root" archive "$BASE" | tar -x -C "$work/old"
+  cmake -S "$work/old" -B "$work/old/build" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
+  cmake --build "$work/old/build" --target pactum -j"$(nproc)" >/dev/null
+  pactums=("old=$work/old/build/pactum" "${pactums[@]}")
+fi
+store=${STORE:-}
+if [ -z "$store" ]; then
+  store=$work/big.db
+  "$root/$B/bench/bench_tlog" --db "$store" --records "$N" --fill-only >/dev/null
+fi
+echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$root" rev-parse --short HEAD)${BASE:+ against $BASE}"
+echo "== store: $store, $(ls -l "$store" | awk '{printf "%.0f MB", $5 / 1e6}')"
+printf '%-5s %-10s %10s %10s %10s %10s\n' pactum store start_MB readers_MB decisions_MB peak_MB
+for entry in "${pactums[@]}"; do
+  name=${entry%%=*}
+  exe=${entry#*=}
+  for which in empty big; do
+    db=$store
+    if [ "$which" = empty ]; then db=$work/empty-$name.db; rm -f "$db"*; fi
+    python3 - "$exe" "$db" "$name" "$which" <<'PY'
+import http.client, json, os, re, socket, subprocess, sys, time
+exe, db, name, which = sys.argv[1:5]
+err = open(db + ".%s.stderr" % name, "w+")
+p = subprocess.Popen([exe, "serve", "--listen", "127.0.0.1:0", "--db", db], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=err)
+port = None
+deadline = time.time() + 120
+while time.time() < deadline and port is None:
+    time.sleep(0.1)
+    err.seek(0)
+    m = re.search(r"on http://127\.0\.0\.1:(\d+)/", err.read())
+    if m:
+        port = int(m.group(1))
+    if p.poll() is not None:
+        err.seek(0)
+        sys.exit("serve exited: " + err.read())
+if port is None:
+    sys.exit("serve did not start")
+
+def status(key):
+    with open("/proc/%d/status" % p.pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) / 1024.0
+
+def get(path):
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    c.request("GET", path)
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, body
+
+time.sleep(1)
+start = status("VmRSS")
+readers = []
+for i in range(40):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET /v1/events%s HTTP/1.1\r\nHost: t\r\n\r\n" % (b"?limit=10000" if i % 2 else b""))
+    readers.append(s)
+time.sleep(3)
+with_readers = status("VmRSS")
+clouds = ["azure", "aws", "gcp", "oracle"]
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+for b in range(200):
+    batch = [{"principal": "openai", "action": "serve_api",
+              "context": {"date": "20%02d-0%d-15" % (26 + (b + i) % 8, 1 + i % 9), "cloud": clouds[i % 4],
+                          "customer_segment": "commercial"}} for i in range(100)]
+    c.request("POST", "/v1/decide", json.dumps(batch), {"Content-Type": "application/json"})
+    r = c.getresponse()
+    body = r.read()
+    if r.status != 200:
+        sys.exit("decide: %d %s" % (r.status, body[:300]))
+c.close()
+since = 0
+for page in range(100):
+    st, body = get("/v1/events?since=%d" % since)
+    if st != 200:
+        sys.exit("events: %d %s" % (st, body[:300]))
+    j = json.loads(body)
+    since = j["next"]
+    if not j["more"]:
+        break
+with_decisions = status("VmRSS")
+peak = status("VmHWM")
+for s in readers:
+    s.close()
+p.terminate()
+p.wait(timeout=60)
+print("%-5s %-10s %10.1f %10.1f %10.1f %10.1f" % (name, which, start, with_readers, with_decisions, peak))
+PY
+  done
+done
