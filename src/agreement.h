@@ -264,6 +264,7 @@ typedef struct tl_seq {
 struct pactum_timeline {
   const pactum_agreement *agr;
   size_t n;              /* events */
+  int32_t last_day;      /* the day of the last event; DAY_MIN when there is none */
   int width;             /* nstates + ncommits */
   int is_view;           /* a read-only view (timeline_view): appending is refused */
   tl_store *store;       /* the chunks, shared with the views */
@@ -383,8 +384,8 @@ int32_t timeline_day(const pactum_timeline *tl, size_t k);
 const int64_t *timeline_now(const pactum_timeline *tl);
 /* Fill row[0..width) with the state after the first k events (all of them if k >= n); returns row. */
 const int64_t *timeline_row(const pactum_timeline *tl, size_t k, int64_t *row);
-/* Fill row[slots[i]] for i < nslots with the state after the first k events; the rest of row is untouched. */
-void timeline_slots(const pactum_timeline *tl, size_t k, const int32_t *slots, int nslots, int64_t *row);
+/* Fill row[slots[i]] for i < nslots with the state on day (pactum_decide); the rest of row is untouched. */
+void timeline_slots(const pactum_timeline *tl, int32_t day, const int32_t *slots, int nslots, int64_t *row);
 /*
 ** The values in force on `day` into row[0..width): nstates state values, then ncommits sums;
 ** returns row. tl may be NULL (the initial state).

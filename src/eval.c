@@ -136,7 +136,7 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   /* Only the state slots that the group's clauses read, each found by binary search. */
   const int64_t *st = agr->init;
   if (tl && g->nslots) {
-    timeline_slots(tl, timeline_count_until(tl, req->day), g->slots, g->nslots, d->row);
+    timeline_slots(tl, req->day, g->slots, g->nslots, d->row);
     st = d->row;
   }
   xenv env = {req->vals, st, NULL, req->day, 0};

@@ -153,10 +153,9 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   int32_t day;
   if (jd->kind != FV_STRING || date_parse(jd->s, jd->slen, &day))
     return fail(err, "bad_date", "event '%s' has a 'date' that is not a real date (YYYY-MM-DD)", ev->name);
-  int32_t last_day = tl->n ? timeline_day(tl, tl->n - 1) : DAY_MIN;
-  if (day < last_day) {
+  if (day < tl->last_day) {
     char last[11];
-    date_format(last_day, last);
+    date_format(tl->last_day, last);
     return fail(err, "out_of_order", "event '%s' dated %.10s comes after an event dated %s; events must be in date order",
                 ev->name, jd->s, last);
   }

@@ -112,32 +112,48 @@ static inline void seq_put(tl_seq *s, size_t at, int64_t v) {
 }
 
 /*
-** The last change of s whose position is at most k (by_value 0), or whose value is at most k
-** (by_value 1: the values must ascend, as days do): 1 with its index in *i, or 0 when there is
-** none. The last chunk is looked at first, then the earlier ones, newest first (they halve in
-** size), then one binary search inside the chunk.
+** In chunk j, whose first m changes are in use: the last change whose position is at most k
+** (by_value 0), or whose value is at most k (by_value 1). 1 with its offset in *off and its value
+** in *val, or 0 when even the first is past k.
 */
-static inline int seq_find(const tl_seq *s, int64_t k, int by_value, size_t *i) {
-  if (!s->n) return 0;
-  int last = chunk_of(s->n - 1);
-  size_t lastoff = s->n - 1 - chunk_start(last);
+static inline int chunk_find(void *chunk, int j, size_t m, int64_t k, int by_value, size_t *off, int64_t *val) {
+  const int64_t *v = seq_vals(chunk);
+  const uint32_t *at = seq_ats(chunk, j);
+#define KEY(x) (by_value ? v[x] : (int64_t)at[x])
+  size_t lo = 0, hi = m;
+  if (KEY(m - 1) <= k) lo = m; /* the whole chunk: often the latest change */
+  else if (KEY(0) > k) return 0;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (KEY(mid) <= k) lo = mid + 1;
+    else hi = mid;
+  }
+#undef KEY
+  *off = lo - 1;
+  *val = v[lo - 1];
+  return 1;
+}
+
+/*
+** The last change of s whose position is at most k (by_value 0), or whose value is at most k
+** (by_value 1: the values must ascend, as days do): 1 with its index in *i and its value in *val,
+** or 0 when there is none. The last chunk is looked at first, then the earlier ones, newest first
+** (they halve in size), with one binary search inside the chunk found.
+*/
+static inline int seq_find(const tl_seq *s, int64_t k, int by_value, size_t *i, int64_t *val) {
+  size_t n = s->n, off;
+  if (n <= TL_FIRST) { /* one chunk, as in most timelines */
+    if (!n || !chunk_find(s->chunk[0], 0, n, k, by_value, &off, val)) return 0;
+    *i = off;
+    return 1;
+  }
+  int last = chunk_of(n - 1);
   for (int j = last; j >= 0; j--) {
-    const int64_t *v = seq_vals(s->chunk[j]);
-    const uint32_t *at = seq_ats(s->chunk[j], j);
-    size_t hi = j == last ? lastoff + 1 : chunk_len(j);
-    if ((by_value ? v[hi - 1] : (int64_t)at[hi - 1]) <= k) { /* the whole chunk: often the latest change */
-      *i = chunk_start(j) + hi - 1;
+    size_t m = j == last ? n - chunk_start(j) : chunk_len(j);
+    if (chunk_find(s->chunk[j], j, m, k, by_value, &off, val)) {
+      *i = chunk_start(j) + off;
       return 1;
     }
-    if ((by_value ? v[0] : (int64_t)at[0]) > k) continue;
-    size_t lo = 1;
-    while (lo < hi) {
-      size_t mid = lo + (hi - lo) / 2;
-      if ((by_value ? v[mid] : (int64_t)at[mid]) <= k) lo = mid + 1;
-      else hi = mid;
-    }
-    *i = chunk_start(j) + lo - 1;
-    return 1;
   }
   return 0;
 }
@@ -145,8 +161,9 @@ static inline int seq_find(const tl_seq *s, int64_t k, int by_value, size_t *i) 
 /* The value of slot c after the first k events. */
 static inline int64_t col_value(const pactum_timeline *tl, int c, size_t k) {
   if (k >= tl->n) return tl->cur[c];
-  size_t i, at;
-  return seq_find(&tl->cols[c], (int64_t)k, 0, &i) ? seq_get(&tl->cols[c], i, &at) : tl->agr->init[c];
+  size_t i;
+  int64_t v;
+  return seq_find(&tl->cols[c], (int64_t)k, 0, &i, &v) ? v : tl->agr->init[c];
 }
 
 /* ---- The seqs of referenced events: an open-addressed table, seq -> event type ---------- */
@@ -235,6 +252,7 @@ static pactum_timeline *tl_alloc(const pactum_agreement *agr, int writer) {
   tl->cur = (int64_t *)(tl->cols + w);
   tl->next = writer ? tl->cur + w : NULL;
   tl->is_view = !writer;
+  tl->last_day = DAY_MIN;
   return tl;
 }
 
@@ -283,6 +301,7 @@ pactum_timeline *timeline_copy(const pactum_timeline *src) {
     return NULL;
   }
   tl->n = src->n;
+  tl->last_day = src->last_day;
   memcpy(tl->cur, src->cur, sizeof(int64_t) * (size_t)tl->width);
   return tl;
 }
@@ -303,21 +322,16 @@ pactum_timeline *timeline_view(pactum_timeline *tl) {
   atomic_fetch_add_explicit(&tl->store->refs, 1, memory_order_relaxed);
   v->store = tl->store;
   v->n = tl->n;
+  v->last_day = tl->last_day;
   seq_share(&v->days, &tl->days);
   for (int c = 0; c < tl->width; c++) seq_share(&v->cols[c], &tl->cols[c]);
   memcpy(v->cur, tl->cur, sizeof(int64_t) * (size_t)tl->width);
   return v;
 }
 
-/* The day of the last event of tl, which holds at least one. */
-static int32_t last_day(const pactum_timeline *tl) {
-  size_t at;
-  return (int32_t)seq_get(&tl->days, tl->days.n - 1, &at);
-}
-
 int timeline_push(pactum_timeline *tl, int32_t day, const int64_t *after, int64_t seq, int ref_type) {
   if (tl->is_view || tl->n >= TL_MAX_EVENTS) return -1;
-  int new_day = !tl->n || last_day(tl) != day;
+  int new_day = !tl->n || tl->last_day != day;
   /* Room for everything first, so that a failure changes nothing. */
   if (new_day && seq_reserve(tl->store, &tl->days)) return -1;
   for (int c = 0; c < tl->width; c++)
@@ -329,6 +343,7 @@ int timeline_push(pactum_timeline *tl, int32_t day, const int64_t *after, int64_
       tl->cur[c] = after[c];
     }
   if (new_day) seq_put(&tl->days, tl->n, day);
+  tl->last_day = day;
   if (ref_type >= 0) ref_put(tl, seq, ref_type);
   tl->n++;
   return 0;
@@ -347,8 +362,8 @@ static int64_t seq_cut(tl_seq *s, size_t max, int64_t dflt) {
 
 void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
   if (n < tl->n) {
-    if (n) (void)seq_cut(&tl->days, n - 1, 0); /* the days on which the first n events fall */
-    else tl->days.n = 0;
+    tl->last_day = n ? (int32_t)seq_cut(&tl->days, n - 1, 0) : DAY_MIN; /* the days of the first n events */
+    if (!n) tl->days.n = 0;
     for (int c = 0; c < tl->width; c++) tl->cur[c] = seq_cut(&tl->cols[c], n, tl->agr->init[c]);
     tl->n = n;
   }
@@ -375,17 +390,23 @@ void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
 
 /* ---- Reading -------------------------------------------------------------------------- */
 
-size_t timeline_count_until(const pactum_timeline *tl, int32_t day) {
+/* The number of events dated on or before day. */
+static inline size_t count_until(const pactum_timeline *tl, int32_t day) {
+  if (day >= tl->last_day) return tl->n; /* the latest state: a decision's usual case */
   size_t i, at;
-  if (!seq_find(&tl->days, day, 1, &i)) return 0; /* before the first event's day */
+  int64_t v;
+  if (!seq_find(&tl->days, day, 1, &i, &v)) return 0; /* before the first event's day */
   if (i + 1 == tl->days.n) return tl->n;
   (void)seq_get(&tl->days, i + 1, &at); /* up to the first event of the next day */
   return at;
 }
 
+size_t timeline_count_until(const pactum_timeline *tl, int32_t day) { return count_until(tl, day); }
+
 int32_t timeline_day(const pactum_timeline *tl, size_t k) {
-  size_t i, at;
-  return seq_find(&tl->days, (int64_t)k, 0, &i) ? (int32_t)seq_get(&tl->days, i, &at) : DAY_MIN;
+  size_t i;
+  int64_t v;
+  return seq_find(&tl->days, (int64_t)k, 0, &i, &v) ? (int32_t)v : DAY_MIN;
 }
 
 const int64_t *timeline_now(const pactum_timeline *tl) { return tl->cur; }
@@ -397,7 +418,8 @@ const int64_t *timeline_row(const pactum_timeline *tl, size_t k, int64_t *row) {
   return row;
 }
 
-void timeline_slots(const pactum_timeline *tl, size_t k, const int32_t *slots, int nslots, int64_t *row) {
+void timeline_slots(const pactum_timeline *tl, int32_t day, const int32_t *slots, int nslots, int64_t *row) {
+  size_t k = count_until(tl, day);
   for (int i = 0; i < nslots; i++) row[slots[i]] = col_value(tl, slots[i], k);
 }
 
@@ -411,7 +433,8 @@ const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *t
 
 size_t timeline_changes(const pactum_timeline *tl, int slot, size_t k) {
   size_t i;
-  return seq_find(&tl->cols[slot], (int64_t)k, 0, &i) ? i + 1 : 0;
+  int64_t v;
+  return seq_find(&tl->cols[slot], (int64_t)k, 0, &i, &v) ? i + 1 : 0;
 }
 
 int64_t timeline_change(const pactum_timeline *tl, int slot, size_t i, size_t *after) {

@@ -207,15 +207,17 @@ static void check_against(const pactum_timeline *tl, const model *m) {
   }
   assert_int_equal(timeline_count_until(tl, DAY_MIN), m->n && m->days[0] == DAY_MIN ? 1 : 0);
   assert_int_equal(timeline_count_until(tl, DAY_MAX), m->n);
-  /* Some slots only: the others are left as they were. */
+  /* Some slots only, on a day: the others are left as they were. */
   for (int trial = 0; trial < 20; trial++) {
     int32_t slots[W];
     int nslots = 0;
     for (int s = 0; s < W; s++)
       if (pick(2)) slots[nslots++] = s;
-    size_t k = m->n ? (size_t)pick((int)m->n + 1) : 0;
+    int32_t d = lo + pick(hi - lo + 1);
+    size_t k = 0;
+    while (k < m->n && m->days[k] <= d) k++;
     for (int s = 0; s < W; s++) row[s] = INT64_MIN + 7;
-    timeline_slots(tl, k, slots, nslots, row);
+    timeline_slots(tl, d, slots, nslots, row);
     for (int s = 0, i = 0; s < W; s++) {
       if (i < nslots && slots[i] == s) {
         assert_int_equal(row[s], model_row(m, k)[s]);
