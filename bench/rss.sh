@@ -2,12 +2,15 @@
 # rss.sh: the memory of `pactum serve` on a store of N events (default 1,000,000 purchases of the
 # shipped agreement, filled by bench_tlog), and on an empty store, for this tree and, when BASE is
 # set (default f7ab9b2, the server before timeline views; BASE= to skip), for BASE built alike.
-# Each server is started on the store (with its decision log, as by default), then:
+# Each server is started on a copy of the store (with its decision log, as by default), then:
 #   start      VmRSS once /healthz answers and the fold is done
 #   readers    40 clients that ask GET /v1/events and never read (half of them for the largest
 #              page, limit=10000), through a 4 KiB receive buffer, after 3 s
 #   decisions  then 20,000 decisions (200 POST /v1/decide batches of 100) and 100 pages of
-#              GET /v1/events followed by `next` (the readers still connected)
+#              GET /v1/events followed by `next` (the readers still connected); `waiting` is
+#              how many of the decisions the decision log's writer had yet to write then
+#   logged     once the decision log has written them all (its queue holds each decision's
+#              JSON until then: a backlog costs memory while it lasts)
 #   peak       VmHWM, the largest VmRSS the process had
 # Issue 13's target: under 30 MB at 1,000,000 events with /v1/events paginated.
 #
@@ -41,13 +44,14 @@ if [ -z "$store" ]; then
 fi
 echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$root" rev-parse --short HEAD)${BASE:+ against $BASE}"
 echo "== store: $store, $(ls -l "$store" | awk '{printf "%.0f MB", $5 / 1e6}')"
-printf '%-5s %-10s %10s %10s %10s %10s\n' pactum store start_MB readers_MB decisions_MB peak_MB
+printf '%-5s %-6s %9s %11s %13s %8s %10s %8s\n' pactum store start_MB readers_MB decisions_MB waiting logged_MB peak_MB
 for entry in "${pactums[@]}"; do
   name=${entry%%=*}
   exe=${entry#*=}
   for which in empty big; do
-    db=$store
-    if [ "$which" = empty ]; then db=$work/empty-$name.db; rm -f "$db"*; fi
+    db=$work/run-$name.db  # a copy: the decisions logged do not reach the next run
+    rm -f "$db"*
+    if [ "$which" = big ]; then cp "$store" "$db" && sync; fi  # sync: the copy's writes would slow the log's
     python3 - "$exe" "$db" "$name" "$which" <<'PY'
 import http.client, json, os, re, socket, subprocess, sys, time
 exe, db, name, which = sys.argv[1:5]
@@ -115,12 +119,25 @@ for page in range(100):
     if not j["more"]:
         break
 with_decisions = status("VmRSS")
+
+def waiting():
+    st, body = get("/metrics")
+    m = re.search(rb"^pactum_decision_log_waiting (\d+)", body, re.M)
+    return int(m.group(1)) if m else 0
+
+backlog = waiting()
+deadline = time.time() + 60
+while waiting() and time.time() < deadline:
+    time.sleep(0.2)
+logged = status("VmRSS")
 peak = status("VmHWM")
 for s in readers:
     s.close()
 p.terminate()
 p.wait(timeout=60)
-print("%-5s %-10s %10.1f %10.1f %10.1f %10.1f" % (name, which, start, with_readers, with_decisions, peak))
+print("%-5s %-6s %9.1f %11.1f %13.1f %8d %10.1f %8.1f" % (name, which, start, with_readers, with_decisions, backlog,
+                                                        logged, peak))
 PY
+    rm -f "$db"*
   done
 done
