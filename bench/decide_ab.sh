@@ -10,21 +10,13 @@
 #   STORE=big.db ROUNDS=5 bench/decide_ab.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-B=${BUILD_DIR:-build-bench}
-N=${N:-1000000}
 BASE=${BASE:-f7ab9b2}
+. bench/ab.sh
 ROUNDS=${ROUNDS:-3}
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-cmake --build "$B" --target pactum bench_decide -j"$(nproc)" >/dev/null
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+ab_build pactum bench_decide
 old_bench=${OLD_BENCH_DECIDE:-}
 if [ -z "$old_bench" ]; then
-  mkdir -p "$work/old"
-  git -C "$root" archive "$BASE" | tar -x -C "$work/old"
-  cmake -S "$work/old" -B "$work/old/build" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-  cmake --build "$work/old/build" --target bench_decide -j"$(nproc)" >/dev/null
+  ab_base bench_decide
   old_bench=$work/old/build/bench/bench_decide
 fi
 new_bench=$root/$B/bench/bench_decide
@@ -45,7 +37,8 @@ PY
 fi
 pin=()
 if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then pin=(taskset -c 0); fi
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$root" rev-parse --short HEAD) against $BASE; pinned: ${pin[*]:-no}"
+ab_machine
+echo "== pinned: ${pin[*]:-no}"
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for what in sample store; do
   args=(--runs 5 --iters 1000000)

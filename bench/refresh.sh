@@ -15,57 +15,25 @@
 #   STORE=big.db OLD_PACTUM=old/pactum R=5 bench/refresh.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-B=${BUILD_DIR:-build-bench}
-N=${N:-1000000}
+. bench/ab.sh
 R=${R:-7}
-BASE=${BASE-f7ab9b2}
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-cmake --build "$B" --target pactum bench_tlog -j"$(nproc)" >/dev/null
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pactums=("new=$root/$B/pactum")
-if [ -n "${OLD_PACTUM:-}" ]; then
-  pactums=("old=$OLD_PACTUM" "${pactums[@]}")
-elif [ -n "$BASE" ]; then
-  mkdir -p "$work/old"
-  git -C "$root" archive "$BASE" | tar -x -C "$work/old"
-  cmake -S "$work/old" -B "$work/old/build" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-  cmake --build "$work/old/build" --target pactum -j"$(nproc)" >/dev/null
-  pactums=("old=$work/old/build/pactum" "${pactums[@]}")
-fi
-store=${STORE:-}
-if [ -z "$store" ]; then
-  store=$work/big.db
-  "$root/$B/bench/bench_tlog" --db "$store" --records "$N" --fill-only >/dev/null
-fi
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$root" rev-parse --short HEAD)${BASE:+ against $BASE}"
+ab_build pactum bench_tlog
+ab_pactums
+store=$(ab_purchases)
+ab_machine
 echo "== store: $store, $(ls -l "$store" | awk '{printf "%.0f MB", $5 / 1e6}'); $R rounds for each k"
 printf '%-5s %-28s %10s %10s %10s\n' pactum what median_ms min_ms max_ms
 for entry in "${pactums[@]}"; do
   name=${entry%%=*}
   exe=${entry#*=}
   db=$work/run-$name.db
-  cp "$store" "$db"
-  python3 - "$exe" "$root/$B/pactum" "$db" "$name" "$R" <<'PY'
-import http.client, json, re, statistics, subprocess, sys, time
+  cp "$store" "$db" && sync  # sync: the copy's writes would slow the server's
+  python3 - "$exe" "$root/$B/pactum" "$db" "$name" "$R" "$root/bench" <<'PY'
+import http.client, json, statistics, subprocess, sys, time
 exe, adder, db, name, rounds = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5])
-err = open(db + ".stderr", "w+")
-p = subprocess.Popen([exe, "serve", "--listen", "127.0.0.1:0", "--db", db], stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=err)
-port = None
-deadline = time.time() + 120
-while time.time() < deadline and port is None:
-    time.sleep(0.1)
-    err.seek(0)
-    m = re.search(r"on http://127\.0\.0\.1:(\d+)/", err.read())
-    if m:
-        port = int(m.group(1))
-    if p.poll() is not None:
-        err.seek(0)
-        sys.exit("serve exited: " + err.read())
-if port is None:
-    sys.exit("serve did not start")
+sys.path.insert(0, sys.argv[6])
+from servelib import start
+p, port = start(exe, db)
 c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
 REQ = json.dumps({"principal": "openai", "action": "serve_api",
                   "context": {"date": "2030-06-01", "cloud": "aws", "customer_segment": "commercial"}})

@@ -19,30 +19,11 @@
 #   OLD_PACTUM=path/pactum bench/rss.sh  # compare with a pactum already built
 set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$PWD
-B=${BUILD_DIR:-build-bench}
-N=${N:-1000000}
-BASE=${BASE-f7ab9b2}
-cmake -S . -B "$B" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-cmake --build "$B" --target pactum bench_tlog -j"$(nproc)" >/dev/null
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-pactums=("new=$root/$B/pactum")
-if [ -n "${OLD_PACTUM:-}" ]; then
-  pactums=("old=$OLD_PACTUM" "${pactums[@]}")
-elif [ -n "$BASE" ]; then
-  mkdir -p "$work/old"
-  git -C "$root" archive "$BASE" | tar -x -C "$work/old"
-  cmake -S "$work/old" -B "$work/old/build" -DCMAKE_BUILD_TYPE=Release -DPACTUM_TESTS=OFF >/dev/null
-  cmake --build "$work/old/build" --target pactum -j"$(nproc)" >/dev/null
-  pactums=("old=$work/old/build/pactum" "${pactums[@]}")
-fi
-store=${STORE:-}
-if [ -z "$store" ]; then
-  store=$work/big.db
-  "$root/$B/bench/bench_tlog" --db "$store" --records "$N" --fill-only >/dev/null
-fi
-echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git -C "$root" rev-parse --short HEAD)${BASE:+ against $BASE}"
+. bench/ab.sh
+ab_build pactum bench_tlog
+ab_pactums
+store=$(ab_purchases)
+ab_machine
 echo "== store: $store, $(ls -l "$store" | awk '{printf "%.0f MB", $5 / 1e6}')"
 printf '%-5s %-6s %9s %11s %13s %8s %10s %8s\n' pactum store start_MB readers_MB decisions_MB waiting logged_MB peak_MB
 for entry in "${pactums[@]}"; do
@@ -52,31 +33,15 @@ for entry in "${pactums[@]}"; do
     db=$work/run-$name.db  # a copy: the decisions logged do not reach the next run
     rm -f "$db"*
     if [ "$which" = big ]; then cp "$store" "$db" && sync; fi  # sync: the copy's writes would slow the log's
-    python3 - "$exe" "$db" "$name" "$which" <<'PY'
-import http.client, json, os, re, socket, subprocess, sys, time
+    python3 - "$exe" "$db" "$name" "$which" "$root/bench" <<'PY'
+import http.client, json, re, socket, sys, time
 exe, db, name, which = sys.argv[1:5]
-err = open(db + ".%s.stderr" % name, "w+")
-p = subprocess.Popen([exe, "serve", "--listen", "127.0.0.1:0", "--db", db], stdin=subprocess.DEVNULL,
-                     stdout=subprocess.DEVNULL, stderr=err)
-port = None
-deadline = time.time() + 120
-while time.time() < deadline and port is None:
-    time.sleep(0.1)
-    err.seek(0)
-    m = re.search(r"on http://127\.0\.0\.1:(\d+)/", err.read())
-    if m:
-        port = int(m.group(1))
-    if p.poll() is not None:
-        err.seek(0)
-        sys.exit("serve exited: " + err.read())
-if port is None:
-    sys.exit("serve did not start")
+sys.path.insert(0, sys.argv[5])
+from servelib import start, status_mb
+p, port = start(exe, db)
 
 def status(key):
-    with open("/proc/%d/status" % p.pid) as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1]) / 1024.0
+    return status_mb(p, key)
 
 def get(path):
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=60)

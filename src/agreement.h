@@ -243,8 +243,9 @@ struct pactum_agreement {
 ** store (tl_store), shared by a timeline and its views (timeline_view): a view copies the chunk
 ** pointers and the lengths, and so sees the timeline as it was, whatever is appended later. A
 ** writer that must write where a view may read (after a truncation below a view's length)
-** writes a copy of that chunk first. The seqs of the events whose type some ref field names
-** (cevent.referenced) are kept in an open-addressed table, so a ref can be checked.
+** writes a copy of that chunk first; the chunk it leaves is freed with the store. The seqs of the
+** events whose type some ref field names (cevent.referenced) are kept in an open-addressed table,
+** so a ref can be checked.
 */
 #define TL_FIRST_LOG 4                      /* chunk 0 holds 16 elements */
 #define TL_FIRST ((size_t)1 << TL_FIRST_LOG)
@@ -359,7 +360,8 @@ int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pact
 ** drops. Views of tl taken before keep what they saw.
 */
 void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq);
-/* A deep copy of tl (a timeline or a view) that shares nothing with it and can be appended to; NULL if out of memory. */
+/* A deep copy of tl (a timeline or a view) that shares nothing with it and can be appended to; NULL if
+   out of memory. */
 pactum_timeline *timeline_copy(const pactum_timeline *tl);
 /*
 ** A read-only view of tl as it is now, sharing its chunks: O(width + the ref index), whatever the

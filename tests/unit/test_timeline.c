@@ -11,39 +11,10 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "date.h"
+#include "evt_agreement.h"
 
 #include <jansson.h>
 #include <pthread.h>
-
-/* The agreement of test_events.c: four state variables and two commitments. */
-static const char evt_src[] =
-    "agreement \"evt\" { version \"3\" effective 2025-01-01 }\n"
-    "party a \"A\"\n"
-    "party b \"B\"\n"
-    "source s official \"s.txt\"\n"
-    "state phase: enum { idle, active, done } = idle\n"
-    "state flagged: bool = false\n"
-    "state level: integer = 0\n"
-    "event start { who: string }\n"
-    "event finish { }\n"
-    "event pay { amount: money }\n"
-    "event units { n: integer }\n"
-    "event mark { day: date, flag: bool, lvl: enum { low, high }, k: integer }\n"
-    "event strike { }\n"
-    "state strikes: enum { none, one, two } = none\n"
-    "on start { require phase == idle else \"already started\" set phase = active }\n"
-    "on finish { require phase == active else \"not active\" set phase = done }\n"
-    "on units { set level = event.n }\n"
-    "on mark { set flagged = event.flag set level = event.k when event.lvl == high }\n"
-    "on strike { set strikes = one when strikes == none set strikes = two when strikes == one }\n"
-    "commitment money_owed { owed_by a owed_to b what \"Pay $1000\" total $1000 counted from pay.amount deadline 2027 quote s \"pay\" }\n"
-    "commitment widgets { owed_by b owed_to a what \"Ship widgets\" total 10 unit \"widgets\" counted from units.n quote s \"ship\" }\n"
-    "action go by a\n"
-    "permission act_active { principal a action go while phase == active quote s \"go\" }\n";
-
-/* Its slots: the states in declaration order, then the commitments. */
-enum { S_PHASE, S_FLAGGED, S_LEVEL, S_STRIKES, C_MONEY, C_WIDGETS, W };
-enum { IDLE, ACTIVE, DONE };
 
 /* An agreement whose orders are referenced (test_refs.c's, smaller): the ref index in views. */
 static const char refs_src[] =
@@ -55,18 +26,18 @@ static const char refs_src[] =
     "event acceptance { order: ref order }\n"
     "on order { set pending = event.seq }\n";
 
-/* ---- The naive model: a full row per event, folded by the rules of evt_src ------------ */
+/* ---- The naive model: a full row per event, folded by the rules of agreement_src ------- */
 
 typedef struct model {
   size_t n, cap;
-  int64_t *rows;  /* [(n + 1) * W]: row 0 the initial state */
+  int64_t *rows;  /* [(n + 1) * WIDTH]: row 0 the initial state */
   int32_t *days;  /* [n] */
 } model;
 
 static void model_init(model *m) {
   m->n = 0;
   m->cap = 64;
-  m->rows = calloc((m->cap + 1) * W, sizeof(int64_t)); /* every initial value is 0 */
+  m->rows = calloc((m->cap + 1) * WIDTH, sizeof(int64_t)); /* every initial value is 0 */
   m->days = calloc(m->cap, sizeof(int32_t));
   assert_non_null(m->rows);
   assert_non_null(m->days);
@@ -77,7 +48,7 @@ static void model_free(model *m) {
   free(m->days);
 }
 
-static const int64_t *model_row(const model *m, size_t k) { return m->rows + k * W; }
+static const int64_t *model_row(const model *m, size_t k) { return m->rows + k * WIDTH; }
 
 /* An event as the generator made it: what the model needs to fold it. */
 typedef struct gen_event {
@@ -91,7 +62,7 @@ typedef struct gen_event {
 /* Fold e into m by the agreement's rules: 1 if accepted, 0 if refused (m unchanged). */
 static int model_fold(model *m, const gen_event *e) {
   if (m->n && e->day < m->days[m->n - 1]) return 0; /* out_of_order */
-  int64_t r[W];
+  int64_t r[WIDTH];
   memcpy(r, model_row(m, m->n), sizeof r);
   const int64_t *before = model_row(m, m->n);
   switch (e->type) {
@@ -123,13 +94,13 @@ static int model_fold(model *m, const gen_event *e) {
   }
   if (m->n == m->cap) {
     m->cap *= 2;
-    m->rows = realloc(m->rows, (m->cap + 1) * W * sizeof(int64_t));
+    m->rows = realloc(m->rows, (m->cap + 1) * WIDTH * sizeof(int64_t));
     m->days = realloc(m->days, m->cap * sizeof(int32_t));
     assert_non_null(m->rows);
     assert_non_null(m->days);
   }
   m->days[m->n++] = e->day;
-  memcpy(m->rows + m->n * W, r, sizeof r);
+  memcpy(m->rows + m->n * WIDTH, r, sizeof r);
   return 1;
 }
 
@@ -187,7 +158,7 @@ static int append(pactum_timeline *tl, const char *json, pactum_error *err) {
 /* Every way of reading tl gives what m says, for tl's first m->n events (tl holds exactly those). */
 static void check_against(const pactum_timeline *tl, const model *m) {
   assert_int_equal(pactum_timeline_count(tl), m->n);
-  int64_t row[W];
+  int64_t row[WIDTH];
   for (size_t k = 0; k <= m->n; k++) {
     if (k < m->n) assert_int_equal(timeline_day(tl, k), m->days[k]);
     timeline_row(tl, k, row);
@@ -209,16 +180,16 @@ static void check_against(const pactum_timeline *tl, const model *m) {
   assert_int_equal(timeline_count_until(tl, DAY_MAX), m->n);
   /* Some slots only, on a day: the others are left as they were. */
   for (int trial = 0; trial < 20; trial++) {
-    int32_t slots[W];
+    int32_t slots[WIDTH];
     int nslots = 0;
-    for (int s = 0; s < W; s++)
+    for (int s = 0; s < WIDTH; s++)
       if (pick(2)) slots[nslots++] = s;
     int32_t d = lo + pick(hi - lo + 1);
     size_t k = 0;
     while (k < m->n && m->days[k] <= d) k++;
-    for (int s = 0; s < W; s++) row[s] = INT64_MIN + 7;
+    for (int s = 0; s < WIDTH; s++) row[s] = INT64_MIN + 7;
     timeline_slots(tl, d, slots, nslots, row);
-    for (int s = 0, i = 0; s < W; s++) {
+    for (int s = 0, i = 0; s < WIDTH; s++) {
       if (i < nslots && slots[i] == s) {
         assert_int_equal(row[s], model_row(m, k)[s]);
         i++;
@@ -228,7 +199,7 @@ static void check_against(const pactum_timeline *tl, const model *m) {
     }
   }
   /* Each slot's changes: the events after which its value differs from the one before. */
-  for (int s = 0; s < W; s++) {
+  for (int s = 0; s < WIDTH; s++) {
     size_t nch = 0;
     for (size_t k = 1; k <= m->n; k++) {
       if (model_row(m, k)[s] == model_row(m, k - 1)[s]) continue;
@@ -247,11 +218,11 @@ static void check_against(const pactum_timeline *tl, const model *m) {
 static void model_prefix(model *to, const model *m, size_t n) {
   model_init(to);
   to->cap = n + 1;
-  to->rows = realloc(to->rows, (to->cap + 1) * W * sizeof(int64_t));
+  to->rows = realloc(to->rows, (to->cap + 1) * WIDTH * sizeof(int64_t));
   to->days = realloc(to->days, to->cap * sizeof(int32_t));
   assert_non_null(to->rows);
   assert_non_null(to->days);
-  memcpy(to->rows, m->rows, (n + 1) * W * sizeof(int64_t));
+  memcpy(to->rows, m->rows, (n + 1) * WIDTH * sizeof(int64_t));
   if (n) memcpy(to->days, m->days, n * sizeof(int32_t));
   to->n = n;
 }
@@ -263,7 +234,7 @@ static void model_prefix(model *to, const model *m, size_t n) {
 */
 static void test_random_against_model(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   for (uint64_t seed = 1; seed <= 12; seed++) {
     rng_state = seed * 7919;
     pactum_timeline *tl = pactum_timeline_new(agr);
@@ -347,7 +318,7 @@ static int64_t tri(size_t k) { return (int64_t)(k * (k + 1) / 2); }
 
 static void test_view_does_not_see_later_appends(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   pactum_timeline *tl = pactum_timeline_new(agr);
   pactum_timeline *empty = timeline_view(tl);
   assert_non_null(empty);
@@ -358,7 +329,7 @@ static void test_view_does_not_see_later_appends(void **state) {
   assert_int_equal(pactum_timeline_count(tl), 240);
   assert_int_equal(pactum_timeline_count(v40), 40);
   assert_int_equal(pactum_timeline_count(empty), 0);
-  int64_t row[W];
+  int64_t row[WIDTH];
   assert_int_equal(timeline_at(agr, v40, DAY_MAX, row)[C_MONEY], tri(40));
   assert_int_equal(timeline_now(v40)[C_MONEY], tri(40));
   assert_int_equal(timeline_at(agr, tl, DAY_MAX, row)[C_MONEY], tri(240));
@@ -382,7 +353,7 @@ static void test_view_does_not_see_later_appends(void **state) {
   assert_string_equal(err.code, "internal");
   assert_int_equal(append(vv, "{\"type\":\"pay\",\"date\":\"2027-01-01\",\"amount\":1}", &err), PACTUM_EINTERNAL);
   assert_int_equal(pactum_timeline_count(v40), 40);
-  int64_t after[W] = {0};
+  int64_t after[WIDTH] = {0};
   assert_int_equal(timeline_push(v40, 0, after, 1, -1), -1);
   /* Free in every order: the timeline first, then the views, which still read. */
   pactum_timeline_free(tl);
@@ -413,15 +384,11 @@ static void test_view_refs(void **state) {
   /* A copy of the view can name seq 1 but not seq 2, which the view never saw. */
   pactum_timeline *c = timeline_copy(v);
   assert_non_null(c);
-  assert_int_equal(pactum_timeline_append_seq(c, "{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":2}",
-                                              strlen("{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":2}"), 3,
-                                              &err),
-                   PACTUM_EINPUT);
+  const char *names2 = "{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":2}";
+  const char *names1 = "{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":1}";
+  assert_int_equal(pactum_timeline_append_seq(c, names2, strlen(names2), 3, &err), PACTUM_EINPUT);
   assert_string_equal(err.code, "bad_reference");
-  assert_int_equal(pactum_timeline_append_seq(c, "{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":1}",
-                                              strlen("{\"type\":\"acceptance\",\"date\":\"2026-01-03\",\"order\":1}"), 3,
-                                              &err),
-                   PACTUM_OK);
+  assert_int_equal(pactum_timeline_append_seq(c, names1, strlen(names1), 3, &err), PACTUM_OK);
   /* Truncating the timeline drops seq 2 from its index, not from the view's; seq 1 stays. */
   timeline_truncate(tl, 1, 1);
   assert_int_equal(timeline_ref_type(tl, 2), -1);
@@ -441,7 +408,7 @@ static void test_view_refs(void **state) {
 */
 static void test_truncate_after_view(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   const size_t cuts[] = {20, 16, 48, 0, 47, 100};
   for (size_t t = 0; t < sizeof cuts / sizeof cuts[0]; t++) {
     size_t cut = cuts[t];
@@ -461,7 +428,7 @@ static void test_truncate_after_view(void **state) {
       else snprintf(js, sizeof js, "{\"type\":\"pay\",\"date\":\"%s\",\"amount\":1000}", d);
       assert_int_equal(append(tl, js, &err), PACTUM_OK);
     }
-    int64_t row[W];
+    int64_t row[WIDTH];
     for (size_t k = 0; k <= 100; k++) {
       timeline_row(v, k, row);
       assert_int_equal(row[C_MONEY], tri(k));
@@ -494,7 +461,7 @@ static void test_truncate_after_view(void **state) {
 /* Refused events leave the timeline and its views as they were: count, days, rows, changes. */
 static void test_refused_events_change_nothing(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   pactum_timeline *tl = pactum_timeline_new(agr);
   pactum_error err;
   assert_int_equal(append(tl, "{\"type\":\"start\",\"date\":\"2026-01-01\",\"who\":\"x\"}", &err), PACTUM_OK);
@@ -503,10 +470,10 @@ static void test_refused_events_change_nothing(void **state) {
                    PACTUM_OK);
   pactum_timeline *v = timeline_view(tl);
   assert_non_null(v);
-  int64_t before[W], row[W];
+  int64_t before[WIDTH], row[WIDTH];
   memcpy(before, timeline_now(tl), sizeof before);
-  size_t n = pactum_timeline_count(tl), ch[W];
-  for (int s = 0; s < W; s++) ch[s] = timeline_changes(tl, s, n);
+  size_t n = pactum_timeline_count(tl), ch[WIDTH];
+  for (int s = 0; s < WIDTH; s++) ch[s] = timeline_changes(tl, s, n);
   const char *const bad[] = {
       "{\"type\":\"start\",\"date\":\"2026-02-02\",\"who\":\"y\"}",                 /* guard_failed */
       "{\"type\":\"pay\",\"date\":\"2025-06-01\",\"amount\":1}",                    /* out_of_order */
@@ -520,7 +487,7 @@ static void test_refused_events_change_nothing(void **state) {
     assert_int_equal(pactum_timeline_count(tl), n);
     assert_memory_equal(timeline_now(tl), before, sizeof before);
     assert_memory_equal(timeline_row(tl, n, row), before, sizeof before);
-    for (int s = 0; s < W; s++) assert_int_equal(timeline_changes(tl, s, n + 5), ch[s]);
+    for (int s = 0; s < WIDTH; s++) assert_int_equal(timeline_changes(tl, s, n + 5), ch[s]);
     assert_int_equal(timeline_day(tl, n - 1), date_from_ymd(2026, 2, 1));
     assert_int_equal(pactum_timeline_count(v), n);
     assert_memory_equal(timeline_now(v), before, sizeof before);
@@ -553,7 +520,7 @@ static pactum_timeline *take(shared *sh) {
 
 static void *reader(void *p) {
   shared *sh = p;
-  int64_t row[W];
+  int64_t row[WIDTH];
   for (;;) {
     pthread_mutex_lock(&sh->lock);
     int done = sh->done;
@@ -574,7 +541,7 @@ static void *reader(void *p) {
 
 static void test_view_read_while_appending(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   pactum_timeline *tl = pactum_timeline_new(agr);
   shared sh = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0, 0};
   pthread_t th;
@@ -611,14 +578,14 @@ static void test_view_read_while_appending(void **state) {
 */
 static void test_allocation_failures(void **state) {
   (void)state;
-  pactum_agreement *agr = unit_load_ok(evt_src);
+  pactum_agreement *agr = unit_load_ok(agreement_src);
   for (long n = 1;; n++) {
     px_alloc_reset_count();
     px_alloc_fail_after(n);
     int failed = 0;
     pactum_timeline *tl = pactum_timeline_new(agr), *v = NULL, *v2 = NULL, *c = NULL;
     if (!tl) failed = 1;
-    int64_t row[W];
+    int64_t row[WIDTH];
     size_t folded = 0;
     for (int i = 0; !failed && i < 70; i++) {
       if (i == 20 && !(v = timeline_view(tl))) failed = 1;
