@@ -1,7 +1,7 @@
 /*
 ** bench_tlog.c: the transparency log's costs on a large store, in process (bench/tlog.sh runs it).
 **
-**   bench_tlog --db PATH --records N [--proofs K]
+**   bench_tlog --db PATH --records N [--proofs K] [--fill-only]
 **
 ** Fills the store at PATH with N purchase events if it holds fewer (batches of 10,000, each one
 ** transaction), then measures, on a record opened once:
@@ -9,9 +9,13 @@
 **      verification (merkle_verify_inclusion): the median and the 99th percentile, in µs;
 **   2. consistency proofs between K random pairs of sizes (tlog_consistency), likewise;
 **   3. record_refresh after another connection appended k = 1, 10, 100, 1,000 and 10,000 events:
-**      the time to fold them, against the time record_open takes to fold the whole store.
+**      the time to fold them, against the time record_open takes to fold the whole store; then
+**      what a server does next to publish them, a view of the timeline (timeline_view), beside
+**      the full copy it used to make (timeline_copy).
+** With --fill-only it fills the store and stops.
 ** Timings are wall-clock (CLOCK_MONOTONIC) of one thread; compare them within one run.
 */
+#include "agreement.h"
 #include "alloc.h"
 #include "merkle.h"
 #include "record.h"
@@ -70,14 +74,17 @@ int main(int argc, char **argv) {
   px_alloc_init();
   const char *db = NULL;
   int64_t want = 1000000;
-  int k = 1000;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    if (!strcmp(argv[i], "--db")) db = argv[i + 1];
-    else if (!strcmp(argv[i], "--records")) want = atoll(argv[i + 1]);
-    else if (!strcmp(argv[i], "--proofs")) k = atoi(argv[i + 1]);
+  int k = 1000, fill_only = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--fill-only")) fill_only = 1;
+    else if (i + 1 == argc) k = 0; /* an option without its value */
+    else if (!strcmp(argv[i], "--db")) db = argv[++i];
+    else if (!strcmp(argv[i], "--records")) want = atoll(argv[++i]);
+    else if (!strcmp(argv[i], "--proofs")) k = atoi(argv[++i]);
+    else k = 0;
   }
   if (!db || want < 2 || k < 1) {
-    fprintf(stderr, "usage: bench_tlog --db PATH --records N [--proofs K]\n");
+    fprintf(stderr, "usage: bench_tlog --db PATH --records N [--proofs K] [--fill-only]\n");
     return 2;
   }
   pactum_agreement *agr = NULL;
@@ -106,6 +113,11 @@ int main(int argc, char **argv) {
   int64_t n = r->tip.seq;
   printf("store: %lld records; record_open folded and checked them in %.0f ms (%.2f µs a record)\n", (long long)n,
          open_us / 1e3, open_us / (double)n);
+  if (fill_only) {
+    record_free(r);
+    pactum_agreement_free(agr);
+    return 0;
+  }
 
   double *t = px_malloc(sizeof(double) * (size_t)k), *v = px_malloc(sizeof(double) * (size_t)k);
   srand(20251028);
@@ -156,6 +168,7 @@ int main(int argc, char **argv) {
   /* Refresh: another connection appends; the first folds only what is new. */
   printf("record_refresh after another connection appended k events (the store holds %lld):\n", (long long)n);
   static const int ks[] = {1, 10, 100, 1000, 10000};
+  pactum_timeline *published = timeline_view(r->tl); /* the server's snapshot, replaced after each refresh */
   for (size_t j = 0; j < sizeof ks / sizeof ks[0]; j++) {
     record *w = NULL;
     if (record_open(agr, db, 0, NULL, &w, &err)) return 1;
@@ -170,8 +183,25 @@ int main(int argc, char **argv) {
     double us = now_us() - a;
     printf("  k = %5d: %10.1f µs  (%.2f µs an event; record_open of the whole store: %.0f ms)\n", ks[j], us, us / ks[j],
            open_us / 1e3);
+    /* Publishing what was folded: a view, as the server makes now, and a full copy, as it did. */
+    a = now_us();
+    pactum_timeline *view = timeline_view(r->tl);
+    double view_us = now_us() - a;
+    a = now_us();
+    pactum_timeline *copy = timeline_copy(r->tl);
+    double copy_us = now_us() - a;
+    if (!view || !copy) {
+      fprintf(stderr, "bench_tlog: out of memory\n");
+      return 1;
+    }
+    pactum_timeline_free(published);
+    published = view;
+    pactum_timeline_free(copy);
+    printf("            then the snapshot: timeline_view %.1f µs (a full copy, timeline_copy: %.1f µs)\n", view_us,
+           copy_us);
     n = r->tip.seq;
   }
+  pactum_timeline_free(published);
   int changed = 1;
   double a = now_us();
   record_refresh(r, &changed, &err);

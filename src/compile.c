@@ -422,7 +422,14 @@ static int build_groups(compiler *c) {
       if (seen[s]) {
         if (sd.len) buf_puts(&sd, ", ");
         buf_puts(&sd, agr->states[s].name);
+        gr->nslots++;
       }
+    if (gr->nslots && !(gr->slots = arena_alloc(c->ar, sizeof(int32_t) * (size_t)gr->nslots))) {
+      buf_release(&sd);
+      goto out;
+    }
+    for (int s = 0, k = 0; s < agr->nstates; s++)
+      if (seen[s]) gr->slots[k++] = s;
     size_t len;
     gr->state_dep = arena_buf(c, &sd, &len);
     if (!gr->state_dep) goto out;

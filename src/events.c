@@ -1,8 +1,9 @@
 /*
-** events.c: the timeline. Validates events against the agreement (type, fields, date
-** order, references to earlier events, transition guards), folds each into a new snapshot of
-** the state, and answers "what was in force on day D" by binary search, so a decision reads
-** events dated on or before its own day and nothing later.
+** events.c: folding events into a timeline. Validates each event against the agreement (type,
+** fields, date order, references to earlier events, transition guards), computes the state
+** after it, and appends it to the timeline's storage (timeline.c), which answers "what was in
+** force on day D" by binary search, so a decision reads events dated on or before its own day
+** and nothing later.
 */
 #include "agreement.h"
 #include "alloc.h"
@@ -17,147 +18,6 @@
 
 /* Refuse with code and message: see error.h. */
 #define fail(err, code, ...) error_set((err), PACTUM_EINPUT, (code), __VA_ARGS__)
-
-pactum_timeline *pactum_timeline_new(const pactum_agreement *agr) {
-  pactum_timeline *tl = px_calloc(1, sizeof *tl);
-  if (!tl) return NULL;
-  tl->agr = agr;
-  tl->width = agr->nstates + agr->ncommits;
-  tl->cap = 16;
-  tl->days = px_malloc(sizeof(int32_t) * tl->cap);
-  tl->snaps = px_malloc(sizeof(int64_t) * (tl->cap + 1) * (size_t)(tl->width ? tl->width : 1));
-  if (!tl->days || !tl->snaps) {
-    pactum_timeline_free(tl);
-    return NULL;
-  }
-  memcpy(tl->snaps, agr->init, sizeof(int64_t) * (size_t)tl->width);
-  return tl;
-}
-
-void pactum_timeline_free(pactum_timeline *tl) {
-  if (!tl) return;
-  px_free(tl->days);
-  px_free(tl->snaps);
-  px_free(tl->ref_seq);
-  px_free(tl->ref_type);
-  px_free(tl);
-}
-
-size_t pactum_timeline_count(const pactum_timeline *tl) { return tl ? tl->n : 0; }
-
-pactum_timeline *timeline_copy(const pactum_timeline *src) {
-  pactum_timeline *tl = px_calloc(1, sizeof *tl);
-  if (!tl) return NULL;
-  *tl = *src;
-  tl->ref_seq = NULL; /* the copy's own, below: src keeps its table */
-  tl->ref_type = NULL;
-  size_t w = (size_t)(src->width ? src->width : 1);
-  tl->days = px_malloc(sizeof(int32_t) * (src->cap ? src->cap : 1));
-  tl->snaps = px_malloc(sizeof(int64_t) * (src->cap + 1) * w);
-  if (!tl->days || !tl->snaps) {
-    pactum_timeline_free(tl);
-    return NULL;
-  }
-  if (src->n) memcpy(tl->days, src->days, sizeof(int32_t) * src->n);
-  memcpy(tl->snaps, src->snaps, sizeof(int64_t) * (src->n + 1) * w);
-  if (src->ref_cap) {
-    tl->ref_seq = px_malloc(sizeof(int64_t) * src->ref_cap);
-    tl->ref_type = px_malloc(sizeof(int32_t) * src->ref_cap);
-    if (!tl->ref_seq || !tl->ref_type) {
-      pactum_timeline_free(tl);
-      return NULL;
-    }
-    memcpy(tl->ref_seq, src->ref_seq, sizeof(int64_t) * src->ref_cap);
-    memcpy(tl->ref_type, src->ref_type, sizeof(int32_t) * src->ref_cap);
-  }
-  return tl;
-}
-
-/* ---- The seqs of referenced events: an open-addressed table, seq -> event type ---------- */
-
-/* The slot of seq: where it is, or the empty slot where it would go. ref_cap must be > 0. */
-static size_t ref_slot(const pactum_timeline *tl, int64_t seq) {
-  size_t mask = tl->ref_cap - 1;
-  size_t i = (size_t)(((uint64_t)seq * 0x9E3779B97F4A7C15u) >> 32) & mask;
-  while (tl->ref_seq[i] && tl->ref_seq[i] != seq) i = (i + 1) & mask;
-  return i;
-}
-
-int timeline_ref_type(const pactum_timeline *tl, int64_t seq) {
-  if (!tl->ref_cap || seq <= 0) return -1;
-  size_t i = ref_slot(tl, seq);
-  return tl->ref_seq[i] ? tl->ref_type[i] : -1;
-}
-
-/* Room for one more seq, the table kept at most half full. -1 when out of memory; tl is unchanged. */
-static int ref_reserve(pactum_timeline *tl) {
-  if ((tl->ref_n + 1) * 2 <= tl->ref_cap) return 0;
-  size_t cap = tl->ref_cap ? tl->ref_cap * 2 : 16;
-  int64_t *seqs = px_calloc(cap, sizeof *seqs);
-  int32_t *types = px_malloc(sizeof *types * cap);
-  if (!seqs || !types) {
-    px_free(seqs);
-    px_free(types);
-    return -1;
-  }
-  int64_t *old_seq = tl->ref_seq;
-  int32_t *old_type = tl->ref_type;
-  size_t old_cap = tl->ref_cap;
-  tl->ref_seq = seqs;
-  tl->ref_type = types;
-  tl->ref_cap = cap;
-  for (size_t i = 0; i < old_cap; i++)
-    if (old_seq[i]) {
-      size_t j = ref_slot(tl, old_seq[i]);
-      tl->ref_seq[j] = old_seq[i];
-      tl->ref_type[j] = old_type[i];
-    }
-  px_free(old_seq);
-  px_free(old_type);
-  return 0;
-}
-
-/* Record that seq is an event of type ev (a later fold with the same seq replaces it). */
-static void ref_put(pactum_timeline *tl, int64_t seq, int ev) {
-  size_t i = ref_slot(tl, seq);
-  if (!tl->ref_seq[i]) tl->ref_n++;
-  tl->ref_seq[i] = seq;
-  tl->ref_type[i] = ev;
-}
-
-void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
-  if (n < tl->n) tl->n = n;
-  /* Drop the referenced seqs after last_seq: the table is rebuilt with the rest in place (it
-     holds only the events some ref can name, declarations and the like, so this is small). */
-  int dropped = 0;
-  for (size_t i = 0; i < tl->ref_cap; i++)
-    if (tl->ref_seq[i] > last_seq) {
-      tl->ref_seq[i] = 0;
-      tl->ref_n--;
-      dropped = 1;
-    }
-  if (!dropped) return;
-  for (size_t i = 0; i < tl->ref_cap; i++) {
-    if (!tl->ref_seq[i]) continue;
-    int64_t seq = tl->ref_seq[i];
-    int32_t type = tl->ref_type[i];
-    tl->ref_seq[i] = 0;
-    size_t j = ref_slot(tl, seq);
-    tl->ref_seq[j] = seq;
-    tl->ref_type[j] = type;
-  }
-}
-
-const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day) {
-  if (!tl || tl->n == 0) return agr->init;
-  size_t lo = 0, hi = tl->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (tl->days[mid] <= day) lo = mid + 1;
-    else hi = mid;
-  }
-  return tl->snaps + lo * (size_t)tl->width;
-}
 
 /* Strings of one event that the agreement never mentions, numbered -1, -2, ... by content. */
 typedef struct unknowns {
@@ -227,20 +87,6 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
   return PACTUM_OK;
 }
 
-/* Make room for one more event and its snapshot. */
-static int reserve(pactum_timeline *tl) {
-  if (tl->n < tl->cap) return 0;
-  size_t cap = tl->cap * 2;
-  int32_t *days = px_realloc(tl->days, sizeof(int32_t) * cap);
-  if (!days) return -1;
-  tl->days = days;
-  int64_t *snaps = px_realloc(tl->snaps, sizeof(int64_t) * (cap + 1) * (size_t)(tl->width ? tl->width : 1));
-  if (!snaps) return -1;
-  tl->snaps = snaps;
-  tl->cap = cap;
-  return 0;
-}
-
 static const flat_value *flat_get(const flat_event *e, const char *key) {
   size_t n = strlen(key);
   for (int i = 0; i < e->n; i++)
@@ -291,6 +137,9 @@ static int check_refs(const pactum_timeline *tl, const cevent *ev, const int64_t
 
 int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m, pactum_error *err) {
   const pactum_agreement *agr = tl->agr;
+  if (tl->is_view) return error_set(err, PACTUM_EINTERNAL, "internal", "a view of a timeline cannot be appended to");
+  if (tl->n >= TL_MAX_EVENTS)
+    return fail(err, "too_many_events", "a timeline holds at most %zu events", (size_t)TL_MAX_EVENTS);
   event_meta next = {(int64_t)tl->n + 1, 0};
   if (!m) m = &next;
   if (m->seq <= 0) return fail(err, "bad_seq", "an event's seq must be a positive number, not %lld", (long long)m->seq);
@@ -304,9 +153,9 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   int32_t day;
   if (jd->kind != FV_STRING || date_parse(jd->s, jd->slen, &day))
     return fail(err, "bad_date", "event '%s' has a 'date' that is not a real date (YYYY-MM-DD)", ev->name);
-  if (tl->n && day < tl->days[tl->n - 1]) {
+  if (day < tl->last_day) {
     char last[11];
-    date_format(tl->days[tl->n - 1], last);
+    date_format(tl->last_day, last);
     return fail(err, "out_of_order", "event '%s' dated %.10s comes after an event dated %s; events must be in date order",
                 ev->name, jd->s, last);
   }
@@ -336,14 +185,10 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   int rc = check_refs(tl, ev, fields, m->seq, err);
   if (rc) return rc;
   fields[ev->nfields] = m->seq;
-  if (reserve(tl) || (ev->referenced && ref_reserve(tl))) {
-    fail(err, "out_of_memory", "out of memory");
-    return PACTUM_ENOMEM;
-  }
 
   /* Every condition reads the state as it was before this event. */
-  const int64_t *before = tl->snaps + tl->n * (size_t)tl->width;
-  int64_t *after = tl->snaps + (tl->n + 1) * (size_t)tl->width;
+  const int64_t *before = tl->cur;
+  int64_t *after = tl->next;
   memcpy(after, before, sizeof(int64_t) * (size_t)tl->width);
   xenv env = {NULL, before, fields, day, m->recorders};
   for (int s = 0; s < ev->nstmts; s++) {
@@ -367,8 +212,10 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
       return fail(err, "overflow", "event '%s' would take commitment '%s' past the 64-bit range", ev->name, cm->id);
     *sum += add;
   }
-  if (ev->referenced) ref_put(tl, m->seq, ei);
-  tl->days[tl->n++] = day;
+  if (timeline_push(tl, day, after, m->seq, ev->referenced ? ei : -1)) {
+    fail(err, "out_of_memory", "out of memory");
+    return PACTUM_ENOMEM;
+  }
   return PACTUM_OK;
 }
 

@@ -161,7 +161,7 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
     return NULL;
   }
   if (until < d->valid_until) d->valid_until = until;
-  const int64_t *st = timeline_at(agr, tl, req->day);
+  const int64_t *st = timeline_at(agr, tl, req->day, d->row); /* the whole row, for the trace */
   xenv env = {req->vals, st, NULL, req->day, 0};
   const cgroup *g = &agr->groups[d->group];
   char day[11];
@@ -211,9 +211,7 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
     }
     buf_puts(&b, "state    ");
     put_state(&b, agr, st, 0);
-    size_t nev = 0;
-    if (tl)
-      while (nev < tl->n && tl->days[nev] <= req->day) nev++;
+    size_t nev = tl ? timeline_count_until(tl, req->day) : 0;
     buf_printf(&b, "  (%zu event%s on or before %s)\n", nev, nev == 1 ? "" : "s", day);
     if (!g->n) buf_puts(&b, "\nno clause governs this principal and action\n");
   }
@@ -387,10 +385,10 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
 }
 
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json) {
-  const int64_t *st = timeline_at(agr, tl, day);
-  size_t nev = 0;
-  if (tl)
-    while (nev < tl->n && tl->days[nev] <= day) nev++;
+  int64_t *row = px_malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
+  if (!row) return NULL;
+  const int64_t *st = timeline_at(agr, tl, day, row);
+  size_t nev = tl ? timeline_count_until(tl, day) : 0;
   char d[11];
   date_format(day, d);
   buf b;
@@ -493,6 +491,7 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
     }
   }
   buf_puts(&b, as_json ? "]}" : "");
+  px_free(row);
   return buf_detach(&b);
 }
 

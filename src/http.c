@@ -12,7 +12,9 @@
 ** Decisions read an immutable snapshot of the folded events. Appending events (under one
 ** writer lock) builds a new snapshot and swaps it in; a reader takes the current snapshot
 ** under a lock held only for the pointer swap, so it never waits for an append to fold, and
-** never sees half of one. An event is acknowledged only after its batch has committed.
+** never sees half of one. A snapshot's timeline is a view of the writer's (timeline_view):
+** it shares the stored events and costs O(state width) to make, whatever their number. An
+** event is acknowledged only after its batch has committed.
 */
 #include "http_int.h"
 #include "alloc.h"
@@ -67,7 +69,7 @@ void http_snap_drop(snapshot *sn) {
 snapshot *http_snap_build(server *s) {
   snapshot *sn = px_calloc(1, sizeof *sn);
   if (!sn) return NULL;
-  if (!(sn->tl = timeline_copy(s->rec->tl))) {
+  if (!(sn->tl = timeline_view(s->rec->tl))) {
     px_free(sn);
     return NULL;
   }
@@ -820,6 +822,9 @@ int http_serve(const pactum_agreement *agr, const serve_config *cfg) {
     }
     if (http_tls_load(cfg->tls_cert, cfg->tls_key, &cert, &key)) goto out;
   }
+  /* Every connection the server opens (the writer's, each thread's, the decision log's) reads
+     little at a time: a small page cache each keeps the sum of them small. */
+  store_cache_default(HTTP_STORE_CACHE_KIB);
   if (open_record(s)) goto out;
   /* SIGTERM and SIGINT are waited for by this thread; the service's threads never see them. */
   sigset_t sigs;

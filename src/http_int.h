@@ -135,10 +135,16 @@ typedef struct route {
 
 /* ---- http.c: snapshots, per-thread state, responses, authentication -------------------- */
 
+/* The page cache of each of the server's store connections, in KiB (SQLite's default is 2,000). */
+#define HTTP_STORE_CACHE_KIB 256
+
 /* The current snapshot, with a reference the caller drops. */
 snapshot *http_snap_take(server *s);
 void http_snap_drop(snapshot *sn);
-/* A snapshot of what the writer has folded; NULL if memory ran out. Caller holds write_lock. */
+/*
+** A snapshot of what the writer has folded: a view of its timeline, O(state width + the ref
+** index), not O(events). NULL if memory ran out. Caller holds write_lock.
+*/
 snapshot *http_snap_build(server *s);
 /* Swap sn in for the readers (taking the server's reference), dropping the old one. */
 void http_snap_publish(server *s, snapshot *sn);

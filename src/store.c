@@ -33,6 +33,10 @@ struct store {
 
 static const char *const TABLE[2] = {"events", "decisions"};
 
+static int cache_kib; /* the page cache of each connection opened, in KiB; 0: SQLite's default */
+
+void store_cache_default(int kib) { cache_kib = kib > 0 ? kib : 0; }
+
 const char *store_chain_name(store_chain chain) { return TABLE[chain == CHAIN_DECISIONS]; }
 
 /* Refuse with code and message: see error.h. */
@@ -280,6 +284,11 @@ int store_open(const char *path, int create, store **out, pactum_error *err) {
     }
   }
   if (set_wal(st, err) || exec(st, "PRAGMA synchronous=FULL;", err)) goto bad;
+  if (cache_kib) {
+    char sql[48];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d;", cache_kib);
+    if (exec(st, sql, err)) goto bad;
+  }
   if (migrate(st, v, err)) goto bad;
   if (prepare_all(st, err)) goto bad;
   *out = st;

@@ -60,6 +60,12 @@ void store_tip_init(store_tip *tip /* OUT */, const uint8_t genesis[HASH_BYTES])
 */
 int store_open(const char *path, int create, store **out /* OUT */, pactum_error *err);
 void store_close(store *st);
+/*
+** Limit the page cache of each store opened from now on to about kib KiB (SQLite's PRAGMA
+** cache_size = -kib); 0 keeps SQLite's default (2,000 KiB a connection). A server, which holds a
+** connection for each of its threads, calls it once before it opens any: it is not thread-safe.
+*/
+void store_cache_default(int kib);
 /* A second, independent connection to the same store, for a reader in another thread. */
 int store_open_again(store *st, store **out /* OUT */, pactum_error *err);
 

@@ -969,8 +969,9 @@ int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32
   *out = NULL;
   if (budget) budget->stopped = 0;
   oldids = px_malloc(sizeof(int32_t) * 4 * (size_t)c.G);
+  int64_t *rows = px_malloc(sizeof(int64_t) * (4 * (size_t)c.width + 1)); /* two rows for each timeline */
   if (!c.dated || !c.rday || !c.group || !c.kept || !c.ids || !c.mark || !c.marked || !c.differs || !c.req || !c.dec ||
-      !cuts || !changes || !oldids) {
+      !cuts || !changes || !oldids || !rows) {
     rc = oom(err);
     goto done;
   }
@@ -995,8 +996,8 @@ int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32
     cuts[n++] = day;
   } else {
     cuts[n++] = agr->effective;
-    for (size_t i = 0; i < w->base->n; i++) cuts[n++] = w->base->days[i];
-    for (size_t i = 0; i < w->hyp->n; i++) cuts[n++] = w->hyp->days[i];
+    for (size_t i = 0; i < w->base->n; i++) cuts[n++] = timeline_day(w->base, i);
+    for (size_t i = 0; i < w->hyp->n; i++) cuts[n++] = timeline_day(w->hyp, i);
     for (int i = 0; i < agr->nclauses; i++)
       for (int k = 0; k < agr->clauses[i].nbounds; k++) cuts[n++] = agr->clauses[i].bounds[k];
     qsort(cuts, n, sizeof cuts[0], cmp_i32);
@@ -1007,7 +1008,8 @@ int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32
   }
   if ((rc = bucket_dated(&c, cuts, n, has_day, &bucket, &order))) goto done;
   json_t *last = NULL;             /* the change that the next stretch may extend */
-  const int64_t *row[2] = {NULL, NULL};
+  const int64_t *row[2] = {NULL, NULL}; /* each timeline's state on the stretch: one of its two rows */
+  size_t upto[2] = {0, 0};         /* the events that state is after */
   int dated_before = 0;            /* the stretch before listed dated requests */
   for (size_t s = 0; s < n; s++) {
     int32_t from = cuts[s], through = s + 1 < n ? cuts[s + 1] - 1 : DAY_MAX;
@@ -1016,14 +1018,19 @@ int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32
     int changed = dated_before;
     /* Which kept decisions of the undated requests no longer hold on `from`. */
     for (int t = 0; t < 2; t++) {
-      const int64_t *now = timeline_at(agr, t ? w->hyp : w->base, from);
+      const pactum_timeline *tl = t ? w->hyp : w->base;
+      size_t k = timeline_count_until(tl, from);
+      int64_t *mine = rows + (size_t)(2 * t) * (size_t)c.width, *other = mine + c.width;
       if (s == 0) {
         for (size_t i = 0; i < nr; i++)
           if (!c.dated[i]) mark(&c, i, t);
-      } else if (now != row[t]) {
+        row[t] = timeline_row(tl, k, mine);
+      } else if (k != upto[t]) {
+        const int64_t *now = timeline_row(tl, k, row[t] == mine ? other : mine);
         state_moved(&c, t, row[t], now);
+        row[t] = now;
       }
-      row[t] = now;
+      upto[t] = k;
     }
     while (c.nheap && c.heap[0].day <= from) {
       due d = heap_pop(&c);
@@ -1108,6 +1115,7 @@ done:
   px_free(bucket);
   px_free(order);
   px_free(oldids);
+  px_free(rows);
   px_free(c.dated);
   px_free(c.rday);
   px_free(c.group);

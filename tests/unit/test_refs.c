@@ -54,7 +54,7 @@ static int fold(pactum_timeline *tl, const char *json, int64_t seq, uint64_t rec
   return rc;
 }
 
-static const int64_t *now(const pactum_timeline *tl) { return timeline_at(tl->agr, tl, DAY_MAX); }
+static const int64_t *now(const pactum_timeline *tl) { return timeline_now(tl); }
 
 static void test_recorders_mask(void **state) {
   (void)state;
