@@ -28,7 +28,7 @@ static int parse_count(const char *what, const char *v, unsigned long long min, 
 /* --listen HOST:PORT into cfg; host[] receives the host part. */
 static int parse_listen(const char *v, char *host, size_t cap, serve_config *cfg) {
   const char *colon = strrchr(v, ':');
-  unsigned long long n;
+  unsigned long long n = 0;
   if (!colon || (size_t)(colon - v) >= cap) return cli_error("'--listen' takes HOST:PORT, such as 127.0.0.1:8181");
   memcpy(host, v, (size_t)(colon - v));
   host[colon - v] = '\0';
@@ -40,7 +40,7 @@ static int parse_listen(const char *v, char *host, size_t cap, serve_config *cfg
 
 /* The numeric options: each with its range; NULL values keep http_config_init's defaults. */
 static int parse_numbers(const opts *o, serve_config *cfg) {
-  unsigned long long n;
+  unsigned long long n = 0;
   struct {
     const char *flag, *value;
     unsigned long long min, max;
