@@ -96,6 +96,12 @@ action receive_revenue_share by microsoft
 # history: "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
 state agi: enum { none, declared, verified } = none
 
+# history: "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+# The last declaration made, which the panel rules on while `agi` is `declared`. A verdict names it
+# by its seq, so a verdict on any other declaration (an earlier one, or an old verdict recorded
+# again) is refused.
+state declaration: ref agi_declared
+
 # "Any AGI declaration will be reviewed by an independent expert panel."
 body panel "Independent expert panel" {
   members expert_1, expert_2, expert_3, expert_4, expert_5
@@ -105,7 +111,7 @@ body panel "Independent expert panel" {
 
 # Who may record each event: OpenAI declares; the panel rules; either party records a purchase.
 event agi_declared recorded by openai { by: string }
-event panel_verdict recorded by panel { verdict: enum { verified, rejected } }
+event panel_verdict recorded by panel { declaration: ref agi_declared, verdict: enum { verified, rejected } }
 event azure_purchase recorded by openai, microsoft { amount_usd: money }
 
 # A declaration can only be made when none is pending or verified.
@@ -114,15 +120,19 @@ on agi_declared {
   quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
   require agi == none else "an AGI declaration is already pending or verified"
   set agi = declared
+  set declaration = event.seq
 }
 
-# The panel rules on a pending declaration. Reading R2: a rejection puts `agi` back to `none`,
-# so nothing changes and OpenAI may declare again.
+# The panel rules on the pending declaration, which its verdict names by seq. Reading R2: a
+# rejection puts `agi` back to `none`, so nothing changes and OpenAI may declare again.
 on panel_verdict {
   quote primary "Any AGI declaration will be reviewed by an independent expert panel."
   quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
   note "Reading R2: a declaration the panel rejects leaves things as they were, and OpenAI may declare again."
   require agi == declared else "no AGI declaration is pending"
+  quote history "takes effect only when an independent expert panel verifies it"
+  note "A verdict rules on one declaration, the one it names by its seq: 'verifies it' is a verdict on that declaration. A verdict on an earlier declaration, or an old verdict recorded again after OpenAI declares anew, rules on nothing pending and is refused."
+  require event.declaration == declaration else "the verdict must rule on the pending declaration"
   set agi = verified when event.verdict == verified
   set agi = none when event.verdict == rejected
 }

@@ -44,11 +44,13 @@ for i in range(n):
     sys.stdout.write('{"type":"azure_purchase","date":"%s","amount_usd":%d}\n' % (d.isoformat(), 1000 + (i * 7919) % 100000))
 PY
 
-AGI=(--add 'agi_declared openai 2029-01-15' --add 'panel_verdict verified 2029-06-01')
+# The added declaration gets the seq after the baseline's last, and the verdict names it.
+AGI=(--add 'agi_declared openai 2029-01-15' --add 'panel_verdict 1 verified 2029-06-01')
+AGI_AFTER_E=(--add 'agi_declared openai 2029-01-15' --add "panel_verdict $((E + 1)) verified 2029-06-01")
 echo "== machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $(git rev-parse --short HEAD)"
 echo "== 1. whatif, horizon, generated requests: $(median "$P" whatif "${AGI[@]}")"
 echo "== 2. whatif, --date 2029-07-01: $(median "$P" whatif "${AGI[@]}" --date 2029-07-01)"
 echo "== 3. whatif, cloud reseller, 7-event baseline: $(median "$P" whatif --agreement "$ROOT/agreements/examples/cloud-reseller.pact" \
   --events "$ROOT/tests/events/cloud-reseller-good.jsonl" --add 'payment_missed INV-9 2026-04-01')"
-echo "== 4. whatif, $E-event baseline, horizon: $(R=$(( R < 5 ? R : 5 )) median "$P" whatif --events "$work/base.jsonl" "${AGI[@]}")"
+echo "== 4. whatif, $E-event baseline, horizon: $(R=$(( R < 5 ? R : 5 )) median "$P" whatif --events "$work/base.jsonl" "${AGI_AFTER_E[@]}")"
 echo "== 5. test agreements/: $(median "$P" test "$ROOT/agreements")"

@@ -118,17 +118,17 @@ static int make_request(int i, char *out, size_t cap) {
   }
 }
 
-/* The timeline: purchases, a rejected declaration, a second one and its verification. */
+/* The timeline: purchases, a rejected declaration, a second one and its verification (each verdict names its declaration by seq, its 1-based position). */
 static const char *const timeline_events[] = {
     "{\"type\":\"azure_purchase\",\"date\":\"2026-01-15\",\"amount_usd\":10000000000}",
     "{\"type\":\"azure_purchase\",\"date\":\"2026-06-30\",\"amount_usd\":25000000000}",
     "{\"type\":\"agi_declared\",\"date\":\"2027-01-10\",\"by\":\"openai\"}",
     "{\"type\":\"azure_purchase\",\"date\":\"2027-03-01\",\"amount_usd\":30000000000}",
-    "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"verdict\":\"rejected\"}",
+    "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"declaration\":3,\"verdict\":\"rejected\"}",
     "{\"type\":\"azure_purchase\",\"date\":\"2028-01-01\",\"amount_usd\":40000000000}",
     "{\"type\":\"agi_declared\",\"date\":\"2029-01-15\",\"by\":\"openai\"}",
     "{\"type\":\"azure_purchase\",\"date\":\"2029-03-01\",\"amount_usd\":45000000000}",
-    "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"verdict\":\"verified\"}",
+    "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"declaration\":7,\"verdict\":\"verified\"}",
     "{\"type\":\"azure_purchase\",\"date\":\"2030-01-01\",\"amount_usd\":50000000000}",
     "{\"type\":\"azure_purchase\",\"date\":\"2031-01-01\",\"amount_usd\":50000000000}",
 };

@@ -30,11 +30,11 @@ EVENTS = [
     {"type": "azure_purchase", "date": "2026-06-30", "amount_usd": 25_000_000_000},
     {"type": "agi_declared", "date": "2027-01-10", "by": "openai"},
     {"type": "azure_purchase", "date": "2027-03-01", "amount_usd": 30_000_000_000},
-    {"type": "panel_verdict", "date": "2027-04-01", "verdict": "rejected"},
+    {"type": "panel_verdict", "date": "2027-04-01", "declaration": 3, "verdict": "rejected"},
     {"type": "azure_purchase", "date": "2028-01-01", "amount_usd": 40_000_000_000},
     {"type": "agi_declared", "date": "2029-01-15", "by": "openai"},
     {"type": "azure_purchase", "date": "2029-03-01", "amount_usd": 45_000_000_000},
-    {"type": "panel_verdict", "date": "2029-06-01", "verdict": "verified"},
+    {"type": "panel_verdict", "date": "2029-06-01", "declaration": 7, "verdict": "verified"},
     {"type": "azure_purchase", "date": "2030-01-01", "amount_usd": 50_000_000_000},
     {"type": "azure_purchase", "date": "2031-01-01", "amount_usd": 50_000_000_000},
 ]

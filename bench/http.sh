@@ -46,7 +46,8 @@ trap cleanup EXIT
 
 # ---- the server, with a few events in its record ----------------------------------------------------
 echo "openai $(printf %s bench-token | sha256sum | cut -d' ' -f1)" >"$work/tokens"
-"$P" serve --listen 127.0.0.1:0 --db "$work/bench.db" --tokens "$work/tokens" ${THREADS:+--threads "$THREADS"} \
+# wrk's connections (up to 400) all come from 127.0.0.1: no per-address limit.
+"$P" serve --listen 127.0.0.1:0 --db "$work/bench.db" --tokens "$work/tokens" --max-conns-per-ip 0 ${THREADS:+--threads "$THREADS"} \
   2>"$work/serve.err" &
 SERVER=$!
 PORT=

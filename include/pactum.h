@@ -99,10 +99,26 @@ PACTUM_API void pactum_timeline_free(pactum_timeline *tl);
 /*
 ** Validate one event (a JSON object {"type":T,"date":D,...fields}) and fold it in. The
 ** event must not be dated before the last one accepted. On failure the timeline is
-** unchanged and *err says why (code "guard_failed" carries the agreement's own reason).
+** unchanged and *err says why (code "guard_failed" carries the agreement's own reason,
+** "bad_reference" a ref field that names no earlier event of its type).
+**
+** The event's seq, which later events' ref fields name and its own `event.seq` reads, is the
+** number of events accepted so far + 1 (so 1, 2, 3 ... when none is refused). The members
+** "signatures" and "nonce" are passed over unverified; "recorded_by", an array of at most 64
+** signer names (a party id, or BODY.MEMBER), is taken unverified as who recorded the event,
+** which `recorded by` conditions read. Reads json; allocates nothing the caller owns.
 */
 PACTUM_API int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t len,
                                            pactum_error *err /* OUT */);
+
+/*
+** The same, with the event's seq given (a positive number, such as its seq in a store or
+** its position in a file): for folding a record whose seqs are not 1, 2, 3 ... Seqs need
+** not increase, and are not checked for uniqueness: a ref names the last event folded with
+** that seq.
+*/
+PACTUM_API int pactum_timeline_append_seq(pactum_timeline *tl, const char *json, size_t len,
+                                          int64_t seq, pactum_error *err /* OUT */);
 
 /* Number of events accepted so far. */
 PACTUM_API size_t pactum_timeline_count(const pactum_timeline *tl);

@@ -2,7 +2,9 @@
 # deps.sh: install the Debian 12 packages pactum builds and tests with, if any is missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libcmocka-dev libsodium-dev libsqlite3-dev sqlite3 libyajl-dev
-      libmicrohttpd-dev
+      libmicrohttpd-dev libgnutls28-dev   # serve's HTTP and TLS
+      libssl-dev                          # libcrypto: SHA-256 with the CPU's SHA instructions (src/digest.c)
+      openssl curl   # the TLS test makes a certificate and calls the service with curl; tools/verify_proof.py checks Ed25519 with openssl
       python3 python3-yaml valgrind
       clang libclang-rt-14-dev)   # libFuzzer (scripts/fuzz.sh) is in libclang-rt-14-dev
 missing=()

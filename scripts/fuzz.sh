@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = --coverage ]; then
   shift
   targets=("$@")
-  [ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff)
+  [ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff merkle record)
   cdir=build-cov
   cmake -S . -B "$cdir" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_C_FLAGS="-fprofile-instr-generate -fcoverage-mapping" \
@@ -43,6 +43,8 @@ if [ "${1:-}" = --coverage ]; then
       event) own="events.c ledger.c" ;;
       http) own="http.c" ;;
       sign) own="sign.c canon.c" ;;
+      merkle) own="merkle.c" ;;
+      record) own="record.c tlog.c proposal.c nonces.c store.c" ;;
     esac
     for f in $own; do
       row=$(llvm-cov report "$exe" -instr-profile="$cdir/$t.profdata" "$PWD/src/$f" | grep "src/$f" || true)
@@ -57,7 +59,7 @@ fi
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff)
+[ ${#targets[@]} -gt 0 ] || targets=(pact request event http sign diff merkle record)
 jobs=${FUZZ_JOBS:-2}
 bdir=${FUZZ_BUILD:-build-fuzz}
 

@@ -33,7 +33,8 @@ enum {
   X_IN,       /* left operand is one of consts[a .. a+b) */
   X_NOT,      /* not nodes[a] */
   X_AND,      /* nodes[a] and nodes[b] */
-  X_OR        /* nodes[a] or nodes[b] */
+  X_OR,       /* nodes[a] or nodes[b] */
+  X_RECORDED  /* `recorded by`: bit lk of the event's recorders is set */
 };
 
 typedef struct xop {
@@ -49,8 +50,9 @@ typedef struct xop {
 typedef struct xenv {
   const int64_t *attrs;  /* request attributes (SRC_ATTR) */
   const int64_t *state;  /* state variables (SRC_STATE) */
-  const int64_t *event;  /* event fields (SRC_EVENT) */
+  const int64_t *event;  /* event fields (SRC_EVENT), then the event's seq */
   int32_t day;           /* SRC_DATE */
+  uint64_t recorders;    /* X_RECORDED: who recorded the event (event_meta) */
 } xenv;
 
 typedef struct cattr {
@@ -113,6 +115,7 @@ typedef struct cbody {
 
 typedef struct cevent {
   const char *name;
+  int referenced;      /* a field of some event type is a ref to this one: timelines index its seqs */
   int nrecorders;      /* 0: any party may record it */
   crecorder *recorders;
   int nfields;
@@ -163,6 +166,8 @@ typedef struct cgroup {
   int32_t *exc_start;  /* [n+1] */
   int32_t *exc;
   const char *state_dep; /* state variables the group's clauses read, "" if none */
+  int nslots;
+  int32_t *slots;        /* [nslots] their slots, ascending: what pactum_decide reads of a timeline */
 } cgroup;
 
 typedef struct ccommit {
@@ -223,13 +228,54 @@ struct pactum_agreement {
   pactum_summary summary;
 };
 
-/* A timeline's snapshots: the state (and commitment progress) after each event. */
+/*
+** A timeline (timeline.c keeps its storage, events.c folds events into it): for each slot of the
+** state (the state variables, then the commitment sums) the list of its changes, each a value and
+** the count of events after which it holds; and the days of the events, once per run of events
+** on one day (a list of changes too: the day, and the index of its first event). An event costs
+** 12 bytes for each slot it changes, and 12 more when it is the first of its day; the state after
+** any number of events is found by binary search, one slot at a time. (Days are bounded: a record
+** spans at most 3,652,059 of them, 0001-01-01 to 9999-12-31, whatever its number of events.)
+**
+** The lists are sequences of chunks that never move once written: chunk j of a sequence holds
+** TL_FIRST << j elements, so a sequence of n elements has about log2(n / TL_FIRST) chunks and
+** the pointers to them fit in the timeline itself. The chunks belong to a reference-counted
+** store (tl_store), shared by a timeline and its views (timeline_view): a view copies the chunk
+** pointers and the lengths, and so sees the timeline as it was, whatever is appended later. A
+** writer that must write where a view may read (after a truncation below a view's length)
+** writes a copy of that chunk first; the chunk it leaves is freed with the store. The seqs of the
+** events whose type some ref field names (cevent.referenced) are kept in an open-addressed table,
+** so a ref can be checked.
+*/
+#define TL_FIRST_LOG 4                      /* chunk 0 holds 16 elements */
+#define TL_FIRST ((size_t)1 << TL_FIRST_LOG)
+#define TL_CHUNKS 29                        /* 16 * (2^29 - 1) changes: more than TL_MAX_EVENTS */
+#define TL_MAX_EVENTS ((size_t)UINT32_MAX)  /* events a timeline holds at most (a limit, reported) */
+
+typedef struct tl_store tl_store;
+
+/* A list of changes in chunks (timeline.c). */
+typedef struct tl_seq {
+  void *chunk[TL_CHUNKS]; /* chunk j: TL_FIRST << j changes, their int64 values then their uint32
+                             positions, or NULL when not yet needed */
+  size_t n;               /* changes this timeline sees */
+  size_t shared;          /* [0, shared) may be read by a view: writing there copies the chunk first */
+} tl_seq;
+
 struct pactum_timeline {
   const pactum_agreement *agr;
-  size_t n, cap;
-  int32_t *days;       /* [n] the day of each accepted event */
-  int64_t *snaps;      /* [(n + 1) * width]; snapshot 0 is agr->init */
-  int width;           /* nstates + ncommits */
+  size_t n;              /* events */
+  int32_t last_day;      /* the day of the last event; DAY_MIN when there is none */
+  int width;             /* nstates + ncommits */
+  int is_view;           /* a read-only view (timeline_view): appending is refused */
+  tl_store *store;       /* the chunks, shared with the views */
+  tl_seq days;           /* the days of the events, ascending: each from the index of its first event */
+  tl_seq *cols;          /* [width] each slot's changes, from the count of events after which each holds */
+  int64_t *cur;          /* [width] the state after all n events */
+  int64_t *next;         /* [width] a writer's row for the event being folded (NULL in a view) */
+  int64_t *ref_seq;      /* [ref_cap] seqs of referenced events, 0 for an empty slot */
+  int32_t *ref_type;     /* [ref_cap] the event type at each of them */
+  size_t ref_n, ref_cap; /* ref_cap is 0 or a power of two, at least twice ref_n */
 };
 
 /*
@@ -251,12 +297,53 @@ typedef struct flat_event {
   int n;
 } flat_event;
 
+/* What the record knows of an event beyond its JSON. */
+typedef struct event_meta {
+  int64_t seq;        /* its seq: the chain seq in a store; in an --events file, its 1-based line
+                         position counting every non-blank line (so an export of a store, which
+                         holds record-level lines too, keeps its seqs) */
+  uint64_t recorders; /* bit p (0 <= p < nparties): party p recorded it;
+                         bit nparties + b: body b recorded it (a quorum of its distinct members) */
+} event_meta;
+
 /*
-** events.c: validate an event and fold it in (see pactum_timeline_append_json). With
-** signed_ok, a "signatures" member is passed over: the caller has verified it.
+** events.c: validate an event and fold it in (see pactum_timeline_append_json). m gives its seq,
+** which a ref field of a later event names and `event.seq` reads, and who recorded it, which
+** `recorded by` reads; NULL means seq = the count of events folded so far + 1 and no recorders.
+** The members "signatures", "nonce" and "recorded_by" are passed over: the record verifies them
+** (an --events file does not). Seqs need not increase (what-if folds hypothetical events among
+** older ones) and are not checked for uniqueness. On failure the timeline is unchanged.
 */
-int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err);
-int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pactum_error *err);
+int timeline_append(pactum_timeline *tl, json_t *root, const event_meta *m, pactum_error *err);
+int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m, pactum_error *err);
+/*
+** The recorders mask of a list of signer names: a party id sets its bit; members of a body, named
+** "BODY.MEMBER", set the body's bit when at least its quorum of distinct members is named.
+** Duplicates count once; unknown names are ignored.
+*/
+uint64_t timeline_recorders(const pactum_agreement *agr, const char *const *names, int n);
+/*
+** Fold an event whose "recorded_by" member, if any, is taken as a claim (an array of at most 64
+** signer names) of who recorded it, unverified: an --events file, a test, what-if. seq as in
+** event_meta. A "recorded_by" that is not an array of strings is refused ("wrong_type").
+*/
+int timeline_append_claimed(pactum_timeline *tl, json_t *root, int64_t seq, pactum_error *err);
+/* The recorders mask of root's "recorded_by" claim (0 without one); refused as timeline_append_claimed says. */
+int timeline_claimed_recorders(const pactum_agreement *agr, json_t *root, uint64_t *mask /* OUT */, pactum_error *err);
+/*
+** Fold one line of an --events file, the JSON text of an event whose seq is seq (its position
+** among the file's non-blank lines), as timeline_append_claimed. A line whose type is a
+** record-level type (an export of a store holds them) is skipped: PACTUM_OK, nothing folded.
+*/
+int timeline_append_line(pactum_timeline *tl, const char *json, size_t len, int64_t seq, pactum_error *err);
+/*
+** 1 if type (n bytes) is one of the record's own event types (store_created, store_upgraded,
+** settings_changed, key_registered, key_revoked): no agreement declares them and no timeline
+** folds them; an --events file skips them.
+*/
+int event_type_record_level(const char *type, size_t n);
+/* The type of the indexed event with this seq, or -1 (not referenced, or no such event). */
+int timeline_ref_type(const pactum_timeline *tl, int64_t seq);
 /*
 ** Decode a JSON object's top-level members into e without building a tree (yajl); strings are
 ** copied into pool[0..cap). -1 if the text is not one JSON object or the pool is too small.
@@ -265,11 +352,51 @@ int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t 
 
 /* request.c: fill r from a parsed request object (see pactum_request_parse_json). */
 int request_from_json(pactum_request *r, json_t *root, int32_t default_day, pactum_error *err);
-/* events.c: a copy of tl that shares nothing with it (for a server's snapshot); NULL if out of memory. */
+/*
+** timeline.c: the storage of a timeline (see struct pactum_timeline).
+**
+** timeline_truncate forgets the events after the first n, and the referenced seqs after last_seq
+** (undoing a refused batch of a record, whose seqs only grow), in time proportional to what it
+** drops. Views of tl taken before keep what they saw.
+*/
+void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq);
+/* A deep copy of tl (a timeline or a view) that shares nothing with it and can be appended to; NULL if
+   out of memory. */
 pactum_timeline *timeline_copy(const pactum_timeline *tl);
-
-/* events.c: the values in force on `day`: nstates state values, then ncommits sums. */
-const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day);
+/*
+** A read-only view of tl as it is now, sharing its chunks: O(width + the ref index), whatever the
+** number of events. Later appends to (or truncations of) tl never change what the view sees; the
+** two may be freed in any order, and read by different threads once made (tl appended to by one
+** thread, the view read by others). Appending to a view is refused (PACTUM_EINTERNAL). NULL if
+** out of memory. Making a view marks tl's current length as shared: tl itself is not otherwise
+** changed.
+*/
+pactum_timeline *timeline_view(pactum_timeline *tl);
+/*
+** Append one event dated day, after which the state is after[0..width), with seq indexed as an
+** event of type ref_type when ref_type >= 0 (events.c folds, then calls this). 0, or -1 when out
+** of memory: tl is then unchanged. tl must not be a view, and must hold fewer than TL_MAX_EVENTS.
+*/
+int timeline_push(pactum_timeline *tl, int32_t day, const int64_t *after, int64_t seq, int ref_type);
+/* The number of events dated on or before day (they are the first ones: events are in date order). */
+size_t timeline_count_until(const pactum_timeline *tl, int32_t day);
+/* The day of event k (0-based, k < tl->n). */
+int32_t timeline_day(const pactum_timeline *tl, size_t k);
+/* The state after every event folded: tl's own row, valid until tl is next changed. */
+const int64_t *timeline_now(const pactum_timeline *tl);
+/* Fill row[0..width) with the state after the first k events (all of them if k >= n); returns row. */
+const int64_t *timeline_row(const pactum_timeline *tl, size_t k, int64_t *row);
+/* Fill row[slots[i]] for i < nslots with the state on day (pactum_decide); the rest of row is untouched. */
+void timeline_slots(const pactum_timeline *tl, int32_t day, const int32_t *slots, int nslots, int64_t *row);
+/*
+** The values in force on `day` into row[0..width): nstates state values, then ncommits sums;
+** returns row. tl may be NULL (the initial state).
+*/
+const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int64_t *row);
+/* The number of changes of slot among the first k events. */
+size_t timeline_changes(const pactum_timeline *tl, int slot, size_t k);
+/* Change i of slot (i < its count): the value, and *after the count of events after which it holds. */
+int64_t timeline_change(const pactum_timeline *tl, int slot, size_t i, size_t *after /* OUT */);
 
 /* A request resolved against its agreement; see request.c. */
 struct pactum_request {
@@ -294,6 +421,7 @@ struct pactum_decision {
   int ndet, nover, nobl;
   int32_t *det, *over, *obl; /* global clause indices, in file order */
   uint8_t *scratch;          /* 3 * max_group bytes of working space */
+  int64_t *row;              /* [nstates + ncommits] the state slots the group's clauses read */
   int32_t valid_until;       /* DAY_MAX when no date boundary is ahead */
   const char *state_dep;     /* state the answer depends on, "" if none */
   int reads_state;           /* a state change could change the answer */

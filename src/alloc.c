@@ -14,8 +14,10 @@
 /* banned.h makes malloc() and its kin compile errors everywhere else; the parenthesised names
    below are the libc functions themselves, not the banned macros. */
 
-static long fail_after; /* 0: never fail */
-static long count;
+/* The count and the injected failure are each thread's own: a test counts the allocations of the
+   code it calls, and a server's other threads neither race on the counter nor see the failure. */
+static _Thread_local long fail_after; /* 0: never fail */
+static _Thread_local long count;
 static _Atomic long failures; /* allocations refused, injected or real */
 
 static int should_fail(void) {

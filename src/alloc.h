@@ -38,7 +38,8 @@ void px_alloc_init(void);
 ** pactum's one yajl handle (flat_decode in events.c) is a fast path with a jansson fallback.
 */
 
-/* Make the Nth allocation from now (1-based) and every later one fail; 0 turns it off. */
+/* Make the calling thread's Nth allocation from now (1-based) and every later one fail; 0 turns it
+   off. Other threads are not affected. */
 void px_alloc_fail_after(long n);
 /*
 ** How many allocations have failed since the process started, injected or real. A caller
@@ -47,7 +48,7 @@ void px_alloc_fail_after(long n);
 ** input. With several threads, another thread's failure can be counted too.
 */
 long px_alloc_failures(void);
-/* Allocations attempted since the counter was last reset. */
+/* Allocations the calling thread attempted since its counter was last reset. */
 long px_alloc_count(void);
 void px_alloc_reset_count(void);
 

@@ -12,7 +12,7 @@
 
 #include <stdint.h>
 
-typedef enum type_kind { TY_NONE = 0, TY_BOOL, TY_STRING, TY_INTEGER, TY_MONEY, TY_DATE, TY_ENUM } type_kind;
+typedef enum type_kind { TY_NONE = 0, TY_BOOL, TY_STRING, TY_INTEGER, TY_MONEY, TY_DATE, TY_ENUM, TY_REF } type_kind;
 
 typedef struct enum_def {
   int n;
@@ -20,15 +20,23 @@ typedef struct enum_def {
   loc *at;
 } enum_def;
 
+/*
+** A type. `ref T` (TY_REF) holds the seq of an earlier event of type T: its values are seqs
+** (positive), and 0 means no event.
+*/
 typedef struct type_ref {
   type_kind kind;
   const enum_def *en; /* TY_ENUM only */
+  const char *target; /* TY_REF only: the event type named, as written */
+  loc target_at;      /* TY_REF only: where it is named */
+  int target_ev;      /* TY_REF only: its index among the event types, filled by check.c */
 } type_ref;
 
 /* Where an operand's value comes from once resolved. */
 typedef enum value_src { SRC_CONST = 0, SRC_ATTR, SRC_STATE, SRC_EVENT, SRC_DATE } value_src;
 
-typedef enum expr_kind { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_IN, EX_REF, EX_LIT } expr_kind;
+/* EX_RECORDED is the condition `recorded by NAME` (name, at); check.c gives it the recorders bit in slot. */
+typedef enum expr_kind { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_IN, EX_REF, EX_LIT, EX_RECORDED } expr_kind;
 typedef enum ref_scope { REF_RESOURCE, REF_CONTEXT, REF_EVENT, REF_DATE, REF_NAME } ref_scope;
 
 typedef struct expr {
@@ -51,7 +59,7 @@ typedef struct expr {
   /* Filled by check.c. */
   type_ref type;
   value_src src;
-  int slot;         /* SRC_ATTR, SRC_STATE, SRC_EVENT */
+  int slot;         /* SRC_ATTR, SRC_STATE, SRC_EVENT (the event's nfields for `event.seq`); EX_RECORDED: the bit */
   int64_t value;    /* SRC_CONST */
 } expr;
 
@@ -118,7 +126,7 @@ typedef struct state_decl {
   loc at;
   const char *name;
   type_ref type;
-  expr *init;
+  expr *init;       /* NULL only for a ref, which starts at 0 (no event) */
   int index;
 } state_decl;
 

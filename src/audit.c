@@ -6,8 +6,14 @@
 ** the genesis hash). Together these prove the whole chain, and they let the work be split:
 ** the seqs are cut into ranges checked in parallel, one reader connection and one thread per
 ** range, and the ranges' ends are then joined. The first record found wrong is reported
-** with its seq: altered (content and hash disagree), missing (a gap in the seqs), or out of
-** place (its prev_hash is not the hash of the record before: inserted, reordered, removed).
+** with its seq: altered (content and hash disagree), missing (a gap in the seqs), out of
+** place (its prev_hash is not the hash of the record before: inserted, reordered, removed), or
+** with Merkle tree nodes that are not the ones its leaves give.
+**
+** The tree is checked the same way: ranges start at multiples of 2^ALIGN_BITS leaves, so every
+** node of level ALIGN_BITS or less lies inside one range and is recomputed there from the
+** leaves; the few nodes above (one per 2^(ALIGN_BITS+1) leaves) are checked after the join,
+** each from its two children, level by level.
 */
 #include "audit.h"
 
@@ -18,7 +24,8 @@
 #include "banned.h"
 
 #define AUDIT_MAX_THREADS 8
-#define AUDIT_MIN_PER_THREAD 20000 /* smaller chains are checked in one thread */
+#define ALIGN_BITS 16                          /* ranges start at multiples of 2^16 records */
+#define AUDIT_MIN_PER_THREAD (1 << ALIGN_BITS) /* smaller chains are checked in one thread */
 
 typedef struct part {
   store *st;
@@ -38,6 +45,7 @@ typedef struct part {
   int64_t bad_seq;           /* 0: no fault inside the part */
   char reason[320];
   int64_t receipt_seq;
+  merkle_frontier tree;      /* over this range's leaves, from lo */
 } part;
 
 static int fault(part *p, int64_t seq, const char *why) {
@@ -85,6 +93,21 @@ static int check_one(void *ctx, const store_record *rec) {
     snprintf(why, sizeof why, "record %lld was altered: its content does not match its hash", (long long)rec->seq);
     return fault(p, rec->seq, why);
   }
+  /* The tree nodes that complete at this leaf and lie inside the range are recomputed here. */
+  uint8_t leaf[MERKLE_HASH], made[MERKLE_MAX_LEVELS][MERKLE_HASH];
+  merkle_leaf_hash(h, HASH_BYTES, leaf);
+  int k = merkle_frontier_push(&p->tree, leaf, made);
+  int levels = 0;
+  for (uint64_t u = (uint64_t)rec->seq; !(u & 1); u >>= 1) levels++;
+  int local = p->lo == 0 ? k : k < ALIGN_BITS ? k : ALIGN_BITS;
+  if (local > levels) local = levels;
+  /* A range whose first record is not lo + 1 is missing records: the join reports that, and
+     its leaves are not where the tree puts them, so only the node count is checked here. */
+  if (p->first_seq != p->lo + 1) local = 0;
+  if (rec->tree_len != (size_t)levels * MERKLE_HASH || (local && memcmp(rec->tree, made, (size_t)local * MERKLE_HASH))) {
+    snprintf(why, sizeof why, "record %lld's Merkle tree nodes are not those of the chain", (long long)rec->seq);
+    return fault(p, rec->seq, why);
+  }
   memcpy(p->last_hash, hex, HASH_HEX);
   p->last_seq = rec->seq;
   p->records++;
@@ -97,6 +120,7 @@ static int check_one(void *ctx, const store_record *rec) {
 static void *run_part(void *arg) {
   part *p = arg;
   p->expect = p->lo + 1;
+  merkle_frontier_init(&p->tree);
   int rc = store_scan_range(p->st, p->chain, p->lo, p->hi, check_one, p, &p->err);
   p->rc = rc < 0 ? rc : 0;
   return NULL;
@@ -106,6 +130,34 @@ static void fill(audit_result *out, int64_t seq, const char *why) {
   out->ok = 0;
   out->bad_seq = seq;
   snprintf(out->reason, sizeof out->reason, "%s", why);
+}
+
+/*
+** The tree nodes above level ALIGN_BITS, which span ranges: each must be the hash of its two
+** children as stored (those of level ALIGN_BITS were checked inside the ranges), lowest first.
+** A node that is wrong reports the record it is kept beside.
+*/
+static int check_high_nodes(store *st, store_chain chain, audit_result *out, pactum_error *err) {
+  store_node_ctx c = {st, chain, err};
+  for (int level = ALIGN_BITS + 1; level < MERKLE_MAX_LEVELS - 1; level++) {
+    uint64_t span = (uint64_t)1 << level;
+    if (span > (uint64_t)out->head_seq) break;
+    for (uint64_t end = span; end <= (uint64_t)out->head_seq; end += span) {
+      uint64_t index = end / span - 1;
+      uint8_t left[MERKLE_HASH], right[MERKLE_HASH], node[MERKLE_HASH], want[MERKLE_HASH];
+      int rc = store_node(&c, level - 1, 2 * index, left);
+      if (!rc) rc = store_node(&c, level - 1, 2 * index + 1, right);
+      if (!rc) rc = store_node(&c, level, index, node);
+      if (!rc) merkle_node_hash(left, right, want);
+      if (rc || memcmp(node, want, MERKLE_HASH)) {
+        char why[320];
+        snprintf(why, sizeof why, "record %llu's Merkle tree nodes are not those of the chain", (unsigned long long)end);
+        fill(out, (int64_t)end, why);
+        return 0;
+      }
+    }
+  }
+  return 0;
 }
 
 int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES], const uint8_t *receipt,
@@ -125,8 +177,9 @@ int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES]
   for (int k = 0; k < n; k++) {
     part *p = &parts[k];
     p->chain = chain;
-    p->lo = max / n * k;
-    p->hi = k == n - 1 ? INT64_MAX : max / n * (k + 1);
+    /* Range bounds are multiples of 2^ALIGN_BITS: no node of that level or less spans two. */
+    p->lo = (max / n * k) >> ALIGN_BITS << ALIGN_BITS;
+    p->hi = k == n - 1 ? INT64_MAX : (max / n * (k + 1)) >> ALIGN_BITS << ALIGN_BITS;
     p->receipt = receipt;
     if (k == 0) p->st = st;
     else if (store_open_again(st, &p->st, err)) n = k; /* fewer parts: run what we have */
@@ -170,6 +223,10 @@ int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES]
     out->bytes += p->bytes;
     if (p->bad_seq) {
       fill(out, p->bad_seq, p->reason);
+      if (p->last_seq) { /* the last good record is the one before the fault */
+        out->head_seq = p->last_seq;
+        canon_unhex(p->last_hash, out->head, HASH_BYTES);
+      }
       break;
     }
     if (!out->receipt_seq && p->receipt_seq) out->receipt_seq = p->receipt_seq;
@@ -178,6 +235,7 @@ int audit_verify(store *st, store_chain chain, const uint8_t genesis[HASH_BYTES]
     link = p->last_hash;
     next = p->last_seq + 1;
   }
+  if (!rc && out->ok && n > 1) rc = check_high_nodes(st, chain, out, err);
   for (int k = 1; k < AUDIT_MAX_THREADS; k++)
     if (parts[k].st) store_close(parts[k].st);
   if (rc) return rc;

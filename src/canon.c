@@ -2,6 +2,7 @@
 ** canon.c: canonical JSON, and the SHA-256 hashes that chain the record (see canon.h).
 */
 #include "canon.h"
+#include "digest.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -36,6 +37,7 @@ char *canon_signed_part(const json_t *v, size_t *len) {
   json_t *copy = json_copy((json_t *)v);
   if (!copy) return NULL;
   json_object_del(copy, "signatures");
+  json_object_del(copy, "recorded_by");
   char *s = canon_json(copy, len);
   json_decref(copy);
   return s;
@@ -49,12 +51,9 @@ void canon_chain_hash(int64_t seq, const uint8_t prev[HASH_BYTES], const char *j
     be[i] = (uint8_t)(u & 0xff);
     u >>= 8;
   }
-  crypto_hash_sha256_state st;
-  crypto_hash_sha256_init(&st);
-  crypto_hash_sha256_update(&st, be, sizeof be);
-  crypto_hash_sha256_update(&st, prev, HASH_BYTES);
-  crypto_hash_sha256_update(&st, (const unsigned char *)json, len);
-  crypto_hash_sha256_final(&st, out);
+  const void *parts[3] = {be, prev, json};
+  const size_t lens[3] = {sizeof be, HASH_BYTES, len};
+  digest_sha256_parts(parts, lens, 3, out);
 }
 
 void canon_agreement_hash(const char *src, size_t len, uint8_t out[HASH_BYTES]) {

@@ -22,7 +22,10 @@
 /* Whether v holds a real (or is nested too deeply to tell), which canonical JSON refuses. */
 int canon_has_real(const json_t *v);
 char *canon_json(const json_t *v, size_t *len /* OUT */);
-/* The canonical text of event object v without its "signatures" member: what signatures sign. */
+/*
+** The canonical text of object v without its "signatures" and "recorded_by" members: the part of
+** an event (or a checkpoint) that signatures sign, after their domain prefix (sign.h).
+*/
 char *canon_signed_part(const json_t *v, size_t *len /* OUT */);
 
 /* SHA-256 over the 8-byte big-endian seq, the 32-byte prev hash and the canonical JSON. */

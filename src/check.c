@@ -85,6 +85,9 @@ static const char *type_name(type_ref t, char *tbuf, size_t cap) {
   case TY_INTEGER: return "integer";
   case TY_MONEY: return "money";
   case TY_DATE: return "date";
+  case TY_REF:
+    snprintf(tbuf, cap, "ref %s", t.target ? t.target : "?");
+    return tbuf;
   case TY_ENUM: {
     size_t o = (size_t)snprintf(tbuf, cap, "enum {");
     for (int i = 0; i < t.en->n && o < cap; i++)
@@ -98,6 +101,7 @@ static const char *type_name(type_ref t, char *tbuf, size_t cap) {
 
 static int same_type(type_ref a, type_ref b) {
   if (a.kind != b.kind) return 0;
+  if (a.kind == TY_REF) return a.target && b.target && strcmp(a.target, b.target) == 0;
   if (a.kind != TY_ENUM || a.en == b.en) return 1;
   if (a.en->n != b.en->n) return 0;
   for (int i = 0; i < a.en->n; i++)
@@ -109,6 +113,25 @@ static int enum_index(const enum_def *en, const char *name) {
   for (int i = 0; i < en->n; i++)
     if (strcmp(en->names[i], name) == 0) return i;
   return -1;
+}
+
+/* The event type called name, with its index in *index, or NULL. */
+static event_decl *find_event_decl(const checker *c, const char *name, int *index) {
+  int i = 0;
+  for (event_decl *e = c->f->events; e; e = e->next, i++)
+    if (strcmp(e->name, name) == 0) {
+      *index = i;
+      return e;
+    }
+  return NULL;
+}
+
+/* A `ref T` type: T must be an event type of the agreement; fills t->target_ev. */
+static int check_ref_type(checker *c, type_ref *t) {
+  if (t->kind != TY_REF) return 0;
+  if (!find_event_decl(c, t->target, &t->target_ev))
+    return diag_error(c->d, t->target_at, "unknown event type '%s' after 'ref'", t->target);
+  return 0;
 }
 
 static int check_enum_def(checker *c, type_ref t) {
@@ -178,7 +201,8 @@ static int coerce_literal(checker *c, expr *e, type_ref want) {
 
 /* The natural type of a literal with no context; TY_NONE for a bare name. */
 static type_ref literal_type(const expr *e) {
-  type_ref t = {TY_NONE, NULL};
+  type_ref t;
+  memset(&t, 0, sizeof t);
   switch (e->lit) {
   case TK_STRING: t.kind = TY_STRING; break;
   case TK_INT: t.kind = TY_INTEGER; break;
@@ -235,6 +259,17 @@ static int check_operand(checker *c, const scope *s, expr *e, int member_ok) {
   case REF_EVENT: {
     if (!s->event)
       return diag_error(c->d, e->at, "'event.%s' can only be used inside 'on'", e->name);
+    if (strcmp(e->name, "seq") == 0) {
+      /* The seq of the event being folded: a ref to its own type, read after its fields. */
+      memset(&e->type, 0, sizeof e->type);
+      e->type.kind = TY_REF;
+      e->type.target = s->event->name;
+      e->type.target_at = s->event->at;
+      e->type.target_ev = s->event->index;
+      e->src = SRC_EVENT;
+      e->slot = s->event->nfields;
+      return 0;
+    }
     for (field_decl *fd = s->event->fields; fd; fd = fd->next)
       if (strcmp(fd->name, e->name) == 0) {
         e->type = fd->type;
@@ -286,6 +321,24 @@ static int resolve_member(checker *c, expr *e, type_ref want) {
   e->src = SRC_CONST;
   e->type = want;
   e->value = i;
+  return 0;
+}
+
+/*
+** `recorded by NAME` (inside `on` only): NAME is a party, whose bit is its index, or a body, whose
+** bit follows the parties' (see event_meta in agreement.h). The bit goes in e->slot.
+*/
+static int check_recorded(checker *c, const scope *s, expr *e) {
+  if (!s->event) return diag_error(c->d, e->at, "'recorded by %s' can only be used inside 'on'", e->name);
+  int np = 0, bit = -1;
+  for (party_decl *p = c->f->parties; p; p = p->next, np++)
+    if (bit < 0 && strcmp(p->name, e->name) == 0) bit = np;
+  int b = 0;
+  for (body_decl *bd = c->f->bodies; bd && bit < 0; bd = bd->next, b++)
+    if (strcmp(bd->name, e->name) == 0) bit = np + b;
+  if (bit < 0) return diag_error(c->d, e->at, "unknown party or body '%s'", e->name);
+  e->slot = bit;
+  e->src = SRC_CONST;
   return 0;
 }
 
@@ -341,6 +394,9 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     e->type.kind = TY_BOOL;
     return rc;
   }
+  case EX_RECORDED:
+    e->type.kind = TY_BOOL;
+    return check_recorded(c, s, e);
   case EX_REF:
   case EX_LIT: {
     if (check_operand(c, s, e, 0)) return -1;
@@ -444,6 +500,9 @@ static int check_actions(checker *c) {
     for (attr_decl *x = a->attrs; x; x = x->next) {
       x->slot = slot++;
       if (check_enum_def(c, x->type)) rc = -1;
+      if (x->type.kind == TY_REF)
+        rc = diag_error(c->d, x->type.target_at, "attribute '%s.%s' of action '%s' cannot be a 'ref': only event fields and state variables refer to events",
+                        x->is_context ? "context" : "resource", x->name, a->name);
       if (x->is_context && strcmp(x->name, "date") == 0)
         rc = diag_error(c->d, x->at, "'context.date' is reserved for the request's date");
       if (sym_put(&names[x->is_context], x->name, x, x->at) >= 0)
@@ -455,6 +514,17 @@ static int check_actions(checker *c) {
   return rc;
 }
 
+/* The members every event object may carry besides its fields (docs/formats.md#event). */
+static int reserved_member(const char *name) {
+  static const char *const reserved[] = {"type", "date", "seq", "signatures", "nonce", "recorded_by"};
+  for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+    if (strcmp(name, reserved[i]) == 0) return 1;
+  return 0;
+}
+
+/* The record's own event types, which no agreement may declare (events.c never folds them). */
+static int record_level_type(const char *name) { return event_type_record_level(name, strlen(name)); }
+
 static int check_states_and_events(checker *c) {
   int rc = 0, i = 0;
   for (state_decl *s = c->f->states; s; s = s->next) {
@@ -465,7 +535,18 @@ static int check_states_and_events(checker *c) {
     if (check_enum_def(c, s->type)) rc = -1;
     if (s->type.kind == TY_STRING)
       rc = diag_error(c->d, s->at, "state variable '%s' cannot be a string; use an enum", s->name);
-    else if (coerce_literal(c, s->init, s->type)) rc = -1;
+    else if (s->type.kind == TY_REF) {
+      if (check_ref_type(c, &s->type)) rc = -1;
+      /* A ref starts as no event, 0; an initial value, if written, can only say so. */
+      if (s->init && (s->init->lit != TK_INT || s->init->num != 0))
+        rc = diag_error(c->d, s->init->at, "state variable '%s' is a ref: it starts at 0 (no event), so its initial value can only be 0",
+                        s->name);
+      else if (s->init) {
+        s->init->type = s->type;
+        s->init->src = SRC_CONST;
+        s->init->value = 0;
+      }
+    } else if (coerce_literal(c, s->init, s->type)) rc = -1;
     if (sym_get(&c->facts, s->name))
       rc = diag_error(c->d, s->at, "'%s' names both a state variable and a fact", s->name);
   }
@@ -473,8 +554,8 @@ static int check_states_and_events(checker *c) {
   for (event_decl *e = c->f->events; e; e = e->next) {
     e->index = i++;
     if (dup(c, &c->events, e->name, e->at, e, "event type")) rc = -1;
-    if (strcmp(e->name, "key_registered") == 0)
-      rc = diag_error(c->d, e->at, "'key_registered' is the record's own event type; choose another name");
+    if (record_level_type(e->name))
+      rc = diag_error(c->d, e->at, "'%s' is the record's own event type; choose another name", e->name);
     if (e->nfields > MAX_ATTRS) {
       rc = diag_error(c->d, e->at, "event '%s' has %d fields; at most %d are allowed", e->name, e->nfields, MAX_ATTRS);
       continue;
@@ -484,9 +565,8 @@ static int check_states_and_events(checker *c) {
     int slot = 0;
     for (field_decl *fd = e->fields; fd; fd = fd->next) {
       fd->slot = slot++;
-      if (check_enum_def(c, fd->type)) rc = -1;
-      if (strcmp(fd->name, "type") == 0 || strcmp(fd->name, "date") == 0 || strcmp(fd->name, "seq") == 0 ||
-          strcmp(fd->name, "signatures") == 0)
+      if (check_enum_def(c, fd->type) || check_ref_type(c, &fd->type)) rc = -1;
+      if (reserved_member(fd->name))
         rc = diag_error(c->d, fd->at, "'%s' is reserved in every event; choose another field name", fd->name);
       if (sym_put(&names, fd->name, fd, fd->at) >= 0)
         rc = diag_error(c->d, fd->at, "duplicate field '%s' of event '%s'", fd->name, e->name);
@@ -691,6 +771,16 @@ static int check_bodies(checker *c) {
       rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld; an event carries at most 16 signers",
                       b->name, (long long)b->quorum);
   }
+  /* Each party and each body is a bit of an event's recorders (event_meta in agreement.h). */
+  int bit = 0;
+  for (party_decl *p = c->f->parties; p; p = p->next)
+    if (++bit == 65)
+      rc = diag_error(c->d, p->at, "'%s' is the 65th party or body; an agreement has at most 64 parties and bodies together",
+                      p->name);
+  for (body_decl *b = c->f->bodies; b; b = b->next)
+    if (++bit == 65)
+      rc = diag_error(c->d, b->at, "'%s' is the 65th party or body; an agreement has at most 64 parties and bodies together",
+                      b->name);
   for (event_decl *e = c->f->events; e; e = e->next) {
     int nr = 0;
     for (name_ref *r = e->recorders; r; r = r->next) nr++;

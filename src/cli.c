@@ -7,6 +7,7 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "cli.h"
+#include "canon.h"
 #include "date.h"
 #include "embedded.h"
 #include "history.h"
@@ -30,7 +31,7 @@ int cli_error(const char *fmt, ...) {
 }
 
 static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
-  static const struct { const char *flag; unsigned bit; size_t off; } values[] = {
+  static const struct { const char *flag; uint64_t bit; size_t off; } values[] = {
       {"--agreement", O_AGREEMENT, offsetof(opts, agreement)},
       {"--events", O_EVENTS, offsetof(opts, events)},
       {"--request", O_REQUEST, offsetof(opts, request)},
@@ -38,7 +39,13 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--format", O_FORMAT, offsetof(opts, format)},
       {"--sources", O_SOURCES, offsetof(opts, sources)},
       {"--db", O_DB, offsetof(opts, db)},
-      {"--bootstrap-key", O_BOOTSTRAP, offsetof(opts, bootstrap_key)},
+      {"--bootstrap-threshold", O_BOOTSTRAP, offsetof(opts, threshold)},
+      {"--store", O_STORE_ID, offsetof(opts, store_id)},
+      {"--seq", O_PROVE, offsetof(opts, seq)},
+      {"--size", O_PROVE | O_CHAIN, offsetof(opts, size)},
+      {"--chain", O_PROVE | O_CONSISTENCY | O_CHAIN, offsetof(opts, chain)},
+      {"--from", O_CONSISTENCY, offsetof(opts, from)},
+      {"--to", O_CONSISTENCY, offsetof(opts, to)},
       {"--head", O_HEAD, offsetof(opts, head)},
       {"--since", O_SINCE, offsetof(opts, since)},
       {"--by", O_BY, offsetof(opts, by)},
@@ -56,6 +63,16 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--max-batch", O_SERVE, offsetof(opts, max_batch)},
       {"--gate-prefix", O_SERVE, offsetof(opts, gate_prefix)},
       {"--threads", O_SERVE, offsetof(opts, threads)},
+      {"--max-conns-per-ip", O_SERVE, offsetof(opts, max_conns_per_ip)},
+      {"--request-deadline", O_SERVE, offsetof(opts, request_deadline)},
+      {"--heavy-threads", O_SERVE, offsetof(opts, heavy_threads)},
+      {"--heavy-queue", O_SERVE, offsetof(opts, heavy_queue)},
+      {"--max-whatif-work", O_SERVE, offsetof(opts, max_whatif_work)},
+      {"--max-whatif-answer", O_SERVE, offsetof(opts, max_whatif_answer)},
+      {"--whatif-deadline", O_SERVE, offsetof(opts, whatif_deadline)},
+      {"--vote-ttl", O_SERVE, offsetof(opts, vote_ttl)},
+      {"--tls-cert", O_SERVE, offsetof(opts, tls_cert)},
+      {"--tls-key", O_SERVE, offsetof(opts, tls_key)},
       {"--can", O_QUERY, offsetof(opts, can)},
       {"--always", O_QUERY, offsetof(opts, always)},
       {"--never", O_QUERY, offsetof(opts, never)},
@@ -63,16 +80,17 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--equivalent", O_EQUIVALENT, offsetof(opts, equivalent)},
       {"--requests", O_REQUESTS, offsetof(opts, requests)},
   };
-  static const struct { const char *flag; unsigned bit; size_t off; } flags[] = {
+  static const struct { const char *flag; uint64_t bit; size_t off; } flags[] = {
       {"--exit-code", O_EXIT_CODE, offsetof(opts, exit_code)},
       {"--unbuffered", O_UNBUFFERED, offsetof(opts, unbuffered)},
       {"--require-signatures", O_REQUIRE_SIG, offsetof(opts, require_signatures)},
       {"--log-decisions", O_LOG_DECISIONS, offsetof(opts, log_decisions)},
+      {"--no-decision-log", O_SERVE, offsetof(opts, no_decision_log)},
       {"--bootstrap", O_KEYGEN_BOOTSTRAP, offsetof(opts, bootstrap)},
   };
   static const struct {
     const char *flag;
-    unsigned bit;
+    uint64_t bit;
     size_t off, count;
     int max;
     const char *what, *needs;
@@ -80,6 +98,11 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
       {"--sign", O_SIGN, offsetof(opts, sign), offsetof(opts, nsign), CLI_MAX_SIGN, "keys", "a key file"},
       {"--add", O_ADD, offsetof(opts, add), offsetof(opts, nadd), CLI_MAX_ADD, "events",
        "an event: TYPE [VALUE | FIELD=VALUE]... DATE"},
+      {"--bootstrap-key", O_BOOTSTRAP, offsetof(opts, bootstrap_keys), offsetof(opts, nbootstrap_keys), CLI_MAX_SIGN,
+       "bootstrap keys", "a public key file"},
+      {"--checkpoint", O_CHECKPOINT, offsetof(opts, checkpoints), offsetof(opts, ncheckpoints), CLI_MAX_SIGN,
+       "checkpoints", "a checkpoint file"},
+      {"--trust", O_TRUST, offsetof(opts, trust), offsetof(opts, ntrust), CLI_MAX_SIGN, "keys", "a public key file"},
   };
   memset(o, 0, sizeof *o);
   o->args = argv;
@@ -112,7 +135,7 @@ static int parse_opts(const command *cmd, int argc, char **argv, opts *o) {
     for (size_t k = 0; k < sizeof values / sizeof values[0] && !matched; k++) {
       size_t n = strlen(values[k].flag);
       if (strncmp(a, values[k].flag, n) != 0 || (a[n] != '\0' && a[n] != '=')) continue;
-      unsigned bit = values[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : values[k].bit;
+      uint64_t bit = values[k].bit == O_DATE && (cmd->accepts & O_STATUS_DATE) ? O_STATUS_DATE : values[k].bit;
       if (!(cmd->accepts & bit)) return cli_error("'%s' does not take '%s'", cmd->name, values[k].flag);
       const char *v;
       if (a[n] == '=') v = a + n + 1;
@@ -190,14 +213,17 @@ int cli_blank(const buf *line) {
   return 1;
 }
 
-/* Fold --events into a new timeline. Errors name the file and line. */
+/*
+** Fold --events into a new timeline. Errors name the file and line. Each event's seq is its
+** position among the non-blank lines; record-level lines are skipped but counted.
+*/
 pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, int *exit_code) {
   if (o->db && o->events) {
     cli_error("give either --db or --events, not both");
     *exit_code = EXIT_INPUT;
     return NULL;
   }
-  if (o->db) return cli_timeline_from_db(agr, o->db, exit_code);
+  if (o->db) return cli_timeline_from_db(agr, o->db, exit_code, NULL, NULL);
   pactum_timeline *tl = pactum_timeline_new(agr);
   if (!tl) {
     *exit_code = EXIT_INTERNAL;
@@ -215,12 +241,13 @@ pactum_timeline *cli_load_timeline(const pactum_agreement *agr, const opts *o, i
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0;
   int bad = 0;
   while (cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
-    int rc = pactum_timeline_append_json(tl, line.data, line.len, &err);
+    int rc = timeline_append_line(tl, line.data, line.len, ++seq, &err);
     if (rc) {
       fprintf(stderr, "%s:%ld: error: %s [%s]\n", o->events, lineno, err.message, err.code);
       bad = rc == PACTUM_ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
@@ -281,6 +308,8 @@ typedef struct deciders {
   pactum_timeline **tl;
   pactum_request **req;
   pactum_decision **dec;
+  int64_t head_seq;          /* with --db: the events head the timeline was folded at */
+  uint8_t head_hash[HASH_BYTES];
 } deciders;
 
 static void deciders_release(deciders *x) {
@@ -305,13 +334,14 @@ static int history_events(deciders *x, const char *path) {
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0; /* as in cli_load_timeline */
   int code = EXIT_OK;
   while (!code && cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
     pactum_error err;
     int v;
-    int rc = history_append_event(x->h, x->tl, line.data, line.len, &v, &err);
+    int rc = history_append_event(x->h, x->tl, line.data, line.len, ++seq, &v, &err);
     if (rc == PACTUM_OK) continue;
     if (v >= 0)
       fprintf(stderr, "%s:%ld: error: %s [%s] (version %s)\n", path, lineno, err.message, err.code,
@@ -356,7 +386,12 @@ static int deciders_open(deciders *x, const opts *o, int with_requests) {
   if (!x->agr || !x->tl || !x->req || !x->dec) return cli_error("out of memory"), EXIT_INTERNAL;
   if (!x->h) {
     if (!(x->agr[0] = cli_load_agreement(o, &code))) return code;
-    if (!(x->tl[0] = cli_load_timeline(x->agr[0], o, &code))) return code;
+    if (o->db && !o->events) {
+      /* The events head the timeline was folded at goes into every logged decision. */
+      if (!(x->tl[0] = cli_timeline_from_db(x->agr[0], o->db, &code, &x->head_seq, x->head_hash))) return code;
+    } else if (!(x->tl[0] = cli_load_timeline(x->agr[0], o, &code))) {
+      return code;
+    }
   } else {
     for (int i = 0; i < x->n; i++) {
       x->agr[i] = x->h->v[i].agr;
@@ -395,7 +430,7 @@ static int run_requests(opts *o, int explain) {
       code = EXIT_INPUT;
       goto out;
     }
-    if (!(lg = cli_decision_log_open(agr, o->db, o->unbuffered ? 1 : 1024, &code))) goto out;
+    if (!(lg = cli_decision_log_open(agr, o->db, x.head_seq, x.head_hash, o->unbuffered ? 1 : 1024, &code))) goto out;
   }
   FILE *in = stdin;
   if (o->nargs > 1) {
@@ -800,15 +835,31 @@ static const command commands[] = {
     {"event import", cmd_event_import, O_AGREEMENT | O_DB | O_SIGN | O_REQUIRE_SIG | O_BOOTSTRAP | O_FILES,
      "pactum event import FILE.jsonl [--db PATH] [--sign KEY]... [--agreement FILE]",
      "the same as 'event add', reading the batch from a file"},
-    {"event sign", cmd_event_sign, O_KEY | O_FILES,
-     "pactum event sign --key KEY [EVENTS.jsonl]",
-     "add a signature to each event (one JSON object per line) and print the signed events"},
+    {"event sign", cmd_event_sign, O_KEY | O_FILES | O_DB | O_STORE_ID | O_AGREEMENT,
+     "pactum event sign --key KEY (--db PATH | --store ID [--agreement FILE]) [EVENTS.jsonl]",
+     "add a signature, bound to the store and its agreement, to each event (one JSON object per line); print them"},
     {"events", cmd_events, O_AGREEMENT | O_DB | O_FORMAT | O_FORMAT_JSONL | O_SINCE,
      "pactum events [--db PATH] [--since SEQ] [--format jsonl|text] [--agreement FILE]",
      "export the recorded events, in order"},
-    {"audit verify", cmd_audit_verify, O_AGREEMENT | O_DB | O_HEAD,
-     "pactum audit verify [--db PATH] [--head HASH] [--agreement FILE]",
-     "re-check the whole hash chain; report the first record altered, deleted, inserted or reordered"},
+    {"audit verify", cmd_audit_verify, O_AGREEMENT | O_DB | O_HEAD | O_CHECKPOINT,
+     "pactum audit verify [--db PATH] [--head HASH] [--checkpoint FILE]... [--agreement FILE]",
+     "re-check the hash chains and Merkle trees; report the first record altered, deleted, inserted or reordered,\n"
+     "and whether the log still holds each receipt and checkpoint"},
+    {"audit prove", cmd_audit_prove, O_DB | O_PROVE,
+     "pactum audit prove --seq N [--size M] [--chain events|decisions] [--db PATH]",
+     "an RFC 9162 inclusion proof of record N in the tree of size M (default: the whole chain), as JSON"},
+    {"audit consistency", cmd_audit_consistency, O_DB | O_CONSISTENCY,
+     "pactum audit consistency --from SIZE|CHECKPOINT [--to SIZE] [--chain events|decisions] [--db PATH]",
+     "an RFC 9162 consistency proof that the log of size --to extends the one of size --from, as JSON"},
+    {"checkpoint sign", cmd_checkpoint_sign, O_AGREEMENT | O_DB | O_KEY | O_CHAIN,
+     "pactum checkpoint sign --key KEY [--chain events|decisions] [--size N] [--db PATH] [--agreement FILE]",
+     "check the whole record, then sign its tree head with a party's key; the store keeps the cosignature"},
+    {"checkpoint verify", cmd_checkpoint_verify, O_AGREEMENT | O_DB | O_TRUST | O_FILES,
+     "pactum checkpoint verify FILE... [--trust KEY.pub]... [--db PATH] [--agreement FILE]",
+     "check each checkpoint's signatures and that the store still holds the tree it signed"},
+    {"checkpoint list", cmd_checkpoint_list, O_DB | O_CHAIN,
+     "pactum checkpoint list [--chain events|decisions] [--db PATH]",
+     "the checkpoints the parties have signed, kept in the store, one JSON object per line"},
     {"audit head", cmd_audit_head, O_AGREEMENT | O_DB,
      "pactum audit head [--db PATH] [--agreement FILE]",
      "print the head of the chain (seq and hash): a receipt for 'audit verify --head'"},
@@ -820,8 +871,11 @@ static const command commands[] = {
      "export the decision log kept by 'decide --log-decisions'"},
     {"serve", cmd_serve, O_AGREEMENT | O_DB | O_SERVE,
      "pactum serve [--listen 127.0.0.1:8181] [--db pactum.db] [--agreement FILE] [--tokens FILE]\n"
-     "                    [--read-token T] [--max-body BYTES] [--max-conns N] [--timeout S] [--max-batch N]\n"
-     "                    [--gate-prefix X-Pactum-] [--threads N]",
+     "                    [--read-token FILE] [--tls-cert FILE --tls-key FILE] [--max-body BYTES] [--max-batch N]\n"
+     "                    [--max-conns N] [--max-conns-per-ip N] [--timeout S] [--request-deadline S]\n"
+     "                    [--threads N] [--heavy-threads N] [--heavy-queue N] [--max-whatif-work N]\n"
+     "                    [--max-whatif-answer N] [--whatif-deadline S] [--gate-prefix X-Pactum-]\n"
+     "                    [--vote-ttl S] [--no-decision-log]",
      "the HTTP decision service, event intake, gateway hook and dashboard; stops cleanly on SIGTERM"},
     {"verify", cmd_verify, O_AGREEMENT | O_FORMAT | O_FILES | O_QUERY | O_EQUIVALENT,
      "pactum verify [FILE.pact] [--format text|json]\n"
@@ -872,7 +926,19 @@ static void command_help(const command *c) {
   if (c->accepts & O_EXIT_CODE) printf("\n  --exit-code       exit 1 when any decision is not allow");
   if (c->accepts & O_SIGN) printf("\n  --sign KEY        sign each event with this key file (repeat for several signers)");
   if (c->accepts & O_REQUIRE_SIG) printf("\n  --require-signatures  when the store is created: every event must be signed by who may record it");
-  if (c->accepts & O_BOOTSTRAP) printf("\n  --bootstrap-key F when the store is created: the public key that signs each signer's first key");
+  if (c->accepts & O_BOOTSTRAP)
+    printf("\n  --bootstrap-key F when the store is created: a key of its administrators, who register each signer's\n"
+           "                    first key and change the settings (repeat for several)"
+           "\n  --bootstrap-threshold K  how many of the bootstrap keys must sign together (default 1)");
+  if (c->accepts & O_STORE_ID) printf("\n  --store ID        the id of the store the signatures are for (what 'pactum init' prints)");
+  if (c->accepts & O_PROVE) printf("\n  --seq N           the record to prove\n  --size M          the tree to prove it in (default: the whole chain)");
+  if (c->accepts & O_CONSISTENCY)
+    printf("\n  --from SIZE|FILE  the older tree: its size, or a checkpoint file\n  --to SIZE         the newer tree (default: the whole chain)");
+  if (c->accepts & (O_PROVE | O_CONSISTENCY | O_CHAIN)) printf("\n  --chain C         events (default) or decisions");
+  if ((c->accepts & O_CHAIN) && !(c->accepts & O_PROVE) && c->run == cmd_checkpoint_sign)
+    printf("\n  --size N          sign the tree of the first N records (default: all)");
+  if (c->accepts & O_CHECKPOINT) printf("\n  --checkpoint FILE also prove the log still holds this signed tree head (repeatable)");
+  if (c->accepts & O_TRUST) printf("\n  --trust KEY.pub   accept signatures by this key besides the keys registered in the store");
   if (c->accepts & O_HEAD) printf("\n  --head HASH       also prove the chain still contains this receipt");
   if (c->accepts & O_SINCE) printf("\n  --since SEQ       only records after this seq");
   if (c->accepts & O_BY) printf("\n  --by P            month (default) or quarter");
@@ -881,20 +947,34 @@ static void command_help(const command *c) {
   if (c->accepts & O_SERVE)
     printf("\n  --listen H:P      the IPv4 address and port (default 127.0.0.1:8181; port 0 picks a free one)"
            "\n  --tokens FILE     who may append events: lines of 'SIGNER SHA256-OF-TOKEN'"
-           "\n  --read-token T    close the read endpoints to all but this bearer token (and the parties')"
+           "\n  --read-token FILE close the read endpoints to all but the bearer of the token on this file's first"
+           "\n                    line (and the parties'); keep the file unreadable to others"
+           "\n  --tls-cert FILE   serve HTTPS with this PEM certificate (chain); needs --tls-key"
+           "\n  --tls-key FILE    the PEM private key of --tls-cert"
            "\n  --max-body BYTES  the largest request body (default 1048576; beyond it 413)"
-           "\n  --max-conns N     connections at once (default 1024)"
-           "\n  --timeout S       close a connection idle this many seconds (default 10)"
            "\n  --max-batch N     requests or events in one body (default 10000)"
+           "\n  --max-conns N     connections at once (default 1024)"
+           "\n  --max-conns-per-ip N  connections at once from one address (default 64; 0: no limit)"
+           "\n  --timeout S       close a connection idle this many seconds (default 10)"
+           "\n  --request-deadline S  close a connection whose request (headers and body) is not whole this many"
+           "\n                    seconds after it began to be awaited (default 30; 0: no deadline)"
+           "\n  --threads N       worker threads (default: one per core)"
+           "\n  --heavy-threads N threads for the reads whose cost grows with the record (default 2)"
+           "\n  --heavy-queue N   heavy requests, and appends, that may wait for a thread (default 16; beyond it 503)"
+           "\n  --max-whatif-work N    units of work one what-if may take (default 20000000; beyond it 413)"
+           "\n  --max-whatif-answer N  changes and decision differences one what-if may list (default 100000)"
+           "\n  --whatif-deadline S    seconds one what-if comparison may run (default 10; beyond it 503)"
            "\n  --gate-prefix P   the prefix of the gateway hook's headers (default X-Pactum-)"
-           "\n  --threads N       worker threads (default: one per core)");
+           "\n  --vote-ttl S      a body member's vote on an event lapses after S seconds (default 86400)"
+           "\n  --no-decision-log do not log the decisions of /v1/decide and /v1/gate in the store (they are by default)");
   if (c->accepts & O_KEYGEN_BOOTSTRAP)
     printf("\n  --bootstrap       a key for no party: the one that signs each signer's first key_registered");
   if (c->accepts & O_OUT) printf("\n  --out DIR         where to write the key files (default .)");
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
   if (c->accepts & O_ADD)
     printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
-           "                    FIELD=VALUE) and its date, e.g. 'panel_verdict verified 2029-06-01'; repeatable");
+           "                    FIELD=VALUE; a ref is a seq) and its date, e.g. 'panel_verdict 1 verified 2029-06-01';\n"
+           "                    added events get the seqs after the baseline's last, in the order given; repeatable");
   if (c->accepts & O_REQUESTS)
     printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: generated over the\n"
            "                    finite domains: each principal, action and value the agreement distinguishes)");
@@ -948,8 +1028,11 @@ int main(int argc, char **argv) {
       return commands[i].run(&o);
     }
   }
-  if (!strcmp(argv[1], "event") || !strcmp(argv[1], "audit")) {
-    cli_error("'%s' needs a subcommand: %s", argv[1], !strcmp(argv[1], "event") ? "add, import or sign" : "verify or head");
+  if (!strcmp(argv[1], "event") || !strcmp(argv[1], "audit") || !strcmp(argv[1], "checkpoint")) {
+    cli_error("'%s' needs a subcommand: %s", argv[1],
+              !strcmp(argv[1], "event")   ? "add, import or sign"
+              : !strcmp(argv[1], "audit") ? "verify, head, prove or consistency"
+                                          : "sign, verify or list");
     return EXIT_INPUT;
   }
   cli_error("unknown command '%s'; run 'pactum help'", argv[1]);

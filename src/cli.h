@@ -1,13 +1,14 @@
 /*
 ** cli.h: what the `pactum` command's files share: exit codes, options, the command table's
 ** entry, and helpers for loading agreements and events. cli.c holds main, the table and the
-** decision commands; cli_record.c the commands over the store.
+** decision commands; cli_record.c the commands over the store; cli_serve.c `pactum serve`.
 */
 #ifndef PACTUM_CLI_H
 #define PACTUM_CLI_H
 
 #include "agreement.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
@@ -19,9 +20,22 @@ enum { EXIT_OK = 0, EXIT_PROBLEM = 1, EXIT_INPUT = 2, EXIT_INTERNAL = 3 };
 /* Options shared by the commands; each command says which it accepts. */
 typedef struct opts {
   const char *agreement, *events, *request, *date, *format, *sources;
-  const char *db, *bootstrap_key, *head, *since, *by, *party, *member, *out, *key;
+  const char *db, *head, *since, *by, *party, *member, *out, *key;
+  const char *bootstrap_keys[CLI_MAX_SIGN]; /* --bootstrap-key, repeatable */
+  int nbootstrap_keys;
+  const char *threshold;                    /* --bootstrap-threshold K */
+  const char *store_id;                     /* event sign: --store ID */
+  const char *seq, *size, *from, *to, *chain; /* audit prove / consistency, checkpoint */
+  const char *checkpoints[CLI_MAX_SIGN];    /* --checkpoint FILE, repeatable */
+  int ncheckpoints;
+  const char *trust[CLI_MAX_SIGN];          /* --trust KEY.pub, repeatable */
+  int ntrust;
   const char *history;
   const char *listen, *tokens, *read_token, *max_body, *max_conns, *timeout, *max_batch, *gate_prefix, *threads;
+  const char *max_conns_per_ip, *request_deadline, *heavy_threads, *heavy_queue; /* serve */
+  const char *max_whatif_work, *max_whatif_answer, *whatif_deadline, *tls_cert, *tls_key;
+  const char *vote_ttl; /* serve: --vote-ttl S */
+  int no_decision_log;  /* serve: --no-decision-log */
   const char *can, *always, *never, *where, *equivalent; /* verify */
   const char *requests;          /* whatif and diff: --requests FILE */
   const char *sign[CLI_MAX_SIGN];
@@ -48,13 +62,20 @@ enum {
   O_QUERY = 1 << 26,      /* verify: --can, --always, --never, --where */
   O_EQUIVALENT = 1 << 27, /* verify: --equivalent B */
   O_ADD = 1 << 29,        /* whatif: --add EVENT (repeatable) */
-  O_REQUESTS = 1 << 30    /* whatif, diff: --requests FILE */
+  O_REQUESTS = 1 << 30,   /* whatif, diff: --requests FILE */
+  O_STORE_ID = 1 << 28    /* event sign: --store ID */
 };
+/* More options than an int has bits: the accept flags are 64 bits wide. */
+#define O_PROVE (1ull << 32)      /* audit prove: --seq, --size, --chain */
+#define O_CONSISTENCY (1ull << 33) /* audit consistency: --from, --to, --chain */
+#define O_CHECKPOINT (1ull << 34)  /* audit verify: --checkpoint FILE (repeatable) */
+#define O_TRUST (1ull << 35)       /* checkpoint verify: --trust KEY.pub (repeatable) */
+#define O_CHAIN (1ull << 36)       /* checkpoint sign and list: --chain, --size */
 
 typedef struct command {
   const char *name;
   int (*run)(opts *o);
-  unsigned accepts;
+  uint64_t accepts;
   const char *usage;
   const char *summary;
 } command;
@@ -75,6 +96,23 @@ int cli_day_option(const opts *o, int32_t *day);
 /* Print a report (freeing it) and a newline after JSON; EXIT_INTERNAL if it is NULL (out of memory). */
 int cli_print_report(char *report, int as_json);
 
+/* cli_log.c */
+int cmd_audit_prove(opts *o);
+int cmd_audit_consistency(opts *o);
+int cmd_checkpoint_sign(opts *o);
+int cmd_checkpoint_verify(opts *o);
+int cmd_checkpoint_list(opts *o);
+/* cli_record.c: shared with cli_log.c */
+/* Open --db (./pactum.db by default) with store.h, which must exist; NULL (reported) if it cannot. */
+struct store;
+struct store *cli_open_store(const opts *o, int *code);
+/* --chain: events (default) or decisions; -1 (reported) otherwise. */
+int cli_chain_option(const opts *o);
+/* Open the record of --db for agr (creating the store when create); NULL (reported, *code set) on failure. */
+struct record;
+/* flags as record_open_ex's (RECORD_CHECK_TREE). */
+struct record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, unsigned flags, int *code);
+
 /* cli_record.c */
 int cmd_init(opts *o);
 int cmd_event_add(opts *o);
@@ -86,6 +124,8 @@ int cmd_audit_head(opts *o);
 int cmd_keygen(opts *o);
 int cmd_ledger(opts *o);
 int cmd_decisions(opts *o);
+
+/* cli_serve.c */
 int cmd_serve(opts *o);
 
 /* cli_whatif.c */
@@ -95,7 +135,9 @@ int cmd_test(opts *o);
 int cmd_verify(opts *o);
 int cmd_diff(opts *o);
 /* Open the store of --db (or ./pactum.db) read-only-in-spirit and fold its events. */
-pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code);
+/* The same, with the head of the events chain it was folded at (head_seq and head_hash may be NULL). */
+pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code,
+                                      int64_t *head_seq /* OUT */, uint8_t *head_hash /* OUT: 32 bytes */);
 /* Append decisions to the decision log of the store at path: see cli_record.c. */
 typedef struct decision_log decision_log;
 /*
@@ -104,7 +146,8 @@ typedef struct decision_log decision_log;
 ** gaining its "decision_id". So the write lock is held only while writing, and a decision is
 ** printed only once it is durable.
 */
-decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int every, int *exit_code);
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int64_t events_seq,
+                                    const uint8_t *events_hash /* 32 bytes */, int every, int *exit_code);
 /*
 ** Queue a decision on `request` whose output line (a JSON object, no newline) is out[0..n);
 ** its "decision_id" member is inserted at out[split] (after the request's echoed "id").

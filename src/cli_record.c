@@ -5,12 +5,14 @@
 ** speaks SQL.
 */
 #include "alloc.h"
+#include "error.h"
 #include "audit.h"
 #include "cli.h"
-#include "http.h"
 #include "date.h"
 #include "ledger.h"
 #include "record.h"
+#include "tlog.h"
+#include "declog.h"
 
 #include <errno.h>
 #include <sodium.h>
@@ -35,16 +37,37 @@ static int load_pub(const char *path, sign_key *k) {
   return 0;
 }
 
+/* --bootstrap-key files and --bootstrap-threshold, read into init (keys into boot). */
+static int bootstrap_option(const opts *o, record_init *init, uint8_t (*boot)[SIGN_PK_BYTES]) {
+  for (int i = 0; i < o->nbootstrap_keys; i++) {
+    sign_key k;
+    if (load_pub(o->bootstrap_keys[i], &k)) return -1;
+    for (int j = 0; j < i; j++)
+      if (!memcmp(boot[j], k.pk, SIGN_PK_BYTES)) return cli_error("'%s' is a bootstrap key given twice", o->bootstrap_keys[i]);
+    memcpy(boot[i], k.pk, SIGN_PK_BYTES);
+  }
+  init->nbootstrap = o->nbootstrap_keys;
+  init->bootstrap = (const uint8_t(*)[SIGN_PK_BYTES])boot;
+  init->threshold = o->nbootstrap_keys ? 1 : 0;
+  if (o->threshold) {
+    char *end;
+    errno = 0;
+    long k = strtol(o->threshold, &end, 10);
+    if (errno || *end || !*o->threshold || k < 1 || k > o->nbootstrap_keys)
+      return cli_error("'--bootstrap-threshold' takes how many of the %d bootstrap keys must sign: 1 to %d, not '%s'",
+                       o->nbootstrap_keys, o->nbootstrap_keys, o->threshold);
+    init->threshold = (int)k;
+  }
+  return 0;
+}
+
 /* Open the record of --db for the agreement, creating the store when `create`. */
-static record *open_record(const pactum_agreement *agr, const opts *o, int create, int *code) {
-  record_init init = {o->require_signatures, NULL};
-  sign_key boot;
-  if (o->bootstrap_key) {
-    if (load_pub(o->bootstrap_key, &boot)) {
-      *code = EXIT_INPUT;
-      return NULL;
-    }
-    init.bootstrap_pk = boot.pk;
+record *cli_open_record(const pactum_agreement *agr, const opts *o, int create, unsigned flags, int *code) {
+  record_init init = {o->require_signatures, 0, NULL, 0};
+  uint8_t boot[CLI_MAX_SIGN][SIGN_PK_BYTES];
+  if (bootstrap_option(o, &init, boot)) {
+    *code = EXIT_INPUT;
+    return NULL;
   }
   const char *path = db_path(o);
   int fresh = !exists(path);
@@ -53,12 +76,14 @@ static record *open_record(const pactum_agreement *agr, const opts *o, int creat
     *code = EXIT_INPUT;
     return NULL;
   }
-  if (!fresh && (o->require_signatures || o->bootstrap_key))
-    fprintf(stderr, "pactum: note: '%s' exists; --require-signatures and --bootstrap-key apply only when a store is created\n",
+  if (!fresh && (o->require_signatures || o->nbootstrap_keys || o->threshold))
+    fprintf(stderr,
+            "pactum: note: '%s' exists; --require-signatures and --bootstrap-key apply only when a store is created "
+            "(change its settings with a 'settings_changed' event)\n",
             path);
   record *r = NULL;
   pactum_error err;
-  int rc = record_open(agr, path, create, &init, &r, &err);
+  int rc = record_open_ex(agr, path, create, &init, flags, &r, &err);
   if (rc) {
     cli_error("%s [%s]", err.message, err.code);
     *code = code_of(rc);
@@ -67,14 +92,17 @@ static record *open_record(const pactum_agreement *agr, const opts *o, int creat
   return r;
 }
 
-pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code) {
+pactum_timeline *cli_timeline_from_db(const pactum_agreement *agr, const char *path, int *exit_code, int64_t *head_seq,
+                                      uint8_t *head_hash) {
   opts o;
   memset(&o, 0, sizeof o);
   o.db = path;
-  record *r = open_record(agr, &o, 0, exit_code);
+  record *r = cli_open_record(agr, &o, 0, 0, exit_code);
   if (!r) return NULL;
   pactum_timeline *tl = r->tl;
   r->tl = NULL;
+  if (head_seq) *head_seq = r->tip.seq;
+  if (head_hash) memcpy(head_hash, r->tip.hash, HASH_BYTES);
   record_free(r);
   return tl;
 }
@@ -88,13 +116,19 @@ int cmd_init(opts *o) {
   }
   pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
-  record *r = open_record(agr, o, 1, &code);
+  record *r = cli_open_record(agr, o, 1, 0, &code);
   if (r) {
     char hex[HASH_HEX];
     canon_hex(r->agr_hash, HASH_BYTES, hex);
     printf("created %s for %s %s (agreement hash %s)\n", path, agr->id, agr->version, hex);
-    printf("signatures: %s; bootstrap key: %s\n", r->require_signatures ? "required" : "optional, verified when present",
-           r->has_bootstrap ? "set" : "none");
+    printf("store %s\n", record_store_id(r));
+    if (r->set.boot.n)
+      printf("signatures: %s; bootstrap keys: %d, of which %d must sign\n",
+             r->set.require_signatures ? "required" : "optional, verified when present", r->set.boot.n,
+             r->set.boot.threshold);
+    else
+      printf("signatures: %s; bootstrap keys: none\n",
+             r->set.require_signatures ? "required" : "optional, verified when present");
   }
   record_free(r);
   pactum_agreement_free(agr);
@@ -156,7 +190,34 @@ static int batch_read(FILE *fp, batch *b) {
   return failed ? -1 : 0;
 }
 
-static int add_from(opts *o, FILE *fp, const char *name) {
+/*
+** An export begins with its store's settings record (store_created, or store_upgraded later on):
+** `event import` leaves those out, saying so, since a store writes its own when it is made. Every
+** other line is imported, or refused, as it is.
+*/
+static void skip_settings_records(batch *b, const char *name) {
+  size_t kept = 0;
+  for (size_t i = 0; i < b->n; i++) {
+    json_t *v = json_loadb(b->texts[i], b->lens[i], 0, NULL);
+    const char *type = json_string_value(json_object_get(v, "type"));
+    int skip = type && (!strcmp(type, "store_created") || !strcmp(type, "store_upgraded"));
+    if (skip)
+      fprintf(stderr, "pactum: note: %s:%ld: '%s' left out: it is the exported store's own settings record, and this "
+                      "store has its own\n", name, b->lineno[i], type);
+    json_decref(v);
+    if (skip) {
+      px_free(b->texts[i]);
+      continue;
+    }
+    b->texts[kept] = b->texts[i];
+    b->lens[kept] = b->lens[i];
+    b->lineno[kept] = b->lineno[i];
+    kept++;
+  }
+  b->n = kept;
+}
+
+static int add_from(opts *o, FILE *fp, const char *name, int import) {
   int code = EXIT_OK;
   sign_key keys[CLI_MAX_SIGN];
   pactum_error err;
@@ -180,12 +241,15 @@ static int add_from(opts *o, FILE *fp, const char *name) {
     pactum_agreement_free(agr);
     return why == ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
   }
+  if (import) skip_settings_records(&b, name);
   int fresh = !exists(db_path(o));
-  record *r = open_record(agr, o, 1, &code);
+  record *r = cli_open_record(agr, o, 1, 0, &code);
   if (r) {
     size_t bad;
     int64_t first, last;
-    int rc = record_add(r, (const char *const *)b.texts, b.lens, b.n, keys, o->nsign, &bad, &first, &last, &err);
+    record_caller importer = {NULL, 0, 1};
+    int rc = record_add(r, (const char *const *)b.texts, b.lens, b.n, keys, o->nsign, import ? &importer : NULL, &bad,
+                        &first, &last, &err);
     if (rc) {
       if (bad < b.n) fprintf(stderr, "%s:%ld: error: %s [%s]\n", name, b.lineno[bad], err.message, err.code);
       else cli_error("%s [%s]", err.message, err.code);
@@ -207,9 +271,9 @@ static int add_from(opts *o, FILE *fp, const char *name) {
       printf("no events to record\n");
     } else {
       char hex[HASH_HEX];
-      canon_hex(r->head_hash, HASH_BYTES, hex);
+      canon_hex(r->tip.hash, HASH_BYTES, hex);
       printf("recorded %zu event%s, seq %lld..%lld\nhead %lld %s\n", b.n, b.n == 1 ? "" : "s", (long long)first,
-             (long long)last, (long long)r->head_seq, hex);
+             (long long)last, (long long)r->tip.seq, hex);
     }
   }
   for (int i = 0; i < o->nsign; i++) sodium_memzero(&keys[i], sizeof keys[i]);
@@ -219,7 +283,7 @@ static int add_from(opts *o, FILE *fp, const char *name) {
   return code;
 }
 
-int cmd_event_add(opts *o) { return add_from(o, stdin, "<stdin>"); }
+int cmd_event_add(opts *o) { return add_from(o, stdin, "<stdin>", 0); }
 
 int cmd_event_import(opts *o) {
   if (o->nargs != 1) {
@@ -231,9 +295,52 @@ int cmd_event_import(opts *o) {
     cli_error("cannot open '%s': %s", o->args[0], strerror(errno));
     return EXIT_INPUT;
   }
-  int code = add_from(o, fp, o->args[0]);
+  int code = add_from(o, fp, o->args[0], 1);
   fclose(fp);
   return code;
+}
+
+/*
+** What `event sign` binds its signatures to: the store of --db (its id and agreement, read from
+** its chain), or --store ID with the agreement of --agreement (the built-in one by default).
+*/
+static int scope_option(const opts *o, sign_scope *sc) {
+  memset(sc, 0, sizeof *sc);
+  if (!!o->db == !!o->store_id) {
+    cli_error("'event sign' needs the store the events are for: --db PATH, or --store ID (which 'pactum init' and "
+              "'pactum audit head' print)");
+    return EXIT_INPUT;
+  }
+  if (o->db) {
+    int code = EXIT_OK;
+    store *st = cli_open_store(o, &code);
+    if (!st) return code;
+    tlog_origin origin;
+    pactum_error err;
+    int rc = tlog_origin_read(st, &origin, &err);
+    store_close(st);
+    if (rc) {
+      cli_error("%s [%s]", err.message, err.code);
+      return code_of(rc);
+    }
+    memcpy(sc->agreement, origin.agreement, HASH_BYTES);
+    memcpy(sc->store, origin.store, SIGN_STORE_HEX);
+    return EXIT_OK;
+  }
+  size_t n = strlen(o->store_id);
+  int ok = n == SIGN_STORE_HEX - 1;
+  for (size_t i = 0; ok && i < n; i++) ok = (o->store_id[i] >= '0' && o->store_id[i] <= '9') || (o->store_id[i] >= 'a' && o->store_id[i] <= 'f');
+  if (!ok) {
+    cli_error("'--store' takes a store's id, 32 lowercase hex digits, not '%s'", o->store_id);
+    return EXIT_INPUT;
+  }
+  int code = EXIT_OK;
+  pactum_agreement *agr = cli_load_agreement(o, &code);
+  if (!agr) return code;
+  canon_agreement_hash(agr->src, agr->src_len, sc->agreement);
+  memcpy(sc->store, o->store_id, SIGN_STORE_HEX);
+  pactum_agreement_free(agr);
+  return EXIT_OK;
 }
 
 int cmd_event_sign(opts *o) {
@@ -255,6 +362,12 @@ int cmd_event_sign(opts *o) {
     cli_error("'%s' holds no secret key; sign with a .key file", o->key);
     return EXIT_INPUT;
   }
+  sign_scope scope;
+  int scode = scope_option(o, &scope);
+  if (scode) {
+    sodium_memzero(&k, sizeof k);
+    return scode;
+  }
   FILE *fp = o->nargs ? fopen(o->args[0], "rb") : stdin;
   if (!fp) {
     cli_error("cannot open '%s': %s", o->args[0], strerror(errno));
@@ -275,7 +388,7 @@ int cmd_event_sign(opts *o) {
     if (!ev) {
       fprintf(stderr, "%s:%ld: error: malformed JSON at column %d: %s [bad_json]\n", name, no, je.column, je.text);
       code = EXIT_INPUT;
-    } else if (sign_event(ev, &k, &err)) {
+    } else if (sign_event(ev, &scope, &k, &err)) {
       fprintf(stderr, "%s:%ld: error: %s [%s]\n", name, no, err.message, err.code);
       code = EXIT_INPUT;
     } else if (!(text = canon_json(ev, &n))) {
@@ -306,7 +419,7 @@ static int parse_since(const opts *o, int64_t *since) {
   return 0;
 }
 
-static store *open_store(const opts *o, int *code) {
+store *cli_open_store(const opts *o, int *code) {
   const char *path = db_path(o);
   if (!exists(path)) {
     cli_error("no store at '%s'", path);
@@ -355,11 +468,13 @@ static int export_one(void *ctx, const store_record *rec) {
   } else {
     const char *date = json_string_value(json_object_get(v, "date"));
     const char *type = json_string_value(json_object_get(v, "type"));
-    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "?", type ? type : "?");
+    printf("%6lld  %s  %-16s", (long long)rec->seq, date ? date : "----------", type ? type : "?");
     const char *k;
     json_t *f;
     json_object_foreach(v, k, f) {
-      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures")) continue;
+      if (!strcmp(k, "date") || !strcmp(k, "type") || !strcmp(k, "signatures") || !strcmp(k, "nonce") ||
+          !strcmp(k, "recorded_by"))
+        continue;
       char *s = json_dumps(f, JSON_ENCODE_ANY | JSON_COMPACT);
       printf(" %s=%s", k, s ? s : "?");
       px_free(s);
@@ -369,6 +484,10 @@ static int export_one(void *ctx, const store_record *rec) {
     json_array_foreach(json_object_get(v, "signatures"), i, sg) {
       const char *who = json_string_value(json_object_get(sg, "signer"));
       printf("%s%s", i ? ", " : "  signed by ", who ? who : "?");
+    }
+    json_array_foreach(json_object_get(v, "recorded_by"), i, sg) {
+      const char *who = json_string_value(sg);
+      printf("%s%s", i ? ", " : "  recorded by ", who ? who : "?");
     }
     printf("\n");
   }
@@ -380,7 +499,7 @@ static int export_chain(opts *o, store_chain chain) {
   int code = EXIT_OK;
   int64_t since;
   if (parse_since(o, &since)) return EXIT_INPUT;
-  store *st = open_store(o, &code);
+  store *st = cli_open_store(o, &code);
   if (!st) return code;
   export_ctx x = {o->format && !strcmp(o->format, "text"), chain == CHAIN_DECISIONS};
   pactum_error err;
@@ -394,79 +513,6 @@ static int export_chain(opts *o, store_chain chain) {
 
 int cmd_events(opts *o) { return export_chain(o, CHAIN_EVENTS); }
 int cmd_decisions(opts *o) { return export_chain(o, CHAIN_DECISIONS); }
-
-/* The chain's genesis: the agreement hash the store recorded. */
-static int genesis_of(store *st, uint8_t out[HASH_BYTES]) {
-  char *v = NULL;
-  pactum_error err;
-  if (store_meta_get(st, "agreement_hash", &v, &err) || !v || canon_unhex(v, out, HASH_BYTES)) {
-    px_free(v);
-    return cli_error("the store records no valid agreement hash");
-  }
-  px_free(v);
-  return 0;
-}
-
-int cmd_audit_verify(opts *o) {
-  int code = EXIT_OK;
-  uint8_t receipt[HASH_BYTES];
-  if (o->head && canon_unhex(o->head, receipt, HASH_BYTES)) {
-    cli_error("'--head' takes a hash of 64 hex digits, as 'pactum audit head' prints it");
-    return EXIT_INPUT;
-  }
-  store *st = open_store(o, &code);
-  if (!st) return code;
-  uint8_t genesis[HASH_BYTES];
-  if (genesis_of(st, genesis)) {
-    store_close(st);
-    return EXIT_PROBLEM;
-  }
-  static const char *const names[2] = {"events", "decisions"};
-  for (int c = 0; c < 2; c++) {
-    audit_result res;
-    pactum_error err;
-    if (audit_verify(st, (store_chain)c, genesis, c == CHAIN_EVENTS && o->head ? receipt : NULL, &res, &err)) {
-      cli_error("%s", err.message);
-      code = EXIT_INPUT;
-      break;
-    }
-    if (c == CHAIN_DECISIONS && res.records == 0 && res.ok) continue;
-    if (!res.ok) {
-      if (res.bad_seq) printf("%s: FAILED at seq %lld: %s\n", names[c], (long long)res.bad_seq, res.reason);
-      else printf("%s: FAILED: %s\n", names[c], res.reason);
-      code = EXIT_PROBLEM;
-      continue;
-    }
-    char hex[HASH_HEX];
-    canon_hex(res.head, HASH_BYTES, hex);
-    printf("%s: ok: %lld records, %lld bytes; head %lld %s\n", names[c], (long long)res.records, (long long)res.bytes,
-           (long long)res.head_seq, hex);
-    if (c == CHAIN_EVENTS && o->head) printf("%s: the chain extends the receipt (seq %lld)\n", names[c], (long long)res.receipt_seq);
-  }
-  store_close(st);
-  return code;
-}
-
-int cmd_audit_head(opts *o) {
-  int code = EXIT_OK;
-  store *st = open_store(o, &code);
-  if (!st) return code;
-  int64_t seq;
-  uint8_t h[HASH_BYTES];
-  pactum_error err;
-  if (genesis_of(st, h)) code = EXIT_PROBLEM;
-  else if (store_head(st, CHAIN_EVENTS, &seq, h, &err)) {
-    cli_error("%s", err.message);
-    code = EXIT_PROBLEM;
-  } else {
-    char hex[HASH_HEX];
-    canon_hex(h, HASH_BYTES, hex);
-    printf("%s\n", hex);
-    fprintf(stderr, "pactum: head of the events chain: seq %lld\n", (long long)seq);
-  }
-  store_close(st);
-  return code;
-}
 
 int cmd_keygen(opts *o) {
   int code = EXIT_OK;
@@ -555,21 +601,20 @@ typedef struct queued {
 } queued;
 
 struct decision_log {
-  const pactum_agreement *agr;
   store *st;
-  char agr_hex[HASH_HEX];
-  uint8_t genesis[HASH_BYTES];
+  declog_basis basis;
   int every;
   queued *q;
   size_t n, cap, ndecisions;
 };
 
-decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int every, int *exit_code) {
+decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *path, int64_t events_seq,
+                                    const uint8_t *events_hash, int every, int *exit_code) {
   opts o;
   memset(&o, 0, sizeof o);
   o.db = path;
   /* Opening the record checks the store belongs to this agreement. */
-  record *r = open_record(agr, &o, 0, exit_code);
+  record *r = cli_open_record(agr, &o, 0, 0, exit_code);
   if (!r) return NULL;
   decision_log *lg = px_calloc(1, sizeof *lg);
   if (!lg) {
@@ -577,10 +622,11 @@ decision_log *cli_decision_log_open(const pactum_agreement *agr, const char *pat
     *exit_code = EXIT_INTERNAL;
     return NULL;
   }
-  lg->agr = agr;
   lg->every = every > 0 ? every : 1;
-  canon_hex(r->agr_hash, HASH_BYTES, lg->agr_hex);
-  memcpy(lg->genesis, r->agr_hash, HASH_BYTES);
+  lg->basis.agr = agr;
+  memcpy(lg->basis.agr_hash, r->agr_hash, HASH_BYTES);
+  lg->basis.events_seq = events_seq;
+  memcpy(lg->basis.events_hash, events_hash, HASH_BYTES);
   lg->st = r->st;
   r->st = NULL;
   record_free(r);
@@ -607,20 +653,24 @@ static int enqueue(decision_log *lg, char *entry, size_t entry_len, const char *
 static int flush_log(decision_log *lg) {
   pactum_error err;
   int64_t seq = 0;
-  uint8_t head[HASH_BYTES];
-  memcpy(head, lg->genesis, HASH_BYTES);
   int rc = 0;
   if (lg->ndecisions) {
-    rc = store_begin(lg->st, &err);
-    if (!rc) rc = store_head(lg->st, CHAIN_DECISIONS, &seq, head, &err);
-    int64_t first = seq + 1;
-    for (size_t i = 0; i < lg->n && !rc; i++)
-      if (lg->q[i].entry)
-        rc = store_append(lg->st, CHAIN_DECISIONS, seq, head, lg->q[i].entry, lg->q[i].entry_len, &seq, head, &err);
-    if (!rc) rc = store_commit(lg->st, &err);
-    else store_rollback(lg->st);
+    char **entries = px_malloc(lg->ndecisions * sizeof *entries);
+    size_t *lens = px_malloc(lg->ndecisions * sizeof *lens);
+    if (!entries || !lens) {
+      rc = error_set(&err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
+    } else {
+      size_t k = 0;
+      for (size_t i = 0; i < lg->n; i++)
+        if (lg->q[i].entry) {
+          entries[k] = lg->q[i].entry;
+          lens[k++] = lg->q[i].entry_len;
+        }
+      rc = declog_append(lg->st, lg->basis.agr_hash, entries, lens, k, &seq, &err);
+    }
+    px_free(entries);
+    px_free(lens);
     if (rc) cli_error("the decision log could not be written: %s", err.message);
-    seq = first;
   }
   for (size_t i = 0; i < lg->n; i++) {
     queued *q = &lg->q[i];
@@ -639,23 +689,9 @@ static int flush_log(decision_log *lg) {
 
 int cli_decision_log_add(decision_log *lg, const char *request, size_t len, const pactum_decision *dec,
                          const char *out, size_t n, size_t split) {
-  json_t *rq = json_loadb(request, len, 0, NULL);
-  json_t *rec = json_object();
-  json_t *det = json_array();
-  char day[11];
-  date_format(dec->day, day);
-  for (size_t i = 0; i < pactum_decision_determining_count(dec); i++)
-    json_array_append_new(det, json_string(pactum_decision_determining_id(dec, i)));
-  json_object_set_new(rec, "date", json_string(day));
-  json_object_set_new(rec, "request", rq ? rq : json_null());
-  json_object_set_new(rec, "decision", json_string(pactum_outcome_name(pactum_decision_outcome(dec))));
-  json_object_set_new(rec, "determining", det);
-  json_t *ag = json_pack("{s:s, s:s, s:s}", "id", lg->agr->id, "version", lg->agr->version, "hash", lg->agr_hex);
-  json_object_set_new(rec, "agreement", ag ? ag : json_null());
   size_t rn;
-  char *text = canon_json(rec, &rn);
-  json_decref(rec);
-  if (!text) return cli_error("cannot log the decision");
+  char *text = declog_entry(&lg->basis, request, len, dec, declog_now_ms(), &rn);
+  if (!text) return cli_error("cannot log the decision: out of memory");
   if (enqueue(lg, text, rn, out, n, split)) {
     px_free(text);
     return cli_error("out of memory");
@@ -676,69 +712,4 @@ int cli_decision_log_close(decision_log *lg) {
   px_free(lg->q);
   px_free(lg);
   return rc;
-}
-
-/* ---- serve ------------------------------------------------------------------------------- */
-
-static int parse_count(const char *what, const char *v, unsigned long long max, unsigned long long *out) {
-  char *end;
-  errno = 0;
-  unsigned long long n = strtoull(v, &end, 10);
-  if (errno || *end || !*v || n > max || v[0] == '-') return cli_error("'%s' takes a whole number up to %llu, not '%s'", what, max, v);
-  *out = n;
-  return 0;
-}
-
-int cmd_serve(opts *o) {
-  serve_config cfg;
-  http_config_init(&cfg);
-  char host[64];
-  unsigned long long n = 0;
-  if (o->listen) {
-    const char *colon = strrchr(o->listen, ':');
-    if (!colon || (size_t)(colon - o->listen) >= sizeof host) {
-      cli_error("'--listen' takes HOST:PORT, such as 127.0.0.1:8181");
-      return EXIT_INPUT;
-    }
-    memcpy(host, o->listen, (size_t)(colon - o->listen));
-    host[colon - o->listen] = '\0';
-    cfg.host = host;
-    if (parse_count("--listen", colon + 1, 65535, &n)) return EXIT_INPUT;
-    cfg.port = (int)n;
-  }
-  if (o->db) cfg.db = o->db;
-  cfg.tokens = o->tokens;
-  cfg.read_token = o->read_token;
-  if (o->gate_prefix) cfg.gate_prefix = o->gate_prefix;
-  if (o->max_body) {
-    if (parse_count("--max-body", o->max_body, 1ull << 30, &n)) return EXIT_INPUT;
-    cfg.max_body = (size_t)n;
-  }
-  if (o->max_conns) {
-    if (parse_count("--max-conns", o->max_conns, 100000, &n) || n == 0) return EXIT_INPUT;
-    cfg.max_conns = (unsigned)n;
-  }
-  if (o->timeout) {
-    if (parse_count("--timeout", o->timeout, 86400, &n)) return EXIT_INPUT;
-    cfg.timeout_s = (unsigned)n;
-  }
-  if (o->max_batch) {
-    if (parse_count("--max-batch", o->max_batch, 1000000, &n) || n == 0) return EXIT_INPUT;
-    cfg.max_batch = (size_t)n;
-  }
-  if (o->threads) {
-    if (parse_count("--threads", o->threads, 256, &n)) return EXIT_INPUT;
-    cfg.threads = (unsigned)n;
-  }
-  int code = EXIT_OK;
-  pactum_agreement *agr = cli_load_agreement(o, &code);
-  if (!agr) return code;
-  if (sign_init()) {
-    pactum_agreement_free(agr);
-    cli_error("libsodium could not start");
-    return EXIT_INTERNAL;
-  }
-  int rc = http_serve(agr, &cfg);
-  pactum_agreement_free(agr);
-  return rc ? EXIT_INPUT : EXIT_OK;
 }

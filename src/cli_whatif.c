@@ -222,8 +222,13 @@ out:
 
 /* ---- pactum whatif ---------------------------------------------------------------- */
 
-/* Every non-blank line of path as a JSON object; labels "PATH:LINE". -1 (reported) on bad input. */
-static int read_objects(const char *path, json_t *into, json_t *labels, int *code) {
+/*
+** Every non-blank line of path as a JSON object; labels "PATH:LINE". With seqs (an --events
+** file), each line's seq is its position among the non-blank lines, appended to seqs, and lines of
+** the record's own event types are skipped (but counted); *last gets the last seq. -1 (reported)
+** on bad input.
+*/
+static int read_objects(const char *path, json_t *into, json_t *labels, json_t *seqs, int64_t *last, int *code) {
   FILE *fp = fopen(path, "rb");
   if (!fp) {
     cli_error("cannot open '%s': %s", path, strerror(errno));
@@ -233,10 +238,12 @@ static int read_objects(const char *path, json_t *into, json_t *labels, int *cod
   buf line;
   buf_init(&line);
   long lineno = 0;
+  int64_t seq = 0;
   int rc = 0;
   while (cli_read_line(fp, &line) >= 0) {
     lineno++;
     if (cli_blank(&line)) continue;
+    seq++;
     json_error_t je;
     json_t *v = json_loadb(line.data, line.len, JSON_REJECT_DUPLICATES, &je);
     if (!v || !json_is_object(v)) {
@@ -246,10 +253,16 @@ static int read_objects(const char *path, json_t *into, json_t *labels, int *cod
       rc = -1;
       break;
     }
+    json_t *type = json_object_get(v, "type");
+    if (seqs && json_is_string(type) && event_type_record_level(json_string_value(type), json_string_length(type))) {
+      json_decref(v);
+      continue;
+    }
     buf lab;
     buf_init(&lab);
     buf_printf(&lab, "%s:%ld", path, lineno);
-    int bad = lab.failed || json_array_append_new(into, v) || (labels && json_array_append_new(labels, json_string(lab.data)));
+    int bad = lab.failed || json_array_append_new(into, v) || (labels && json_array_append_new(labels, json_string(lab.data))) ||
+              (seqs && json_array_append_new(seqs, json_integer(seq)));
     buf_release(&lab);
     if (bad) {
       *code = EXIT_INTERNAL;
@@ -258,6 +271,7 @@ static int read_objects(const char *path, json_t *into, json_t *labels, int *cod
     }
   }
   if (line.failed) *code = EXIT_INTERNAL, rc = -1;
+  if (last) *last = seq;
   buf_release(&line);
   fclose(fp);
   return rc;
@@ -278,7 +292,8 @@ int cmd_whatif(opts *o) {
   }
   pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
-  json_t *base = NULL, *labels = NULL, *added = json_array(), *requests = NULL, *report = NULL;
+  json_t *base = NULL, *labels = NULL, *seqs = NULL, *added = json_array(), *requests = NULL, *report = NULL;
+  int64_t last_seq = 0;
   whatif w;
   int have_w = 0;
   pactum_error err;
@@ -302,7 +317,8 @@ int cmd_whatif(opts *o) {
       goto out;
     }
     int rc = record_open(agr, o->db, 0, NULL, &r, &err);
-    if (!rc) rc = whatif_store_events(r->st, r->head_seq, &base, &labels, &err);
+    if (!rc) rc = whatif_store_events(r->st, r->tip.seq, &base, &labels, &seqs, &err);
+    if (!rc) last_seq = r->tip.seq;
     if (rc) {
       cli_error("%s [%s]", err.message, err.code);
       code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
@@ -311,10 +327,11 @@ int cmd_whatif(opts *o) {
   } else {
     base = json_array();
     labels = json_array();
-    if (!base || !labels) goto oom;
-    if (o->events && read_objects(o->events, base, labels, &code)) goto out;
+    seqs = json_array();
+    if (!base || !labels || !seqs) goto oom;
+    if (o->events && read_objects(o->events, base, labels, seqs, &last_seq, &code)) goto out;
   }
-  int rc = whatif_init(&w, agr, base, labels, added, o->db != NULL, &err);
+  int rc = whatif_init(&w, agr, base, labels, seqs, last_seq, added, &err);
   if (rc) {
     cli_error("%s [%s]", err.message, err.code);
     code = rc == PACTUM_EINPUT ? EXIT_INPUT : EXIT_INTERNAL;
@@ -325,7 +342,7 @@ int cmd_whatif(opts *o) {
     if (!(requests = json_array())) goto oom;
     json_t *rlabels = json_array();
     if (!rlabels) goto oom;
-    rc = read_objects(o->requests, requests, rlabels, &code);
+    rc = read_objects(o->requests, requests, rlabels, NULL, NULL, &code);
     /* Each request must be one the agreement can decide: report its line. */
     pactum_request *req = rc ? NULL : pactum_request_new(agr);
     size_t i;
@@ -377,6 +394,7 @@ out:
   json_decref(requests);
   json_decref(base);
   json_decref(labels);
+  json_decref(seqs);
   json_decref(added);
   record_free(r);
   pactum_agreement_free(agr);

@@ -175,6 +175,11 @@ static int32_t cx(compiler *c, const expr *e) {
     c->code[n] = x;
     return n;
   }
+  case EX_RECORDED:
+    n = emit(c, e, X_RECORDED);
+    if (n < 0) return -1;
+    c->code[n].lk = e->slot;
+    return n;
   case EX_REF:
   case EX_LIT: {
     n = emit(c, e, X_TEST);
@@ -417,7 +422,14 @@ static int build_groups(compiler *c) {
       if (seen[s]) {
         if (sd.len) buf_puts(&sd, ", ");
         buf_puts(&sd, agr->states[s].name);
+        gr->nslots++;
       }
+    if (gr->nslots && !(gr->slots = arena_alloc(c->ar, sizeof(int32_t) * (size_t)gr->nslots))) {
+      buf_release(&sd);
+      goto out;
+    }
+    for (int s = 0, k = 0; s < agr->nstates; s++)
+      if (seen[s]) gr->slots[k++] = s;
     size_t len;
     gr->state_dep = arena_buf(c, &sd, &len);
     if (!gr->state_dep) goto out;
@@ -523,7 +535,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   for (const state_decl *s = f->states; s; s = s->next, i++) {
     agr->states[i].name = s->name;
     agr->states[i].type = s->type;
-    agr->states[i].init = const_value(&c, s->init);
+    agr->states[i].init = s->init ? const_value(&c, s->init) : 0; /* a ref without one starts at no event */
   }
   i = 0;
   for (const body_decl *b = f->bodies; b; b = b->next, i++) {
@@ -552,6 +564,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     for (const field_decl *fd = e->fields; fd; fd = fd->next, k++) {
       ce->fields[k].name = fd->name;
       ce->fields[k].type = fd->type;
+      if (fd->type.kind == TY_REF) agr->events[fd->type.target_ev].referenced = 1;
     }
   }
   for (const transition_decl *t = f->transitions; t; t = t->next) {

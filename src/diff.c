@@ -189,8 +189,9 @@ static int dstate_build(dstate *d, const pactum_agreement *a, const pactum_agree
 /* ---- Vocabulary ------------------------------------------------------------------------ */
 
 static void type_text(buf *b, type_ref t) {
-  static const char *const names[] = {"?", "bool", "string", "integer", "money", "date", "enum"};
+  static const char *const names[] = {"?", "bool", "string", "integer", "money", "date", "enum", "ref"};
   buf_puts(b, names[t.kind]);
+  if (t.kind == TY_REF) buf_printf(b, " %s", t.target);
   if (t.kind == TY_ENUM) {
     buf_puts(b, " { ");
     for (int i = 0; i < t.en->n; i++) buf_printf(b, "%s%s", i ? ", " : "", t.en->names[i]);
@@ -200,6 +201,7 @@ static void type_text(buf *b, type_ref t) {
 
 static int same_type(type_ref x, type_ref y) {
   if (x.kind != y.kind) return 0;
+  if (x.kind == TY_REF) return strcmp(x.target, y.target) == 0;
   if (x.kind != TY_ENUM) return 1;
   if (x.en->n != y.en->n) return 0;
   for (int i = 0; i < x.en->n; i++)

@@ -20,7 +20,9 @@ int error_set(pactum_error *err, int rc, const char *code, const char *fmt, ...)
 }
 
 int error_json(pactum_error *err, const json_error_t *je, long failures_before) {
-  if (json_error_code(je) == json_error_out_of_memory || px_alloc_failures() != failures_before) return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
+  /* The count first: when jansson fails to allocate its lexer it leaves je's code unset. */
+  if (px_alloc_failures() != failures_before || json_error_code(je) == json_error_out_of_memory)
+    return error_set(err, PACTUM_ENOMEM, "out_of_memory", "out of memory");
   return error_set(err, PACTUM_EINPUT, "bad_json", "malformed JSON at column %d: %s", je->column, je->text);
 }
 
@@ -32,6 +34,7 @@ const char *value_phrase(type_kind k) {
   case TY_MONEY: return "a whole number of dollars";
   case TY_DATE: return "a date (YYYY-MM-DD)";
   case TY_ENUM: return "one of its enum members";
+  case TY_REF: return "the seq of an earlier event (a whole number above 0)";
   default: return "a value";
   }
 }

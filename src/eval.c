@@ -43,6 +43,7 @@ int eval_expr(const pactum_agreement *agr, int32_t root, const xenv *env) {
   case X_NOT: return !eval_expr(agr, x->a, env);
   case X_AND: return eval_expr(agr, x->a, env) && eval_expr(agr, x->b, env);
   case X_OR: return eval_expr(agr, x->a, env) || eval_expr(agr, x->b, env);
+  case X_RECORDED: return (int)((env->recorders >> (x->lk & 63)) & 1);
   }
   return 0;
 }
@@ -56,7 +57,8 @@ pactum_decision *pactum_decision_new(const pactum_agreement *agr) {
   d->over = px_malloc(sizeof(int32_t) * n);
   d->obl = px_malloc(sizeof(int32_t) * n);
   d->scratch = px_malloc(3 * n);
-  if (!d->det || !d->over || !d->obl || !d->scratch) {
+  d->row = px_malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
+  if (!d->det || !d->over || !d->obl || !d->scratch || !d->row) {
     pactum_decision_free(d);
     return NULL;
   }
@@ -72,6 +74,7 @@ void pactum_decision_free(pactum_decision *d) {
   px_free(d->over);
   px_free(d->obl);
   px_free(d->scratch);
+  px_free(d->row);
   px_free(d);
 }
 
@@ -119,7 +122,7 @@ static int in_effect(const pactum_agreement *agr, const cclause *c, const xenv *
 }
 
 int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
-  xenv env = {NULL, st, NULL, day};
+  xenv env = {NULL, st, NULL, day, 0};
   return in_effect(agr, c, &env);
 }
 
@@ -130,7 +133,13 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   if ((act->required & ~req->set) != 0) return PACTUM_EINPUT;
   int gi = req->action * agr->nparties + req->principal;
   const cgroup *g = &agr->groups[gi];
-  xenv env = {req->vals, timeline_at(agr, tl, req->day), NULL, req->day};
+  /* Only the state slots that the group's clauses read, each found by binary search. */
+  const int64_t *st = agr->init;
+  if (tl && g->nslots) {
+    timeline_slots(tl, req->day, g->slots, g->nslots, d->row);
+    st = d->row;
+  }
+  xenv env = {req->vals, st, NULL, req->day, 0};
   uint8_t *live = d->scratch, *res = d->scratch + g->n, *sub = d->scratch + 2 * g->n;
   int conflict_at = -1;
   int32_t next = DAY_MAX;

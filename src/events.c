@@ -1,8 +1,9 @@
 /*
-** events.c: the timeline. Validates events against the agreement (type, fields, date
-** order, transition guards), folds each into a new snapshot of the state, and answers
-** "what was in force on day D" by binary search, so a decision reads events dated on or
-** before its own day and nothing later.
+** events.c: folding events into a timeline. Validates each event against the agreement (type,
+** fields, date order, references to earlier events, transition guards), computes the state
+** after it, and appends it to the timeline's storage (timeline.c), which answers "what was in
+** force on day D" by binary search, so a decision reads events dated on or before its own day
+** and nothing later.
 */
 #include "agreement.h"
 #include "alloc.h"
@@ -17,58 +18,6 @@
 
 /* Refuse with code and message: see error.h. */
 #define fail(err, code, ...) error_set((err), PACTUM_EINPUT, (code), __VA_ARGS__)
-
-pactum_timeline *pactum_timeline_new(const pactum_agreement *agr) {
-  pactum_timeline *tl = px_calloc(1, sizeof *tl);
-  if (!tl) return NULL;
-  tl->agr = agr;
-  tl->width = agr->nstates + agr->ncommits;
-  tl->cap = 16;
-  tl->days = px_malloc(sizeof(int32_t) * tl->cap);
-  tl->snaps = px_malloc(sizeof(int64_t) * (tl->cap + 1) * (size_t)(tl->width ? tl->width : 1));
-  if (!tl->days || !tl->snaps) {
-    pactum_timeline_free(tl);
-    return NULL;
-  }
-  memcpy(tl->snaps, agr->init, sizeof(int64_t) * (size_t)tl->width);
-  return tl;
-}
-
-void pactum_timeline_free(pactum_timeline *tl) {
-  if (!tl) return;
-  px_free(tl->days);
-  px_free(tl->snaps);
-  px_free(tl);
-}
-
-size_t pactum_timeline_count(const pactum_timeline *tl) { return tl ? tl->n : 0; }
-
-pactum_timeline *timeline_copy(const pactum_timeline *src) {
-  pactum_timeline *tl = px_calloc(1, sizeof *tl);
-  if (!tl) return NULL;
-  *tl = *src;
-  size_t w = (size_t)(src->width ? src->width : 1);
-  tl->days = px_malloc(sizeof(int32_t) * (src->cap ? src->cap : 1));
-  tl->snaps = px_malloc(sizeof(int64_t) * (src->cap + 1) * w);
-  if (!tl->days || !tl->snaps) {
-    pactum_timeline_free(tl);
-    return NULL;
-  }
-  if (src->n) memcpy(tl->days, src->days, sizeof(int32_t) * src->n);
-  memcpy(tl->snaps, src->snaps, sizeof(int64_t) * (src->n + 1) * w);
-  return tl;
-}
-
-const int64_t *timeline_at(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day) {
-  if (!tl || tl->n == 0) return agr->init;
-  size_t lo = 0, hi = tl->n;
-  while (lo < hi) {
-    size_t mid = (lo + hi) / 2;
-    if (tl->days[mid] <= day) lo = mid + 1;
-    else hi = mid;
-  }
-  return tl->snaps + lo * (size_t)tl->width;
-}
 
 /* Strings of one event that the agreement never mentions, numbered -1, -2, ... by content. */
 typedef struct unknowns {
@@ -96,6 +45,9 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
   case TY_INTEGER:
   case TY_MONEY:
     if ((ok = v->kind == FV_INT)) *out = v->i;
+    break;
+  case TY_REF:
+    if ((ok = v->kind == FV_INT && v->i > 0)) *out = v->i;
     break;
   case TY_STRING:
     if ((ok = v->kind == FV_STRING)) {
@@ -135,20 +87,6 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
   return PACTUM_OK;
 }
 
-/* Make room for one more event and its snapshot. */
-static int reserve(pactum_timeline *tl) {
-  if (tl->n < tl->cap) return 0;
-  size_t cap = tl->cap * 2;
-  int32_t *days = px_realloc(tl->days, sizeof(int32_t) * cap);
-  if (!days) return -1;
-  tl->days = days;
-  int64_t *snaps = px_realloc(tl->snaps, sizeof(int64_t) * (cap + 1) * (size_t)(tl->width ? tl->width : 1));
-  if (!snaps) return -1;
-  tl->snaps = snaps;
-  tl->cap = cap;
-  return 0;
-}
-
 static const flat_value *flat_get(const flat_event *e, const char *key) {
   size_t n = strlen(key);
   for (int i = 0; i < e->n; i++)
@@ -156,8 +94,55 @@ static const flat_value *flat_get(const flat_event *e, const char *key) {
   return NULL;
 }
 
-int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pactum_error *err) {
+/* A member of every event that is not a field: what the record adds, and verifies itself. */
+static int record_member(const char *key, size_t n) {
+  return (n == 10 && memcmp(key, "signatures", 10) == 0) || (n == 5 && memcmp(key, "nonce", 5) == 0) ||
+         (n == 11 && memcmp(key, "recorded_by", 11) == 0);
+}
+
+int event_type_record_level(const char *type, size_t n) {
+  static const char *const types[] = {"store_created", "store_upgraded", "settings_changed", "key_registered",
+                                      "key_revoked"};
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (strlen(types[i]) == n && memcmp(types[i], type, n) == 0) return 1;
+  return 0;
+}
+
+/*
+** Each ref field of event ev (values in fields) must name an event of its target type already
+** folded into tl; seq is the event's own.
+*/
+static int check_refs(const pactum_timeline *tl, const cevent *ev, const int64_t *fields, int64_t seq,
+                      pactum_error *err) {
   const pactum_agreement *agr = tl->agr;
+  for (int k = 0; k < ev->nfields; k++) {
+    const cfield *f = &ev->fields[k];
+    if (f->type.kind != TY_REF) continue;
+    int t = timeline_ref_type(tl, fields[k]);
+    if (t == f->type.target_ev) continue;
+    const char *want = agr->events[f->type.target_ev].name;
+    long long v = (long long)fields[k];
+    if (t >= 0)
+      return fail(err, "bad_reference", "field '%s' of event '%s' names seq %lld, an event of type '%s', not '%s'",
+                  f->name, ev->name, v, agr->events[t].name, want);
+    if (fields[k] >= seq)
+      return fail(err, "bad_reference",
+                  "field '%s' of event '%s' names seq %lld, which is not before this event (seq %lld); it must name an earlier event of type '%s'",
+                  f->name, ev->name, v, (long long)seq, want);
+    return fail(err, "bad_reference", "field '%s' of event '%s' names seq %lld, but no event of type '%s' has seq %lld",
+                f->name, ev->name, v, want, v);
+  }
+  return PACTUM_OK;
+}
+
+int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m, pactum_error *err) {
+  const pactum_agreement *agr = tl->agr;
+  if (tl->is_view) return error_set(err, PACTUM_EINTERNAL, "internal", "a view of a timeline cannot be appended to");
+  if (tl->n >= TL_MAX_EVENTS)
+    return fail(err, "too_many_events", "a timeline holds at most %zu events", (size_t)TL_MAX_EVENTS);
+  event_meta next = {(int64_t)tl->n + 1, 0};
+  if (!m) m = &next;
+  if (m->seq <= 0) return fail(err, "bad_seq", "an event's seq must be a positive number, not %lld", (long long)m->seq);
   const flat_value *jt = flat_get(e, "type"), *jd = flat_get(e, "date");
   if (!jt) return fail(err, "missing_field", "the event has no 'type'");
   if (jt->kind != FV_STRING) return fail(err, "wrong_type", "the event's 'type' must be a string");
@@ -168,20 +153,20 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pact
   int32_t day;
   if (jd->kind != FV_STRING || date_parse(jd->s, jd->slen, &day))
     return fail(err, "bad_date", "event '%s' has a 'date' that is not a real date (YYYY-MM-DD)", ev->name);
-  if (tl->n && day < tl->days[tl->n - 1]) {
+  if (day < tl->last_day) {
     char last[11];
-    date_format(tl->days[tl->n - 1], last);
+    date_format(tl->last_day, last);
     return fail(err, "out_of_order", "event '%s' dated %.10s comes after an event dated %s; events must be in date order",
                 ev->name, jd->s, last);
   }
-  int64_t fields[MAX_ATTRS];
+  int64_t fields[MAX_ATTRS + 1]; /* the fields, then the seq (`event.seq`) */
   unknowns unk;
   unk.n = 0;
   uint64_t seen = 0;
   for (int i = 0; i < e->n; i++) {
     const flat_value *v = &e->v[i];
     if (v == jt || v == jd) continue;
-    if (signed_ok && v->klen == 10 && memcmp(v->key, "signatures", 10) == 0) continue; /* verified by record.c */
+    if (record_member(v->key, v->klen)) continue; /* verified by record.c; an --events file does not */
     int k = 0;
     while (k < ev->nfields && (strlen(ev->fields[k].name) != v->klen || memcmp(ev->fields[k].name, v->key, v->klen)))
       k++;
@@ -197,16 +182,15 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pact
   for (int k = 0; k < ev->nfields; k++)
     if (!(seen & ((uint64_t)1 << k)))
       return fail(err, "missing_field", "event '%s' has no field '%s'", ev->name, ev->fields[k].name);
-  if (reserve(tl)) {
-    fail(err, "out_of_memory", "out of memory");
-    return PACTUM_ENOMEM;
-  }
+  int rc = check_refs(tl, ev, fields, m->seq, err);
+  if (rc) return rc;
+  fields[ev->nfields] = m->seq;
 
   /* Every condition reads the state as it was before this event. */
-  const int64_t *before = tl->snaps + tl->n * (size_t)tl->width;
-  int64_t *after = tl->snaps + (tl->n + 1) * (size_t)tl->width;
+  const int64_t *before = tl->cur;
+  int64_t *after = tl->next;
   memcpy(after, before, sizeof(int64_t) * (size_t)tl->width);
-  xenv env = {NULL, before, fields, day};
+  xenv env = {NULL, before, fields, day, m->recorders};
   for (int s = 0; s < ev->nstmts; s++) {
     const cstmt *st = &ev->stmts[s];
     int holds = st->cond < 0 || eval_expr(agr, st->cond, &env);
@@ -228,11 +212,74 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, int signed_ok, pact
       return fail(err, "overflow", "event '%s' would take commitment '%s' past the 64-bit range", ev->name, cm->id);
     *sum += add;
   }
-  tl->days[tl->n++] = day;
+  if (timeline_push(tl, day, after, m->seq, ev->referenced ? ei : -1)) {
+    fail(err, "out_of_memory", "out of memory");
+    return PACTUM_ENOMEM;
+  }
   return PACTUM_OK;
 }
 
-int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_error *err) {
+/* The member index of name (n bytes) in body b, or -1. */
+static int body_member(const cbody *b, const char *name, size_t n) {
+  for (int i = 0; i < b->nmembers; i++)
+    if (strlen(b->members[i]) == n && memcmp(b->members[i], name, n) == 0) return i;
+  return -1;
+}
+
+/* Whether names[i] is "BODY.MEMBER" for body b, and which member: its index, or -1. */
+static int member_of(const pactum_agreement *agr, int b, const char *name) {
+  const char *dot = strchr(name, '.');
+  const cbody *bd = &agr->bodies[b];
+  if (!dot || strlen(bd->name) != (size_t)(dot - name) || memcmp(bd->name, name, (size_t)(dot - name))) return -1;
+  return body_member(bd, dot + 1, strlen(dot + 1));
+}
+
+uint64_t timeline_recorders(const pactum_agreement *agr, const char *const *names, int n) {
+  uint64_t mask = 0;
+  for (int i = 0; i < n; i++) {
+    if (!names[i] || strchr(names[i], '.')) continue;
+    int p = agreement_find_party(agr, names[i], strlen(names[i]));
+    if (p >= 0 && p < 64) mask |= (uint64_t)1 << p;
+  }
+  for (int b = 0; b < agr->nbodies && agr->nparties + b < 64; b++) {
+    int distinct = 0;
+    for (int i = 0; i < n; i++) {
+      int k = names[i] ? member_of(agr, b, names[i]) : -1;
+      if (k < 0) continue;
+      int again = 0;
+      for (int j = 0; j < i && !again; j++) again = names[j] && member_of(agr, b, names[j]) == k;
+      distinct += !again;
+    }
+    if (distinct >= agr->bodies[b].quorum) mask |= (uint64_t)1 << (agr->nparties + b);
+  }
+  return mask;
+}
+
+#define MAX_CLAIMED 64 /* names read from a "recorded_by" claim */
+
+int timeline_claimed_recorders(const pactum_agreement *agr, json_t *root, uint64_t *mask, pactum_error *err) {
+  *mask = 0;
+  json_t *rb = json_is_object(root) ? json_object_get(root, "recorded_by") : NULL;
+  if (!rb) return PACTUM_OK;
+  if (!json_is_array(rb)) return fail(err, "wrong_type", "'recorded_by' must be an array of signer names");
+  size_t n = json_array_size(rb);
+  if (n > MAX_CLAIMED)
+    return fail(err, "too_many_recorders", "'recorded_by' names %zu signers; at most %d are read", n, MAX_CLAIMED);
+  const char *names[MAX_CLAIMED];
+  for (size_t i = 0; i < n; i++)
+    if (!(names[i] = json_string_value(json_array_get(rb, i))))
+      return fail(err, "wrong_type", "'recorded_by' must be an array of signer names; item %zu is not a string", i + 1);
+  *mask = timeline_recorders(agr, names, (int)n);
+  return PACTUM_OK;
+}
+
+int timeline_append_claimed(pactum_timeline *tl, json_t *root, int64_t seq, pactum_error *err) {
+  event_meta m = {seq, 0};
+  int rc = timeline_claimed_recorders(tl->agr, root, &m.recorders, err);
+  return rc ? rc : timeline_append(tl, root, &m, err);
+}
+
+int timeline_append(pactum_timeline *tl, json_t *root, const event_meta *m, pactum_error *err) {
   if (!json_is_object(root)) return fail(err, "wrong_type", "an event must be a JSON object");
   flat_event e;
   e.n = 0;
@@ -260,7 +307,7 @@ int timeline_append(pactum_timeline *tl, json_t *root, int signed_ok, pactum_err
       f->kind = FV_OTHER;
     }
   }
-  return timeline_apply(tl, &e, signed_ok, err);
+  return timeline_apply(tl, &e, m, err);
 }
 
 /* ---- The store's canonical records, decoded without building a tree (yajl) ---------- */
@@ -341,12 +388,29 @@ int flat_decode(const char *json, size_t len, flat_event *e, char *pool, size_t 
   return ok && !y.overflow ? 0 : -1;
 }
 
-int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t len, pactum_error *err) {
+int pactum_timeline_append_seq(pactum_timeline *tl, const char *json, size_t len, int64_t seq, pactum_error *err) {
   json_error_t je;
   long failures = px_alloc_failures();
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
   if (!root) return error_json(err, &je, failures);
-  int rc = timeline_append(tl, root, 0, err);
+  int rc = timeline_append_claimed(tl, root, seq, err);
   json_decref(root);
   return rc;
+}
+
+int timeline_append_line(pactum_timeline *tl, const char *json, size_t len, int64_t seq, pactum_error *err) {
+  json_error_t je;
+  long failures = px_alloc_failures();
+  json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+  if (!root) return error_json(err, &je, failures);
+  json_t *type = json_object_get(root, "type");
+  int rc = json_is_string(type) && event_type_record_level(json_string_value(type), json_string_length(type))
+               ? PACTUM_OK
+               : timeline_append_claimed(tl, root, seq, err);
+  json_decref(root);
+  return rc;
+}
+
+int pactum_timeline_append_json(pactum_timeline *tl, const char *json, size_t len, pactum_error *err) {
+  return pactum_timeline_append_seq(tl, json, len, (int64_t)tl->n + 1, err);
 }

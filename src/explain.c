@@ -70,6 +70,11 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     if (json) buf_i64(b, v);
     else put_grouped(b, v, 1);
     break;
+  case TY_REF: /* a seq; 0 is no event */
+    if (v <= 0) buf_puts(b, json ? "null" : "none");
+    else if (json) buf_i64(b, v);
+    else buf_printf(b, "seq %lld", (long long)v);
+    break;
   default: buf_i64(b, v); break;
   }
 }
@@ -156,8 +161,8 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
     return NULL;
   }
   if (until < d->valid_until) d->valid_until = until;
-  const int64_t *st = timeline_at(agr, tl, req->day);
-  xenv env = {req->vals, st, NULL, req->day};
+  const int64_t *st = timeline_at(agr, tl, req->day, d->row); /* the whole row, for the trace */
+  xenv env = {req->vals, st, NULL, req->day, 0};
   const cgroup *g = &agr->groups[d->group];
   char day[11];
   date_format(req->day, day);
@@ -206,9 +211,7 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
     }
     buf_puts(&b, "state    ");
     put_state(&b, agr, st, 0);
-    size_t nev = 0;
-    if (tl)
-      while (nev < tl->n && tl->days[nev] <= req->day) nev++;
+    size_t nev = tl ? timeline_count_until(tl, req->day) : 0;
     buf_printf(&b, "  (%zu event%s on or before %s)\n", nev, nev == 1 ? "" : "s", day);
     if (!g->n) buf_puts(&b, "\nno clause governs this principal and action\n");
   }
@@ -353,7 +356,7 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
     buf_printf(b, "ended on %s", d);
     return;
   }
-  xenv env = {NULL, st, NULL, day};
+  xenv env = {NULL, st, NULL, day, 0};
   for (int w = 0; w < c->nwin; w++) {
     int h = eval_expr(agr, c->win[w], &env);
     if (c->win_until[w] && h) {
@@ -382,10 +385,10 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
 }
 
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json) {
-  const int64_t *st = timeline_at(agr, tl, day);
-  size_t nev = 0;
-  if (tl)
-    while (nev < tl->n && tl->days[nev] <= day) nev++;
+  int64_t *row = px_malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
+  if (!row) return NULL;
+  const int64_t *st = timeline_at(agr, tl, day, row);
+  size_t nev = tl ? timeline_count_until(tl, day) : 0;
   char d[11];
   date_format(day, d);
   buf b;
@@ -432,7 +435,7 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       buf_putc(&b, '}');
     } else {
       buf_printf(&b, "  %s: %s owes %s: %s\n", c->id, agr->parties[c->owed_by].name, agr->parties[c->owed_to].name, c->what);
-      type_ref t = {c->is_money ? TY_MONEY : TY_INTEGER, NULL};
+      type_ref t = {.kind = c->is_money ? TY_MONEY : TY_INTEGER};
       const char *unit = c->is_money ? "" : c->unit;
       buf_puts(&b, "    total ");
       put_value(&b, agr, t, c->total, 0);
@@ -488,6 +491,7 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
     }
   }
   buf_puts(&b, as_json ? "]}" : "");
+  px_free(row);
   return buf_detach(&b);
 }
 

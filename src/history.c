@@ -289,8 +289,8 @@ int history_pick_request(const history *h, pactum_request **reqs, const char *js
   return rc;
 }
 
-int history_append_event(const history *h, pactum_timeline **tls, const char *json, size_t len, int *version,
-                         pactum_error *err) {
+int history_append_event(const history *h, pactum_timeline **tls, const char *json, size_t len, int64_t seq,
+                         int *version, pactum_error *err) {
   *version = -1;
   json_error_t je;
   json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
@@ -298,12 +298,14 @@ int history_append_event(const history *h, pactum_timeline **tls, const char *js
     return error_set(err, PACTUM_EINPUT, "bad_json", "malformed JSON at column %d: %s", je.column, je.text);
   json_t *type = json_object_get(root, "type");
   int folded = 0, rc = PACTUM_OK;
-  if (json_is_string(type)) {
+  if (json_is_string(type) && event_type_record_level(json_string_value(type), json_string_length(type))) {
+    folded = 1; /* the record's own events: skipped, though they count for seqs */
+  } else if (json_is_string(type)) {
     for (int i = 0; i < h->n && rc == PACTUM_OK; i++) {
       if (agreement_find_event(h->v[i].agr, json_string_value(type), json_string_length(type)) < 0) continue;
       folded++;
       *version = i;
-      rc = timeline_append(tls[i], root, 0, err);
+      rc = timeline_append_claimed(tls[i], root, seq, err);
     }
     if (!folded)
       rc = error_set(err, PACTUM_EINPUT, "unknown_event", "no version of '%s' declares event type '%.64s'", h->id,
@@ -311,7 +313,7 @@ int history_append_event(const history *h, pactum_timeline **tls, const char *js
   } else {
     /* No type, or not a string: the latest version says what is wrong with it. */
     *version = h->n - 1;
-    rc = timeline_append(tls[h->n - 1], root, 0, err);
+    rc = timeline_append_claimed(tls[h->n - 1], root, seq, err);
   }
   json_decref(root);
   return rc;

@@ -69,12 +69,14 @@ int history_pick_request(const history *h, pactum_request **reqs, const char *js
                          int32_t default_day, int *version /* OUT */, pactum_error *err /* OUT */);
 
 /*
-** Fold one JSON event into the timeline of every version that declares its type (tls[i] is
-** version i's). A type no version declares is refused ("unknown_event"). On another refusal
-** *version says which version refused; the timelines already folded keep the event, so the
-** caller should stop. Returns PACTUM_OK or an error code with *err filled.
+** Fold one JSON event, whose seq is seq (see timeline_append_line), into the timeline of every
+** version that declares its type (tls[i] is version i's); its "recorded_by" is read as a claim,
+** by each version's parties and bodies. A record-level event is skipped. A type no version
+** declares is refused ("unknown_event"). On another refusal *version says which version refused;
+** the timelines already folded keep the event, so the caller should stop. Returns PACTUM_OK or
+** an error code with *err filled.
 */
-int history_append_event(const history *h, pactum_timeline **tls, const char *json, size_t len,
+int history_append_event(const history *h, pactum_timeline **tls, const char *json, size_t len, int64_t seq,
                          int *version /* OUT */, pactum_error *err /* OUT */);
 
 #endif

@@ -5,7 +5,7 @@
 ** has a deadline, the days left and the monthly pace that would still meet it.
 **
 ** Amounts are exact int64 and every sum or difference is checked: nothing wraps. The amounts
-** of a period are the differences between consecutive snapshots of the timeline, so an
+** of a period are the changes of the commitment's sum in the timeline, so an
 ** event counts toward a commitment exactly when it changed that commitment's sum.
 */
 #include "ledger.h"
@@ -159,54 +159,56 @@ static int commitment_line(const ccommit *c, int64_t done, int32_t day, cline *o
   return 0;
 }
 
-/* Walks one commitment's periods, from the first with an amount through the period of day. */
+/*
+** Walks one commitment's periods, from the first with an amount through the period of day. The
+** amounts are the changes of its slot in the timeline: each event that counted toward it changed
+** the sum by what it counted.
+*/
 typedef struct piter {
   const pactum_timeline *tl;
-  size_t nev;          /* events dated on or before day */
-  int slot;            /* the commitment's index in a snapshot */
+  size_t nch;          /* the slot's changes made by events dated on or before day */
+  int slot;            /* the commitment's slot in the state */
   int by_quarter;
-  size_t k;            /* the next event to count */
+  size_t k;            /* the next change to count */
   int64_t p, last;     /* the next period, and the last */
+  int64_t prev;        /* the sum before change k */
   int64_t cum;
 } piter;
 
-/* The amount event k counted toward it->slot into *amount. 0, or -1 on overflow. */
-static int event_amount(const piter *it, size_t k, int64_t *amount) {
-  size_t w = (size_t)it->tl->width;
-  const int64_t *before = it->tl->snaps + k * w, *after = before + w;
-  return __builtin_sub_overflow(after[it->slot], before[it->slot], amount) ? -1 : 0;
+/* Change k's amount into *amount, and the period of the event that made it into *p. 0, or -1 on overflow. */
+static int change_amount(const piter *it, size_t k, int64_t prev, int64_t *amount, int64_t *p) {
+  size_t after;
+  int64_t v = timeline_change(it->tl, it->slot, k, &after);
+  *p = period_of(timeline_day(it->tl, after - 1), it->by_quarter);
+  return __builtin_sub_overflow(v, prev, amount) ? -1 : 0;
 }
 
-/* Start it at its first period (it->p > it->last when there is none). 0, or -1 on overflow. */
-static int piter_start(piter *it, const pactum_timeline *tl, size_t nev, int slot, int by_quarter, int32_t day) {
+/* Start it at its first period (it->p > it->last when there is none). */
+static void piter_start(piter *it, const pactum_agreement *agr, const pactum_timeline *tl, size_t nev, int slot,
+                        int by_quarter, int32_t day) {
   memset(it, 0, sizeof *it);
   it->tl = tl;
-  it->nev = nev;
   it->slot = slot;
   it->by_quarter = by_quarter;
   it->last = period_of(day, by_quarter);
   it->p = it->last + 1;
-  if (!tl) return 0;
-  it->cum = tl->snaps[slot];
-  for (size_t k = 0; k < nev; k++) {
-    int64_t a;
-    if (event_amount(it, k, &a)) return -1;
-    if (a != 0) {
-      it->k = k;
-      it->p = period_of(tl->days[k], by_quarter);
-      break;
-    }
-  }
-  return 0;
+  it->cum = it->prev = agr->init[slot];
+  if (!tl || !(it->nch = timeline_changes(tl, slot, nev))) return;
+  size_t after;
+  (void)timeline_change(tl, slot, 0, &after);
+  it->p = period_of(timeline_day(tl, after - 1), by_quarter);
 }
 
 /* The next period: 1 with *p, *amount and *cum set; 0 when done; -1 on overflow. */
 static int piter_next(piter *it, int64_t *p, int64_t *amount, int64_t *cum) {
   if (it->p > it->last) return 0;
   int64_t sum = 0;
-  while (it->k < it->nev && period_of(it->tl->days[it->k], it->by_quarter) == it->p) {
-    int64_t a;
-    if (event_amount(it, it->k, &a) || __builtin_add_overflow(sum, a, &sum)) return -1;
+  while (it->k < it->nch) {
+    int64_t a, q;
+    if (change_amount(it, it->k, it->prev, &a, &q)) return -1;
+    if (q != it->p) break;
+    if (__builtin_add_overflow(sum, a, &sum)) return -1;
+    it->prev += a;
     it->k++;
   }
   if (__builtin_add_overflow(it->cum, sum, &it->cum)) return -1;
@@ -366,17 +368,7 @@ char *ledger_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
   if (day < lo) day = lo;
   if (day > hi) day = hi;
   if (tl && tl->n == 0) tl = NULL;
-  size_t nev = 0;
-  if (tl) { /* events dated on or before day: the first nev, as they are in date order */
-    size_t a = 0, z = tl->n;
-    while (a < z) {
-      size_t mid = a + (z - a) / 2;
-      if (tl->days[mid] <= day) a = mid + 1;
-      else z = mid;
-    }
-    nev = a;
-  }
-  const int64_t *st = timeline_at(agr, tl, day);
+  size_t nev = tl ? timeline_count_until(tl, day) : 0; /* events dated on or before day: the first nev */
   char d[11];
   date_format(day, d);
   const char *by = by_quarter ? "quarter" : "month";
@@ -389,8 +381,10 @@ char *ledger_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
     int slot = agr->nstates + i;
     cline l;
     piter it;
-    if (commitment_line(&agr->commits[i], st[slot], day, &l) ||
-        piter_start(&it, tl, nev, slot, by_quarter, day)) {
+    piter_start(&it, agr, tl, nev, slot, by_quarter, day);
+    size_t after;
+    int64_t done = it.nch ? timeline_change(tl, slot, it.nch - 1, &after) : agr->init[slot]; /* the sum on day */
+    if (commitment_line(&agr->commits[i], done, day, &l)) {
       buf_release(&b);
       return NULL;
     }

@@ -120,7 +120,10 @@ static int ident_list(parser *p, name_ref **head, const char *what) {
 
 /* ---- Types and literals ------------------------------------------------------------- */
 
-/* type = "bool" | "string" | "integer" | "money" | "date" | "enum" "{" ident { "," ident } "}" */
+/*
+** type = "bool" | "string" | "integer" | "money" | "date" | "enum" "{" ident { "," ident } "}"
+**      | "ref" ident
+*/
 static int parse_type(parser *p, type_ref *t) {
   static const struct { const char *w; type_kind k; } simple[] = {
       {"bool", TY_BOOL}, {"string", TY_STRING}, {"integer", TY_INTEGER},
@@ -131,7 +134,12 @@ static int parse_type(parser *p, type_ref *t) {
       return 0;
     }
   }
-  if (!accept_word(p, "enum")) return expected(p, "a type (bool, string, integer, money, date or enum)");
+  if (accept_word(p, "ref")) {
+    if (ident(p, &t->target, &t->target_at, "the event type a 'ref' refers to")) return -1;
+    t->kind = TY_REF;
+    return 0;
+  }
+  if (!accept_word(p, "enum")) return expected(p, "a type (bool, string, integer, money, date, enum or ref)");
   if (expect(p, TK_LBRACE, "'{' after 'enum'")) return -1;
   enum_def *en = node(p, sizeof *en);
   if (!en) return -1;
@@ -218,7 +226,10 @@ static expr *binary(parser *p, expr_kind k, loc at, expr *a, expr *b) {
   return e;
 }
 
-/* operand = "(" expr ")" | ( "resource" | "context" | "event" ) "." ident | "date" | ident | literal */
+/*
+** operand = "(" expr ")" | ( "resource" | "context" | "event" ) "." ident | "date" | ident | literal
+**         | "recorded" "by" ident
+*/
 static expr *parse_operand(parser *p) {
   if (p->tok.kind == TK_LPAREN) {
     uint32_t start = p->tok.at.off;
@@ -253,6 +264,14 @@ static expr *parse_operand(parser *p) {
   if (scope == REF_NAME || scope == REF_DATE) {
     e->scope = scope;
     if (ident(p, &e->name, NULL, "a name")) return NULL;
+    /* `recorded by NAME`: a name followed by another word is otherwise a syntax error. */
+    if (scope == REF_NAME && strcmp(e->name, "recorded") == 0 && accept_word(p, "by")) {
+      loc at;
+      if (ident(p, &e->name, &at, "a party or body after 'recorded by'")) return NULL;
+      e->kind = EX_RECORDED;
+      e->end = at.off + at.len;
+      if (at.line == e->at.line) e->at.len = e->end - e->start; /* the caret covers the whole condition */
+    }
     return e;
   }
   advance(p);
@@ -497,14 +516,17 @@ static int parse_action(parser *p, action_decl ***tail) {
   return 0;
 }
 
-/* state = "state" ident ":" type "=" literal */
+/* state = "state" ident ":" type "=" literal | "state" ident ":" "ref" ident [ "=" literal ] */
 static int parse_state(parser *p, state_decl ***tail) {
   state_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->name, &d->at, "the state variable's name")) return -1;
   if (expect(p, TK_COLON, "':' and a type")) return -1;
   if (parse_type(p, &d->type)) return -1;
-  if (expect(p, TK_ASSIGN, "'=' and the initial value")) return -1;
-  if (!(d->init = parse_literal(p))) return -1;
+  /* A ref may leave out its initial value: it starts at 0, no event. */
+  if (d->type.kind != TY_REF || p->tok.kind == TK_ASSIGN) {
+    if (expect(p, TK_ASSIGN, "'=' and the initial value")) return -1;
+    if (!(d->init = parse_literal(p))) return -1;
+  }
   **tail = d;
   *tail = &d->next;
   return 0;

@@ -327,6 +327,14 @@ done:
   return rc;
 }
 
+int sign_signer_body(const pactum_agreement *agr, const char *name, int *member) {
+  return signer_body(agr, name, member);
+}
+
+int sign_signer_known(const pactum_agreement *agr, const char *name) {
+  return signer_syntax_ok(name, strlen(name)) && signer_in_agreement(agr, name);
+}
+
 /* ---- Signing --------------------------------------------------------------------------- */
 
 /* 1 if v holds a real or nests deeper than canon_json accepts: why canon text could be NULL. */
@@ -343,45 +351,67 @@ static int uncanonical(const json_t *v, int depth) {
   return 0;
 }
 
-/* The signed part of event, or NULL with err filled (*rc the code). Free with px_free(). */
-static char *signed_part(const json_t *event, size_t *len, int *rc, pactum_error *err) {
-  char *s = canon_signed_part(event, len);
-  if (s) return s;
-  if (uncanonical(event, 0))
-    *rc = fail(err, PACTUM_EINPUT, "bad_json", "the event holds a real number or nests too deeply to be signed");
-  else
+#define EVENT_DOMAIN "pactum/event/v2\n"
+#define CHECKPOINT_DOMAIN "pactum/checkpoint/v1\n"
+
+/* prefix followed by the canonical text of v without `drop` members: a new buffer, or NULL. */
+static char *domain_message(const char *prefix, const json_t *v, size_t *len, int *rc, pactum_error *err) {
+  size_t n = 0;
+  char *body = canon_signed_part(v, &n);
+  if (!body) {
+    if (uncanonical(v, 0))
+      *rc = fail(err, PACTUM_EINPUT, "bad_json", "the object holds a real number or nests too deeply to be signed");
+    else
+      *rc = oom(err);
+    return NULL;
+  }
+  size_t plen = strlen(prefix);
+  char *msg = px_malloc(plen + n + 1);
+  if (!msg) {
+    px_free(body);
     *rc = oom(err);
-  return NULL;
+    return NULL;
+  }
+  memcpy(msg, prefix, plen);
+  memcpy(msg + plen, body, n + 1);
+  px_free(body);
+  *len = plen + n;
+  return msg;
 }
 
-int sign_event(json_t *event, const sign_key *k, pactum_error *err) {
-  if (!json_is_object(event)) return fail(err, PACTUM_EINPUT, "bad_json", "an event must be a JSON object");
-  if (!signer_syntax_ok(k->signer, strnlen(k->signer, SIGN_MAX_SIGNER)))
-    return fail(err, PACTUM_EINPUT, "bad_key", "the key's signer '%.*s' is not a signer name", SIGN_MAX_SIGNER - 1,
-                k->signer);
-  if (!k->has_secret)
-    return fail(err, PACTUM_EINPUT, "bad_key", "the key of '%s' cannot sign: it has no secret part", k->signer);
-  if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
-  json_t *sigs = json_object_get(event, "signatures");
-  if (sigs && !json_is_array(sigs))
-    return fail(err, PACTUM_EINPUT, "bad_signature", "'signatures' of the event must be an array");
+char *sign_message(const sign_scope *sc, const json_t *event, size_t *len, int *rc, pactum_error *err) {
+  if (sc->legacy) return domain_message("", event, len, rc, err);
+  char prefix[sizeof EVENT_DOMAIN + 2 * 32 + SIGN_STORE_HEX + 4];
+  char hex[65];
+  canon_hex(sc->agreement, 32, hex);
+  snprintf(prefix, sizeof prefix, "%s%s\n%s\n", EVENT_DOMAIN, hex, sc->store);
+  return domain_message(prefix, event, len, rc, err);
+}
 
-  int rc = PACTUM_OK;
-  size_t len = 0;
-  char *msg = signed_part(event, &len, &rc, err);
-  if (!msg) return rc;
-  uint8_t sig[SIG_BYTES];
-  crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, k->sk);
-  px_free(msg);
+int sign_nonce_ok(const char *s, size_t n) {
+  if (n < SIGN_NONCE_MIN || n > SIGN_NONCE_MAX) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!word_char(s[i]) && s[i] != '-') return 0;
+  return 1;
+}
 
+void sign_nonce_new(char out[33]) {
+  uint8_t r[16];
+  randombytes_buf(r, sizeof r);
+  canon_hex(r, sizeof r, out);
+}
+
+/* Append {signer, public_key, signature} to the "signatures" array of v, creating it. */
+static int add_signature(json_t *v, const sign_key *k, const uint8_t sig[SIG_BYTES], pactum_error *err) {
   char pk64[PK_B64], sig64[SIG_B64];
   sign_b64_encode(k->pk, SIGN_PK_BYTES, pk64, sizeof pk64);
-  sign_b64_encode(sig, sizeof sig, sig64, sizeof sig64);
+  sign_b64_encode(sig, SIG_BYTES, sig64, sizeof sig64);
   json_t *entry = json_pack("{s:s, s:s, s:s}", "signer", k->signer, "public_key", pk64, "signature", sig64);
   if (!entry) return oom(err);
+  json_t *sigs = json_object_get(v, "signatures");
   if (!sigs) {
     json_t *arr = json_array();
-    if (!arr || json_object_set_new(event, "signatures", arr) != 0) {
+    if (!arr || json_object_set_new(v, "signatures", arr) != 0) {
       json_decref(entry);
       return oom(err);
     }
@@ -391,16 +421,60 @@ int sign_event(json_t *event, const sign_key *k, pactum_error *err) {
   return PACTUM_OK;
 }
 
+/* The checks every signing key and object pass first. */
+static int can_sign(json_t *v, const sign_key *k, const char *what, pactum_error *err) {
+  if (!json_is_object(v)) return fail(err, PACTUM_EINPUT, "bad_json", "%s must be a JSON object", what);
+  if (!signer_syntax_ok(k->signer, strnlen(k->signer, SIGN_MAX_SIGNER)))
+    return fail(err, PACTUM_EINPUT, "bad_key", "the key's signer '%.*s' is not a signer name", SIGN_MAX_SIGNER - 1,
+                k->signer);
+  if (!k->has_secret)
+    return fail(err, PACTUM_EINPUT, "bad_key", "the key of '%s' cannot sign: it has no secret part", k->signer);
+  if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
+  json_t *sigs = json_object_get(v, "signatures");
+  if (sigs && !json_is_array(sigs)) return fail(err, PACTUM_EINPUT, "bad_signature", "'signatures' must be an array");
+  return PACTUM_OK;
+}
+
+int sign_event(json_t *event, const sign_scope *sc, const sign_key *k, pactum_error *err) {
+  int rc = can_sign(event, k, "an event", err);
+  if (rc) return rc;
+  json_t *nv = json_object_get(event, "nonce");
+  if (!nv) {
+    char nonce[33];
+    sign_nonce_new(nonce);
+    if (json_object_set_new(event, "nonce", json_string(nonce)) != 0) return oom(err);
+  } else if (!json_is_string(nv) || !sign_nonce_ok(json_string_value(nv), json_string_length(nv))) {
+    return fail(err, PACTUM_EINPUT, "bad_nonce", "'nonce' must be a string of %d to %d letters, digits, '_' or '-'",
+                SIGN_NONCE_MIN, SIGN_NONCE_MAX);
+  }
+  size_t len = 0;
+  char *msg = sign_message(sc, event, &len, &rc, err);
+  if (!msg) return rc;
+  uint8_t sig[SIG_BYTES];
+  crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, k->sk);
+  px_free(msg);
+  return add_signature(event, k, sig, err);
+}
+
 /* ---- Keyring --------------------------------------------------------------------------- */
 
 typedef struct kr_entry {
   char signer[SIGN_MAX_SIGNER];
   uint8_t pk[SIGN_PK_BYTES];
+  int64_t registered, revoked; /* record seqs; revoked 0 while active */
 } kr_entry;
 
+/* One change since the last settle: a key added (undo: drop the last entry) or revoked. */
+typedef struct kr_undo {
+  int revoke;
+  size_t index;
+} kr_undo;
+
 struct keyring {
-  size_t n, cap;
+  int n, cap;
   kr_entry *e;
+  int nundo, capundo;
+  kr_undo *undo;
 };
 
 keyring *keyring_new(void) { return px_calloc(1, sizeof(keyring)); }
@@ -408,75 +482,104 @@ keyring *keyring_new(void) { return px_calloc(1, sizeof(keyring)); }
 void keyring_free(keyring *kr) {
   if (!kr) return;
   px_free(kr->e);
+  px_free(kr->undo);
   px_free(kr);
 }
 
-/* The signer a key is registered to, or NULL. */
-static const char *keyring_owner(const keyring *kr, const uint8_t pk[SIGN_PK_BYTES]) {
-  for (size_t i = 0; i < kr->n; i++)
-    if (memcmp(kr->e[i].pk, pk, SIGN_PK_BYTES) == 0) return kr->e[i].signer;
-  return NULL;
+static int note_undo(keyring *kr, int revoke, size_t index) {
+  kr_undo *u = px_grow(kr->undo, kr->nundo, &kr->capundo, sizeof *kr->undo, 16);
+  if (!u) return PACTUM_ENOMEM;
+  kr->undo = u;
+  kr->undo[kr->nundo++] = (kr_undo){revoke, index};
+  return PACTUM_OK;
 }
 
-int keyring_add(keyring *kr, const char *signer, const uint8_t pk[SIGN_PK_BYTES]) {
+static int kr_find(const keyring *kr, const uint8_t pk[SIGN_PK_BYTES]) {
+  for (int i = 0; i < kr->n; i++)
+    if (memcmp(kr->e[i].pk, pk, SIGN_PK_BYTES) == 0) return i;
+  return -1;
+}
+
+const char *keyring_owner(const keyring *kr, const uint8_t pk[SIGN_PK_BYTES], int64_t *revoked_at) {
+  int i = kr_find(kr, pk);
+  if (revoked_at) *revoked_at = i >= 0 ? kr->e[i].revoked : 0;
+  return i >= 0 ? kr->e[i].signer : NULL;
+}
+
+int keyring_add(keyring *kr, const char *signer, const uint8_t pk[SIGN_PK_BYTES], int64_t seq) {
   size_t len = strlen(signer);
   if (len >= SIGN_MAX_SIGNER) return PACTUM_EINPUT;
-  if (keyring_has(kr, signer, pk)) return PACTUM_OK;
-  if (kr->n == kr->cap) {
-    size_t cap = kr->cap ? 2 * kr->cap : 8;
-    kr_entry *e = px_realloc(kr->e, cap * sizeof *e);
-    if (!e) return PACTUM_ENOMEM;
-    kr->e = e;
-    kr->cap = cap;
-  }
+  if (kr_find(kr, pk) >= 0) return PACTUM_EINPUT; /* one key, one signer, once */
+  kr_entry *e = px_grow(kr->e, kr->n, &kr->cap, sizeof *kr->e, 8);
+  if (!e) return PACTUM_ENOMEM;
+  kr->e = e;
+  if (note_undo(kr, 0, (size_t)kr->n)) return PACTUM_ENOMEM;
   kr_entry *x = &kr->e[kr->n++];
   memset(x, 0, sizeof *x);
   memcpy(x->signer, signer, len + 1);
   memcpy(x->pk, pk, SIGN_PK_BYTES);
+  x->registered = seq;
+  return PACTUM_OK;
+}
+
+int keyring_revoke(keyring *kr, const uint8_t pk[SIGN_PK_BYTES], int64_t seq) {
+  int i = kr_find(kr, pk);
+  if (i < 0 || kr->e[i].revoked) return PACTUM_EINPUT;
+  if (note_undo(kr, 1, (size_t)i)) return PACTUM_ENOMEM;
+  kr->e[i].revoked = seq;
   return PACTUM_OK;
 }
 
 int keyring_has(const keyring *kr, const char *signer, const uint8_t pk[SIGN_PK_BYTES]) {
-  for (size_t i = 0; i < kr->n; i++)
-    if (memcmp(kr->e[i].pk, pk, SIGN_PK_BYTES) == 0 && strcmp(kr->e[i].signer, signer) == 0) return 1;
+  int i = kr_find(kr, pk);
+  return i >= 0 && !kr->e[i].revoked && strcmp(kr->e[i].signer, signer) == 0;
+}
+
+int keyring_active(const keyring *kr, const char *signer) {
+  for (int i = 0; i < kr->n; i++)
+    if (!kr->e[i].revoked && strcmp(kr->e[i].signer, signer) == 0) return 1;
   return 0;
 }
 
-int keyring_known(const keyring *kr, const char *signer) {
-  for (size_t i = 0; i < kr->n; i++)
-    if (strcmp(kr->e[i].signer, signer) == 0) return 1;
-  return 0;
+size_t keyring_count(const keyring *kr) { return (size_t)kr->n; }
+size_t keyring_mark(const keyring *kr) { return (size_t)kr->nundo; }
+
+void keyring_undo(keyring *kr, size_t mark) {
+  while ((size_t)kr->nundo > mark) {
+    kr_undo u = kr->undo[--kr->nundo];
+    if (u.revoke) kr->e[u.index].revoked = 0;
+    else kr->n = (int)u.index;
+  }
 }
+
+void keyring_settle(keyring *kr) { kr->nundo = 0; }
 
 /* ---- Verifying ------------------------------------------------------------------------- */
 
+int signer_set_add(signer_set *s, const char *name) {
+  for (int j = 0; j < s->n; j++)
+    if (strcmp(s->names[j], name) == 0) return 0;
+  if (s->n == MAX_SIGNERS) return -1;
+  snprintf(s->names[s->n++], SIGN_MAX_SIGNER, "%s", name);
+  return 0;
+}
+
+/* The index of pk among the bootstrap keys, or -1. */
+static int boot_index(const sign_bootstrap *boot, const uint8_t pk[SIGN_PK_BYTES]) {
+  for (int i = 0; boot && i < boot->n; i++)
+    if (sodium_memcmp(boot->keys[i], pk, SIGN_PK_BYTES) == 0) return i;
+  return -1;
+}
+
 /*
-** Check every signature on event: well formed, made by a key registered to its signer (or,
-** when bootstrap_pk is given, by that key, whoever it names), and valid over the signed part.
-** On success *out holds the distinct signers whose keys are in kr and *by_bootstrap (may be
-** NULL) is 1 if the bootstrap key signed. Any bad signature refuses the whole event.
+** Check every signature object in sigs over msg[0..len). Each key must be acceptable: an active
+** key of the signer it names, a bootstrap key (boot), or new_pk for new_signer.
 */
-static int check_signatures(const json_t *event, const keyring *kr, const uint8_t *bootstrap_pk, signer_set *out,
-                            int *by_bootstrap, pactum_error *err) {
-  out->n = 0;
-  if (by_bootstrap) *by_bootstrap = 0;
-  if (!json_is_object(event)) return fail(err, PACTUM_EINPUT, "bad_json", "an event must be a JSON object");
-  json_t *sigs = json_object_get(event, "signatures");
-  if (!sigs) return PACTUM_OK;
-  if (!json_is_array(sigs))
-    return fail(err, PACTUM_EINPUT, "bad_signature", "'signatures' of the event must be an array");
-  size_t count = json_array_size(sigs);
-  if (count == 0) return PACTUM_OK;
-  if (count > MAX_ENTRIES)
-    return fail(err, PACTUM_EINPUT, "too_many_signatures", "the event carries %zu signatures; at most %d are read",
-                count, MAX_ENTRIES);
-  if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
-
+static int check_entries(const json_t *sigs, const char *msg, size_t len, const keyring *kr,
+                         const sign_bootstrap *boot, const uint8_t *new_pk, const char *new_signer, sign_check *out,
+                         pactum_error *err) {
   int rc = PACTUM_OK;
-  size_t len = 0;
-  char *msg = signed_part(event, &len, &rc, err);
-  if (!msg) return rc;
-
+  uint32_t boot_seen = 0;
   size_t i;
   json_t *s;
   json_array_foreach(sigs, i, s) {
@@ -485,14 +588,13 @@ static int check_signatures(const json_t *event, const keyring *kr, const uint8_
     if (!json_is_object(s) || json_object_size(s) != 3 || !json_is_string(sv) || !json_is_string(pv) ||
         !json_is_string(gv)) {
       rc = fail(err, PACTUM_EINPUT, "bad_signature",
-                "signature %zu of the event must be an object of exactly signer, public_key and signature strings",
-                i + 1);
+                "signature %zu must be an object of exactly signer, public_key and signature strings", i + 1);
       break;
     }
     const char *signer = json_string_value(sv);
     if (!signer_syntax_ok(signer, json_string_length(sv))) {
-      rc = fail(err, PACTUM_EINPUT, "bad_signature", "signature %zu of the event names no signer: '%.*s' is not a name",
-                i + 1, SIGN_MAX_SIGNER - 1, signer);
+      rc = fail(err, PACTUM_EINPUT, "bad_signature", "signature %zu names no signer: '%.*s' is not a name", i + 1,
+                SIGN_MAX_SIGNER - 1, signer);
       break;
     }
     uint8_t pk[SIGN_PK_BYTES], sig[SIG_BYTES];
@@ -506,39 +608,71 @@ static int check_signatures(const json_t *event, const keyring *kr, const uint8_
                 SIG_BYTES);
       break;
     }
-    int registered = keyring_has(kr, signer, pk);
-    int is_bootstrap = bootstrap_pk && sodium_memcmp(pk, bootstrap_pk, SIGN_PK_BYTES) == 0;
-    if (!registered && !is_bootstrap) {
-      rc = fail(err, PACTUM_EINPUT, "unknown_key", "key '%s' is not registered to '%s'", json_string_value(pv),
-                signer);
+    int registered = kr && keyring_has(kr, signer, pk);
+    int bi = registered ? -1 : boot_index(boot, pk);
+    int is_new = !registered && bi < 0 && new_pk && sodium_memcmp(pk, new_pk, SIGN_PK_BYTES) == 0 &&
+                 strcmp(signer, new_signer) == 0;
+    if (!registered && bi < 0 && !is_new) {
+      int64_t revoked = 0;
+      const char *owner = kr ? keyring_owner(kr, pk, &revoked) : NULL;
+      if (owner && revoked && strcmp(owner, signer) == 0)
+        rc = fail(err, PACTUM_EINPUT, "revoked_key", "key '%s' of '%s' was revoked (seq %lld)", json_string_value(pv),
+                  signer, (long long)revoked);
+      else
+        rc = fail(err, PACTUM_EINPUT, "unknown_key", "key '%s' is not registered to '%s'", json_string_value(pv), signer);
       break;
     }
     if (crypto_sign_verify_detached(sig, (const unsigned char *)msg, len, pk) != 0) {
-      rc = fail(err, PACTUM_EINPUT, "bad_signature", "the signature of '%s' does not match the event", signer);
+      rc = fail(err, PACTUM_EINPUT, "bad_signature",
+                "the signature of '%s' does not match (the signed object was altered, or signed for another store or "
+                "agreement)",
+                signer);
       break;
     }
-    if (is_bootstrap && by_bootstrap) *by_bootstrap = 1;
-    if (!registered) continue;
-    int seen = 0;
-    for (int j = 0; j < out->n && !seen; j++) seen = strcmp(out->names[j], signer) == 0;
-    if (seen) continue;
-    if (out->n == MAX_SIGNERS) {
-      rc = fail(err, PACTUM_EINPUT, "too_many_signatures", "the event is signed by more than %d signers",
-                MAX_SIGNERS);
+    if (bi >= 0) {
+      if (!(boot_seen & (1u << bi))) out->nboot++;
+      boot_seen |= 1u << bi;
+    } else if (is_new) {
+      out->pop = 1;
+    } else if (signer_set_add(&out->signers, signer)) {
+      rc = fail(err, PACTUM_EINPUT, "too_many_signatures", "signed by more than %d signers", MAX_SIGNERS);
       break;
     }
-    memcpy(out->names[out->n++], signer, json_string_length(sv) + 1);
-  }
-  px_free(msg);
-  if (rc != PACTUM_OK) {
-    out->n = 0;
-    if (by_bootstrap) *by_bootstrap = 0;
   }
   return rc;
 }
 
-int sign_verify_event(const json_t *event, const keyring *kr, signer_set *out, pactum_error *err) {
-  return check_signatures(event, kr, NULL, out, NULL, err);
+/* The signatures array of v, checked for shape; NULL (no signatures) is fine. */
+static int signatures_of(const json_t *v, const json_t **sigs, pactum_error *err) {
+  *sigs = json_object_get(v, "signatures");
+  if (!*sigs) return PACTUM_OK;
+  if (!json_is_array(*sigs)) return fail(err, PACTUM_EINPUT, "bad_signature", "'signatures' must be an array");
+  if (json_array_size(*sigs) > MAX_ENTRIES)
+    return fail(err, PACTUM_EINPUT, "too_many_signatures", "%zu signatures; at most %d are read",
+                json_array_size(*sigs), MAX_ENTRIES);
+  return PACTUM_OK;
+}
+
+int sign_verify_event(const json_t *event, const sign_scope *sc, const keyring *kr, const sign_bootstrap *boot,
+                      const uint8_t *new_pk, const char *new_signer, sign_check *out, pactum_error *err) {
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(event)) return fail(err, PACTUM_EINPUT, "bad_json", "an event must be a JSON object");
+  const json_t *sigs;
+  int rc = signatures_of(event, &sigs, err);
+  if (rc || !sigs || json_array_size(sigs) == 0) return rc;
+  if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
+  out->nsigs = (int)json_array_size(sigs);
+  if (!sc->legacy) {
+    json_t *nv = json_object_get(event, "nonce");
+    if (!nv) return fail(err, PACTUM_EINPUT, "missing_nonce", "a signed event must carry a 'nonce'");
+  }
+  size_t len = 0;
+  char *msg = sign_message(sc, event, &len, &rc, err);
+  if (!msg) return rc;
+  rc = check_entries(sigs, msg, len, kr, boot, new_pk, new_signer, out, err);
+  px_free(msg);
+  if (rc) memset(out, 0, sizeof *out);
+  return rc;
 }
 
 /* ---- Authorising ----------------------------------------------------------------------- */
@@ -582,6 +716,14 @@ static void who_records(const pactum_agreement *agr, const cevent *e, int skip, 
   }
 }
 
+void sign_who_records(const pactum_agreement *agr, int ev, char *out, size_t cap) {
+  if (ev < 0 || ev >= agr->nevents) {
+    snprintf(out, cap, "nobody");
+    return;
+  }
+  who_records(agr, &agr->events[ev], -1, out, cap);
+}
+
 /* The distinct signers of s that are members of body b. */
 static int members_signed(const pactum_agreement *agr, int b, const signer_set *s) {
   int n = 0, m;
@@ -594,23 +736,18 @@ static int is_party(const pactum_agreement *agr, const char *name) {
   return !strchr(name, '.') && agreement_find_party(agr, name, strlen(name)) >= 0;
 }
 
-int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *signers, int require_signatures,
-                   pactum_error *err) {
+int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, pactum_error *err) {
   if (ev < 0 || ev >= agr->nevents)
     return fail(err, PACTUM_EINTERNAL, "internal", "event type %d is not in the agreement", ev);
   const cevent *e = &agr->events[ev];
-  int n = signers ? signers->n : 0;
+  int n = who ? who->n : 0;
   if (n < 0 || n > MAX_SIGNERS) return fail(err, PACTUM_EINTERNAL, "internal", "a signer set holds %d names", n);
-  char who[400];
-  who_records(agr, e, -1, who, sizeof who);
-
-  if (n == 0) {
-    if (!require_signatures) return PACTUM_OK;
-    return fail(err, PACTUM_EINPUT, "unsigned", "'%s' must be signed by %s", e->name, who);
-  }
+  char whom[400];
+  who_records(agr, e, -1, whom, sizeof whom);
+  if (n == 0) return fail(err, PACTUM_EINPUT, "unsigned", "'%s' must be signed by %s", e->name, whom);
   if (e->nrecorders == 0) {
     for (int i = 0; i < n; i++)
-      if (is_party(agr, signers->names[i])) return PACTUM_OK;
+      if (is_party(agr, who->names[i])) return PACTUM_OK;
   }
   int best = -1, best_count = 0;
   for (int r = 0; r < e->nrecorders; r++) {
@@ -618,10 +755,10 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *signer
     if (!rec->is_body) {
       const char *party = agr->parties[rec->index].name;
       for (int i = 0; i < n; i++)
-        if (strcmp(signers->names[i], party) == 0) return PACTUM_OK;
+        if (strcmp(who->names[i], party) == 0) return PACTUM_OK;
       continue;
     }
-    int c = members_signed(agr, rec->index, signers);
+    int c = members_signed(agr, rec->index, who);
     if (c >= agr->bodies[rec->index].quorum) return PACTUM_OK;
     if (c > best_count) {
       best = r;
@@ -632,67 +769,180 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *signer
     const cbody *b = &agr->bodies[agr->events[ev].recorders[best].index];
     char others[400];
     who_records(agr, e, best, others, sizeof others);
-    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %d of the %d members of '%s'; %d signed%s%s%s", e->name,
-                b->quorum, b->nmembers, b->name, best_count, e->nrecorders > 1 ? " (it may also be recorded by " : "",
-                e->nrecorders > 1 ? others : "", e->nrecorders > 1 ? ")" : "");
+    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %d of the %d members of '%s'; %d %s%s%s%s", e->name,
+                b->quorum, b->nmembers, b->name, best_count, best_count == 1 ? "has" : "have",
+                e->nrecorders > 1 ? " (it may also be recorded by " : "", e->nrecorders > 1 ? others : "",
+                e->nrecorders > 1 ? ")" : "");
   }
   char names[400];
   size_t at = 0;
   names[0] = '\0';
   for (int i = 0; i < n; i++)
-    put(names, sizeof names, &at, "%s'%s'", i == 0 ? "" : i == n - 1 ? " and " : ", ", signers->names[i]);
-  return fail(err, PACTUM_EINPUT, "not_allowed", "%s may not record '%s'; it is recorded by %s", names, e->name, who);
+    put(names, sizeof names, &at, "%s'%s'", i == 0 ? "" : i == n - 1 ? " and " : ", ", who->names[i]);
+  return fail(err, PACTUM_EINPUT, "not_allowed", "%s may not record '%s'; it is recorded by %s", names, e->name, whom);
 }
 
-/* ---- Registering keys ------------------------------------------------------------------ */
+/* ---- Registering and revoking keys ------------------------------------------------------ */
 
-int sign_register_key(const pactum_agreement *agr, const json_t *event, keyring *kr, const uint8_t *bootstrap_pk,
-                      pactum_error *err) {
+/* The signer and public key a key event names, checked against agr. */
+static int key_event_subject(const pactum_agreement *agr, const json_t *event, const char *type, const char **signer,
+                             uint8_t pk[SIGN_PK_BYTES], pactum_error *err) {
   if (!json_is_object(event)) return fail(err, PACTUM_EINPUT, "bad_json", "an event must be a JSON object");
   json_t *tv = json_object_get(event, "type");
-  if (!json_is_string(tv) || strcmp(json_string_value(tv), "key_registered") != 0)
-    return fail(err, PACTUM_EINPUT, "bad_json", "a key registration must have type 'key_registered'");
+  if (!json_is_string(tv) || strcmp(json_string_value(tv), type) != 0)
+    return fail(err, PACTUM_EINPUT, "bad_json", "the event must have type '%s'", type);
   json_t *sv = json_object_get(event, "signer"), *pv = json_object_get(event, "public_key");
   if (!json_is_string(sv))
-    return fail(err, PACTUM_EINPUT, "missing_field", "field 'signer' of event 'key_registered' must be a string");
-  const char *signer = json_string_value(sv);
-  if (!signer_syntax_ok(signer, json_string_length(sv)) || !signer_in_agreement(agr, signer))
+    return fail(err, PACTUM_EINPUT, "missing_field", "field 'signer' of event '%s' must be a string", type);
+  *signer = json_string_value(sv);
+  if (!signer_syntax_ok(*signer, json_string_length(sv)) || !signer_in_agreement(agr, *signer))
     return fail(err, PACTUM_EINPUT, "unknown_signer",
-                "'%.*s' is neither a party nor a member of a body of agreement '%s'", SIGN_MAX_SIGNER - 1, signer,
+                "'%.*s' is neither a party nor a member of a body of agreement '%s'", SIGN_MAX_SIGNER - 1, *signer,
                 agr->id);
-  uint8_t pk[SIGN_PK_BYTES];
-  if (decode_exact(pv, pk, sizeof pk) != 0)
+  if (decode_exact(pv, pk, SIGN_PK_BYTES) != 0)
     return fail(err, PACTUM_EINPUT, "bad_key", "field 'public_key' of the key of '%s' is not %d bytes of base64",
-                signer, SIGN_PK_BYTES);
-
-  signer_set set;
-  int by_bootstrap = 0;
-  int rc = check_signatures(event, kr, bootstrap_pk, &set, &by_bootstrap, err);
-  if (rc != PACTUM_OK) return rc;
-  int nsigs = (int)json_array_size(json_object_get(event, "signatures"));
-
-  if (keyring_known(kr, signer)) {
-    int by_self = 0;
-    for (int i = 0; i < set.n && !by_self; i++) by_self = strcmp(set.names[i], signer) == 0;
-    if (!by_self)
-      return fail(err, PACTUM_EINPUT, nsigs ? "not_allowed" : "unsigned",
-                  "a new key of '%s' must be signed by a key already registered to '%s'", signer, signer);
-  } else if (!bootstrap_pk) {
-    return fail(err, PACTUM_EINPUT, "no_bootstrap",
-                "the first key of '%s' must be signed by the bootstrap key, and the store has none", signer);
-  } else if (!by_bootstrap) {
-    return fail(err, PACTUM_EINPUT, nsigs ? "not_allowed" : "unsigned",
-                "the first key of '%s' must be signed by the bootstrap key", signer);
-  }
-
-  /* One key, one signer: a key shared by two members would let one holder make a quorum. */
-  const char *owner = keyring_owner(kr, pk);
-  if (owner && strcmp(owner, signer) == 0)
-    return fail(err, PACTUM_EINPUT, "duplicate_key", "key '%s' is already registered to '%s'", json_string_value(pv),
-                signer);
-  if (owner)
-    return fail(err, PACTUM_EINPUT, "key_in_use", "key '%s' is already registered to '%s', not '%s'",
-                json_string_value(pv), owner, signer);
-  if (keyring_add(kr, signer, pk) != PACTUM_OK) return oom(err);
+                *signer, SIGN_PK_BYTES);
   return PACTUM_OK;
+}
+
+/* 1 if signer S signed with an active key, per the check. */
+static int signed_by(const sign_check *c, const char *signer) {
+  for (int i = 0; i < c->signers.n; i++)
+    if (strcmp(c->signers.names[i], signer) == 0) return 1;
+  return 0;
+}
+
+/* The refusal for a bootstrap quorum that is not there. */
+static int boot_refused(const sign_bootstrap *boot, const sign_check *c, const char *what, pactum_error *err) {
+  if (!boot || boot->n == 0)
+    return fail(err, PACTUM_EINPUT, "no_bootstrap", "%s must be signed by the bootstrap keys, and the store has none",
+                what);
+  return fail(err, PACTUM_EINPUT, c->nsigs ? "no_quorum" : "unsigned",
+              "%s must be signed by %d of the %d bootstrap keys; %d signed", what, boot->threshold, boot->n, c->nboot);
+}
+
+int sign_register_key(const pactum_agreement *agr, const json_t *event, const sign_scope *sc, keyring *kr,
+                      const sign_bootstrap *boot, int64_t seq, pactum_error *err) {
+  const char *signer;
+  uint8_t pk[SIGN_PK_BYTES];
+  int rc = key_event_subject(agr, event, "key_registered", &signer, pk, err);
+  if (rc) return rc;
+  /* One key, one signer, for good: a key shared by two members would let one holder make a
+     quorum, and a revoked key must not come back. */
+  int64_t revoked = 0;
+  const char *owner = keyring_owner(kr, pk, &revoked);
+  const char *pv = json_string_value(json_object_get(event, "public_key"));
+  if (owner && strcmp(owner, signer) == 0)
+    return fail(err, PACTUM_EINPUT, "duplicate_key", "key '%s' is already registered to '%s'%s", pv, signer,
+                revoked ? " (and revoked)" : "");
+  if (owner) return fail(err, PACTUM_EINPUT, "key_in_use", "key '%s' is already registered to '%s', not '%s'", pv, owner, signer);
+
+  sign_check c;
+  rc = sign_verify_event(event, sc, kr, boot, pk, signer, &c, err);
+  if (rc) return rc;
+  char what[SIGN_MAX_SIGNER + 40];
+  if (keyring_active(kr, signer)) {
+    if (!signed_by(&c, signer))
+      return fail(err, PACTUM_EINPUT, c.nsigs ? "not_allowed" : "unsigned",
+                  "a new key of '%s' must be signed by a key already registered to '%s'", signer, signer);
+  } else {
+    snprintf(what, sizeof what, "the first key of '%s'", signer);
+    int need = sc->legacy ? 1 : boot ? boot->threshold : 1;
+    if (!boot || boot->n == 0 || c.nboot < need) return boot_refused(boot, &c, what, err);
+  }
+  if (!sc->legacy && !c.pop)
+    return fail(err, PACTUM_EINPUT, "no_proof",
+                "the new key of '%s' must sign its own registration (sign with it too), to show its holder has it",
+                signer);
+  rc = keyring_add(kr, signer, pk, seq);
+  return rc == PACTUM_ENOMEM ? oom(err) : rc;
+}
+
+int sign_revoke_key(const pactum_agreement *agr, const json_t *event, const sign_scope *sc, keyring *kr,
+                    const sign_bootstrap *boot, int64_t seq, pactum_error *err) {
+  const char *signer;
+  uint8_t pk[SIGN_PK_BYTES];
+  int rc = key_event_subject(agr, event, "key_revoked", &signer, pk, err);
+  if (rc) return rc;
+  const char *pv = json_string_value(json_object_get(event, "public_key"));
+  if (!keyring_has(kr, signer, pk)) {
+    int64_t revoked = 0;
+    const char *owner = keyring_owner(kr, pk, &revoked);
+    if (owner && strcmp(owner, signer) == 0 && revoked)
+      return fail(err, PACTUM_EINPUT, "revoked_key", "key '%s' of '%s' was already revoked (seq %lld)", pv, signer,
+                  (long long)revoked);
+    return fail(err, PACTUM_EINPUT, "unknown_key", "key '%s' is not registered to '%s'", pv, signer);
+  }
+  sign_check c;
+  rc = sign_verify_event(event, sc, kr, boot, NULL, NULL, &c, err);
+  if (rc) return rc;
+  char what[SIGN_MAX_SIGNER + 40];
+  snprintf(what, sizeof what, "revoking a key of '%s'", signer);
+  if (!signed_by(&c, signer) && (!boot || boot->n == 0 || c.nboot < boot->threshold)) {
+    if (boot && boot->n) return boot_refused(boot, &c, what, err);
+    return fail(err, PACTUM_EINPUT, c.nsigs ? "not_allowed" : "unsigned",
+                "%s must be signed by a key of '%s' (the store has no bootstrap keys)", what, signer);
+  }
+  rc = keyring_revoke(kr, pk, seq);
+  return rc == PACTUM_ENOMEM ? oom(err) : rc;
+}
+
+/* ---- Checkpoints ------------------------------------------------------------------------ */
+
+int sign_checkpoint(json_t *cp, const sign_key *k, pactum_error *err) {
+  int rc = can_sign(cp, k, "a checkpoint", err);
+  if (rc) return rc;
+  size_t len = 0;
+  char *msg = domain_message(CHECKPOINT_DOMAIN, cp, &len, &rc, err);
+  if (!msg) return rc;
+  uint8_t sig[SIG_BYTES];
+  crypto_sign_detached(sig, NULL, (const unsigned char *)msg, len, k->sk);
+  px_free(msg);
+  return add_signature(cp, k, sig, err);
+}
+
+int sign_verify_checkpoint(const json_t *cp, const keyring *kr, const sign_key *trusted, int ntrusted, signer_set *out,
+                           pactum_error *err) {
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(cp)) return fail(err, PACTUM_EINPUT, "bad_json", "a checkpoint must be a JSON object");
+  const json_t *sigs;
+  int rc = signatures_of(cp, &sigs, err);
+  if (rc) return rc;
+  if (!sigs || json_array_size(sigs) == 0) return fail(err, PACTUM_EINPUT, "unsigned", "the checkpoint is not signed");
+  if (sign_init() != 0) return fail(err, PACTUM_EINTERNAL, "crypto", "libsodium cannot start");
+  size_t len = 0;
+  char *msg = domain_message(CHECKPOINT_DOMAIN, cp, &len, &rc, err);
+  if (!msg) return rc;
+  /* A trusted key counts for its own signer whatever the keyring says. */
+  keyring *trust = NULL;
+  if (ntrusted > 0) {
+    if (!(trust = keyring_new())) {
+      px_free(msg);
+      return oom(err);
+    }
+    for (int i = 0; i < ntrusted; i++) keyring_add(trust, trusted[i].signer, trusted[i].pk, 0);
+  }
+  size_t i;
+  json_t *s;
+  json_array_foreach(sigs, i, s) {
+    sign_check c;
+    memset(&c, 0, sizeof c);
+    json_t *one = json_array();
+    json_array_append(one, s);
+    const char *name = json_string_value(json_object_get(s, "signer"));
+    uint8_t pk[SIGN_PK_BYTES];
+    int in_trust = trust && name && !decode_exact(json_object_get(s, "public_key"), pk, sizeof pk) &&
+                   keyring_has(trust, name, pk);
+    rc = check_entries(one, msg, len, in_trust ? trust : kr, NULL, NULL, NULL, &c, err);
+    json_decref(one);
+    if (rc) break;
+    if (c.signers.n && signer_set_add(out, c.signers.names[0])) {
+      rc = fail(err, PACTUM_EINPUT, "too_many_signatures", "signed by more than %d signers", MAX_SIGNERS);
+      break;
+    }
+  }
+  keyring_free(trust);
+  px_free(msg);
+  if (rc) memset(out, 0, sizeof *out);
+  return rc;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include "banned.h"
 
+static void set_limit(space *sp, const char *what);
+
 /* ---- Sets of JSON literals ------------------------------------------------------------ */
 
 static void vals_release(space_vals *s) {
@@ -294,20 +296,32 @@ oom:
 
 /* ---- Reachable states -------------------------------------------------------------------- */
 
-/* The state variables of side s after everything in tl. */
+/* The state variables of side s after everything in tl (tl's own row). */
 static const int64_t *state_vals(const space *sp, int s, const pactum_timeline *tl) {
-  return timeline_at(sp->agr[s], tl, DAY_MAX);
+  (void)sp;
+  (void)s;
+  return timeline_now(tl);
 }
 
+/*
+** Two states are the same when their state variables are, and when the same event kinds have
+** been folded among those a ref can name (the seq of kind k is always k + 1: see try_event).
+*/
 static int same_state(const space *sp, pactum_timeline *const *a, pactum_timeline *const *b) {
   for (int s = 0; s < sp->nsides; s++) {
     int n = sp->agr[s]->nstates;
     if (n && memcmp(state_vals(sp, s, a[s]), state_vals(sp, s, b[s]), sizeof(int64_t) * (size_t)n) != 0) return 0;
+    for (int k = 0; k < sp->nkinds; k++)
+      if (timeline_ref_type(a[s], k + 1) != timeline_ref_type(b[s], k + 1)) return 0;
   }
   return 1;
 }
 
-/* One event type as the space sees it: its name and the representatives of each field, by name. */
+/*
+** One event type as the space sees it: its name and the representatives of each field, by name.
+** When its `on` blocks read `recorded by`, a last pseudo-field "recorded_by" takes every set of the
+** recorders they name, as JSON arrays of signer names (a body by its first quorum members).
+*/
 typedef struct ev_kind {
   const char *name;
   int nfields;
@@ -322,6 +336,125 @@ static void ev_kinds_free(ev_kind *k, int n) {
     px_free(k[i].vals);
   }
   px_free(k);
+}
+
+static int kind_index(const ev_kind *k, int n, const char *name) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(k[i].name, name) == 0) return i;
+  return -1;
+}
+
+static int field_index(const ev_kind *k, const char *name) {
+  for (int j = 0; j < k->nfields; j++)
+    if (strcmp(k->fields[j], name) == 0) return j;
+  return -1;
+}
+
+/*
+** A ref field takes one value: the seq that every event of its target kind is folded with (the
+** kind's index + 1). A ref that names no folded event of that kind is refused, so it reaches no
+** state; and a ref that tells apart two events of one kind cannot be written (docs/verify.md#limits).
+*/
+static int ref_reps(space *sp, ev_kind *k, int n) {
+  for (int s = 0; s < sp->nsides; s++) {
+    const pactum_agreement *agr = sp->agr[s];
+    for (int e = 0; e < agr->nevents; e++)
+      for (int f = 0; f < agr->events[e].nfields; f++) {
+        const cfield *fd = &agr->events[e].fields[f];
+        if (fd->type.kind != TY_REF) continue;
+        int i = kind_index(k, n, agr->events[e].name), t = kind_index(k, n, fd->type.target);
+        int j = i >= 0 ? field_index(&k[i], fd->name) : -1;
+        if (j >= 0 && t >= 0 && vals_add_i64(&k[i].vals[j], t + 1)) return -1;
+      }
+  }
+  return 0;
+}
+
+/* Mark in seen[] (indexed by recorders bit) the parties and bodies root tests with `recorded by`. */
+static void recorded_bits(const pactum_agreement *agr, int32_t root, uint8_t *seen) {
+  if (root < 0) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) recorded_bits(agr, x->a, seen);
+  else if (x->op == X_AND || x->op == X_OR) {
+    recorded_bits(agr, x->a, seen);
+    recorded_bits(agr, x->b, seen);
+  } else if (x->op == X_RECORDED) {
+    seen[x->lk & 63] = 1;
+  }
+}
+
+#define SPACE_MAX_RECORDERS 8 /* recorders named per event kind: their 2^8 sets are tried */
+
+/* The recorders named by `recorded by` in the on blocks of kind k, by name (parties, then bodies). */
+static int recorder_names(const space *sp, const ev_kind *k, const char **names) {
+  int n = 0;
+  for (int s = 0; s < sp->nsides; s++) {
+    const pactum_agreement *agr = sp->agr[s];
+    int e = agreement_find_event(agr, k->name, strlen(k->name));
+    if (e < 0) continue;
+    uint8_t seen[64] = {0};
+    for (int st = 0; st < agr->events[e].nstmts; st++) recorded_bits(agr, agr->events[e].stmts[st].cond, seen);
+    for (int b = 0; b < 64; b++) {
+      if (!seen[b]) continue;
+      const char *name = b < agr->nparties ? agr->parties[b].name : agr->bodies[b - agr->nparties].name;
+      int dup = 0;
+      for (int i = 0; i < n; i++) dup |= strcmp(names[i], name) == 0;
+      if (!dup && n < 64) names[n++] = name;
+    }
+  }
+  return n;
+}
+
+/* Append to out the signer names that make `name` a recorder: itself, or a quorum of a body's members. */
+static void recorder_claim(const space *sp, const char *name, int *first, buf *out) {
+  for (int s = 0; s < sp->nsides; s++) {
+    const pactum_agreement *agr = sp->agr[s];
+    if (agreement_find_party(agr, name, strlen(name)) >= 0) {
+      buf_puts(out, *first ? "" : ",");
+      buf_json_cstr(out, name);
+      *first = 0;
+      return;
+    }
+    for (int b = 0; b < agr->nbodies; b++) {
+      const cbody *bd = &agr->bodies[b];
+      if (strcmp(bd->name, name) != 0) continue;
+      for (int m = 0; m < bd->quorum && m < bd->nmembers; m++) {
+        buf_puts(out, *first ? "\"" : ",\"");
+        buf_puts(out, bd->name);
+        buf_putc(out, '.');
+        buf_puts(out, bd->members[m]);
+        buf_putc(out, '"');
+        *first = 0;
+      }
+      return;
+    }
+  }
+}
+
+/* The pseudo-field "recorded_by" of each kind whose on blocks read `recorded by`: every set of those recorders. */
+static int recorder_reps(space *sp, ev_kind *k, int n) {
+  for (int i = 0; i < n; i++) {
+    const char *names[64];
+    int r = recorder_names(sp, &k[i], names);
+    if (!r) continue;
+    if (r > SPACE_MAX_RECORDERS) {
+      set_limit(sp, "an event type's 'recorded by' conditions name more recorders than the limit");
+      r = SPACE_MAX_RECORDERS;
+    }
+    int j = k[i].nfields++;
+    k[i].fields[j] = "recorded_by";
+    for (uint32_t set = 0; set < (1u << r); set++) {
+      buf b;
+      buf_init(&b);
+      buf_putc(&b, '[');
+      int first = 1;
+      for (int bit = 0; bit < r; bit++)
+        if (set & (1u << bit)) recorder_claim(sp, names[bit], &first, &b);
+      buf_putc(&b, ']');
+      if (vals_add_buf(&k[i].vals[j], &b)) return -1;
+    }
+  }
+  return 0;
 }
 
 /* The event types of every side, merged by name, with their fields merged by name. */
@@ -339,7 +472,7 @@ static ev_kind *ev_kinds_build(space *sp, int *nout) {
       while (i < n && strcmp(k[i].name, ev->name) != 0) i++;
       if (i == n) {
         k[n].name = ev->name;
-        int fcap = 0;
+        int fcap = 1; /* room for "recorded_by" */
         for (int t = 0; t < sp->nsides; t++) {
           int ei = agreement_find_event(sp->agr[t], ev->name, strlen(ev->name));
           if (ei >= 0) fcap += sp->agr[t]->events[ei].nfields;
@@ -373,6 +506,7 @@ static ev_kind *ev_kinds_build(space *sp, int *nout) {
       }
     }
   }
+  if (ref_reps(sp, k, n) || recorder_reps(sp, k, n)) goto oom;
   *nout = n;
   return k;
 oom:
@@ -399,11 +533,13 @@ static void set_limit(space *sp, const char *what) {
 }
 
 /*
-** Try event instance (kind k, combination c) dated day on state i. A side that does not know
-** the event type ignores it; a side that refuses it (a guard, a missing field) makes the
-** transition impossible. A new state is appended, labelled seg.
+** Try event instance (kind k, number kind, combination c) dated day on state i. Every event of
+** kind k is folded with seq kind + 1, so that refs, `event.seq` and ref state stay finite (see
+** docs/verify.md#limits). A side that does not know the event type ignores it; a side that
+** refuses it (a guard, a missing field, a ref) makes the transition impossible. A new state is
+** appended, labelled seg.
 */
-static int try_event(space *sp, const ev_kind *k, uint64_t c, int i, int seg, long *budget) {
+static int try_event(space *sp, const ev_kind *k, int kind, uint64_t c, int i, int seg, long *budget) {
   if (--*budget < 0) {
     set_limit(sp, "too many events to try while searching for reachable states");
     return 0;
@@ -445,7 +581,7 @@ static int try_event(space *sp, const ev_kind *k, uint64_t c, int i, int seg, lo
     buf_json_cstr(&part, k->name);
     buf_printf(&part, ",\"date\":\"%s\"", day);
     for (int f = 0; f < k->nfields; f++) {
-      int known = 0;
+      int known = strcmp(k->fields[f], "recorded_by") == 0;
       for (int g = 0; g < agr->events[ei].nfields; g++) known |= strcmp(agr->events[ei].fields[g].name, k->fields[f]) == 0;
       if (!known || !k->vals[f].n) continue;
       buf_putc(&part, ',');
@@ -455,7 +591,7 @@ static int try_event(space *sp, const ev_kind *k, uint64_t c, int i, int seg, lo
     }
     buf_putc(&part, '}');
     pactum_error err;
-    int r = part.failed ? PACTUM_ENOMEM : pactum_timeline_append_json(tl[s], part.data, part.len, &err);
+    int r = part.failed ? PACTUM_ENOMEM : pactum_timeline_append_seq(tl[s], part.data, part.len, kind + 1, &err);
     buf_release(&part);
     if (r == PACTUM_ENOMEM) rc = -1;
     if (r != PACTUM_OK) ok = 0;
@@ -495,6 +631,13 @@ static int build_states(space *sp) {
   int nk = 0;
   ev_kind *k = ev_kinds_build(sp, &nk);
   if (!k) return -1;
+  sp->kinds = px_calloc((size_t)(nk ? nk : 1), sizeof *sp->kinds);
+  if (!sp->kinds) {
+    ev_kinds_free(k, nk);
+    return -1;
+  }
+  for (int e = 0; e < nk; e++) sp->kinds[e] = k[e].name;
+  sp->nkinds = nk;
   /* When no transition reads the date, what is reachable does not depend on the day. */
   int dated = 0;
   for (int s = 0; s < sp->nsides; s++)
@@ -517,7 +660,7 @@ static int build_states(space *sp) {
             break;
           }
         }
-        for (uint64_t c = 0; c < combos && rc == 0; c++) rc = try_event(sp, &k[e], c, i, seg, &budget);
+        for (uint64_t c = 0; c < combos && rc == 0; c++) rc = try_event(sp, &k[e], e, c, i, seg, &budget);
       }
     }
   }
@@ -626,7 +769,8 @@ static type_kind operand_kind(const pactum_agreement *agr, uint8_t src, int32_t 
   switch (src) {
   case SRC_ATTR: return action >= 0 ? agr->actions[action].attrs[slot].type.kind : TY_NONE;
   case SRC_STATE: return agr->states[slot].type.kind;
-  case SRC_EVENT: return ev >= 0 ? agr->events[ev].fields[slot].type.kind : TY_NONE;
+  case SRC_EVENT: /* a field, or past them the event's seq */
+    return ev < 0 ? TY_NONE : slot < agr->events[ev].nfields ? agr->events[ev].fields[slot].type.kind : TY_REF;
   case SRC_DATE: return TY_DATE;
   default: return TY_NONE;
   }
@@ -636,7 +780,8 @@ static const char *operand_name(const pactum_agreement *agr, uint8_t src, int32_
   switch (src) {
   case SRC_ATTR: return action >= 0 ? agr->actions[action].attrs[slot].qname : "an attribute";
   case SRC_STATE: return agr->states[slot].name;
-  case SRC_EVENT: return ev >= 0 ? agr->events[ev].fields[slot].name : "an event field";
+  case SRC_EVENT:
+    return ev < 0 ? "an event field" : slot < agr->events[ev].nfields ? agr->events[ev].fields[slot].name : "event.seq";
   default: return "date";
   }
 }
@@ -664,6 +809,40 @@ static void find_approx(space *sp, const pactum_agreement *agr, int32_t root, in
            operand_name(agr, x->rsrc, x->rslot, action, ev));
 }
 
+/* How many operands of root read event field `slot`. */
+static int field_uses(const pactum_agreement *agr, int32_t root, int slot) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return field_uses(agr, x->a, slot);
+  if (x->op == X_AND || x->op == X_OR) return field_uses(agr, x->a, slot) + field_uses(agr, x->b, slot);
+  return (x->lsrc == SRC_EVENT && x->lslot == slot) +
+         (x->op != X_IN && x->op != X_TEST && x->op != X_RECORDED && x->rsrc == SRC_EVENT && x->rslot == slot);
+}
+
+/*
+** Whether statement k of event e is `require FIELD == STATE` for a ref field read nowhere else in
+** its block. The space folds every event of one kind with one seq, so a ref compares equal to any
+** other ref of its kind; for this guard that is exact: the field may name the event the state
+** variable holds (a ref state only ever holds the seq of a folded event of its kind), and the
+** event it names changes nothing else. Other comparisons of two refs may tell apart two events of
+** one kind, which the space cannot (docs/verify.md#limits).
+*/
+static int exact_ref_guard(const pactum_agreement *agr, int e, int k) {
+  const cevent *ev = &agr->events[e];
+  const cstmt *st = &ev->stmts[k];
+  if (st->kind != ST_REQUIRE || st->cond < 0) return 0;
+  const xop *x = &agr->code[st->cond];
+  if (x->op != X_EQ) return 0;
+  int field = x->lsrc == SRC_EVENT && x->rsrc == SRC_STATE ? x->lslot
+              : x->rsrc == SRC_EVENT && x->lsrc == SRC_STATE ? x->rslot
+                                                             : -1;
+  if (field < 0 || field >= ev->nfields || ev->fields[field].type.kind != TY_REF) return 0;
+  int uses = 0;
+  for (int t = 0; t < ev->nstmts; t++)
+    uses += field_uses(agr, ev->stmts[t].cond, field) + (ev->stmts[t].kind == ST_SET ? field_uses(agr, ev->stmts[t].value, field) : 0);
+  return uses == 1;
+}
+
 static void build_approx(space *sp) {
   for (int s = 0; s < sp->nsides; s++) {
     const pactum_agreement *agr = sp->agr[s];
@@ -674,7 +853,8 @@ static void build_approx(space *sp) {
       find_approx(sp, agr, cl->window, cl->action, -1);
     }
     for (int e = 0; e < agr->nevents; e++)
-      for (int k = 0; k < agr->events[e].nstmts; k++) find_approx(sp, agr, agr->events[e].stmts[k].cond, -1, e);
+      for (int k = 0; k < agr->events[e].nstmts; k++)
+        if (!exact_ref_guard(agr, e, k)) find_approx(sp, agr, agr->events[e].stmts[k].cond, -1, e);
   }
 }
 
@@ -721,6 +901,7 @@ void space_release(space *sp) {
   }
   px_free(sp->groups);
   px_free(sp->days);
+  px_free(sp->kinds);
   memset(sp, 0, sizeof *sp);
 }
 
@@ -841,16 +1022,90 @@ void space_combo_json(const space *sp, int g, uint64_t combo, buf *out) {
   request_json(sp, g, combo, s, DAY_MIN, out);
 }
 
-void space_events_json(const space *sp, int state, buf *out) {
-  int chain[SPACE_MAX_STATES + 1];
+/* The states whose events lead to state, newest first, in chain[0..n); returns n. */
+static int state_chain(const space *sp, int state, int *chain) {
   int n = 0;
   for (int i = state; i >= 0 && sp->states[i].event && n < SPACE_MAX_STATES; i = sp->states[i].parent) chain[n++] = i;
+  return n;
+}
+
+/* The kind of the event text ev (its "type"), or -1. */
+static int event_kind(const space *sp, json_t *ev) {
+  const char *t = json_string_value(json_object_get(ev, "type"));
+  for (int k = 0; t && k < sp->nkinds; k++)
+    if (strcmp(sp->kinds[k], t) == 0) return k;
+  return -1;
+}
+
+/* The target event type of ref field `name` of event type `type` on some side, or NULL. */
+static const char *ref_target(const space *sp, const char *type, const char *name) {
+  for (int s = 0; s < sp->nsides; s++) {
+    const pactum_agreement *agr = sp->agr[s];
+    int e = agreement_find_event(agr, type, strlen(type));
+    for (int f = 0; e >= 0 && f < agr->events[e].nfields; f++)
+      if (agr->events[e].fields[f].type.kind == TY_REF && strcmp(agr->events[e].fields[f].name, name) == 0)
+        return agr->events[e].fields[f].type.target;
+  }
+  return NULL;
+}
+
+/*
+** Event ev, the pos-th (1-based) of a witness whose earlier events have the kinds kinds[0..pos-1),
+** as an --events line: in the space every event of a kind has one seq (try_event), so a ref field
+** is given the position of the latest earlier event of its target type, which is its seq when the
+** witness is read as an --events file.
+*/
+static void put_witness_event(const space *sp, const char *ev, const int *kinds, int pos, buf *out) {
+  json_t *o = json_loads(ev, 0, NULL);
+  const char *type = json_string_value(json_object_get(o, "type"));
+  const char *key;
+  json_t *v;
+  int changed = 0;
+  json_object_foreach(o, key, v) {
+    const char *target = type ? ref_target(sp, type, key) : NULL;
+    if (!target) continue;
+    for (int i = pos - 2; i >= 0; i--)
+      if (kinds[i] >= 0 && strcmp(sp->kinds[kinds[i]], target) == 0) {
+        json_integer_set(v, i + 1);
+        changed = 1;
+        break;
+      }
+  }
+  char *text = changed ? json_dumps(o, JSON_COMPACT) : NULL;
+  buf_puts(out, text ? text : ev);
+  px_free(text);
+  json_decref(o);
+}
+
+void space_events_json(const space *sp, int state, buf *out) {
+  int chain[SPACE_MAX_STATES + 1], kinds[SPACE_MAX_STATES + 1];
+  int n = state_chain(sp, state, chain);
   buf_putc(out, '[');
   for (int k = n - 1; k >= 0; k--) {
-    buf_puts(out, sp->states[chain[k]].event);
+    int pos = n - k;
+    json_t *o = json_loads(sp->states[chain[k]].event, 0, NULL);
+    kinds[pos - 1] = event_kind(sp, o);
+    json_decref(o);
+    put_witness_event(sp, sp->states[chain[k]].event, kinds, pos, out);
     if (k) buf_putc(out, ',');
   }
   buf_putc(out, ']');
+}
+
+/* A ref state value v (a kind's seq in the space) as the seq it has in state's witness: "seq N", or "none". */
+static void put_witness_ref(const space *sp, int state, int64_t v, buf *out) {
+  int chain[SPACE_MAX_STATES + 1];
+  int n = state_chain(sp, state, chain);
+  for (int k = 0; v > 0 && k < n; k++) { /* newest first: the latest event of that kind */
+    json_t *o = json_loads(sp->states[chain[k]].event, 0, NULL);
+    int kind = event_kind(sp, o);
+    json_decref(o);
+    if (kind + 1 == v) {
+      buf_printf(out, "seq %d", n - k);
+      return;
+    }
+  }
+  buf_puts(out, v > 0 ? "seq ?" : "none");
 }
 
 void space_state_text(const space *sp, int side, int state, buf *out) {
@@ -867,6 +1122,7 @@ void space_state_text(const space *sp, int side, int state, buf *out) {
       date_format((int32_t)v[i], d);
       buf_puts(out, d);
       break;
+    case TY_REF: put_witness_ref(sp, state, v[i], out); break;
     default: buf_i64(out, v[i]); break;
     }
   }

@@ -74,6 +74,8 @@ typedef struct space {
   int ndays;
   space_state *states;
   int nstates, capstates;
+  const char **kinds;  /* the event types of every side, merged by name; kind k's events have seq k + 1 */
+  int nkinds;
   space_group *groups;
   int ngroups;
   int incomplete;      /* a limit was reached: the space was not explored in full */

@@ -1,8 +1,9 @@
 /*
 ** testrun.c: runs an agreement's test file (X.test.jsonl beside X.pact) for `pactum test`.
 **
-** Each line that is neither blank nor a `#` comment is one test: events are folded in order
-** (those whose 0-based indexes are in "rejected" must be refused by a transition guard), the
+** Each line that is neither blank nor a `#` comment is one test: events are folded in order, event
+** i with seq i + 1 and its "recorded_by" read as a claim (those whose 0-based indexes are in
+** "rejected" must be refused by the agreement's rules: a transition guard or a ref), the
 ** request is decided, and the decision is compared with "expect": the outcome, and the
 ** determining, overridden and obligation clauses as sets, and valid_until, each where given.
 ** A line that is not a well-formed test is an input error, reported with its line number and
@@ -212,19 +213,20 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
   pactum_error err;
   json_array_foreach(events, i, ev) {
     int want_refused = in_rejected(rejected, i);
-    int rc = timeline_append(tl, ev, 0, &err);
+    int rc = timeline_append_claimed(tl, ev, (int64_t)i + 1, &err); /* its seq is its position */
     if (rc == PACTUM_ENOMEM) {
       t->oom = 1;
       goto out;
     }
-    int guard = rc != PACTUM_OK && !strcmp(err.code, "guard_failed");
+    /* Refused by the agreement's own rules: a guard, or a ref that names no earlier event of its type. */
+    int guard = rc != PACTUM_OK && (!strcmp(err.code, "guard_failed") || !strcmp(err.code, "bad_reference"));
     if (want_refused == guard) continue;
     buf what;
     buf_init(&what);
     event_label(&what, i, ev);
     const char *field = what.data ? what.data : "event";
     if (want_refused)
-      mismatch_add(&m, field, json_string("refused by a guard"), json_string(rc ? err.message : "accepted"), NULL);
+      mismatch_add(&m, field, json_string("refused by the agreement"), json_string(rc ? err.message : "accepted"), NULL);
     else
       mismatch_add(&m, field, json_string("accepted"), json_string(err.message), NULL);
     buf_release(&what);

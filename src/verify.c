@@ -57,6 +57,7 @@ typedef struct vstate {
   /* The current group's gap count and first example. */
   uint64_t gaps;
   example gap;
+  int64_t *row;        /* [nstates + ncommits] a state row */
   int oom;
 } vstate;
 
@@ -157,7 +158,7 @@ static int visit_findings(space *sp, const space_point *pt, void *user) {
   if (!pt->ok[0]) return 0;
   const pactum_decision *d = pt->dec[0];
   const cgroup *g = &agr->groups[d->group];
-  const int64_t *st = timeline_at(agr, sp->states[pt->state].tl[0], d->day);
+  const int64_t *st = timeline_at(agr, sp->states[pt->state].tl[0], d->day, v->row);
   for (int i = 0; i < g->n; i++) {
     int32_t c = g->clause[i];
     clause_seen *cs = &v->cl[c];
@@ -228,7 +229,7 @@ static int window_finding(vstate *v, int32_t ci, buf *msg, example *ex) {
   for (int seg = 0; seg < sp->ndays && !open; seg++)
     for (int i = 0; i < sp->nstates && !open; i++)
       if (sp->states[i].seg <= seg)
-        open = clause_in_effect(agr, c, timeline_at(agr, sp->states[i].tl[0], sp->days[seg]), sp->days[seg]);
+        open = clause_in_effect(agr, c, timeline_at(agr, sp->states[i].tl[0], sp->days[seg], v->row), sp->days[seg]);
   if (open) return 0;
   /* Each item's first and last segment; item -2 is from, -1 through, k >= 0 the window items. */
   int latest_open = -1, open_item = -3, earliest_close = sp->ndays, close_item = -3, never_item = -3;
@@ -242,7 +243,7 @@ static int window_finding(vstate *v, int32_t ci, buf *msg, example *ex) {
       else
         for (int i = 0; i < sp->nstates && !holds; i++) {
           if (sp->states[i].seg > seg) continue;
-          xenv env = {NULL, timeline_at(agr, sp->states[i].tl[0], day), NULL, day};
+          xenv env = {NULL, timeline_at(agr, sp->states[i].tl[0], day, v->row), NULL, day, 0};
           int h = eval_expr(agr, c->win[item], &env);
           holds = c->win_until[item] ? !h : h;
         }
@@ -380,8 +381,9 @@ int verify_report(const pactum_agreement *agr, const char *label, int as_json, b
   v.sp = &sp;
   v.agr = agr;
   v.cl = px_calloc((size_t)agr->nclauses + 1, sizeof *v.cl);
+  v.row = px_malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
   int rc = -1;
-  if (!v.cl) goto out;
+  if (!v.cl || !v.row) goto out;
   for (int g = 0; g < sp.ngroups; g++) {
     v.gaps = 0;
     memset(&v.gap, 0, sizeof v.gap);
@@ -486,6 +488,7 @@ out:
   px_free(v.f);
   px_free(v.conf);
   px_free(v.cl);
+  px_free(v.row);
   space_release(&sp);
   return rc;
 }

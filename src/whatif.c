@@ -6,6 +6,7 @@
 ** are the slow path: they allocate freely, through jansson and buf.
 */
 #include "whatif.h"
+#include "record.h"
 
 #include "alloc.h"
 #include "date.h"
@@ -72,6 +73,8 @@ static void type_phrase(buf *b, type_ref t) {
   } else if (t.kind == TY_ENUM) {
     buf_puts(b, "one of ");
     for (int i = 0; i < t.en->n; i++) buf_printf(b, "%s%s", i ? ", " : "", t.en->names[i]);
+  } else if (t.kind == TY_REF) {
+    buf_printf(b, "the seq of an earlier '%s' event", t.target);
   } else {
     buf_puts(b, value_phrase(t.kind));
   }
@@ -115,6 +118,9 @@ static json_t *field_json(const cevent *ev, const cfield *f, const char *text, p
     break;
   case TY_STRING:
     return json_string(text);
+  case TY_REF:
+    if (!parse_number(text, &v) && v > 0) return json_integer(v);
+    break;
   default:
     break;
   }
@@ -178,12 +184,20 @@ json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_e
     goto out;
   }
   const char *val[MAX_ATTRS] = {0};
+  const char *recorded_by = NULL;
   int npos = 0;
   const char *pos[MAX_WORDS];
   for (int i = 1; i < n - 1; i++) {
     char *eq = strchr(w[i], '=');
     int k = -1;
-    if (eq) {
+    if (eq && (size_t)(eq - w[i]) == 11 && !memcmp(w[i], "recorded_by", 11)) {
+      /* Who recorded it, as a claim: signer names separated by commas. */
+      if (recorded_by) {
+        fail(err, "bad_add", "'recorded_by' is given twice");
+        goto out;
+      }
+      recorded_by = eq + 1;
+    } else if (eq) {
       *eq = '\0';
       for (int j = 0; j < e->nfields && k < 0; j++)
         if (!strcmp(e->fields[j].name, w[i])) k = j;
@@ -245,6 +259,24 @@ json_t *whatif_parse_add(const pactum_agreement *agr, const char *text, pactum_e
     }
     json_object_set_new(ev, e->fields[k].name, v);
   }
+  if (recorded_by) {
+    json_t *names = json_array();
+    for (const char *p = recorded_by; names && *p;) {
+      const char *comma = strchr(p, ',');
+      size_t len = comma ? (size_t)(comma - p) : strlen(p);
+      if (len && json_array_append_new(names, json_stringn(p, len))) {
+        json_decref(names);
+        names = NULL;
+      }
+      p += len + (comma != NULL);
+    }
+    if (!names || json_object_set_new(ev, "recorded_by", names)) {
+      oom(err);
+      json_decref(ev);
+      ev = NULL;
+      goto out;
+    }
+  }
 out:
   px_free(s);
   return ev;
@@ -279,8 +311,14 @@ static const char *reason_of(const pactum_error *e) {
   return !strcmp(e->code, "guard_failed") && p ? p + 12 : e->message;
 }
 
-int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *labels, json_t *added, int signed_ok,
-                pactum_error *err) {
+/* The seq of baseline event i. */
+static int64_t base_seq(json_t *seqs, size_t i) {
+  json_t *s = json_array_get(seqs, i);
+  return json_is_integer(s) ? (int64_t)json_integer_value(s) : (int64_t)i + 1;
+}
+
+int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *labels, json_t *seqs, int64_t last_seq,
+                json_t *added, pactum_error *err) {
   memset(w, 0, sizeof *w);
   w->agr = agr;
   size_t nb = json_array_size(base), na = json_array_size(added);
@@ -316,7 +354,8 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
   }
   for (size_t i = 0; i < nb; i++) {
     json_t *ev = json_array_get(base, i);
-    if ((rc = timeline_append(w->base, ev, signed_ok, err))) {
+    if (base_seq(seqs, i) > last_seq) last_seq = base_seq(seqs, i);
+    if ((rc = timeline_append_claimed(w->base, ev, base_seq(seqs, i), err))) {
       if (rc == PACTUM_EINPUT) {
         pactum_error e = *err;
         char tmp[32];
@@ -330,7 +369,8 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
   while (i < nb || k < na) {
     int take_added = k < na && (i == nb || aday[order[k]] < event_day(json_array_get(base, i)));
     json_t *ev = take_added ? json_array_get(added, order[k]) : json_array_get(base, i);
-    rc = timeline_append(w->hyp, ev, take_added ? 0 : signed_ok, err);
+    int64_t seq = take_added ? last_seq + (int64_t)order[k] + 1 : base_seq(seqs, i);
+    rc = timeline_append_claimed(w->hyp, ev, seq, err);
     if (rc == PACTUM_EINPUT) {
       pactum_error e = *err;
       char tmp[32];
@@ -344,7 +384,11 @@ int whatif_init(whatif *w, const pactum_agreement *agr, json_t *base, json_t *la
     }
     if (rc) goto out;
     if (take_added) {
-      json_array_append(w->added, ev);
+      json_t *copy = json_deep_copy(ev);
+      if (!copy || json_object_set_new(copy, "seq", json_integer(seq)) || json_array_append_new(w->added, copy)) {
+        rc = oom(err);
+        goto out;
+      }
       k++;
     } else {
       i++;
@@ -367,7 +411,7 @@ void whatif_release(whatif *w) {
 }
 
 typedef struct scan_ctx {
-  json_t *events, *labels;
+  json_t *events, *labels, *seqs;
   pactum_error *err;
   int rc;
 } scan_ctx;
@@ -379,32 +423,35 @@ static int scan_one(void *ctx, const store_record *rec) {
     c->rc = fail(c->err, "store_corrupt", "stored event seq %lld is not JSON", (long long)rec->seq);
     return 1;
   }
-  const char *t = json_string_value(json_object_get(ev, "type"));
-  if (t && !strcmp(t, "key_registered")) {
+  json_t *t = json_object_get(ev, "type");
+  if (json_is_string(t) && event_type_record_level(json_string_value(t), json_string_length(t))) {
     json_decref(ev);
     return 0;
   }
   char lab[40];
   snprintf(lab, sizeof lab, "seq %lld", (long long)rec->seq);
-  if (json_array_append_new(c->events, ev) || json_array_append_new(c->labels, json_string(lab))) {
+  if (json_array_append_new(c->events, ev) || json_array_append_new(c->labels, json_string(lab)) ||
+      json_array_append_new(c->seqs, json_integer(rec->seq))) {
     c->rc = oom(c->err);
     return 1;
   }
   return 0;
 }
 
-int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **labels, pactum_error *err) {
-  scan_ctx c = {json_array(), json_array(), err, 0};
-  int rc = c.events && c.labels ? store_scan_range(st, CHAIN_EVENTS, 0, upto, scan_one, &c, err) : oom(err);
+int whatif_store_events(store *st, int64_t upto, json_t **events, json_t **labels, json_t **seqs, pactum_error *err) {
+  scan_ctx c = {json_array(), json_array(), json_array(), err, 0};
+  int rc = c.events && c.labels && c.seqs ? store_scan_range(st, CHAIN_EVENTS, 0, upto, scan_one, &c, err) : oom(err);
   if (!rc) rc = c.rc;
   if (rc) {
     json_decref(c.events);
     json_decref(c.labels);
-    *events = *labels = NULL;
+    json_decref(c.seqs);
+    *events = *labels = *seqs = NULL;
     return rc;
   }
   *events = c.events;
   *labels = c.labels;
+  *seqs = c.seqs;
   return PACTUM_OK;
 }
 
@@ -449,6 +496,18 @@ json_t *whatif_generate_requests(const pactum_agreement *agr, long *left_out) {
 
 /* ---- the comparison ------------------------------------------------------------------- */
 
+/*
+** Why the comparison is not quadratic in stretches × requests. A decision depends on the
+** request, the day, and the state variables that its group's clauses read; pactum_decide says
+** up to which day it holds (valid_until) and whether it reads state at all. So each request's
+** last decision in each timeline is kept, and made again only when the day reaches its
+** valid_until, or when a state variable its group reads changes in that timeline. Added events
+** that touch nothing a request reads cost that request nothing, and a stretch where no kept
+** decision changed reuses the previous stretch's list of differences. What is left in the worst
+** case (every added event changes what every request reads, so every stretch lists every
+** request again) is real work, with a real answer of that size: the budget bounds it.
+*/
+
 static int cmp_i32(const void *a, const void *b) {
   int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
   return (x > y) - (x < y);
@@ -470,30 +529,300 @@ static json_t *clause_ids(const pactum_agreement *agr, const int32_t *v, int n) 
   return a;
 }
 
-static json_t *decision_json(const pactum_agreement *agr, const pactum_decision *d) {
-  return json_pack("{s:s,s:o,s:o}", "decision", pactum_outcome_name(d->outcome), "determining",
-                   clause_ids(agr, d->det, d->ndet), "obligations", clause_ids(agr, d->obl, d->nobl));
-}
+/*
+** A decision as the comparison compares it: its outcome, determining clauses and obligations
+** (their indices are kept apart, in ids[key × 2G ..]: determining first, obligations from G on).
+*/
+typedef struct kept {
+  int32_t valid_until; /* make it again on or after this day */
+  uint32_t gen;        /* how many times it was made: tells a stale heap entry */
+  int32_t ndet, nobl;
+  uint8_t outcome, reads_state;
+} kept;
+
+/* A kept decision to make again on `day` (a min-heap by day; stale when gen has moved on). */
+typedef struct due {
+  int32_t day;
+  uint32_t gen;
+  size_t key;
+} due;
 
 typedef struct cmp_ctx {
   const whatif *w;
+  const pactum_agreement *agr;
   json_t *requests;
-  uint8_t *dated;        /* [nrequests] the request gives its own date */
-  int32_t *rday;         /* its date */
+  size_t nr;
+  int G;                 /* room for one list of clauses: the largest group + 1 */
+  int width;             /* values in a state row: the state variables, then the commitments */
+  uint8_t *dated;        /* [nr] the request gives its own date */
+  int32_t *rday;         /* [nr] its date */
+  int32_t *group;        /* [nr] its group: action × parties + principal */
+  kept *kept;            /* [2 nr] key 2i: request i in the baseline, 2i + 1: in the what-if record */
+  int32_t *ids;          /* [2 nr × 2G] */
+  uint8_t *mark;         /* [nr] bit t: make request i's decision in timeline t again */
+  size_t *marked, nmarked; /* the requests marked, in the order they were */
+  uint64_t *differs;     /* [nr / 64 + 1] bit i: undated request i is decided differently */
+  size_t ndiffer;
+  due *heap;
+  int nheap, capheap;
+  int ngroups;
+  int32_t *greq_start, *greq;   /* the undated requests of each group */
+  int32_t *gslot_start, *gslot; /* the state slots each group reads */
+  uint8_t *gall;                /* [ngroups] it reads something else too: compare whole rows */
   pactum_request *req;
-  pactum_decision *db, *dh;
+  pactum_decision *dec;
+  whatif_budget *budget;
+  uint64_t since_poll;
   pactum_error *err;
 } cmp_ctx;
 
-/* What differs on day d; decisions for undated requests on d, dated ones when lo <= date <= hi. */
-static int diff_on(cmp_ctx *c, int32_t d, int32_t lo, int32_t hi, json_t **out) {
-  const whatif *w = c->w;
-  const pactum_agreement *agr = w->agr;
-  const int64_t *sb = timeline_at(agr, w->base, d), *sh = timeline_at(agr, w->hyp, d);
-  json_t *state = json_array(), *commits = json_array(), *clauses = json_array(), *decisions = json_array();
-  json_t *diff = json_pack("{s:o,s:o,s:o,s:o}", "state", state, "commitments", commits, "clauses", clauses, "decisions",
-                           decisions);
-  if (!diff) return oom(c->err);
+/* Spend units of work: the budget's limit and its stop hook may end the comparison here. */
+static int spend(cmp_ctx *c, uint64_t units) {
+  whatif_budget *b = c->budget;
+  if (!b) return PACTUM_OK;
+  b->work += units;
+  if (b->max_work && b->work > b->max_work) {
+    b->stopped = WHATIF_OVER_WORK;
+    return fail(c->err, "work_limit", "the comparison needs more than %llu units of work",
+                (unsigned long long)b->max_work);
+  }
+  c->since_poll += units;
+  if (b->stop && c->since_poll >= WHATIF_POLL) {
+    c->since_poll = 0;
+    int why = b->stop(b->ctx);
+    if (why) {
+      b->stopped = why;
+      return fail(c->err, "stopped", "the comparison was stopped before it ended");
+    }
+  }
+  return PACTUM_OK;
+}
+
+/* Count n more items of the answer against its limit. */
+static int answer_grows(cmp_ctx *c, size_t n) {
+  whatif_budget *b = c->budget;
+  if (!b) return PACTUM_OK;
+  b->answer += n;
+  if (b->max_answer && b->answer > b->max_answer) {
+    b->stopped = WHATIF_OVER_ANSWER;
+    return fail(c->err, "answer_limit", "the answer would list more than %llu changes and decision differences",
+                (unsigned long long)b->max_answer);
+  }
+  return PACTUM_OK;
+}
+
+/* The state slots an expression reads into seen[]; *other when it reads a value that is not a slot. */
+static void collect_slots(const pactum_agreement *agr, int32_t root, int width, uint8_t *seen, uint8_t *other) {
+  if (root < 0) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    collect_slots(agr, x->a, width, seen, other);
+    return;
+  }
+  if (x->op == X_AND || x->op == X_OR) {
+    collect_slots(agr, x->a, width, seen, other);
+    collect_slots(agr, x->b, width, seen, other);
+    return;
+  }
+  if (x->op == X_TRUE) return;
+  int nops = x->op == X_TEST || x->op == X_IN ? 1 : 2;
+  for (int k = 0; k < nops; k++) {
+    uint8_t src = k ? x->rsrc : x->lsrc;
+    int32_t slot = k ? x->rslot : x->lslot;
+    if (src == SRC_STATE && slot >= 0 && slot < width) seen[slot] = 1;
+    else if (src != SRC_CONST && src != SRC_ATTR && src != SRC_DATE) *other = 1;
+  }
+}
+
+/* For each group: its undated requests, and the state slots its clauses read. */
+static int index_groups(cmp_ctx *c) {
+  const pactum_agreement *agr = c->agr;
+  int ng = c->ngroups;
+  c->greq_start = px_calloc((size_t)ng + 1, sizeof(int32_t));
+  c->greq = px_malloc(sizeof(int32_t) * (c->nr ? c->nr : 1));
+  c->gslot_start = px_calloc((size_t)ng + 1, sizeof(int32_t));
+  c->gall = px_calloc((size_t)ng ? (size_t)ng : 1, 1);
+  uint8_t *seen = px_calloc((size_t)c->width + 1, 1);
+  int32_t *fill = px_malloc(sizeof(int32_t) * ((size_t)ng + 1));
+  size_t nslots = 0;
+  int rc = PACTUM_OK;
+  if (!c->greq_start || !c->greq || !c->gslot_start || !c->gall || !seen || !fill) {
+    rc = oom(c->err);
+    goto out;
+  }
+  for (size_t i = 0; i < c->nr; i++)
+    if (!c->dated[i]) c->greq_start[c->group[i] + 1]++;
+  for (int g = 0; g < ng; g++) c->greq_start[g + 1] += c->greq_start[g];
+  memcpy(fill, c->greq_start, sizeof(int32_t) * (size_t)ng);
+  for (size_t i = 0; i < c->nr; i++)
+    if (!c->dated[i]) c->greq[fill[c->group[i]]++] = (int32_t)i;
+  /* Two passes over the clauses: count the slots of each group, then list them. */
+  for (int pass = 0; pass < 2; pass++) {
+    nslots = 0;
+    for (int g = 0; g < ng; g++) {
+      const cgroup *gr = &agr->groups[g];
+      memset(seen, 0, (size_t)c->width + 1);
+      for (int k = 0; k < gr->n; k++) {
+        const cclause *cl = &agr->clauses[gr->clause[k]];
+        collect_slots(agr, cl->window, c->width, seen, &c->gall[g]);
+        collect_slots(agr, cl->when, c->width, seen, &c->gall[g]);
+        collect_slots(agr, cl->requires, c->width, seen, &c->gall[g]);
+      }
+      if (pass == 0) c->gslot_start[g] = (int32_t)nslots;
+      for (int s = 0; s < c->width; s++)
+        if (seen[s]) {
+          if (pass == 1) c->gslot[nslots] = s;
+          nslots++;
+        }
+    }
+    c->gslot_start[ng] = (int32_t)nslots;
+    if (pass == 0 && !(c->gslot = px_malloc(sizeof(int32_t) * (nslots ? nslots : 1)))) {
+      rc = oom(c->err);
+      goto out;
+    }
+  }
+out:
+  px_free(seen);
+  px_free(fill);
+  return rc;
+}
+
+static int heap_push(cmp_ctx *c, int32_t day, uint32_t gen, size_t key) {
+  due *h = px_grow(c->heap, c->nheap, &c->capheap, sizeof *h, 64);
+  if (!h) return oom(c->err);
+  c->heap = h;
+  int i = c->nheap++;
+  while (i > 0 && h[(i - 1) / 2].day > day) {
+    h[i] = h[(i - 1) / 2];
+    i = (i - 1) / 2;
+  }
+  h[i] = (due){day, gen, key};
+  return PACTUM_OK;
+}
+
+static due heap_pop(cmp_ctx *c) {
+  due *h = c->heap, top = h[0], last = h[--c->nheap];
+  int i = 0, n = c->nheap;
+  for (;;) {
+    int k = 2 * i + 1;
+    if (k >= n) break;
+    if (k + 1 < n && h[k + 1].day < h[k].day) k++;
+    if (h[k].day >= last.day) break;
+    h[i] = h[k];
+    i = k;
+  }
+  if (n) h[i] = last;
+  return top;
+}
+
+/* Mark request i's decision in timeline t to be made again at this stretch. */
+static int mark(cmp_ctx *c, size_t i, int t) {
+  if (!c->mark[i]) c->marked[c->nmarked++] = i;
+  c->mark[i] |= (uint8_t)(1u << t);
+  return PACTUM_OK;
+}
+
+/* Timeline t's state moved from row a to row b: mark the kept decisions that read what changed. */
+static void state_moved(cmp_ctx *c, int t, const int64_t *a, const int64_t *b) {
+  for (int g = 0; g < c->ngroups; g++) {
+    if (c->greq_start[g] == c->greq_start[g + 1]) continue;
+    int changed = 0;
+    if (c->gall[g]) changed = memcmp(a, b, sizeof(int64_t) * (size_t)c->width) != 0;
+    for (int32_t k = c->gslot_start[g]; !changed && k < c->gslot_start[g + 1]; k++) changed = a[c->gslot[k]] != b[c->gslot[k]];
+    if (!changed) continue;
+    for (int32_t k = c->greq_start[g]; k < c->greq_start[g + 1]; k++)
+      if (c->kept[2 * (size_t)c->greq[k] + (size_t)t].reads_state) mark(c, (size_t)c->greq[k], t);
+  }
+}
+
+/* The same decision: outcome, determining clauses and obligations. */
+static int kept_same(const cmp_ctx *c, const kept *a, const int32_t *ia, const kept *b, const int32_t *ib) {
+  return a->outcome == b->outcome && a->ndet == b->ndet && a->nobl == b->nobl &&
+         !memcmp(ia, ib, sizeof(int32_t) * (size_t)a->ndet) &&
+         !memcmp(ia + c->G, ib + c->G, sizeof(int32_t) * (size_t)a->nobl);
+}
+
+static int32_t *ids_of(const cmp_ctx *c, size_t key) { return c->ids + key * 2 * (size_t)c->G; }
+
+/*
+** Decide request i in the timelines of tmask (bit 0: baseline, bit 1: what-if), a request
+** without a date on `day`, and keep the decisions; an undated one is due again at its valid_until.
+*/
+static int make(cmp_ctx *c, size_t i, unsigned tmask, int32_t day) {
+  const pactum_agreement *agr = c->agr;
+  int rc = request_from_json(c->req, json_array_get(c->requests, i), day, c->err);
+  if (rc) return rc == PACTUM_ENOMEM ? rc : fail(c->err, "bad_request", "request %zu cannot be decided", i + 1);
+  for (int t = 0; t < 2; t++) {
+    if (!(tmask & (1u << t))) continue;
+    if ((rc = spend(c, 1))) return rc;
+    if (pactum_decide(agr, t ? c->w->hyp : c->w->base, c->req, c->dec))
+      return fail(c->err, "bad_request", "request %zu cannot be decided", i + 1);
+    size_t key = 2 * i + (size_t)t;
+    kept *k = &c->kept[key];
+    int32_t *ids = ids_of(c, key);
+    k->outcome = (uint8_t)c->dec->outcome;
+    k->reads_state = (uint8_t)(c->dec->reads_state != 0);
+    k->ndet = c->dec->ndet;
+    k->nobl = c->dec->nobl;
+    memcpy(ids, c->dec->det, sizeof(int32_t) * (size_t)k->ndet);
+    memcpy(ids + c->G, c->dec->obl, sizeof(int32_t) * (size_t)k->nobl);
+    k->valid_until = c->dec->valid_until;
+    k->gen++;
+    if (!c->dated[i] && k->valid_until != DAY_MAX && (rc = heap_push(c, k->valid_until, k->gen, key))) return rc;
+  }
+  return PACTUM_OK;
+}
+
+static int differ(const cmp_ctx *c, size_t i) {
+  return !kept_same(c, &c->kept[2 * i], ids_of(c, 2 * i), &c->kept[2 * i + 1], ids_of(c, 2 * i + 1));
+}
+
+/*
+** Make the marked decisions of undated requests again on `day`; *changed is set when the list of
+** differences changes (a request starts or stops differing, or differs otherwise than before).
+** old holds room for one request's two kept decisions.
+*/
+static int remake_marked(cmp_ctx *c, int32_t day, kept *oldk, int32_t *oldids, int *changed) {
+  size_t room = 2 * (size_t)c->G;
+  for (size_t m = 0; m < c->nmarked; m++) {
+    size_t i = c->marked[m];
+    unsigned tmask = c->mark[i];
+    c->mark[i] = 0;
+    int was = (c->differs[i / 64] >> (i % 64)) & 1;
+    for (int t = 0; t < 2; t++) {
+      oldk[t] = c->kept[2 * i + (size_t)t];
+      memcpy(oldids + (size_t)t * room, ids_of(c, 2 * i + (size_t)t), sizeof(int32_t) * room);
+    }
+    int rc = make(c, i, tmask, day);
+    if (rc) return rc;
+    int now = differ(c, i);
+    if (now != was) {
+      c->differs[i / 64] ^= (uint64_t)1 << (i % 64);
+      c->ndiffer += now ? 1 : (size_t)-1;
+      *changed = 1;
+    } else if (now) {
+      for (int t = 0; t < 2; t++)
+        if (!kept_same(c, &oldk[t], oldids + (size_t)t * room, &c->kept[2 * i + (size_t)t], ids_of(c, 2 * i + (size_t)t)))
+          *changed = 1;
+    }
+  }
+  c->nmarked = 0;
+  return PACTUM_OK;
+}
+
+static json_t *kept_json(const cmp_ctx *c, size_t key) {
+  const kept *k = &c->kept[key];
+  const int32_t *ids = ids_of(c, key);
+  return json_pack("{s:s,s:o,s:o}", "decision", pactum_outcome_name((pactum_outcome)k->outcome), "determining",
+                   clause_ids(c->agr, ids, k->ndet), "obligations", clause_ids(c->agr, ids + c->G, k->nobl));
+}
+
+/* What differs on day d besides decisions: {"state","commitments","clauses"}, or NULL. */
+static json_t *state_diff(const cmp_ctx *c, int32_t d, const int64_t *sb, const int64_t *sh) {
+  const pactum_agreement *agr = c->agr;
+  json_t *state = json_array(), *commits = json_array(), *clauses = json_array();
+  json_t *diff = json_pack("{s:o,s:o,s:o}", "state", state, "commitments", commits, "clauses", clauses);
+  if (!diff) return NULL;
   for (int i = 0; i < agr->nstates; i++)
     if (sb[i] != sh[i])
       json_array_append_new(state, json_pack("{s:s,s:o,s:o}", "name", agr->states[i].name, "baseline",
@@ -510,52 +839,144 @@ static int diff_on(cmp_ctx *c, int32_t d, int32_t lo, int32_t hi, json_t **out) 
     if (b != h)
       json_array_append_new(clauses, json_pack("{s:s,s:b,s:b}", "clause", agr->clauses[i].id, "baseline", b, "whatif", h));
   }
-  size_t i;
-  json_t *rq;
-  json_array_foreach(c->requests, i, rq) {
-    if (c->dated[i] && (c->rday[i] < lo || c->rday[i] > hi)) continue;
-    int rc = request_from_json(c->req, rq, d, c->err);
-    if (!rc) rc = pactum_decide(agr, w->base, c->req, c->db);
-    if (!rc) rc = pactum_decide(agr, w->hyp, c->req, c->dh);
-    if (rc) {
-      json_decref(diff);
-      return rc == PACTUM_ENOMEM ? rc : fail(c->err, "bad_request", "request %zu cannot be decided", i + 1);
-    }
-    json_t *b = decision_json(agr, c->db), *h = decision_json(agr, c->dh);
-    if (b && h && !json_equal(b, h))
-      json_array_append_new(decisions, json_pack("{s:O,s:o,s:o}", "request", rq, "baseline", b, "whatif", h));
-    else {
-      json_decref(b);
-      json_decref(h);
-    }
-  }
-  *out = diff;
-  return PACTUM_OK;
+  return diff;
 }
 
-static int diff_empty(json_t *d) {
+static int parts_empty(json_t *d) {
   const char *k;
   json_t *v;
   json_object_foreach(d, k, v) if (json_array_size(v)) return 0;
   return 1;
 }
 
+/* The same state, commitments and clauses as the change `last`. */
+static int parts_equal(json_t *last, json_t *parts) {
+  json_t *ld = json_object_get(last, "diff");
+  return json_equal(json_object_get(ld, "state"), json_object_get(parts, "state")) &&
+         json_equal(json_object_get(ld, "commitments"), json_object_get(parts, "commitments")) &&
+         json_equal(json_object_get(ld, "clauses"), json_object_get(parts, "clauses"));
+}
+
+/*
+** The decisions that differ on this stretch, in request order: the undated requests that differ,
+** and the dated ones of this stretch (here[0..nhere), ascending) that differ.
+*/
+static int list_one(cmp_ctx *c, size_t i, json_t *out) {
+  int rc = spend(c, 1);
+  if (rc) return rc;
+  if (json_array_append_new(out, json_pack("{s:O,s:o,s:o}", "request", json_array_get(c->requests, i), "baseline",
+                                           kept_json(c, 2 * i), "whatif", kept_json(c, 2 * i + 1))))
+    return oom(c->err);
+  return PACTUM_OK;
+}
+
+static int list_decisions(cmp_ctx *c, const int32_t *here, size_t nhere, json_t *out) {
+  size_t h = 0;
+  int rc = PACTUM_OK;
+  for (size_t wd = 0; wd < c->nr / 64 + 1; wd++)
+    for (uint64_t bits = c->differs[wd]; bits; bits &= bits - 1) {
+      size_t i = wd * 64 + (size_t)__builtin_ctzll(bits);
+      for (; h < nhere && (size_t)here[h] < i; h++)
+        if (differ(c, (size_t)here[h]) && (rc = list_one(c, (size_t)here[h], out))) return rc;
+      if ((rc = list_one(c, i, out))) return rc;
+    }
+  for (; h < nhere; h++)
+    if (differ(c, (size_t)here[h]) && (rc = list_one(c, (size_t)here[h], out))) return rc;
+  return PACTUM_OK;
+}
+
+/* The through member of a change: a day, or null for "for ever after". */
+static void set_through(json_t *ch, int32_t through) {
+  char d[11];
+  if (through == DAY_MAX) {
+    json_object_set_new(ch, "through", json_null());
+  } else {
+    date_format(through, d);
+    json_object_set_new(ch, "through", json_string(d));
+  }
+}
+
+/* The stretch of days each dated request belongs to; bucket[s] .. bucket[s + 1] index into order. */
+static int bucket_dated(cmp_ctx *c, const int32_t *cuts, size_t n, int has_day, int32_t **bucket, int32_t **order) {
+  *bucket = px_calloc(n + 2, sizeof(int32_t));
+  *order = px_malloc(sizeof(int32_t) * (c->nr ? c->nr : 1));
+  int32_t *sof = px_malloc(sizeof(int32_t) * (c->nr ? c->nr : 1));
+  if (!*bucket || !*order || !sof) {
+    px_free(sof);
+    return oom(c->err);
+  }
+  for (size_t i = 0; i < c->nr; i++) {
+    if (!c->dated[i]) continue;
+    size_t lo = 0, hi = n; /* the last cut on or before its date; before the first, the first */
+    while (!has_day && lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (cuts[mid] <= c->rday[i]) lo = mid + 1;
+      else hi = mid;
+    }
+    sof[i] = has_day || lo == 0 ? 0 : (int32_t)lo - 1;
+    (*bucket)[sof[i] + 1]++;
+  }
+  for (size_t s = 0; s < n + 1; s++) (*bucket)[s + 1] += (*bucket)[s];
+  int32_t *fill = px_malloc(sizeof(int32_t) * (n + 1));
+  if (!fill) {
+    px_free(sof);
+    return oom(c->err);
+  }
+  memcpy(fill, *bucket, sizeof(int32_t) * (n + 1));
+  for (size_t i = 0; i < c->nr; i++)
+    if (c->dated[i]) (*order)[fill[sof[i]]++] = (int32_t)i;
+  px_free(fill);
+  px_free(sof);
+  return PACTUM_OK;
+}
+
 int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, json_t **out, pactum_error *err) {
+  return whatif_compare_bounded(w, requests, has_day, day, NULL, out, err);
+}
+
+int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32_t day, whatif_budget *budget,
+                           json_t **out, pactum_error *err) {
   const pactum_agreement *agr = w->agr;
-  size_t nr = json_array_size(requests);
-  cmp_ctx c = {w, requests, px_calloc(nr ? nr : 1, 1), px_calloc(nr ? nr : 1, sizeof(int32_t)), pactum_request_new(agr),
-               pactum_decision_new(agr), pactum_decision_new(agr), err};
+  size_t nr = json_array_size(requests), one = nr ? nr : 1;
+  cmp_ctx c;
+  memset(&c, 0, sizeof c);
+  c.w = w;
+  c.agr = agr;
+  c.requests = requests;
+  c.nr = nr;
+  c.G = agr->max_group + 1;
+  c.width = agr->nstates + agr->ncommits;
+  c.ngroups = agr->nactions * agr->nparties;
+  c.budget = budget;
+  c.since_poll = WHATIF_POLL; /* ask the stop hook before the first unit of work */
+  c.err = err;
+  c.dated = px_calloc(one, 1);
+  c.rday = px_calloc(one, sizeof(int32_t));
+  c.group = px_calloc(one, sizeof(int32_t));
+  c.kept = px_calloc(2 * one, sizeof(kept));
+  c.ids = px_calloc(2 * one * 2 * (size_t)c.G, sizeof(int32_t));
+  c.mark = px_calloc(one, 1);
+  c.marked = px_malloc(sizeof(size_t) * one);
+  c.differs = px_calloc(nr / 64 + 1, sizeof(uint64_t));
+  c.req = pactum_request_new(agr);
+  c.dec = pactum_decision_new(agr);
   size_t cap = 1 + w->base->n + w->hyp->n;
   for (int i = 0; i < agr->nclauses; i++) cap += (size_t)agr->clauses[i].nbounds;
-  int32_t *cuts = px_malloc(sizeof(int32_t) * cap);
-  json_t *changes = json_array();
+  int32_t *cuts = px_malloc(sizeof(int32_t) * cap), *bucket = NULL, *order = NULL, *oldids = NULL;
+  kept oldk[2];
+  json_t *changes = json_array(), *parts = NULL, *decisions = NULL;
   int rc = PACTUM_OK;
   *out = NULL;
-  if (!c.dated || !c.rday || !c.req || !c.db || !c.dh || !cuts || !changes) {
+  if (budget) budget->stopped = 0;
+  oldids = px_malloc(sizeof(int32_t) * 4 * (size_t)c.G);
+  int64_t *rows = px_malloc(sizeof(int64_t) * (4 * (size_t)c.width + 1)); /* two rows for each timeline */
+  if (!c.dated || !c.rday || !c.group || !c.kept || !c.ids || !c.mark || !c.marked || !c.differs || !c.req || !c.dec ||
+      !cuts || !changes || !oldids || !rows) {
     rc = oom(err);
     goto done;
   }
-  /* Check every request once, and note those that carry their own date. */
+  if ((rc = spend(&c, 0))) goto done;
+  /* Check every request once, and note its group and whether it carries its own date. */
   for (size_t i = 0; i < nr; i++) {
     json_t *rq = json_array_get(requests, i);
     if ((rc = request_from_json(c.req, rq, agr->effective, err))) {
@@ -567,14 +988,16 @@ int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, 
     }
     c.dated[i] = json_object_get(json_object_get(rq, "context"), "date") != NULL;
     c.rday[i] = c.req->day;
+    c.group[i] = c.req->action * agr->nparties + c.req->principal;
   }
+  if ((rc = index_groups(&c))) goto done;
   size_t n = 0;
   if (has_day) {
     cuts[n++] = day;
   } else {
     cuts[n++] = agr->effective;
-    for (size_t i = 0; i < w->base->n; i++) cuts[n++] = w->base->days[i];
-    for (size_t i = 0; i < w->hyp->n; i++) cuts[n++] = w->hyp->days[i];
+    for (size_t i = 0; i < w->base->n; i++) cuts[n++] = timeline_day(w->base, i);
+    for (size_t i = 0; i < w->hyp->n; i++) cuts[n++] = timeline_day(w->hyp, i);
     for (int i = 0; i < agr->nclauses; i++)
       for (int k = 0; k < agr->clauses[i].nbounds; k++) cuts[n++] = agr->clauses[i].bounds[k];
     qsort(cuts, n, sizeof cuts[0], cmp_i32);
@@ -583,37 +1006,90 @@ int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, 
       if (!u || cuts[u - 1] != cuts[i]) cuts[u++] = cuts[i];
     n = u;
   }
-  json_t *last = NULL;       /* the change that the next stretch may extend */
+  if ((rc = bucket_dated(&c, cuts, n, has_day, &bucket, &order))) goto done;
+  json_t *last = NULL;             /* the change that the next stretch may extend */
+  const int64_t *row[2] = {NULL, NULL}; /* each timeline's state on the stretch: one of its two rows */
+  size_t upto[2] = {0, 0};         /* the events that state is after */
+  int dated_before = 0;            /* the stretch before listed dated requests */
   for (size_t s = 0; s < n; s++) {
     int32_t from = cuts[s], through = s + 1 < n ? cuts[s + 1] - 1 : DAY_MAX;
     if (has_day) through = from;
-    /* Dated requests belong to the stretch holding their date; before the first, to the first. */
-    int32_t lo = has_day || s == 0 ? DAY_MIN : from, hi = has_day ? DAY_MAX : through;
-    json_t *d = NULL;
-    if ((rc = diff_on(&c, from, lo, hi, &d))) goto done;
-    if (diff_empty(d)) {
-      json_decref(d);
+    if ((rc = spend(&c, 1))) goto done;
+    int changed = dated_before;
+    /* Which kept decisions of the undated requests no longer hold on `from`. */
+    for (int t = 0; t < 2; t++) {
+      const pactum_timeline *tl = t ? w->hyp : w->base;
+      size_t k = timeline_count_until(tl, from);
+      int64_t *mine = rows + (size_t)(2 * t) * (size_t)c.width, *other = mine + c.width;
+      if (s == 0) {
+        for (size_t i = 0; i < nr; i++)
+          if (!c.dated[i]) mark(&c, i, t);
+        row[t] = timeline_row(tl, k, mine);
+      } else if (k != upto[t]) {
+        const int64_t *now = timeline_row(tl, k, row[t] == mine ? other : mine);
+        state_moved(&c, t, row[t], now);
+        row[t] = now;
+      }
+      upto[t] = k;
+    }
+    while (c.nheap && c.heap[0].day <= from) {
+      due d = heap_pop(&c);
+      if (c.kept[d.key].gen == d.gen) mark(&c, d.key / 2, (int)(d.key % 2));
+    }
+    if ((rc = remake_marked(&c, from, oldk, oldids, &changed))) goto done;
+    /* The dated requests of this stretch, decided on their own dates. */
+    const int32_t *here = order + bucket[s];
+    size_t nhere = (size_t)(bucket[s + 1] - bucket[s]), dated_differ = 0;
+    for (size_t k = 0; k < nhere; k++) {
+      if ((rc = make(&c, (size_t)here[k], 3, from))) goto done;
+      dated_differ += (size_t)differ(&c, (size_t)here[k]);
+    }
+    if (dated_differ) changed = 1;
+    dated_before = dated_differ > 0;
+    if (!(parts = state_diff(&c, from, row[0], row[1]))) {
+      rc = oom(err);
+      goto done;
+    }
+    if (parts_empty(parts) && !c.ndiffer && !dated_differ) {
+      json_decref(parts);
+      parts = NULL;
       last = NULL;
       continue;
     }
-    char buf1[11];
-    if (last && json_equal(json_object_get(last, "diff"), d)) {
-      json_decref(d);
-      if (through == DAY_MAX) json_object_set_new(last, "through", json_null());
-      else {
-        date_format(through, buf1);
-        json_object_set_new(last, "through", json_string(buf1));
-      }
+    if (last && !changed && parts_equal(last, parts)) {
+      /* Nothing differs otherwise than on the stretch before: it extends that change. */
+      json_decref(parts);
+      parts = NULL;
+      set_through(last, through);
       continue;
     }
-    date_format(from, buf1);
-    json_t *ch = json_pack("{s:s,s:o}", "from", buf1, "diff", d);
-    if (through == DAY_MAX) json_object_set_new(ch, "through", json_null());
-    else {
-      date_format(through, buf1);
-      json_object_set_new(ch, "through", json_string(buf1));
+    if (!(decisions = json_array()) || (rc = list_decisions(&c, here, nhere, decisions))) {
+      if (!rc) rc = oom(err);
+      goto done;
     }
-    json_array_append_new(changes, ch);
+    if (json_object_set_new(parts, "decisions", decisions)) {
+      decisions = NULL;
+      rc = oom(err);
+      goto done;
+    }
+    size_t listed = json_array_size(decisions);
+    decisions = NULL;
+    if (last && json_equal(json_object_get(last, "diff"), parts)) {
+      json_decref(parts);
+      parts = NULL;
+      set_through(last, through);
+      continue;
+    }
+    if ((rc = answer_grows(&c, 1 + listed))) goto done;
+    char d1[11];
+    date_format(from, d1);
+    json_t *ch = json_pack("{s:s,s:o}", "from", d1, "diff", parts);
+    parts = NULL;
+    if (!ch || json_array_append_new(changes, ch)) {
+      rc = oom(err);
+      goto done;
+    }
+    set_through(ch, through);
     last = ch;
   }
   /* Flatten: each change is {"from","through",state,commitments,clauses,decisions}. */
@@ -633,12 +1109,29 @@ int whatif_compare(const whatif *w, json_t *requests, int has_day, int32_t day, 
   if (!*out) rc = oom(err);
 done:
   json_decref(changes);
+  json_decref(parts);
+  json_decref(decisions);
   px_free(cuts);
+  px_free(bucket);
+  px_free(order);
+  px_free(oldids);
+  px_free(rows);
   px_free(c.dated);
   px_free(c.rday);
+  px_free(c.group);
+  px_free(c.kept);
+  px_free(c.ids);
+  px_free(c.mark);
+  px_free(c.marked);
+  px_free(c.differs);
+  px_free(c.heap);
+  px_free(c.greq_start);
+  px_free(c.greq);
+  px_free(c.gslot_start);
+  px_free(c.gslot);
+  px_free(c.gall);
   pactum_request_free(c.req);
-  pactum_decision_free(c.db);
-  pactum_decision_free(c.dh);
+  pactum_decision_free(c.dec);
   return rc;
 }
 
@@ -693,10 +1186,12 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
   size_t i, j;
   json_t *v, *x;
   json_array_foreach(json_object_get(r, "added"), i, v) {
-    buf_printf(&b, "  + %s %s", json_string_value(json_object_get(v, "date")), json_string_value(json_object_get(v, "type")));
+    buf_printf(&b, "  + %s %s (seq %lld)", json_string_value(json_object_get(v, "date")),
+               json_string_value(json_object_get(v, "type")), (long long)json_integer_value(json_object_get(v, "seq")));
     json_t *copy = json_deep_copy(v);
     json_object_del(copy, "type");
     json_object_del(copy, "date");
+    json_object_del(copy, "seq");
     put_members(&b, copy, NULL);
     json_decref(copy);
     buf_putc(&b, '\n');
@@ -715,17 +1210,24 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
     else if (json_equal(from, through)) buf_printf(&b, "\non %s:\n", json_string_value(from));
     else buf_printf(&b, "\nfrom %s through %s:\n", json_string_value(from), json_string_value(through));
     json_array_foreach(json_object_get(v, "state"), j, x) {
-      buf_printf(&b, "  state %s: ", json_string_value(json_object_get(x, "name")));
-      put_json(&b, json_object_get(x, "baseline"));
-      buf_puts(&b, " -> ");
-      put_json(&b, json_object_get(x, "whatif"));
+      const char *name = json_string_value(json_object_get(x, "name"));
+      int k = 0;
+      while (k < agr->nstates && strcmp(agr->states[k].name, name)) k++;
+      int ref = k < agr->nstates && agr->states[k].type.kind == TY_REF;
+      buf_printf(&b, "  state %s: ", name);
+      for (int side = 0; side < 2; side++) {
+        json_t *val = json_object_get(x, side ? "whatif" : "baseline");
+        if (side) buf_puts(&b, " -> ");
+        if (ref) report_value(&b, agr, agr->states[k].type, (int64_t)json_integer_value(val), 0); /* "seq 4", "none" */
+        else put_json(&b, val);
+      }
       buf_putc(&b, '\n');
     }
     json_array_foreach(json_object_get(v, "commitments"), j, x) {
       const char *id = json_string_value(json_object_get(x, "id"));
       int k = 0;
       while (k < agr->ncommits && strcmp(agr->commits[k].id, id)) k++;
-      type_ref t = {k < agr->ncommits && agr->commits[k].is_money ? TY_MONEY : TY_INTEGER, NULL};
+      type_ref t = {.kind = k < agr->ncommits && agr->commits[k].is_money ? TY_MONEY : TY_INTEGER};
       buf_printf(&b, "  commitment %s: ", id);
       report_value(&b, agr, t, (int64_t)json_integer_value(json_object_get(x, "baseline")), 0);
       buf_puts(&b, " -> ");

@@ -98,7 +98,7 @@
     const st = S.status.state || {};
     const vars = Object.entries(st).map(([k, v]) =>
       el('div', { class: 'var', 'data-var': k }, el('span', { class: 'var-name', text: k }), el('span', { class: 'var-eq', text: ' = ' }),
-        el('strong', { class: 'var-value', text: value(v) })));
+        el('strong', { class: 'var-value', text: v === null ? 'none' : value(v) }))); /* a ref that names no event yet */
     fill($('state'), 
       vars.length ? el('div', { class: 'vars' }, vars) : muted('This agreement declares no state variables.'),
       el('p', { class: 'muted' }, `On ${S.status.date}, after ${S.status.events} event${S.status.events === 1 ? '' : 's'} dated on or before it.`));
@@ -107,7 +107,9 @@
   function renderTimeline() {
     const box = $('timeline');
     if (!S.ag || !S.status) return;
-    const evs = S.events;
+    // The store's settings records (store_created, key_registered, ...) have no date: only the
+    // agreement's dated events are drawn.
+    const evs = S.events.filter((e) => e.event.date);
     const W = Math.max(280, box.clientWidth || 800);
     const first = evs.length ? evs[0].event.date : null;
     const last = evs.length ? evs.reduce((m, e) => maxStr(m, e.event.date), first) : null;
@@ -310,19 +312,20 @@
   // ---- events and audit -------------------------------------------------------------------
   function renderEvents() {
     const shown = S.events.slice(-50).reverse();
-    const details = (e) => Object.entries(e).filter(([k]) => !['type', 'date', 'signatures'].includes(k))
+    const details = (e) => Object.entries(e).filter(([k]) => !['type', 'date', 'signatures', 'nonce', 'recorded_by'].includes(k))
       .map(([k, v]) => el('span', { class: 'kv' }, el('span', { class: 'k', text: k + ': ' }), value(v)));
     fill($('events'), 
       el('h3', { text: 'Last events' }),
-      S.events.length ? el('p', { class: 'muted' }, `Newest first; ${shown.length} of ${S.events.length} recorded events.`) : null,
+      S.events.length ? el('p', { class: 'muted' }, `Newest first; ${shown.length} of ${S.events.length} records.`) : null,
       shown.length ? el('table', { class: 'events stack' },
-        el('thead', null, el('tr', null, ['Seq', 'Date', 'Type', 'Details', 'Signed by'].map((h) => el('th', { scope: 'col', text: h })))),
+        el('thead', null, el('tr', null, ['Seq', 'Date', 'Type', 'Details', 'Signed by', 'Recorded by'].map((h) => el('th', { scope: 'col', text: h })))),
         el('tbody', null, shown.map(({ seq, event }) => el('tr', { 'data-seq': seq },
           cell('Seq', null, seq),
-          cell('Date', { class: 'nowrap' }, event.date),
+          cell('Date', { class: 'nowrap' }, event.date || '—'),
           cell('Type', { class: 'nowrap' }, el('code', { text: event.type })),
           cell('Details', { class: 'details' }, details(event)),
-          cell('Signed by', null, (event.signatures || []).map((s) => s.signer).join(', ') || '—'))))) :
+          cell('Signed by', null, (event.signatures || []).map((s) => s.signer).join(', ') || '—'),
+          cell('Recorded by', null, (event.recorded_by || []).join(', ') || '—'))))) :
         muted('No events have been recorded yet.'));
   }
 
@@ -474,13 +477,14 @@
     const fields = t.fields.map((f) => {
       const id = `wi-field-${f.name}`;
       const common = { id, 'data-testid': id, 'data-field': f.name, 'data-type': f.type };
-      const hint = el('span', { class: 'hint' }, f.type === 'money' ? 'money (USD)' : f.type);
+      // A ref names an earlier event by its seq (the # column of the events table).
+      const hint = el('span', { class: 'hint' }, f.type === 'money' ? 'money (USD)' : f.type === 'ref' ? `seq of a ${f.event} event` : f.type);
       if (f.type === 'bool')
         return el('div', { class: 'field check' }, el('input', { ...common, type: 'checkbox' }), el('label', { for: id }, f.name, ' ', hint));
       let input;
       if (f.type === 'enum') input = el('select', common, (f.members || []).map((m) => el('option', { value: m, text: m })));
       else {
-        const type = { integer: 'number', money: 'number', date: 'date' }[f.type] || 'text';
+        const type = { integer: 'number', money: 'number', date: 'date', ref: 'number' }[f.type] || 'text';
         input = el('input', { ...common, type, step: type === 'number' ? 1 : null, min: type === 'number' ? 0 : null,
           inputmode: type === 'number' ? 'numeric' : null });
       }
@@ -506,7 +510,7 @@
       if (f.type === 'bool') { ev[f.name] = inp.checked; continue; }
       const v = inp.value.trim();
       if (v === '') return wiFormError(`Give a value for ${f.name}.`);
-      if (f.type === 'integer' || f.type === 'money') {
+      if (f.type === 'integer' || f.type === 'money' || f.type === 'ref') {
         if (!/^\d+$/.test(v)) return wiFormError(`${f.name} is a whole number.`);
         ev[f.name] = Number(v);
       } else {
@@ -600,12 +604,25 @@
     renderState(); renderTimeline(); renderCommitments(); renderClauses(); renderFacts(); renderEvents(); renderAudit();
   }
 
+  // The whole record, page by page: GET /v1/events gives at most `limit` events and the `next`
+  // since to ask for while `more` follow.
+  async function allEvents() {
+    const events = [];
+    let since = 0, page;
+    do {
+      page = await api(`v1/events?since=${since}&limit=10000`);
+      events.push(...(page.events || []));
+      since = page.next;
+    } while (page.more);
+    return { events, head: page.head };
+  }
+
   async function refresh() {
     const gen = ++S.gen, d = encodeURIComponent(S.date);
     $('main').setAttribute('aria-busy', 'true');
     try {
       const [status, ledger, events, audit] = await Promise.all([
-        api(`v1/status?date=${d}`), api(`v1/ledger?date=${d}&by=month`), api('v1/events?since=0'),
+        api(`v1/status?date=${d}`), api(`v1/ledger?date=${d}&by=month`), allEvents(),
         api('v1/audit/verify').catch((e) => ({ error: e.message }))]);
       if (gen !== S.gen) return; // a later date was chosen meanwhile
       Object.assign(S, { status, ledger, events: events.events || [], head: events.head, audit });

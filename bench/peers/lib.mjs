@@ -25,6 +25,15 @@ const buy = (date, amount) => ({ type: 'azure_purchase', date, amount_usd: amoun
 const declared = (date) => ({ type: 'agi_declared', date, by: 'openai' });
 const verdict = (date, v) => ({ type: 'panel_verdict', date, verdict: v });
 
+// A verdict names the declaration it rules on by its seq: in an events file, its 1-based line.
+function named(events) {
+  let last = 0;
+  return events.map((ev, i) => {
+    if (ev.type === 'agi_declared') last = i + 1;
+    return ev.type === 'panel_verdict' ? { type: ev.type, date: ev.date, declaration: last, verdict: ev.verdict } : ev;
+  });
+}
+
 export const HISTORIES = [
   { name: 'no_agi_event', events: [buy('2026-01-15', 10e9), buy('2028-06-30', 40e9)] },
   { name: 'declared_then_verified', events: [declared('2027-01-10'), verdict('2029-06-01', 'verified')] },
@@ -36,7 +45,7 @@ export const HISTORIES = [
   { name: 'verified_early', events: [declared('2025-10-28'), verdict('2025-12-31', 'verified')] },
   { name: 'rejected_twice', events: [declared('2026-06-01'), verdict('2026-12-01', 'rejected'),
       declared('2031-01-01'), verdict('2031-01-02', 'rejected')] },
-];
+].map((h) => ({ name: h.name, events: named(h.events) }));
 
 // The AGI state a history gives on `day` ("YYYY-MM-DD"): events dated on or before the day
 // count, in order. This follows the agreement's `on` blocks: agi_declared sets `declared`; a

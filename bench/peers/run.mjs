@@ -55,8 +55,10 @@ async function startServers(a, dir) {
     const db = path.join(dir, `store-${h}.db`);
     run(a.pactum, ['init', '--db', db, '--agreement', L.AGREEMENT]);
     run(a.pactum, ['event', 'import', '--db', db, '--agreement', L.AGREEMENT, path.join(dir, `events-${h}.jsonl`)]);
+    // Kept-alive connections wait between the benchmark's phases: neither the idle timeout nor the
+    // request deadline may close them meanwhile.
     const argv = [a.pactum, 'serve', '--db', db, '--agreement', L.AGREEMENT, '--listen', '127.0.0.1:0', '--threads', '1',
-      '--timeout', '3600'];
+      '--timeout', '3600', '--request-deadline', '0'];
     const child = a.serveCpu === 'none' ? spawn(argv[0], argv.slice(1)) : spawn('taskset', ['-c', a.serveCpu, ...argv]);
     const port = await new Promise((resolve, reject) => {
       let err = '';

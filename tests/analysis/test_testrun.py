@@ -100,7 +100,7 @@ want = (f'FAIL {path}:4: flipped: decision: expected "deny", got "allow" (determ
         f'["general_resale","public_sector_carveout"]; overridden: expected [], got ["polar_north_ban"]\n'
         f'FAIL {path}:6: cure_without_miss: event 0 (payment_cured, 2026-02-01): expected "accepted", got '
         f'"event \'payment_cured\' rejected: no suspension is pending to cure"\n'
-        f'FAIL {path}:7: miss_said_refused: event 0 (payment_missed, 2026-02-01): expected "refused by a guard", '
+        f'FAIL {path}:7: miss_said_refused: event 0 (payment_missed, 2026-02-01): expected "refused by the agreement", '
         f'got "accepted"\n'
         f"{path}: 1 passed, 4 failed\n"
         f"  coverage: 2 of {len(names)} clauses determined an outcome; never: {never}\n"

@@ -66,7 +66,9 @@ def jrun(*args):
         return rc, None, out + err
 
 
-AGI = ["--add", "agi_declared openai 2029-01-15", "--add", "panel_verdict verified 2029-06-01"]
+# Added events get the seqs after the baseline's last, in the order given: with no baseline the
+# declaration is seq 1, and the verdict names it.
+AGI = ["--add", "agi_declared openai 2029-01-15", "--add", "panel_verdict 1 verified 2029-06-01"]
 aws = {"principal": "openai", "action": "serve_api", "context": {"cloud": "aws"}}
 research = {"principal": "microsoft", "action": "use_ip", "resource": {"ip_kind": "research"},
             "context": {"date": "2030-06-01"}}
@@ -84,7 +86,9 @@ want_clauses = [{"clause": c, "baseline": True, "whatif": False} for c in ends_o
 ch = doc.get("changes") or [{}]
 check("one day: a single change on that day", len(doc.get("changes", [])) == 1
       and ch[0].get("from") == "2029-07-01" and ch[0].get("through") == "2029-07-01", doc)
-check("one day: state agi none -> verified", ch[0].get("state") == [{"name": "agi", "baseline": "none", "whatif": "verified"}], ch[0])
+check("one day: state agi none -> verified, declaration none (null) -> seq 1",
+      ch[0].get("state") == [{"name": "agi", "baseline": "none", "whatif": "verified"},
+                             {"name": "declaration", "baseline": None, "whatif": 1}], ch[0])
 check("one day: the clauses that end on verification", ch[0].get("clauses") == want_clauses,
       f"{ch[0].get('clauses')}\nwant {want_clauses}")
 check("one day: no commitment changes", ch[0].get("commitments") == [], ch[0])
@@ -97,8 +101,9 @@ check("one day: decisions", ch[0].get("decisions") == [
      "whatif": {"decision": "not_applicable", "determining": [], "obligations": []}}], ch[0].get("decisions"))
 check("one day: header", doc.get("agreement") == {"id": "microsoft-openai", "version": "2025-10-28"}
       and doc.get("baseline_events") == 0 and doc.get("requests") == 2 and doc.get("date") == "2029-07-01"
-      and doc.get("added") == [{"type": "agi_declared", "date": "2029-01-15", "by": "openai"},
-                               {"type": "panel_verdict", "date": "2029-06-01", "verdict": "verified"}], doc)
+      and doc.get("added") == [{"type": "agi_declared", "date": "2029-01-15", "by": "openai", "seq": 1},
+                               {"type": "panel_verdict", "date": "2029-06-01", "declaration": 1, "verdict": "verified",
+                                "seq": 2}], doc)
 
 # ---- over the horizon ------------------------------------------------------------------------------
 # 2029-01-15..2029-05-31: only the state differs (declared; no clause reads `declared`).
@@ -110,7 +115,8 @@ chs = (doc or {}).get("changes", [])
 check("horizon: three stretches", [(c["from"], c["through"]) for c in chs] ==
       [("2029-01-15", "2029-05-31"), ("2029-06-01", "2030-12-31"), ("2031-01-01", None)], chs)
 if len(chs) == 3:
-    check("horizon: declared, nothing else", chs[0]["state"] == [{"name": "agi", "baseline": "none", "whatif": "declared"}]
+    check("horizon: declared, nothing else", chs[0]["state"] == [{"name": "agi", "baseline": "none", "whatif": "declared"},
+                                                                  {"name": "declaration", "baseline": None, "whatif": 1}]
           and chs[0]["clauses"] == [] and chs[0]["decisions"] == [], chs[0])
     check("horizon: verified until 2030", [c["clause"] for c in chs[1]["clauses"]] == ends_on_agi(MSFT, 2030)
           and len(chs[1]["decisions"]) == 2, chs[1])
@@ -120,7 +126,8 @@ if len(chs) == 3:
 
 # The text form of the same run names the stretches the way people read them.
 rc, out, err = run("whatif", *AGI, "--requests", REQS)
-check("horizon text: stretches", rc == 0 and "\nfrom 2029-01-15 through 2029-05-31:\n  state agi: none -> declared\n" in out
+check("horizon text: stretches", rc == 0 and "\nfrom 2029-01-15 through 2029-05-31:\n  state agi: none -> declared\n"
+      "  state declaration: none -> seq 1\n" in out
       and "\nfrom 2031-01-01 on:\n" in out and "  clause azure_api_exclusivity stops being in effect\n" in out
       and '    openai serve_api cloud="aws": deny by azure_api_exclusivity -> not_applicable\n' in out
       and '    microsoft use_ip ip_kind="research" on 2030-06-01: allow by research_ip -> not_applicable\n' in out, out + err)
@@ -151,7 +158,7 @@ mark = tmpfile("mark.jsonl", json.dumps({"principal": "relay", "action": "use_tr
 rc, out, err = run("whatif", "--agreement", RESELLER, "--add", "payment_missed INV-9 2026-04-01", "--date", "2026-04-10",
                    "--requests", mark)
 want = ('what if, under acme-cloud-reseller 1.0, these events were added to the 0 baseline events:\n'
-        '  + 2026-04-01 payment_missed invoice="INV-9"\n'
+        '  + 2026-04-01 payment_missed (seq 1) invoice="INV-9"\n'
         'compared on 2026-04-10, over 1 request\n'
         '\n'
         'on 2026-04-10:\n'
@@ -244,16 +251,48 @@ check("values: both sides of `context.end > date` and of `n >= 0` on the boundar
 
 # ---- a baseline: --events and --db give the same answer; merging by date ------------------------------
 base_events = [{"type": "agi_declared", "date": "2027-01-10", "by": "openai"},
-               {"type": "panel_verdict", "date": "2027-04-01", "verdict": "rejected"}]
+               {"type": "panel_verdict", "date": "2027-04-01", "declaration": 1, "verdict": "rejected"}]
 base = tmpfile("base.jsonl", "".join(json.dumps(e) + "\n" for e in base_events))
-rc, doc_events, err = jrun("whatif", "--events", base, *AGI, "--requests", REQS)
+
+
+def agi_after(last):
+    """The added declaration gets seq last + 1; the verdict names it."""
+    return ["--add", "agi_declared openai 2029-01-15", "--add", f"panel_verdict {last + 1} verified 2029-06-01"]
+
+
+rc, doc_events, err = jrun("whatif", "--events", base, *agi_after(2), "--requests", REQS)
 check("baseline events: exit 0", rc == 0 and doc_events and doc_events["baseline_events"] == 2, err)
+check("baseline events: the added events get seqs 3 and 4, after the two lines",
+      doc_events and [e.get("seq") for e in doc_events["added"]] == [3, 4], doc_events)
 db = os.path.join(TMP, "pactum.db")
 r1 = run("init", "--db", db)
-r2 = run("event", "import", base, "--db", db)
-rc, doc_db, err = jrun("whatif", "--db", db, *AGI, "--requests", REQS)
-check("--db: the same comparison as --events", r1[0] == 0 and r2[0] == 0 and rc == 0 and doc_db == doc_events,
-      f"{r1}{r2}{err}\n{doc_db}\n{doc_events}")
+# In a store, record 1 is its store_created record: the declaration is seq 2, and the verdict names it.
+r2 = run("event", "import", tmpfile("base-db.jsonl", "".join(
+    json.dumps(dict(e, declaration=2) if e["type"] == "panel_verdict" else e) + "\n" for e in base_events)), "--db", db)
+# The store's last seq, from what the import printed ("recorded 2 events, seq A..B").
+m = re.search(r"seq \d+\.\.(\d+)", r2[1])
+last = int(m.group(1)) if m else 0
+rc, doc_db, err = jrun("whatif", "--db", db, *agi_after(last), "--requests", REQS)
+# The store's export, read as an --events file, keeps the store's seqs (its store_created line counts).
+export = tmpfile("export.jsonl", run("events", "--db", db)[1])
+rc2, doc_export, err2 = jrun("whatif", "--events", export, *agi_after(last), "--requests", REQS)
+
+
+def without_seqs(doc):
+    """The comparison without the seqs an --events file and a store number differently: the added
+    events' seqs and the verdict's declaration, and the declaration state (a seq)."""
+    if not doc:
+        return doc
+    changes = [{**c, "state": [x for x in c["state"] if x["name"] != "declaration"]} for c in doc["changes"]]
+    return {**doc, "changes": changes,
+            "added": [{k: v for k, v in e.items() if k not in ("seq", "declaration")} for e in doc["added"]]}
+
+
+check("--db: the same comparison as --events over the store's export, seqs and all",
+      r1[0] == 0 and r2[0] == 0 and rc == 0 and rc2 == 0 and doc_db == doc_export and last == 3
+      and doc_db["added"][0]["seq"] == last + 1, f"{r1}{r2}{err}{err2}\n{doc_db}\n{doc_export}")
+check("--db: the same comparison as --events over the events alone, but for seqs",
+      without_seqs(doc_db) == without_seqs(doc_events), f"{doc_db}\n{doc_events}")
 # A signed store: key registrations are not agreement events, and signed events fold as recorded.
 keys = os.path.join(TMP, "keys")
 sdb = os.path.join(TMP, "signed.db")
@@ -264,18 +303,25 @@ with open(os.path.join(keys, "openai.pub")) as f:
     reg = json.loads(f.read())
 reg.update(type="key_registered", date="2025-10-28")
 tmpfile("reg.jsonl", json.dumps(reg) + "\n")
-signed = subprocess.run([PACTUM, "event", "sign", "--key", os.path.join(keys, "bootstrap.key"), os.path.join(TMP, "reg.jsonl")],
-                        capture_output=True, text=True, cwd=TMP)
+# Signed by the bootstrap key for this store (event sign --db), then by the new key itself (its
+# proof of possession) as it is imported.
+signed = subprocess.run([PACTUM, "event", "sign", "--key", os.path.join(keys, "bootstrap.key"), "--db", sdb,
+                         os.path.join(TMP, "reg.jsonl")], capture_output=True, text=True, cwd=TMP)
 tmpfile("reg.signed.jsonl", signed.stdout)
-steps.append(run("event", "import", os.path.join(TMP, "reg.signed.jsonl"), "--db", sdb))
+steps.append(run("event", "import", os.path.join(TMP, "reg.signed.jsonl"), "--db", sdb,
+                 "--sign", os.path.join(keys, "openai.key")))
 tmpfile("decl.jsonl", json.dumps({"type": "agi_declared", "date": "2029-01-15", "by": "openai"}) + "\n")
 steps.append(run("event", "import", os.path.join(TMP, "decl.jsonl"), "--db", sdb, "--sign", os.path.join(keys, "openai.key")))
 check("signed store: set up", all(r[0] == 0 for r in steps) and signed.returncode == 0, steps)
-rc, doc, err = jrun("whatif", "--db", sdb, "--add", "panel_verdict verified 2029-06-01", "--date", "2029-07-01", "--requests", REQS)
+m = re.search(r"seq (\d+)\.\.", steps[-1][1])
+decl_seq = int(m.group(1)) if m else 0
+rc, doc, err = jrun("whatif", "--db", sdb, "--add", f"panel_verdict {decl_seq} verified 2029-06-01", "--date", "2029-07-01",
+                    "--requests", REQS)
 check("signed store: one baseline event (the key registration is not one)", rc == 0 and doc["baseline_events"] == 1
       and doc["changes"][0]["state"] == [{"name": "agi", "baseline": "declared", "whatif": "verified"}], err or doc)
 rc, out, err = run("whatif", "--db", sdb, "--add", "agi_declared openai 2028-01-01")
-check("signed store: a recorded event named by its seq", rc == 2 and "the baseline event seq 2 (agi_declared, 2029-01-15) is refused" in err, err)
+# seq 1 is the store's store_created record, seq 2 the key registration.
+check("signed store: a recorded event named by its seq", rc == 2 and "the baseline event seq 3 (agi_declared, 2029-01-15) is refused" in err, err)
 # Added before the baseline's own declaration: the baseline's declaration is then refused by its guard.
 rc, out, err = run("whatif", "--events", base, "--add", "agi_declared openai 2026-06-01")
 check("merge: a baseline event refused", rc == 2 and err ==
@@ -283,13 +329,20 @@ check("merge: a baseline event refused", rc == 2 and err ==
       "an AGI declaration is already pending or verified [guard_failed]\n", err)
 # Between the baseline's events: declared 2027-01-10, verified on 2027-02-01 (before the rejection,
 # which is then refused: no declaration is pending).
-rc, out, err = run("whatif", "--events", base, "--add", "panel_verdict verified 2027-02-01")
+rc, out, err = run("whatif", "--events", base, "--add", "panel_verdict 1 verified 2027-02-01")
 check("merge: inserted between baseline events", rc == 2 and "the baseline event" in err and "(panel_verdict, 2027-04-01)" in err
       and "no AGI declaration is pending" in err, err)
-# Given out of order, added events are sorted by date.
-rc, doc, err = jrun("whatif", "--add", "panel_verdict verified 2029-06-01", "--add", "agi_declared openai 2029-01-15",
+# Given out of order, added events are sorted by date; their seqs follow the order given, so the
+# verdict (seq 1) names the declaration (seq 2), which is folded first.
+rc, doc, err = jrun("whatif", "--add", "panel_verdict declaration=2 verified 2029-06-01", "--add", "agi_declared openai 2029-01-15",
                     "--date", "2029-07-01", "--requests", REQS)
-check("merge: added events sorted by date", rc == 0 and [e["type"] for e in doc["added"]] == ["agi_declared", "panel_verdict"], err)
+check("merge: added events sorted by date", rc == 0 and [(e["type"], e["seq"]) for e in doc["added"]] ==
+      [("agi_declared", 2), ("panel_verdict", 1)] and doc["changes"][0]["state"][0]["whatif"] == "verified", err)
+# A claim of who recorded an added event.
+rc, doc, err = jrun("whatif", *AGI[:2], "--add", "panel_verdict 1 verified recorded_by=panel.expert_1,panel.expert_2 2029-06-01",
+                    "--date", "2029-07-01", "--requests", REQS)
+check("syntax: recorded_by= gives the event's claim", rc == 0 and doc["added"][1].get("recorded_by") ==
+      ["panel.expert_1", "panel.expert_2"], err)
 
 # ---- the --add syntax ------------------------------------------------------------------------------
 rc, doc, err = jrun("whatif", "--add", 'agi_declared by="Open AI Global" 2029-01-15', "--date", "2029-02-01", "--requests", REQS)
@@ -297,15 +350,19 @@ check("syntax: named field, quoted value", rc == 0 and doc["added"][0]["by"] == 
 rc, doc, err = jrun("whatif", "--add", 'agi_declared "Open AI" 2029-01-15', "--date", "2029-02-01", "--requests", REQS)
 check("syntax: quoted positional value", rc == 0 and doc["added"][0]["by"] == "Open AI", err)
 errors = [
-    ("panel_verdict verified 2029-06-01", "added event 1 (panel_verdict, 2029-06-01) is refused: no AGI declaration is pending [guard_failed]"),
-    ("panel_verdict maybe 2029-06-01", "--add 'panel_verdict maybe 2029-06-01': field 'verdict' of event 'panel_verdict' is one of verified, rejected; got 'maybe'"),
-    ("panel_verdict 2029-06-01", "--add 'panel_verdict 2029-06-01': event 'panel_verdict' needs a value for field 'verdict' (one of verified, rejected)"),
+    ("panel_verdict 1 verified 2029-06-01", "added event 1 (panel_verdict, 2029-06-01) is refused: field 'declaration' of event "
+     "'panel_verdict' names seq 1, which is not before this event (seq 1); it must name an earlier event of type 'agi_declared' [bad_reference]"),
+    ("panel_verdict verified 2029-06-01", "--add 'panel_verdict verified 2029-06-01': field 'declaration' of event 'panel_verdict' is the seq of an earlier 'agi_declared' event; got 'verified'"),
+    ("panel_verdict declaration=0 verified 2029-06-01", "--add 'panel_verdict declaration=0 verified 2029-06-01': field 'declaration' of event 'panel_verdict' is the seq of an earlier 'agi_declared' event; got '0'"),
+    ("panel_verdict 1 maybe 2029-06-01", "--add 'panel_verdict 1 maybe 2029-06-01': field 'verdict' of event 'panel_verdict' is one of verified, rejected; got 'maybe'"),
+    ("panel_verdict 2029-06-01", "--add 'panel_verdict 2029-06-01': event 'panel_verdict' needs a value for field 'declaration' (the seq of an earlier 'agi_declared' event)"),
+    ("panel_verdict 1 recorded_by=a recorded_by=b verified 2029-06-01", "--add 'panel_verdict 1 recorded_by=a recorded_by=b verified 2029-06-01': 'recorded_by' is given twice"),
     ("panel_verdict verified 2029-02-30", "--add 'panel_verdict verified 2029-02-30': '2029-02-30' is not a real date"),
     ("panel_verdict verified June", "--add 'panel_verdict verified June': the last word must be the event's date (YYYY-MM-DD); got 'June'"),
     ("panel_verdict", "--add 'panel_verdict': no date: give TYPE [VALUE | FIELD=VALUE]... DATE, the date last"),
     ("panel_verdict verdict=verified verdict=rejected 2029-06-01", "--add 'panel_verdict verdict=verified verdict=rejected 2029-06-01': field 'verdict' is given twice"),
-    ("panel_verdict quorum=3 2029-06-01", "--add 'panel_verdict quorum=3 2029-06-01': event 'panel_verdict' has no field 'quorum'; its fields: verdict"),
-    ("panel_verdict verified rejected 2029-06-01", "--add 'panel_verdict verified rejected 2029-06-01': too many values for event 'panel_verdict': 'rejected' has no field left to fill (its fields: verdict)"),
+    ("panel_verdict quorum=3 2029-06-01", "--add 'panel_verdict quorum=3 2029-06-01': event 'panel_verdict' has no field 'quorum'; its fields: declaration, verdict"),
+    ("panel_verdict 1 verified rejected 2029-06-01", "--add 'panel_verdict 1 verified rejected 2029-06-01': too many values for event 'panel_verdict': 'rejected' has no field left to fill (its fields: declaration, verdict)"),
     ("agi_verified 2029-06-01", "--add 'agi_verified 2029-06-01': unknown event type 'agi_verified'; the agreement's event types are agi_declared, panel_verdict, azure_purchase"),
     ('agi_declared "Open AI 2029-01-15', "--add 'agi_declared \"Open AI 2029-01-15': a double quote is not closed"),
     ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' is a whole number of dollars; got '12x'"),

@@ -40,12 +40,17 @@ const TOKENS = {
   openai: 'tok-openai-' + crypto.randomBytes(8).toString('hex'),
   microsoft: 'tok-microsoft-' + crypto.randomBytes(8).toString('hex'),
   'panel.expert_1': 'tok-panel-1-' + crypto.randomBytes(8).toString('hex'),
+  'panel.expert_2': 'tok-panel-2-' + crypto.randomBytes(8).toString('hex'),
+  'panel.expert_3': 'tok-panel-3-' + crypto.randomBytes(8).toString('hex'),
 };
 const PURCHASE = 40_000_000_000;
 const EVENTS = [
   { who: 'openai', event: { type: 'azure_purchase', date: '2026-01-15', amount_usd: PURCHASE } },
   { who: 'openai', event: { type: 'agi_declared', date: '2027-01-10', by: 'openai' } },
-  { who: 'panel.expert_1', event: { type: 'panel_verdict', date: '2029-06-01', verdict: 'verified' } },
+  // The verdict names the declaration it rules on by its seq: filled in from that append's answer.
+  // The panel acts by three of its five members: the first two votes are kept (202), the third
+  // records the verdict (200).
+  { who: ['panel.expert_1', 'panel.expert_2', 'panel.expert_3'], event: { type: 'panel_verdict', date: '2029-06-01', declaration: null, verdict: 'verified' } },
 ];
 
 const BROWSER_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
@@ -183,12 +188,22 @@ before(async () => {
   const wrong = await post('/v1/events', EVENTS[2].event, TOKENS.openai);
   assert.equal(wrong.status, 403, `openai may not record a panel verdict: ${JSON.stringify(wrong.body)}`);
   for (const { who, event } of EVENTS) {
-    const r = await post('/v1/events', event, TOKENS[who]);
-    assert.equal(r.status, 200, `${who} records ${event.type}: ${JSON.stringify(r.body)}`);
-    assert.equal(r.body.recorded, 1);
-    head = r.body.head;
+    if (event.type === 'panel_verdict') event.declaration = head.seq;
+    const voters = Array.isArray(who) ? who : [who];
+    for (const [i, voter] of voters.entries()) {
+      const r = await post('/v1/events', event, TOKENS[voter]);
+      if (i < voters.length - 1) {
+        assert.equal(r.status, 202, `${voter}'s vote for ${event.type} is kept: ${JSON.stringify(r.body)}`);
+        assert.equal(r.body.proposal.votes, i + 1);
+        continue;
+      }
+      assert.equal(r.status, 200, `${voter} records ${event.type}: ${JSON.stringify(r.body)}`);
+      assert.equal(r.body.recorded, 1);
+      head = r.body.head;
+    }
   }
-  assert.equal(head.seq, EVENTS.length, 'the refused appends wrote nothing');
+  // Record 1 is the store's own store_created record; the events follow it.
+  assert.equal(head.seq, EVENTS.length + 1, 'the refused appends wrote nothing');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_ARGS, timeout: 30000 });
   desktop = await newPage({ width: 1280, height: 900 });
 });
@@ -249,14 +264,20 @@ test('on 2027-05-01: title, state, clauses, commitment, events and audit', async
   }
 
   const rows = page.locator('#events tbody tr');
-  assert.equal(await rows.count(), 3, 'the events table lists the 3 events');
+  assert.equal(await rows.count(), 4, 'the events table lists the store_created record and the 3 events');
   const listed = await rows.evaluateAll((rs) => rs.map((r) => [r.dataset.seq, r.querySelector('code').textContent]));
-  assert.deepEqual(listed, [['3', 'panel_verdict'], ['2', 'agi_declared'], ['1', 'azure_purchase']], 'newest first');
+  assert.deepEqual(listed, [['4', 'panel_verdict'], ['3', 'agi_declared'], ['2', 'azure_purchase'], ['1', 'store_created']],
+    'newest first');
+  // The verdict was recorded by the three members whose votes made the quorum; the settings record
+  // has no date and no recorder.
+  const verdictRow = rows.first();
+  assert.match(await verdictRow.textContent(), /panel\.expert_1, panel\.expert_2, panel\.expert_3/);
+  assert.match(await rows.last().textContent(), /store_created/);
 
   const audit = page.locator('#audit');
   assert.equal(await audit.getAttribute('data-ok'), 'true');
   assert.match(await audit.textContent(), /Verified/);
-  assert.match(await audit.textContent(), /3 records/);
+  assert.match(await audit.textContent(), /4 records/);
   assert.equal(await audit.locator('.hash').textContent(), head.hash, 'the head is the one the last append answered');
   await shot(page, 'dashboard-desktop.png');
 });
@@ -354,7 +375,7 @@ test('what if: hypothetical events, the stretches they change, and a refusal', a
   assert.equal(await page.locator('#wi-list li').count(), 1);
   await wiCompare(page);
   assert.equal(await page.locator('#wi-error').isVisible(), false);
-  let ch = page.locator('#wi-changes .wi-change');
+  const ch = page.locator('#wi-changes .wi-change');
   assert.equal(await ch.count(), 1, 'one stretch differs');
   assert.equal(await ch.getAttribute('data-from'), '2028-01-01');
   assert.equal(await ch.getAttribute('data-through'), '', 'for ever after');
@@ -362,30 +383,37 @@ test('what if: hypothetical events, the stretches they change, and a refusal', a
     /\$40,000,000,000 → \$50,000,000,000 of \$250,000,000,000/);
   assert.match(await ch.locator('h3').textContent(), /From 2028-01-01 on/);
 
-  // A rejection on 2027-06-01 ends the pending declaration, so the recorded verdict of 2029-06-01
-  // would have nothing to verify: its guard refuses it, and the page says so.
+  // A rejection on 2027-06-01 of the recorded declaration (the verdict names it by its seq) ends
+  // it, so the recorded verdict of 2029-06-01 would have nothing to verify: its guard refuses it,
+  // and the page says so.
   await page.click('[data-testid="wi-remove-0"]');
-  await wiAdd(page, 'panel_verdict', '2027-06-01', { verdict: 'rejected' });
+  const declared = EVENTS[2].event.declaration;
+  await wiAdd(page, 'panel_verdict', '2027-06-01', { declaration: declared, verdict: 'rejected' });
   await wiCompare(page);
   const err = page.locator('#wi-error');
   assert.equal(await err.isVisible(), true);
-  const msg = await err.textContent();
+  let msg = await err.textContent();
   assert.match(msg, /guard_failed/);
   assert.match(msg, /panel_verdict, 2029-06-01/);
   assert.match(msg, /no AGI declaration is pending/);
   assert.match(await page.locator('#wi-summary').textContent(), /HTTP 400/);
 
-  // Declared again on 2028-01-01, the recorded verdict verifies that declaration: the only
-  // difference is agi = none instead of declared from the rejection to the new declaration.
+  // Declared again on 2028-01-01: the recorded verdict names the first declaration, not the new
+  // pending one, so it is refused as well (a verdict rules on the declaration it names).
   await wiAdd(page, 'agi_declared', '2028-01-01', { by: 'openai' });
   await wiCompare(page);
+  assert.equal(await err.isVisible(), true);
+  msg = await err.textContent();
+  assert.match(msg, /panel_verdict, 2029-06-01/);
+  assert.match(msg, /the verdict must rule on the pending declaration/);
+
+  // Back to the purchase alone, for the picture.
+  await page.click('[data-testid="wi-remove-1"]');
+  await page.click('[data-testid="wi-remove-0"]');
+  await wiAdd(page, 'azure_purchase', '2028-01-01', { amount_usd: 10_000_000_000 });
+  await wiCompare(page);
   assert.equal(await err.isVisible(), false, 'the error is gone');
-  ch = page.locator('#wi-changes .wi-change');
-  assert.equal(await ch.count(), 1);
-  assert.equal(await ch.getAttribute('data-from'), '2027-06-01');
-  assert.equal(await ch.getAttribute('data-through'), '2027-12-31');
-  assert.match(await ch.locator('[data-state="agi"]').textContent(), /agi: declared → none/);
-  assert.equal(await ch.locator('[data-clause-id]').count(), 0, 'no clause reads a declaration that is only pending');
+  assert.equal(await page.locator('#wi-changes .wi-change').count(), 1);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   shots.push(path.join(ARTIFACTS, 'dashboard-whatif.png'));
   await page.locator('#wi-section').screenshot({ path: shots[shots.length - 1] });

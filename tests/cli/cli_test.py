@@ -347,7 +347,7 @@ check("--exit-code: a bad line still makes the exit code 2", r.rc == 2, r)
 
 ev_verified = tmpfile("verified.jsonl",
                       '{"type":"agi_declared","date":"2029-01-15","by":"openai"}\n'
-                      '{"type":"panel_verdict","date":"2029-06-01","verdict":"verified"}\n')
+                      '{"type":"panel_verdict","date":"2029-06-01","declaration":1,"verdict":"verified"}\n')
 
 
 def decide_ev(events, date, cloud="aws"):
@@ -369,7 +369,7 @@ check("revenue share: allowed until the panel verifies, not after",
 
 ev_rejected = tmpfile("rejected.jsonl",
                       '{"type":"agi_declared","date":"2029-01-15","by":"openai"}\n\n'
-                      '{"type":"panel_verdict","date":"2029-03-01","verdict":"rejected"}\n'
+                      '{"type":"panel_verdict","date":"2029-03-01","declaration":1,"verdict":"rejected"}\n'
                       '{"type":"agi_declared","date":"2030-01-15","by":"openai"}\n')
 d = decide_ev(ev_rejected, "2029-12-31")
 check("a rejected verdict leaves the exclusivity in place and OpenAI may declare again (reading R2)",
@@ -383,14 +383,17 @@ check("out-of-order events: FILE:2: error ... [out_of_order], exit 2, nothing on
       r.rc == 2 and r.out == "" and re.match(re.escape(ev_order) + r":2: error: .*\[out_of_order\]$", r.err.strip()),
       r)
 
+# The second verdict names the rejected declaration, seq 1: its line is 4 (the blank line counts for
+# lines, not for seqs), and no declaration is pending.
 ev_guard = tmpfile("guard.jsonl",
-                   '{"type":"azure_purchase","date":"2026-01-01","amount_usd":5}\n'
+                   '{"type":"agi_declared","date":"2026-01-01","by":"openai"}\n'
+                   '{"type":"panel_verdict","date":"2026-01-15","declaration":1,"verdict":"rejected"}\n'
                    '\n'
-                   '{"type":"panel_verdict","date":"2026-02-01","verdict":"verified"}\n')
+                   '{"type":"panel_verdict","date":"2026-02-01","declaration":1,"verdict":"verified"}\n')
 r = run("status", "--events", ev_guard, "--date", "2026-03-01")
-check("a verdict with no declaration: FILE:3 (blank line counted), the agreement's reason, [guard_failed]",
+check("a verdict when no declaration is pending: FILE:4 (blank line counted), the agreement's reason, [guard_failed]",
       r.rc == 2 and r.out == ""
-      and r.err.strip() == f"{ev_guard}:3: error: event 'panel_verdict' rejected: no AGI declaration is pending [guard_failed]",
+      and r.err.strip() == f"{ev_guard}:4: error: event 'panel_verdict' rejected: no AGI declaration is pending [guard_failed]",
       r)
 ev_twice = tmpfile("twice.jsonl",
                    '{"type":"agi_declared","date":"2029-01-15","by":"openai"}\n'
@@ -407,7 +410,7 @@ check("a missing --events file exits 2", r.rc == 2 and "no-such-file.jsonl" in r
 
 ev_sameday = tmpfile("sameday.jsonl",
                      '{"type":"agi_declared","date":"2029-01-15","by":"openai"}\r\n'
-                     '{"type":"panel_verdict","date":"2029-01-15","verdict":"verified"}\r\n')
+                     '{"type":"panel_verdict","date":"2029-01-15","declaration":1,"verdict":"verified"}\r\n')
 d = decide_ev(ev_sameday, "2029-01-15")
 check("events of one day apply in file order (declared, then verified; CRLF lines)",
       d is not None and d["decision"] == "not_applicable", d)
@@ -417,6 +420,105 @@ ev_over = tmpfile("overflow.jsonl",
 r = run("status", "--events", ev_over, "--date", "2026-02-01")
 check("a purchase taking the commitment past 64 bits is rejected: FILE:2 [overflow]",
       r.rc == 2 and r.out == "" and r.err.startswith(f"{ev_over}:2: error: ") and "[overflow]" in r.err, r)
+
+# ======================================================================================
+# --events: seqs, refs and who recorded an event
+# ======================================================================================
+
+def status_of(date, events):
+    r = run("status", "--date", date, "--format", "json", "--events", events)
+    return r, one(r)
+
+
+# An event's seq in an --events file is its position among the non-blank lines; a verdict names
+# the declaration it rules on by that seq (docs/formats.md#event).
+DECLARE_1 = '{"type":"agi_declared","date":"2027-01-10","by":"openai"}\n'
+REJECT_1 = '{"type":"panel_verdict","date":"2027-04-01","declaration":1,"verdict":"rejected"}\n'
+DECLARE_3 = '{"type":"agi_declared","date":"2028-01-15","by":"openai"}\n'
+REPLAY = '{"type":"panel_verdict","date":"2028-01-15","declaration":1,"verdict":"rejected"}\n'
+ev_replay = tmpfile("replay.jsonl", DECLARE_1 + REJECT_1 + DECLARE_3 + REPLAY)
+r = run("status", "--events", ev_replay, "--date", "2028-02-01")
+check("the replay: a rejection recorded again after a new declaration names the old one and is refused: FILE:4 [guard_failed]",
+      r.rc == 2 and r.out == ""
+      and r.err.strip() == f"{ev_replay}:4: error: event 'panel_verdict' rejected: the verdict must rule on the "
+                           "pending declaration [guard_failed]", r)
+ev_pending = tmpfile("pending.jsonl", DECLARE_1 + REJECT_1 + DECLARE_3)
+_, s = status_of("2028-02-01", ev_pending)
+check("without the replay the second declaration (seq 3) is pending", s is not None and s["state"] ==
+      {"agi": "declared", "declaration": 3}, s)
+# The agreement without the ref (as shipped before it): the same replay is accepted and wipes out the
+# pending declaration. The attack the ref stops.
+old = open(MSFT).read()
+for a, b in [("state declaration: ref agi_declared\n", ""), ("  set declaration = event.seq\n", ""),
+             ("{ declaration: ref agi_declared, verdict:", "{ verdict:"),
+             ('  require event.declaration == declaration else "the verdict must rule on the pending declaration"\n', "")]:
+    check(f"the agreement has the line to take out: {a.strip()[:40]}", a in old, a)
+    old = old.replace(a, b)
+no_ref = tmpfile("no-ref.pact", old)
+ev_unnamed = tmpfile("replay-unnamed.jsonl", (DECLARE_1 + REJECT_1 + DECLARE_3 + REPLAY).replace('"declaration":1,', ""))
+r = run("status", "--agreement", no_ref, "--events", ev_unnamed, "--date", "2028-02-01", "--format", "json")
+s = one(r)
+check("without the ref the replay is accepted and the pending declaration is gone (agi none)",
+      r.rc == 0 and s is not None and s["state"] == {"agi": "none"} and s["events"] == 4, r)
+
+ev_purchase = tmpfile("names-purchase.jsonl",
+                      '{"type":"azure_purchase","date":"2027-01-01","amount_usd":5}\n' + DECLARE_1.replace("01-10", "01-02") +
+                      '{"type":"panel_verdict","date":"2027-04-01","declaration":1,"verdict":"verified"}\n')
+r = run("status", "--events", ev_purchase, "--date", "2027-05-01")
+check("a verdict naming a purchase: [bad_reference] naming the field and the seq",
+      r.rc == 2 and r.err.strip() == f"{ev_purchase}:3: error: field 'declaration' of event 'panel_verdict' names seq 1, "
+                                     "but no event of type 'agi_declared' has seq 1 [bad_reference]", r)
+ev_later = tmpfile("names-later.jsonl", DECLARE_1 + '{"type":"panel_verdict","date":"2027-04-01","declaration":7,"verdict":"verified"}\n')
+r = run("status", "--events", ev_later, "--date", "2027-05-01")
+check("a verdict naming a later seq: [bad_reference], not before this event",
+      r.rc == 2 and "names seq 7, which is not before this event (seq 2)" in r.err and "[bad_reference]" in r.err, r)
+ev_zero = tmpfile("names-zero.jsonl", DECLARE_1 + REJECT_1.replace('"declaration":1', '"declaration":0'))
+r = run("status", "--events", ev_zero, "--date", "2027-05-01")
+check("a ref of 0 is not a seq: [wrong_type]", r.rc == 2 and f"{ev_zero}:2: error: field 'declaration'" in r.err
+      and "[wrong_type]" in r.err, r)
+
+# Record-level lines (an export of a store holds them) are skipped but counted: the declaration is seq 2.
+KEY = '{"type":"key_registered","date":"2027-01-01","signer":"openai","public_key":"AAAA"}\n'
+ev_export = tmpfile("export.jsonl", KEY + DECLARE_1 + REJECT_1.replace('"declaration":1', '"declaration":2'))
+_, s = status_of("2027-05-01", ev_export)
+check("--events: a key_registered line is skipped and counted; the verdict names the declaration as seq 2",
+      s is not None and s["events"] == 2 and s["state"] == {"agi": "none", "declaration": 2}, s)
+r = run("status", "--events", tmpfile("export-1.jsonl", KEY + DECLARE_1 + REJECT_1), "--date", "2027-05-01")
+check("--events: with the key line counted, seq 1 holds no declaration: [bad_reference]",
+      r.rc == 2 and "[bad_reference]" in r.err, r)
+# signatures and nonce are accepted unverified; recorded_by must be a list of names.
+signed = '{"type":"agi_declared","date":"2027-01-10","by":"openai","nonce":"0123456789abcdef","signatures":[],"recorded_by":["openai"]}\n'
+_, s = status_of("2027-05-01", tmpfile("signed.jsonl", signed))
+check("--events: signatures, nonce and recorded_by are passed over", s is not None and s["state"]["agi"] == "declared", s)
+r = run("status", "--events", tmpfile("bad-claim.jsonl", signed.replace('["openai"]', '"openai"')), "--date", "2027-05-01")
+check("--events: a recorded_by that is not a list: [wrong_type]", r.rc == 2 and "'recorded_by' must be an array" in r.err
+      and "[wrong_type]" in r.err, r)
+
+# `recorded by` reads the recorded_by claim of an --events line: parties, and bodies by a quorum of members.
+BOARD = tmpfile("board.pact", """agreement "board" { version "1" effective 2026-01-01 }
+party nimbus
+party relay
+body board { members a, b, c quorum 2 }
+state cured: bool = false
+event payment_cured { invoice: string }
+on payment_cured {
+  require recorded by nimbus or recorded by board else "only nimbus or the board records a cure"
+  set cured = true
+}
+""")
+def cure(names):
+    ev = {"type": "payment_cured", "date": "2026-03-01", "invoice": "INV-1"}
+    if names is not None:
+        ev["recorded_by"] = names
+    return run("status", "--agreement", BOARD, "--events", tmpfile("cure.jsonl", json.dumps(ev) + "\n"),
+               "--date", "2026-03-02", "--format", "json")
+for names, ok in [(None, False), (["relay"], False), (["nimbus"], True), (["board.a"], False),
+                  (["board.a", "board.a"], False), (["board.a", "board.c"], True), (["relay", "board.b", "board.c"], True),
+                  (["board", "a", "b"], False)]:
+    r = cure(names)
+    check(f"recorded by: a cure recorded by {names} is {'accepted' if ok else 'refused'}",
+          (r.rc == 0 and one(r)["state"] == {"cured": True}) if ok else
+          (r.rc == 2 and "only nimbus or the board records a cure [guard_failed]" in r.err), r)
 
 # ======================================================================================
 # status
@@ -438,8 +540,9 @@ r, s = status("2026-06-01")
 check("status --format json: one JSON line with date, agreement, events, state, commitments, facts, clauses",
       r.rc == 0 and s is not None and list(s.keys()) ==
       ["date", "agreement", "events", "state", "commitments", "facts", "clauses"], r)
-check("status: state.agi starts as none; no events",
-      s is not None and s["state"] == {"agi": "none"} and s["events"] == 0 and s["date"] == "2026-06-01", s)
+check("status: state.agi starts as none, state.declaration as no event (null); no events",
+      s is not None and s["state"] == {"agi": "none", "declaration": None} and s["events"] == 0
+      and s["date"] == "2026-06-01", s)
 c = (s or {}).get("commitments", [{}])[0]
 check("status: azure_services is $250bn owed by openai to microsoft, nothing fulfilled, integer amounts",
       c.get("id") == "azure_services" and c.get("owed_by") == "openai" and c.get("owed_to") == "microsoft"
@@ -472,7 +575,7 @@ check("azure_services percent: 0, 10 and 12 percent",
 _, s = status("2029-06-01", ev_verified)
 eff = {x["id"]: x["in_effect"] for x in (s or {}).get("clauses", [])}
 check("status after verification: agi verified; `until agi == verified` clauses out of effect, others in",
-      s is not None and s["state"] == {"agi": "verified"}
+      s is not None and s["state"] == {"agi": "verified", "declaration": 1}
       and eff.get("azure_api_exclusivity") is False and eff.get("revenue_share") is False
       and eff.get("research_ip") is False and eff.get("model_product_ip") is True
       and eff.get("api_on_azure") is True, s)

@@ -124,7 +124,7 @@ check("license model IP to google: deny in 2026-01, allow in 2026-05",
 # with AGI verified on 2026-03-01, the 2025-10-28 revenue share ("until the panel verifies AGI")
 # is over on 2026-04-01, while the 2026-04-27 share ("independent of technology progress") runs.
 events = write("agi.jsonl", '{"type":"agi_declared","date":"2026-02-01","by":"openai"}\n'
-                            '{"type":"panel_verdict","date":"2026-03-01","verdict":"verified"}\n')
+                            '{"type":"panel_verdict","date":"2026-03-01","declaration":1,"verdict":"verified"}\n')
 r, ds = decide(req("microsoft", "receive_revenue_share", "2026-04-01"),
                req("microsoft", "receive_revenue_share", "2026-05-01"),
                req("microsoft", "receive_revenue_share", "2024-03-01"), extra=("--events", events))
@@ -219,10 +219,25 @@ bad_events = write("bad-events.jsonl", '{"type":"agi_declared","date":"2026-02-0
 r = run("decide", "--history", HISTORY, "--events", bad_events, "--request", req("openai", "serve_api", "2024-03-01"))
 check("an event type no version declares: the file and line, exit 2",
       r.rc == 2 and r.out == "" and f"{bad_events}:2: error: no version of 'microsoft-openai' declares event type 'merger' [unknown_event]" in r.err, r)
-guard = write("guard.jsonl", '{"type":"panel_verdict","date":"2026-03-01","verdict":"verified"}\n')
+# The second verdict names the declaration the first rejected: none is pending.
+guard = write("guard.jsonl", '{"type":"agi_declared","date":"2026-02-01","by":"openai"}\n'
+                             '{"type":"panel_verdict","date":"2026-02-15","declaration":1,"verdict":"rejected"}\n'
+                             '{"type":"panel_verdict","date":"2026-03-01","declaration":1,"verdict":"verified"}\n')
 r = run("decide", "--history", HISTORY, "--events", guard, "--request", req("openai", "serve_api", "2024-03-01"))
 check("an event a version refuses: the line, the reason and the version, exit 2",
-      r.rc == 2 and f"{guard}:1: error: event 'panel_verdict' rejected: no AGI declaration is pending [guard_failed] (version 2025-10-28)" in r.err, r)
+      r.rc == 2 and f"{guard}:3: error: event 'panel_verdict' rejected: no AGI declaration is pending [guard_failed] (version 2025-10-28)" in r.err, r)
+# A verdict names its declaration by its line's seq in every version: a key registration on line 1
+# is skipped but counted, so the declaration is seq 2, and a rejection recorded again after a new
+# declaration (seq 4) names seq 2 and is refused.
+replay = write("replay.jsonl", '{"type":"key_registered","date":"2026-01-01","signer":"openai","public_key":"AAAA"}\n'
+                               '{"type":"agi_declared","date":"2026-02-01","by":"openai"}\n'
+                               '{"type":"panel_verdict","date":"2026-02-15","declaration":2,"verdict":"rejected"}\n'
+                               '{"type":"agi_declared","date":"2026-05-01","by":"openai"}\n'
+                               '{"type":"panel_verdict","date":"2026-05-01","declaration":2,"verdict":"rejected"}\n')
+r = run("decide", "--history", HISTORY, "--events", replay, "--request", req("openai", "serve_api", "2026-06-01"))
+check("--history: a replayed rejection is refused; the first version that folds it says so",
+      r.rc == 2 and f"{replay}:5: error: event 'panel_verdict' rejected: the verdict must rule on the pending declaration "
+                    "[guard_failed] (version 2025-10-28)" in r.err, r)
 
 # ---- bad manifests ------------------------------------------------------------------------
 for v in VERSIONS:

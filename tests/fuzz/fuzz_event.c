@@ -8,8 +8,8 @@
 ** when it is opened. Invariants: both accept or both refuse; a refusal of the canonical text
 ** gives the same code and message from its tree as from its flat list (the first problem
 ** found depends on member order, so the input's own order may name another); afterwards
-** the two timelines hold the same days and the same state snapshots; a copy of the timeline
-** equals it; status and ledger for every event's day render to valid JSON.
+** the two timelines hold the same days and the same state after every event; a copy and a
+** view of the timeline equal it; status and ledger for every event's day render to valid JSON.
 */
 #include "fuzz.h"
 #include "alloc.h"
@@ -22,12 +22,19 @@
 
 #define FUZZ_MAX_INPUT (64 * 1024)
 
-/* 1 if a and b hold the same days and snapshots. */
+/* 1 if a and b hold the same days, and the same state after every number of events. */
 static int same_timeline(const pactum_timeline *a, const pactum_timeline *b) {
   if (a->n != b->n || a->width != b->width) return 0;
-  if (a->n && memcmp(a->days, b->days, a->n * sizeof *a->days)) return 0;
-  size_t cells = (a->n + 1) * (size_t)a->width;
-  return cells == 0 || !memcmp(a->snaps, b->snaps, cells * sizeof *a->snaps);
+  size_t w = (size_t)a->width;
+  int64_t *ra = px_malloc(sizeof(int64_t) * (2 * w + 1)), *rb = ra ? ra + w : NULL;
+  if (!ra) return 1; /* out of memory: nothing to compare with */
+  int same = 1;
+  for (size_t k = 0; k <= a->n && same; k++) {
+    if (k < a->n && timeline_day(a, k) != timeline_day(b, k)) same = 0;
+    else if (w && memcmp(timeline_row(a, k, ra), timeline_row(b, k, rb), w * sizeof(int64_t))) same = 0;
+  }
+  px_free(ra);
+  return same;
 }
 
 /* Fold one line both ways; keeps tb in step with ta. */
@@ -43,7 +50,11 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
     FUZZ_ASSERT(rc_c == PACTUM_EINPUT && !strcmp(ec.code, "bad_json"), "unparsable JSON was not refused as bad_json");
     return;
   }
-  int rc_a = timeline_append(ta, root, 0, &ea);
+  /* Every path reads the "recorded_by" claim, and gives the event the seq count + 1. */
+  int rc_a = timeline_append_claimed(ta, root, (int64_t)ta->n + 1, &ea);
+  uint64_t claimed = 0;
+  pactum_error ignored;
+  int bad_claim = timeline_claimed_recorders(ta->agr, root, &claimed, &ignored) != PACTUM_OK;
   FUZZ_ASSERT(rc_a == rc_c && (rc_a == PACTUM_OK || !strcmp(ea.code, ec.code)),
               "timeline_append and pactum_timeline_append_json disagree: %d %s / %d %s", rc_a, ea.code, rc_c, ec.code);
   if (rc_a) FUZZ_ASSERT(ea.code[0] && ea.message[0], "an event refusal without code or message");
@@ -51,8 +62,11 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
   char *canon = json_is_object(root) ? canon_json(root, &clen) : NULL;
   flat_event e;
   char pool[4096];
-  if (canon && flat_decode(canon, clen, &e, pool, sizeof pool) == 0) {
-    int rc_b = timeline_apply(tb, &e, 0, &eb);
+  if (bad_claim) {
+    /* A claim that is not a list of names is refused before the event is read: tb stays as ta. */
+  } else if (canon && flat_decode(canon, clen, &e, pool, sizeof pool) == 0) {
+    event_meta mb = {(int64_t)tb->n + 1, claimed};
+    int rc_b = timeline_apply(tb, &e, &mb, &eb);
     FUZZ_ASSERT(rc_a == rc_b, "the tree and the flat fold disagree on %.300s: %d %s (%s) / %d %s (%s)", canon, rc_a,
                 ea.code, ea.message, rc_b, eb.code, eb.message);
     /* With the members in the same (canonical) order, both report the same first problem. */
@@ -61,7 +75,8 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
       json_t *sorted = json_loadb(canon, clen, 0, &je);
       if (scratch && sorted) {
         pactum_error es;
-        int rc_s = timeline_append(scratch, sorted, 0, &es);
+        event_meta ms = {(int64_t)scratch->n + 1, claimed};
+        int rc_s = timeline_append(scratch, sorted, &ms, &es);
         FUZZ_ASSERT(rc_s == rc_b && !strcmp(es.code, eb.code) && !strcmp(es.message, eb.message),
                     "the tree and the flat fold refuse %.300s differently: %s (%s) / %s (%s)", canon, es.code,
                     es.message, eb.code, eb.message);
@@ -71,7 +86,8 @@ static void fold_line(pactum_timeline *ta, pactum_timeline *tb, pactum_timeline 
     }
   } else {
     /* No canonical form (a real) or too big for the flat path: the store folds it from the tree too. */
-    timeline_append(tb, root, 0, &eb);
+    event_meta mb = {(int64_t)tb->n + 1, claimed};
+    timeline_append(tb, root, &mb, &eb);
   }
   px_free(canon);
   json_decref(root);
@@ -95,9 +111,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   pactum_timeline *copy = timeline_copy(ta);
   if (copy) FUZZ_ASSERT(same_timeline(ta, copy), "timeline_copy differs from its original");
   pactum_timeline_free(copy);
+  pactum_timeline *view = timeline_view(ta);
+  if (view) FUZZ_ASSERT(same_timeline(ta, view), "timeline_view differs from its original");
+  pactum_timeline_free(view);
   /* Status on each event's day (the first 8), and on the day before the first. */
   for (size_t i = 0; i <= ta->n && i < 8; i++) {
-    int32_t day = i < ta->n ? ta->days[i] : (ta->n ? ta->days[0] - 1 : agr->effective);
+    int32_t day = i < ta->n ? timeline_day(ta, i) : (ta->n ? timeline_day(ta, 0) - 1 : agr->effective);
     char *s = pactum_status_json(agr, ta, day);
     if (s) FUZZ_ASSERT(fuzz_json_valid(s, strlen(s)), "status wrote invalid JSON: %.300s", s);
     pactum_string_free(s);
@@ -105,8 +124,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* The ledger on the last event's day, by month as JSON and by quarter as text. Its length
      grows with the span of the events' dates (an event in year 1 and a ledger in year 9999 make
      120,000 months: bounded, but slow to fuzz), so the day is kept within ten years of the first. */
-  int32_t last = ta->n ? ta->days[ta->n - 1] : agr->effective;
-  if (ta->n && last - ta->days[0] > 3653) last = ta->days[0] + 3653;
+  int32_t last = ta->n ? timeline_day(ta, ta->n - 1) : agr->effective;
+  if (ta->n && last - timeline_day(ta, 0) > 3653) last = timeline_day(ta, 0) + 3653;
   char *l = ledger_render(agr, ta, last, 0, 1);
   if (l) FUZZ_ASSERT(fuzz_json_valid(l, strlen(l)), "ledger wrote invalid JSON: %.300s", l);
   pactum_string_free(l);

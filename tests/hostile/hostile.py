@@ -444,7 +444,8 @@ def json_case(kind):
         expect("event import, %s: refused at line 2, nothing recorded" % what, r, 2,
                "%s:2: error: %s [bad_json]\npactum: nothing was recorded\n" % (f, ev_err), secs=5, rss_mb=128)
         r = run("audit", "verify", "--db", db)
-        check("  ... the store still holds 1 event and verifies", r.rc == 0 and re.search(r"^events: ok: 1 records,", r.out, re.M), r)
+        # Its records: the store's store_created record and the one event.
+        check("  ... the store still holds 1 event and verifies", r.rc == 0 and re.search(r"^events: ok: 2 records,", r.out, re.M), r)
         # HTTP: decide, and an event append (nothing written).
         srv = Server(db="http-%s.db" % kind)
         try:
@@ -555,7 +556,8 @@ def money_sum_overflow():
     expect("one more dollar, past INT64_MAX", r, 2,
            "%s:1: error: %s [overflow]\npactum: nothing was recorded\n" % (f, overflow), secs=2, rss_mb=64)
     r = run("audit", "verify", "--db", db)
-    check("  ... the store still holds 2 events and verifies", r.rc == 0 and re.search(r"^events: ok: 2 records,", r.out, re.M), r)
+    # Its records: the store's store_created record and the two events.
+    check("  ... the store still holds 2 events and verifies", r.rc == 0 and re.search(r"^events: ok: 3 records,", r.out, re.M), r)
     # Two amounts of INT64_MAX in one batch: the second is refused, and the first is not kept.
     db2 = path("money2.db")
     f = write("two.jsonl", purchase % ("2026-02-01", INT64_MAX) + "\n" + purchase % ("2026-02-02", INT64_MAX) + "\n")

@@ -18,6 +18,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -56,7 +57,12 @@ TOKENS = {
     "microsoft": "tok-microsoft-9a2e",
     "panel.expert_1": "tok-panel-1-77d0",
     "panel.expert_2": "tok-panel-2-c3b5",
+    "panel.expert_3": "tok-panel-3-e61a",
 }
+
+# Three of the panel's five members: the quorum of the shipped agreement's `panel`, which records
+# panel_verdict. Over HTTP each member's token is one vote (docs/http-api.md, "Votes").
+PANEL = ["panel.expert_1", "panel.expert_2", "panel.expert_3"]
 
 
 def write_tokens(name="tokens.txt", tokens=None):
@@ -72,6 +78,21 @@ def write_tokens(name="tokens.txt", tokens=None):
 
 def bearer(who):
     return {"Authorization": "Bearer " + TOKENS[who]}
+
+
+def panel_vote(srv, event, members=None):
+    """event posted to srv's POST /v1/events by each of members (default PANEL) in turn, each with
+    its own token: the Responses, in order. With a quorum of members, the last one records it."""
+    return [srv.post("/v1/events", event, headers=bearer(m)) for m in (members or PANEL)]
+
+
+def write_read_token(token, name="read-token.txt", mode=0o600):
+    """A --read-token file holding token (with a newline), readable by its owner only by default."""
+    p = path(name)
+    with open(p, "w") as f:
+        f.write(token + "\n")
+    os.chmod(p, mode)
+    return p
 
 
 # ---- The server --------------------------------------------------------------------------
@@ -113,7 +134,7 @@ class Server:
         self.port = None
         deadline = time.time() + 15
         while time.time() < deadline:
-            m = re.search(r"serving .* on http://127\.0\.0\.1:(\d+)/", self.stderr())
+            m = re.search(r"serving .* on https?://127\.0\.0\.1:(\d+)/", self.stderr())
             if m:
                 self.port = int(m.group(1))
                 break
@@ -196,6 +217,20 @@ class Server:
     def metrics(self):
         return parse_metrics(self.get("/metrics").text)
 
+    def cpu_seconds(self):
+        """CPU time the server has used, user and system (its resource usage, not the wall clock)."""
+        with open("/proc/%d/stat" % self.proc.pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+
+    def rss_mb(self):
+        """The server's resident set size, in MiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024.0
+        return None
+
 
 def read_response(s, timeout=5.0):
     """Bytes of one HTTP response from socket s (headers and a Content-Length body), or whatever
@@ -221,6 +256,22 @@ def read_response(s, timeout=5.0):
             if not m and re.match(rb"HTTP/1\.[01] (1\d\d|204|304)", head):
                 break
     return out
+
+
+def closed_after(s, limit):
+    """Seconds until the server closes socket s (EOF or reset), reading and dropping what it
+    sends meanwhile; None if it is still open after limit."""
+    t0 = time.time()
+    s.settimeout(limit)
+    try:
+        while True:
+            d = s.recv(4096)
+            if not d:
+                return time.time() - t0
+    except socket.timeout:
+        return None
+    except OSError:
+        return time.time() - t0
 
 
 def status_of(raw):
@@ -283,8 +334,9 @@ def declared(date):
     return {"type": "agi_declared", "date": date, "by": "openai"}
 
 
-def verdict(date, v):
-    return {"type": "panel_verdict", "date": date, "verdict": v}
+def verdict(date, v, declaration):
+    """The panel's verdict on the declaration recorded with seq `declaration`."""
+    return {"type": "panel_verdict", "date": date, "declaration": declaration, "verdict": v}
 
 
 def error_of(r):
@@ -308,12 +360,117 @@ def is_json_error(r, status, code=None, mentions=None):
     return True
 
 
-def pactum_events(db):
-    """The store's events through the CLI: [event objects] in seq order."""
+RECORD_TYPES = ("store_created", "store_upgraded", "settings_changed", "key_registered", "key_revoked")
+
+
+def pactum_events(db, own=False):
+    """The store's events through the CLI: [event objects] in seq order. Without own, the store's own
+    records (store_created at seq 1, key registrations, settings) are left out."""
     p = subprocess.run([PACTUM, "events", "--db", db], capture_output=True, text=True, timeout=60, cwd=TMP)
     if p.returncode != 0:
         raise RuntimeError("pactum events failed: %s" % p.stderr)
-    return [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    events = [json.loads(l) for l in p.stdout.splitlines() if l.strip()]
+    return events if own else [e for e in events if e.get("type") not in RECORD_TYPES]
+
+
+def by(signer, event):
+    """event as a server stores it when signer's token posted it: with its recorded_by."""
+    return dict(event, recorded_by=[signer])
+
+
+def by_panel(event, members=None):
+    """event as a server stores it once members (default PANEL) voted for it: recorded_by names
+    them, sorted (docs/http-api.md)."""
+    return dict(event, recorded_by=sorted(members or PANEL))
+
+
+# ---- The hash chain, as docs/store.md defines it ----------------------------------------------
+
+CANON_ESCAPES = {'"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t'}
+
+
+def canon_string(s):
+    out = []
+    for ch in s:
+        c = ord(ch)
+        if ch in CANON_ESCAPES:
+            out.append(CANON_ESCAPES[ch])
+        elif c < 0x20 or 0x7F < c < 0x10000:
+            out.append("\\u%04X" % c)
+        elif c >= 0x10000:
+            c -= 0x10000
+            out.append("\\u%04X\\u%04X" % (0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF)))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def canon(v):
+    """Canonical JSON as docs/store.md defines it (and writes it in Python): a str."""
+    if v is None:
+        return "null"
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return canon_string(v)
+    if isinstance(v, list):
+        return "[" + ",".join(canon(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ",".join(canon_string(k) + ":" + canon(v[k]) for k in sorted(v, key=lambda k: k.encode("utf-8"))) + "}"
+    raise ValueError("no canonical form for %r" % (v,))
+
+
+def canonical(v):
+    """Canonical JSON (docs/store.md): keys sorted, no spaces, pure ASCII; the bytes."""
+    return canon(v).encode()
+
+
+def chain_hash(seq, prev, record):
+    """hash(n) = SHA-256(BE64(n) || prev(n) || J(n)), with prev the 32 bytes of the hash before."""
+    return hashlib.sha256(struct.pack(">Q", seq) + prev + canonical(record)).digest()
+
+
+def merkle_root(leaves):
+    """RFC 9162's MTH over the records' chain hashes (each leaf SHA-256(0x00 || hash)): 32 bytes."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return hashlib.sha256(b"\x00" + leaves[0]).digest()
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return hashlib.sha256(b"\x01" + merkle_root(leaves[:k]) + merkle_root(leaves[k:])).digest()
+
+
+def store_created_problems(ev, pact, require_signatures=False):
+    """What is wrong with ev as a store's first record for the agreement in file pact (docs/store.md,
+    "The settings record"): [] when nothing is. Its store id and time differ on every run: checked
+    for their form (32 hex digits; a UTC time within a day of now)."""
+    with open(pact, encoding="utf-8") as f:
+        m = re.search(r'(?m)^agreement "([^"]+)" \{\s*version "([^"]+)"', f.read())
+    want = {"hash": sha256_file(pact), "id": m.group(1), "version": m.group(2)} if m else None
+    out = []
+    if not isinstance(ev, dict):
+        return ["not an object: %r" % (ev,)]
+    if sorted(ev) != ["agreement", "created", "require_signatures", "store", "type"]:
+        out.append("members %s" % sorted(ev))
+    if ev.get("type") != "store_created":
+        out.append("type %r" % ev.get("type"))
+    if ev.get("agreement") != want:
+        out.append("agreement %r, expected %r" % (ev.get("agreement"), want))
+    if not re.fullmatch(r"[0-9a-f]{32}", str(ev.get("store"))):
+        out.append("store %r is not 32 hex digits" % ev.get("store"))
+    created = str(ev.get("created"))
+    if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", created) or \
+            abs(time.mktime(time.strptime(created, "%Y-%m-%dT%H:%M:%SZ")) - time.mktime(time.gmtime())) > 86400:
+        out.append("created %r is not a UTC time of today" % created)
+    if ev.get("require_signatures") is not require_signatures:
+        out.append("require_signatures %r" % ev.get("require_signatures"))
+    return out
 
 
 def sha256_file(p):

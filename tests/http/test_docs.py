@@ -8,8 +8,12 @@ shows, then sends every request of the document in order (each ```http block tha
 method) and compares the answer with the ```http response block that follows it: the status, the
 headers shown (Date and Content-Length aside) and the body. JSON is compared as data: "..." matches
 any value, a trailing "..." element any further elements of an array, a "..." key any further keys
-of an object; otherwise keys must come in the order shown. A text body must contain the lines shown,
-in order, where a line "..." stands for any lines.
+of an object; otherwise keys must come in the order shown. What differs on every run (a store gets
+a random id when it is made, and the hashes and times follow) is shown by its form, and matches only
+a value of that form: in a string, "<hash>" stands for 64 lowercase hex digits, "<store-id>" for 32,
+and "<utc-time>" for YYYY-MM-DDTHH:MM:SSZ (so "pactum:<store-id>" is the literal text followed by an
+id); the string "<unix-time>" matches a whole number of seconds after 2020. A text body must contain
+the lines shown, in order, where a line "..." stands for any lines.
 """
 import hashlib
 import json
@@ -28,7 +32,8 @@ with open(DOC, encoding="utf-8") as f:
 
 # ---- The tokens file the document shows -------------------------------------------------------
 
-TOKS = {"openai": "tok-openai", "microsoft": "tok-microsoft", "panel.expert_1": "tok-expert-1"}
+TOKS = {"openai": "tok-openai", "microsoft": "tok-microsoft", "panel.expert_1": "tok-expert-1",
+        "panel.expert_2": "tok-expert-2", "panel.expert_3": "tok-expert-3"}
 m = re.search(r"```text\n# file: tokens\.txt[^\n]*\n(.*?)```", text, re.S)
 shown = m.group(1).strip().splitlines() if m else []
 want = ["%s %s" % (who, hashlib.sha256(tok.encode()).hexdigest()) for who, tok in TOKS.items()]
@@ -66,10 +71,26 @@ def split(blk):
     return lines[0], hdrs, body.rstrip("\n")
 
 
+FORMS = {"<hash>": "[0-9a-f]{64}", "<store-id>": "[0-9a-f]{32}", "<utc-time>": r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"}
+PLACEHOLDER = re.compile("|".join(re.escape(k) for k in FORMS))
+
+
+def match_form(want, got, where):
+    """None if got has the form the placeholders of string want show, else the difference."""
+    if want == "<unix-time>":
+        ok = isinstance(got, int) and not isinstance(got, bool) and got > 1577836800
+        return None if ok else "%s: %r, expected a Unix time (<unix-time>)" % (where, got)
+    parts = re.split("(%s)" % PLACEHOLDER.pattern, want)
+    ok = isinstance(got, str) and re.fullmatch("".join(FORMS.get(x) or re.escape(x) for x in parts), got)
+    return None if ok else "%s: %r, expected the form %r" % (where, got, want)
+
+
 def match(want, got, where="$"):
     """None if got matches want, else a description of the first difference."""
     if want == "...":
         return None
+    if isinstance(want, str) and (want == "<unix-time>" or PLACEHOLDER.search(want)):
+        return match_form(want, got, where)
     if isinstance(want, dict):
         if not isinstance(got, dict):
             return "%s: expected an object, got %r" % (where, got)

@@ -117,21 +117,6 @@ def slow_socket(data):
     return s
 
 
-def closed_after(s, limit):
-    """Seconds until the server closes s (EOF or reset), or None if it is still open after limit."""
-    t0 = time.time()
-    s.settimeout(limit)
-    try:
-        while True:
-            d = s.recv(4096)
-            if not d:
-                return time.time() - t0
-    except socket.timeout:
-        return None
-    except OSError:
-        return time.time() - t0
-
-
 t_open = time.time()
 slow = [slow_socket(b"POST /v1/decide HTTP/1.1\r\nHost: t\r\nContent-Le"),                       # half a header
         slow_socket(b"POST /v1/decide HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\n{\"princ"),  # half a body

@@ -7,11 +7,12 @@ lists, its references resolve, and the real server's answers fit its schemas.
 Needs PyYAML: if this interpreter has none, the script runs itself again under Debian's
 /usr/bin/python3 (python3-yaml); if neither has it, it exits 77 (skipped). The schema check is a
 small validator of the OpenAPI subset the file uses: type, nullable, required, properties,
-additionalProperties, items, enum, pattern, oneOf and $ref.
+additionalProperties, items, enum, pattern, oneOf, allOf and $ref.
 """
 import json
 import os
 import re
+import subprocess
 import sys
 
 try:
@@ -103,8 +104,13 @@ def validate(schema, value, where="$"):
     if "$ref" in schema:
         return validate(resolve(schema["$ref"]), value, where)
     if value is None:
-        return None if schema.get("nullable") or not schema.get("type") and "oneOf" not in schema else \
-            "%s: null, not nullable" % where
+        return None if schema.get("nullable") or not schema.get("type") and "oneOf" not in schema \
+            and "allOf" not in schema else "%s: null, not nullable" % where
+    if "allOf" in schema:
+        for s in schema["allOf"]:
+            d = validate(s, value, where)
+            if d:
+                return d
     if "oneOf" in schema:
         fits = [s for s in schema["oneOf"] if validate(s, value, where) is None]
         return None if len(fits) == 1 else "%s: fits %d of the oneOf schemas, not 1" % (where, len(fits))
@@ -173,15 +179,40 @@ CALLS = [
     ("/v1/decide", "post", [aws("2026-03-01"), azure(), {"principal": "openai", "action": "fly"}], {}),
     ("/v1/decide", "post", {"principal": "openai"}, {}),
     ("/v1/explain", "post", aws("2026-03-01"), {}),
-    ("/v1/whatif", "post", {"add": ["panel_verdict verified 2026-06-01"], "date": "2026-07-01"}, {}),
+    ("/v1/whatif", "post", {"add": ["agi_declared openai 2026-05-01", "panel_verdict 1 verified 2026-06-01"], "date": "2026-07-01"}, {}),
     ("/v1/whatif", "post", {"add": ["panel_verdict verdict=maybe 2026-06-01"]}, {}),
     ("/v1/whatif", "post", {"add": []}, {}),
     ("/v1/events", "get", None, {}),
+    ("/v1/events?limit=1", "get", None, {}),
     ("/v1/events?since=x", "get", None, {}),
+    ("/v1/events?limit=0", "get", None, {}),
     ("/v1/events", "post", purchase("2026-03-01", 5), bearer("openai")),
     ("/v1/events", "post", purchase("2026-03-01", 5), {}),
     ("/v1/events", "post", declared("2026-03-02"), bearer("microsoft")),
     ("/v1/events", "post", declared("2026-03-02"), bearer("openai")),
+    # A verdict is the panel's: three members' votes (202, 202, then 200 with the proposal); it
+    # names the declaration, seq 3 (after store_created and the purchase).
+    ("/v1/events", "post", verdict("2026-03-05", "verified", 3), bearer("panel.expert_1")),
+    ("/v1/proposals", "get", None, {}),
+    ("/v1/events", "post", verdict("2026-03-05", "verified", 3), bearer("panel.expert_2")),
+    ("/v1/events", "post", [verdict("2026-03-05", "verified", 3)] * 2, bearer("panel.expert_3")),
+    ("/v1/events", "post", dict(verdict("2026-03-05", "verified", 3), recorded_by=["panel.expert_1"]), bearer("panel.expert_3")),
+    ("/v1/events", "post", verdict("2026-03-05", "verified", 3), bearer("panel.expert_3")),
+    ("/v1/proposals", "get", None, {}),
+    ("/v1/store", "get", None, {}),
+    ("/v1/proof?seq=2", "get", None, {}),
+    ("/v1/proof?seq=1&size=1&chain=events", "get", None, {}),
+    ("/v1/proof?seq=1&chain=decisions", "get", None, {}),
+    ("/v1/proof?seq=99", "get", None, {}),
+    ("/v1/consistency?from=1", "get", None, {}),
+    ("/v1/consistency?from=2&to=3&chain=decisions", "get", None, {}),
+    ("/v1/consistency?from=0", "get", None, {}),
+    ("/v1/checkpoints", "get", None, {}),
+    ("/v1/checkpoints?chain=decisions", "get", None, {}),
+    ("/v1/checkpoints?chain=x", "get", None, {}),
+    ("/v1/checkpoints", "post", {"origin": "pactum:" + "0" * 32, "agreement": "0" * 64, "chain": "events", "size": 1,
+                                 "root": "0" * 64, "head": "0" * 64}, bearer("openai")),
+    ("/v1/checkpoints", "post", {}, {}),
     ("/v1/audit/verify", "get", None, {}),
     ("/v1/gate", "get", None, {"X-Pactum-Principal": "openai", "X-Pactum-Action": "serve_api", "X-Pactum-Context-Cloud": "aws"}),
     ("/v1/gate", "get", None, {"X-Pactum-Principal": "openai", "X-Pactum-Action": "serve_api"}),
@@ -189,8 +220,40 @@ CALLS = [
     ("/metrics", "get", None, {}),
     ("/", "get", None, {}),
 ]
-for url, method, body, hdrs in CALLS:
-    r = srv.request(method.upper(), url, body=body, headers=hdrs)
+# Checkpoints signed by a key the store registered (docs/store.md, "Checkpoints"): openai's key in
+# two stores made with one bootstrap key. A checkpoint of the one is kept there (200), and refused
+# by the other, which does not hold its tree (409).
+keys = path("keys")
+os.makedirs(keys, exist_ok=True)
+
+
+def pactum(*args, stdin=None):
+    return subprocess.run([L.PACTUM, *args], input=stdin, capture_output=True, text=True, cwd=L.TMP, timeout=60)
+
+
+pactum("keygen", "--bootstrap", "--out", keys)
+pactum("keygen", "--party", "openai", "--out", keys)
+signed = []
+for name in ("cp-a.db", "cp-b.db"):
+    pactum("init", "--db", path(name), "--bootstrap-key", os.path.join(keys, "bootstrap.pub"))
+    with open(os.path.join(keys, "openai.pub")) as f:
+        reg = pactum("event", "sign", "--db", path(name), "--key", os.path.join(keys, "openai.key"),
+                     stdin=f.read().replace("{", '{"type":"key_registered","date":"2026-01-01",', 1))
+    add = pactum("event", "add", "--db", path(name), "--sign", os.path.join(keys, "bootstrap.key"), stdin=reg.stdout)
+    cp = pactum("checkpoint", "sign", "--db", path(name), "--key", os.path.join(keys, "openai.key"))
+    check("%s: openai's key registered and a checkpoint signed" % name, add.returncode == 0 and cp.returncode == 0,
+          reg.stderr + add.stderr + cp.stderr)
+    signed.append(json.loads(cp.stdout or "{}"))
+cps = Server("--tokens", tokens, db=path("cp-a.db"), name="openapi-checkpoints")
+CALLS.append(("/v1/checkpoints", "post", signed[0], bearer("microsoft"), cps))
+CALLS.append(("/v1/checkpoints", "post", signed[1], bearer("microsoft"), cps))
+CALLS.append(("/v1/checkpoints", "get", None, {}, cps))
+# A limit's error: a what-if over --max-whatif-work, on another server.
+lim = Server("--max-whatif-work", "1", name="openapi-limits")
+CALLS.append(("/v1/whatif", "post", {"add": ["agi_declared openai 2026-06-01"], "date": "2026-07-01"}, {}, lim))
+seen = set()
+for url, method, body, hdrs, *on in CALLS:
+    r = (on[0] if on else srv).request(method.upper(), url, body=body, headers=hdrs)
     p = url.split("?")[0]
     schema, ctype = response_schema(p, method, r.status)
     name = "%s %s -> %d" % (method.upper(), url, r.status)
@@ -206,6 +269,20 @@ for url, method, body, hdrs in CALLS:
         check(name + ": the body fits the schema", d is None, "%s\n%r" % (d, r))
     if r.status in (204, 403) and p == "/v1/gate":
         hs = paths[p]["get"]["responses"][str(r.status)].get("headers", {})
-        check(name + ": the described headers are sent", all(r.header(h) is not None for h in ["X-Pactum-Decision"] if h in hs), r)
+        check(name + ": the described headers are sent (X-Pactum-Clauses only when a clause determined it)",
+              all(r.header(h) is not None for h in hs if h != "X-Pactum-Clauses"), r)
+    seen.add((p, method, r.status))
+check("the limit's error says which limit, and its value", r.status == 413 and r.json()["error"].get("limit") == "max-whatif-work"
+      and r.json()["error"].get("value") == 1, r)
+# The answers above reached what the record's endpoints describe: votes (202) and their quorum
+# (200), their refusals, proofs in and out of range, checkpoints kept and refused.
+for want in [("/v1/events", "post", 202), ("/v1/events", "post", 200), ("/v1/proposals", "get", 200),
+             ("/v1/store", "get", 200), ("/v1/proof", "get", 200), ("/v1/proof", "get", 400),
+             ("/v1/consistency", "get", 200), ("/v1/consistency", "get", 400), ("/v1/checkpoints", "get", 200),
+             ("/v1/checkpoints", "post", 200), ("/v1/checkpoints", "post", 400), ("/v1/checkpoints", "post", 401),
+             ("/v1/checkpoints", "post", 409)]:
+    check("answered: %s %s -> %d" % (want[1].upper(), want[0], want[2]), want in seen)
+lim.stop()
+cps.stop()
 srv.stop()
 finish()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Snapshot swapping under load: readers decide and read the status in loops while a writer
-appends 50 events one request at a time. No request fails, no reader sees half an append, and
-answers only move forward.
+appends 50 events one request at a time (a verdict as the three votes of a quorum of the panel).
+No request fails, no reader sees half an append, and answers only move forward.
 
     python3 tests/http/test_snapshot.py PACTUM
 
@@ -9,7 +9,8 @@ The writer's events alternate an AGI declaration (OpenAI) and a rejection (the p
 events `agi` is none when n is even and declared when n is odd; the 49th and 50th are a declaration
 and a verification. A status read is consistent when its `events` count and its state agree; AWS on
 2030-01-01 is denied until the 50th event and not_applicable from then on; AWS on 2025-12-01,
-before every event, is always denied.
+before every event, is always denied. The store's first record is its own (store_created, seq 1),
+so the 50 events get seqs 2..51.
 """
 import json
 import os
@@ -32,7 +33,9 @@ for k in range(N):
     if k % 2 == 0:
         EVENTS.append(("openai", declared(day)))
     else:
-        EVENTS.append(("panel.expert_2", verdict(day, "verified" if k == N - 1 else "rejected")))
+        # Names the declaration just before it: its seq is filled in from that append's answer.
+        # Voted by a quorum of the panel: its last vote records it.
+        EVENTS.append(("panel", verdict(day, "verified" if k == N - 1 else "rejected", None)))
 
 
 def expected_agi(n):
@@ -89,12 +92,19 @@ def reader_status():
 def writer():
     c = srv.conn()
     for who, ev in EVENTS:
+        if ev["type"] == "panel_verdict" and write_acks:
+            ev["declaration"] = write_acks[-1][1]
         try:
-            c.request("POST", "/v1/events", json.dumps(ev), {"Content-Type": "application/json", **bearer(who)})
-            r = c.getresponse()
-            data = r.read()
+            # A party's event is one request; the panel's, one vote per member (202), the last 200.
+            for n, signer in enumerate(PANEL if who == "panel" else [who]):
+                c.request("POST", "/v1/events", json.dumps(ev), {"Content-Type": "application/json", **bearer(signer)})
+                r = c.getresponse()
+                data = r.read()
+                want = 200 if who != "panel" or n == len(PANEL) - 1 else 202
+                if r.status != want:
+                    errors.append(("append", signer, r.status, data[:300]))
+                    break
             if r.status != 200:
-                errors.append(("append", r.status, data[:300]))
                 break
             write_acks.append((time.monotonic(), json.loads(data)["last"]))
         except Exception as e:  # noqa: BLE001
@@ -115,7 +125,7 @@ done.set()
 elapsed = time.time() - t0
 
 check("no request failed while events were appended", not errors, errors[:10])
-check("the writer's 50 appends were acknowledged with seqs 1..50", [s for _, s in write_acks] == list(range(1, N + 1)),
+check("the writer's 50 appends were acknowledged with seqs 2..51", [s for _, s in write_acks] == list(range(2, N + 2)),
       write_acks[-3:])
 check("the readers made many requests meanwhile (decide batches > 100, status > 50)",
       len(decisions) > 100 and len(statuses) > 50, "%d decide, %d status in %.1f s" % (len(decisions), len(statuses), elapsed))
@@ -139,8 +149,10 @@ stale = [t for _, t, d in decisions if ack50 and t > ack50 and d[1] != "not_appl
 check("a request sent after the 50th append was acknowledged is never answered from an older snapshot", not stale,
       stale[:5])
 r = srv.get("/v1/status?date=2030-01-01").json() or {}
-check("the final status: 50 events, agi verified", r.get("events") == N and r.get("state") == {"agi": "verified"}, r)
-check("pactum events --db holds the 50 events in order", pactum_events(srv.db) == [e for _, e in EVENTS])
+check("the final status: 50 events, agi verified, the last declaration's seq", r.get("events") == N
+      and r.get("state") == {"agi": "verified", "declaration": EVENTS[-1][1]["declaration"]}, r)
+check("pactum events --db holds the 50 events in order, each naming who recorded it (the verdicts, their voters)",
+      pactum_events(srv.db) == [L.by_panel(e) if who == "panel" else by(who, e) for who, e in EVENTS])
 
 # ---- Two writers at once: nothing lost, nothing doubled ------------------------------------------
 
@@ -167,17 +179,48 @@ for t in ws:
 for t in ws:
     t.join(30)
 allacks = sorted(acks["openai"] + acks["microsoft"])
-stored = pactum_events(srv.db)
+stored = pactum_events(srv.db, own=True)  # every record, so that stored[s - 1] is seq s
+who_paid = {a: who for who in acks for _, a in acks[who]}
 check("two writers at once: all 60 purchases acknowledged", len(allacks) == 60, errors[-5:])
-check("two writers at once: seqs 51..110, each once", [s for s, _ in allacks] == list(range(N + 1, N + 61)))
-check("two writers at once: the store holds each acknowledged purchase at its seq",
-      all(stored[s - 1] == purchase("2026-12-31", a) for s, a in allacks) and len(stored) == N + 60)
+check("two writers at once: seqs 52..111, each once", [s for s, _ in allacks] == list(range(N + 2, N + 62)))
+check("two writers at once: the store holds each acknowledged purchase at its seq, recorded by its buyer",
+      all(stored[s - 1] == by(who_paid[a], purchase("2026-12-31", a)) for s, a in allacks) and len(stored) == N + 61)
 st = srv.get("/v1/status?date=2030-01-01").json() or {}
 check("two writers at once: the snapshot counts every purchase",
       st.get("commitments", [{}])[0].get("fulfilled") == sum(a for _, a in allacks) and st.get("events") == N + 60, st.get("events"))
 a = srv.get("/v1/audit/verify").json() or {}
-check("audit/verify: the chain of 110 events is whole", a.get("ok") is True and a.get("records") == N + 60, a)
+check("audit/verify: the chain of 111 records (store_created and 110 events) is whole",
+      a.get("ok") is True and a.get("records") == N + 61, a)
 check("the server never crashed", srv.alive(), srv.stderr()[-2000:])
 check("no sanitizer report", "Sanitizer" not in srv.stderr() and "runtime error" not in srv.stderr())
+check("SIGTERM: exit 0", srv.stop() == 0, srv.stderr()[-1500:])
+
+# ---- Another process appends; then a write that records nothing ---------------------------------
+# The server's writer catches up with the store before it checks a batch or a vote. When the batch
+# is refused, or the vote only kept, the snapshot must still move to what the writer folded: a
+# request after it is answered on a head that holds the other process's append (docs/http-api.md,
+# freshness). Each case: `pactum event add` records a purchase, then the write, then a decision.
+import subprocess  # noqa: E402
+
+srv = Server("--tokens", tokens, name="caught-up")
+srv.post("/v1/events", declared("2026-01-10"), headers=bearer("openai"))  # seq 2
+for n, (what, write) in enumerate([
+        ("a refused batch", lambda: srv.post("/v1/events", {"type": "no_such_event", "date": "2026-02-01"},
+                                             headers=bearer("openai"))),
+        ("a vote kept, not yet a quorum", lambda: srv.post("/v1/events", verdict("2026-03-01", "rejected", 2),
+                                                           headers=bearer("panel.expert_1")))]):
+    seq = 3 + n
+    add = subprocess.run([L.PACTUM, "event", "add", "--db", srv.db], input=json.dumps(purchase("2026-02-01", 7)) + "\n",
+                         capture_output=True, text=True, timeout=60, cwd=L.TMP)
+    w = write()
+    d = srv.post("/v1/decide", aws("2026-05-01")).json() or {}
+    m = srv.metrics()
+    check("after the CLI's append (seq %d) and %s (%d), a decision says events_seq %d, and /metrics the same head"
+          % (seq, what, w.status, seq),
+          add.returncode == 0 and "seq %d..%d" % (seq, seq) in add.stdout and w.status in (400, 202)
+          and d.get("events_seq") == seq and m.get(("pactum_events_recorded", "")) == seq,
+          (add.stdout + add.stderr, w, d.get("events_seq"), m.get(("pactum_events_recorded", ""))))
+led = srv.get("/v1/ledger?date=2026-12-31").json()["commitments"][0]["fulfilled"]
+check("... and the ledger counts both of the CLI's purchases", led == 14, led)
 check("SIGTERM: exit 0", srv.stop() == 0, srv.stderr()[-1500:])
 finish()

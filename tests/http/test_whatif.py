@@ -23,9 +23,11 @@ tokens = write_tokens()
 srv = Server("--tokens", tokens, "--max-batch", "3", name="whatif")
 r = srv.post("/v1/events", [purchase("2026-01-15", 100), declared("2027-01-10")], headers=bearer("openai"))
 check("the baseline is recorded", r.status == 200, r)
+DECL = r.json()["last"] if r.status == 200 else 0  # the declaration's seq, which a verdict names
+VERDICT = f"panel_verdict {DECL} verified 2029-06-01"
 
 AWS = {"principal": "openai", "action": "serve_api", "context": {"cloud": "aws"}}
-body = {"add": ["panel_verdict verified 2029-06-01"], "requests": [AWS]}
+body = {"add": [VERDICT], "requests": [AWS]}
 r = srv.post("/v1/whatif", body)
 check("200", r.status == 200 and (r.header("Content-Type") or "").startswith("application/json"), r)
 doc = r.json() if r.status == 200 else {}
@@ -44,7 +46,7 @@ check("AWS: deny -> not_applicable", chs and chs[0]["decisions"] == [
 reqs = path("reqs.jsonl")
 with open(reqs, "w") as f:
     f.write(json.dumps(AWS) + "\n")
-p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", "panel_verdict verified 2029-06-01", "--requests", reqs,
+p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", VERDICT, "--requests", reqs,
                     "--format", "json"], capture_output=True, text=True, timeout=60, cwd=L.TMP)
 check("the CLI on the same store gives the same answer", p.returncode == 0 and json.loads(p.stdout or "null") == doc,
       p.stdout + p.stderr)
@@ -53,21 +55,23 @@ check("the CLI on the same store gives the same answer", p.returncode == 0 and j
 check("nothing is written", len(pactum_events(srv.db)) == 2, pactum_events(srv.db))
 
 # An event object works as well as the mini-syntax, and --date narrows to one day.
-r = srv.post("/v1/whatif", {"add": [verdict("2029-06-01", "verified")], "date": "2029-05-31", "requests": [AWS]})
+r = srv.post("/v1/whatif", {"add": [verdict("2029-06-01", "verified", DECL)], "date": "2029-05-31", "requests": [AWS]})
 check("before the verdict nothing differs", r.status == 200 and r.json()["changes"] == [] and r.json()["date"] == "2029-05-31", r)
 
 # Generated requests when none are given.
-r = srv.post("/v1/whatif", {"add": ["panel_verdict verified 2029-06-01"], "date": "2029-07-01"})
+r = srv.post("/v1/whatif", {"add": [VERDICT], "date": "2029-07-01"})
 # The shipped agreement's set has 43 requests (counted from its text in tests/analysis/test_whatif.py).
 check("generated requests", r.status == 200 and r.json().get("generated_requests") is True and r.json()["requests"] == 43, r)
-p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", "panel_verdict verified 2029-06-01", "--date", "2029-07-01",
+p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", VERDICT, "--date", "2029-07-01",
                     "--format", "json"], capture_output=True, text=True, timeout=60, cwd=L.TMP)
 check("the CLI generates the same requests and answer", p.returncode == 0 and r.status == 200
       and json.loads(p.stdout or "null") == r.json(), p.stdout + p.stderr)
 
-# The record moves on: the baseline follows the current snapshot.
-r = srv.post("/v1/events", [verdict("2027-04-01", "rejected")], headers=bearer("panel.expert_1"))
-check("the panel's verdict is recorded", r.status == 200, r)
+# The record moves on: the baseline follows the current snapshot. The verdict is the panel's: the
+# vote of a quorum of its members (the third records it).
+votes = panel_vote(srv, verdict("2027-04-01", "rejected", DECL))
+r = votes[-1]
+check("the panel's verdict is recorded by the third vote", [v.status for v in votes] == [202, 202, 200], votes)
 if r.status == 200:
     r = srv.post("/v1/whatif", {"add": ["agi_declared openai 2029-01-15"], "requests": [AWS]})
     check("the baseline follows the record", r.status == 200 and r.json()["baseline_events"] == 3, r)
@@ -77,13 +81,13 @@ if r.status == 200:
 
 # Refusals.
 r = srv.post("/v1/whatif", {"add": ["agi_declared openai 2026-06-01"]})
-check("an added event that makes a recorded one refused", is_json_error(r, 400, "guard_failed", "the baseline event seq 2 (agi_declared, 2027-01-10)"), r)
+check("an added event that makes a recorded one refused", is_json_error(r, 400, "guard_failed", "the baseline event seq 3 (agi_declared, 2027-01-10)"), r)
 check("not an object", is_json_error(srv.post("/v1/whatif", [1]), 400, "wrong_type"))
 check("no add", is_json_error(srv.post("/v1/whatif", {"date": "2029-01-01"}), 400, "missing_field", "'add'"))
 check("empty add", is_json_error(srv.post("/v1/whatif", {"add": []}), 400, "missing_field"))
 check("unknown member", is_json_error(srv.post("/v1/whatif", {"add": ["x 2029-01-01"], "dry": True}), 400, "unknown_field", "'dry'"))
 check("bad date", is_json_error(srv.post("/v1/whatif", {"add": ["agi_declared o 2029-01-01"], "date": "2029-02-30"}), 400, "bad_date"))
-check("bad mini-syntax", is_json_error(srv.post("/v1/whatif", {"add": ["panel_verdict maybe 2029-01-01"]}), 400, "wrong_type",
+check("bad mini-syntax", is_json_error(srv.post("/v1/whatif", {"add": ["panel_verdict 1 maybe 2029-01-01"]}), 400, "wrong_type",
                                        "added event 1: field 'verdict' of event 'panel_verdict' is one of verified, rejected; got 'maybe'"))
 check("bad request", is_json_error(srv.post("/v1/whatif", {"add": ["agi_declared o 2029-01-01"], "requests": [{"principal": "openai", "action": "fly"}]}),
                                    400, "unknown_action", "request 1"))
@@ -93,10 +97,12 @@ check("GET is 405", srv.get("/v1/whatif").status == 405)
 check("the server is still healthy", srv.healthy())
 srv.stop()
 
-# With --read-token, reading needs it.
-srv = Server("--read-token", "sesame", name="whatif-read")
-body = {"add": ["agi_declared openai 2029-01-15", "panel_verdict verified 2029-06-01"], "requests": [AWS]}
+# With --read-token, reading needs it. On a new store the added events follow its settings record:
+# the declaration gets seq 2, which the verdict names.
+srv = Server("--read-token", write_read_token("sesame", "sesame.txt"), name="whatif-read")
+body = {"add": ["agi_declared openai 2029-01-15", "panel_verdict 2 verified 2029-06-01"], "requests": [AWS]}
 check("read token required", srv.post("/v1/whatif", body).status == 401)
-check("read token accepted", srv.post("/v1/whatif", body, headers={"Authorization": "Bearer sesame"}).status == 200)
+r = srv.post("/v1/whatif", body, headers={"Authorization": "Bearer sesame"})
+check("read token accepted", r.status == 200 and [e["seq"] for e in r.json()["added"]] == [2, 3], r)
 srv.stop()
 finish()

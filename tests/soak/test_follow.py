@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Following the record while it grows: docs/http-api.md says "to follow the record, poll with
-`since` set to the last `head.seq` seen". Three followers do exactly that, as fast as they can,
-while one client appends batches of 5 events for SECONDS (default 8). Every follower must see
-every event exactly once, in seq order, each as the store holds it, and every answer's head must
-be the last event it lists (or `since` when it lists none).
+`since` set to the `next` of the last answer". Three followers do exactly that, as fast as they
+can, in pages of at most 7 events (so pages end before the head), while one client appends batches
+of 5 events for SECONDS (default 8). Every follower must see every record exactly once, in seq
+order, each as the store holds it (the store's own store_created first, then the events, each
+with the recorded_by the server wrote); every answer's `next` must be the last event it lists (or
+`since` when it lists none), never past its head, and `more` must say whether the head is past it.
 
     python3 tests/soak/test_follow.py PACTUM [SECONDS]
 
@@ -59,24 +61,25 @@ class Follower(threading.Thread):
         since = 0
         while True:
             done = finished.is_set()  # one last poll after the appender stopped
-            c.request("GET", "/v1/events?since=%d" % since)
+            c.request("GET", "/v1/events?since=%d&limit=7" % since)
             r = c.getresponse()
             body = r.read()
             self.polls += 1
             try:
                 j = json.loads(body)
                 seqs = [e["seq"] for e in j["events"]]
-                head = j["head"]["seq"]
+                head, nxt, more = j["head"]["seq"], j["next"], j["more"]
             except (ValueError, KeyError, TypeError):
                 self.problems.append("poll since=%d: %d %s" % (since, r.status, body[:200]))
                 break
-            if seqs != list(range(since + 1, since + 1 + len(seqs))) or head != (seqs[-1] if seqs else since):
+            if (seqs != list(range(since + 1, since + 1 + len(seqs))) or nxt != (seqs[-1] if seqs else since)
+                    or nxt > head or more != (nxt < head) or len(seqs) > 7):
                 if len(self.problems) < 3:
-                    self.problems.append("poll since=%d: listed seqs %s..%s (%d), head %d" % (
-                        since, seqs[0] if seqs else None, seqs[-1] if seqs else None, len(seqs), head))
+                    self.problems.append("poll since=%d: listed seqs %s..%s (%d), next %d, more %s, head %d" % (
+                        since, seqs[0] if seqs else None, seqs[-1] if seqs else None, len(seqs), nxt, more, head))
             self.seen.extend(e["event"] for e in j["events"])
-            since = head
-            if done:
+            since = nxt
+            if done and not more:
                 break
         c.close()
 
@@ -94,11 +97,13 @@ for f in fs:
     f.join()
 
 check("the appender's batches were all recorded", not append_errors and len(appended) > 0, append_errors[:3])
-stored = pactum_events(srv.db)
-check("the store holds every appended event", stored == appended, "%d stored, %d appended" % (len(stored), len(appended)))
+stored = pactum_events(srv.db, own=True)  # every record, as the followers read them
+check("the store holds its store_created, then every appended event, recorded by microsoft",
+      stored[:1] and stored[0].get("type") == "store_created" and stored[1:] == [by("microsoft", e) for e in appended],
+      "%d stored, %d appended" % (len(stored), len(appended)))
 for i, f in enumerate(fs):
-    check("follower %d (%d polls): every answer's head is the last event it lists" % (i, f.polls), not f.problems,
+    check("follower %d (%d polls): every answer's next is the last event it lists, and more is right" % (i, f.polls), not f.problems,
           "\n".join(f.problems))
-    check("follower %d: saw all %d events exactly once, in order, as stored" % (i, len(stored)), f.seen == stored,
-          "saw %d events; the store holds %d" % (len(f.seen), len(stored)))
+    check("follower %d: saw all %d records exactly once, in order, as stored" % (i, len(stored)), f.seen == stored,
+          "saw %d records; the store holds %d" % (len(f.seen), len(stored)))
 finish()

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """Tamper tests on a chain long enough for `audit verify` to split it into ranges checked in
-parallel (src/audit.c: one range per CPU, at most 8, when each range holds at least 20,000
-records). Faults at and next to the seams between ranges, and seqs far beyond the chain, must
-be reported at the same seq as a serial walk of the chain reports them.
+parallel (src/audit.c: one range per CPU, at most 8, when each range holds at least 2^16
+records). Faults at and next to the seams between ranges, in the Merkle nodes that span ranges,
+and seqs far beyond the chain, must be reported at the same seq as a serial walk of the chain
+reports them.
 
     python3 tests/store/test_audit_ranges.py PACTUM
 
-The ranges are cut at max_seq / n * k (k = 1 .. n-1); the chain is made long enough that n is the
-number of CPUs (up to 8), so the seams fall where this script computes them. On one CPU there is
-one range and the test still checks the serial walk.
+The ranges are cut at max_seq / n * k (k = 1 .. n-1) rounded down to a multiple of 2^16, so that
+every tree node of level 16 or less lies inside one range; the chain is made long enough that n
+is the number of CPUs (up to 8), so the seams fall where this script computes them. On one CPU
+there is one range and the test still checks the serial walk.
 """
 import os
 import re
@@ -23,17 +25,18 @@ L.need_sqlite3()
 
 cpus = os.sysconf("SC_NPROCESSORS_ONLN") if hasattr(os, "sysconf") else 1
 n = max(1, min(cpus, 8))
-MAX = 20_000 * max(n, 2) + 777
-seams = sorted({MAX // n * k for k in range(1, n)}) or [MAX // 2]
+ALIGN = 1 << 16
+MAX = ALIGN * max(n, 2) + 777  # records: store_created and MAX - 1 events
+seams = sorted({(MAX // n * k) // ALIGN * ALIGN for k in range(1, n)}) or [ALIGN]
 print("%d CPUs: %d ranges over %d records; seams after %s" % (cpus, n, MAX, seams))
 
 gold = fresh("long.db")
 check("init", run("init", "--db", gold).rc == 0)
-events = [purchase("2026-01-15", i + 1) for i in range(MAX)]
+events = [purchase("2026-01-15", i + 1) for i in range(MAX - 1)]
 r = add(gold, events)
-check("%d events recorded in one batch" % MAX, r.rc == 0, r)
-H = [agreement_hash(MSFT)]
-for k, ev in enumerate(events, 1):
+check("%d events recorded in one batch" % (MAX - 1), r.rc == 0, r)
+H = [agreement_hash(MSFT), chain_hash(1, agreement_hash(MSFT), rows(gold)[0][1])]
+for k, ev in enumerate(events, 2):
     H.append(chain_hash(k, H[-1], canon(ev)))
 r = run("audit", "verify", "--db", gold)
 check("the long chain verifies, with the derived head",
@@ -84,15 +87,28 @@ for b in (seams[0], seams[-1]) if seams[0] != seams[-1] else (seams[0],):
     r = run("audit", "verify", "--db", gold, "--head", H[b + 3].hex())
     check("%s: a receipt of seq %d is found" % (tag, b + 3), r.rc == 0 and "receipt (seq %d)" % (b + 3) in r.out, r)
 
+# Tree nodes: level 16 completes at seq 2^16 (inside the first range); level 17 at seq 2^17 spans
+# two ranges when there are two or more, and is checked after they are joined.
+case("record %d's level-16 tree node altered" % ALIGN,
+     ["UPDATE events SET tree = substr(tree, 1, 15 * 32) || zeroblob(32) WHERE seq = %d;" % ALIGN], ALIGN)
+case("record %d's level-1 tree node altered" % (ALIGN + 2),
+     ["UPDATE events SET tree = zeroblob(32) WHERE seq = %d;" % (ALIGN + 2)], ALIGN + 2)
+case("record %d's level-17 tree node (over two ranges) altered" % (2 * ALIGN),
+     ["UPDATE events SET tree = substr(tree, 1, 16 * 32) || zeroblob(32) WHERE seq = %d;" % (2 * ALIGN)], 2 * ALIGN)
+case("record %d's level-17 tree node removed" % (2 * ALIGN),
+     ["UPDATE events SET tree = substr(tree, 1, 16 * 32) WHERE seq = %d;" % (2 * ALIGN)], 2 * ALIGN)
+
 if n >= 3:
     a, b = seams[0], seams[1]
     case("a whole range (%d..%d) deleted" % (a + 1, b), ["DELETE FROM events WHERE seq BETWEEN %d AND %d;" % (a + 1, b)],
          a + 1)
 case("the last record deleted and a far seq (10^12) appended", [
     "DELETE FROM events WHERE seq = %d;" % MAX,
-    "INSERT INTO events VALUES(1000000000000, '{}', %s, %s);" % (q(H[MAX - 1].hex()), q("ab" * 32))], MAX)
+    "INSERT INTO events(seq, json, prev_hash, hash) VALUES(1000000000000, '{}', %s, %s);"
+    % (q(H[MAX - 1].hex()), q("ab" * 32))], MAX)
 case("a record appended at seq %d (one past a gap)" % (MAX + 2),
-     ["INSERT INTO events VALUES(%d, '{}', %s, %s);" % (MAX + 2, q(H[MAX].hex()), q("ab" * 32))], MAX + 1)
+     ["INSERT INTO events(seq, json, prev_hash, hash) VALUES(%d, '{}', %s, %s);"
+      % (MAX + 2, q(H[MAX].hex()), q("ab" * 32))], MAX + 1)
 case("the tail from the first seam on deleted, and the head re-appended", [
     "DELETE FROM events WHERE seq > %d AND seq < %d;" % (seams[0], MAX)], seams[0] + 1)
 

@@ -4,6 +4,8 @@ shell (.backup and VACUUM INTO) while writers append are consistent stores whose
 and whose heads the live store still extends; a restore is verified with receipts.
 
     python3 tests/store/test_backup.py PACTUM
+
+Record 1 of every store is its `store_created` record: a store of N records holds N - 1 events.
 """
 import os
 import shutil
@@ -41,26 +43,27 @@ while any(w.poll() is None for w in writers) or k < 2:
     time.sleep(0.02)
 check("the writers succeeded while backups were taken", [w.wait() for w in writers] == [0, 0])
 final = run("audit", "verify", "--db", db)
-check("the live store verifies: 3,000 events", final.rc == 0 and "ok: 3000 records" in final.out, final)
+check("the live store verifies: 3,000 events after its store_created", final.rc == 0 and "ok: 3001 records" in final.out,
+      final)
 
 heads = []
 for b in backups:
     r = run("audit", "verify", "--db", b)
     n = count(b)
     check("backup %s (%d events) verifies on its own" % (os.path.basename(b), n), r.rc == 0, r)
-    check("backup %s holds whole batches only" % os.path.basename(b), n % 100 == 0, n)
+    check("backup %s holds its store_created and whole batches only" % os.path.basename(b), n % 100 == 1, n)
     h = run("audit", "head", "--db", b).out.strip()
     heads.append((b, n, h))
     if n:
         r = run("audit", "verify", "--db", db, "--head", h)
         check("the live store extends the head of backup %s (seq %d)" % (os.path.basename(b), n),
               r.rc == 0 and "receipt (seq %d)" % n in r.out, r)
-check("at least one backup was taken half way through the writes", any(0 < n < 3000 for _, n, _ in heads),
+check("at least one backup was taken half way through the writes", any(1 < n < 3001 for _, n, _ in heads),
       [n for _, n, _ in heads])
 
 # ---- Restore --------------------------------------------------------------------------------------
 receipt = run("audit", "head", "--db", db).out.strip()
-older = next(((b, n, h) for b, n, h in heads if 0 < n < 3000), None)
+older = next(((b, n, h) for b, n, h in heads if 1 < n < 3001), None)
 if older:
     b, n, h = older
     for suffix in ("", "-wal", "-shm"):
@@ -81,18 +84,22 @@ e = fresh("empty.db")
 run("init", "--db", e)
 r = run("audit", "head", "--db", e)
 genesis = agreement_hash(MSFT).hex()
-check("the head of an empty store is the agreement hash", r.rc == 0 and r.out.strip() == genesis, r)
+created = chain_hash(1, agreement_hash(MSFT), rows(e)[0][1]).hex()
+check("the head of a store without events is its store_created record, chained from the agreement hash",
+      r.rc == 0 and r.out.strip() == created, r)
+r = run("audit", "verify", "--db", e, "--head", created)
+check("audit verify --head accepts the receipt audit head gave for the store without events", r.rc == 0, r)
 r = run("audit", "verify", "--db", e, "--head", genesis)
-check("audit verify --head accepts the receipt audit head gave for the empty store", r.rc == 0, r)
+check("audit verify --head accepts the agreement hash (the receipt of an empty chain)", r.rc == 0, r)
 add(e, [purchase(DATE, 1)])
-r = run("audit", "verify", "--db", e, "--head", genesis)
-check("a store that grew from empty still extends that first receipt", r.rc == 0, r)
+r = run("audit", "verify", "--db", e, "--head", created)
+check("a store that grew from no events still extends that first receipt", r.rc == 0, r)
 sql(e, "UPDATE meta SET value = %s WHERE key = 'agreement_hash';" % q("ab" * 32))
 r = run("audit", "verify", "--db", e, "--head", genesis)
 check("but not once the store is bound to another agreement hash", r.rc == 1, r)
 sql(e, "UPDATE meta SET value = %s WHERE key = 'agreement_hash';" % q(genesis))
 first = run("audit", "head", "--db", e).out.strip()
 r = run("audit", "verify", "--db", e, "--head", first)
-check("the receipt of the first record is extended", r.rc == 0 and "receipt (seq 1)" in r.out, r)
+check("the receipt of the first event is extended", r.rc == 0 and "receipt (seq 2)" in r.out, r)
 
 finish()

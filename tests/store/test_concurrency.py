@@ -6,6 +6,8 @@ verifies, and the commitment's fulfilled amount is the sum of every purchase.
     python3 tests/store/test_concurrency.py PACTUM
 
 All purchases share one date, so no transition guard or date order can refuse any of them.
+Record 1 of every store is its `store_created` record, made once by whichever process creates the
+store; the events follow from seq 2.
 While the writers run, a reader runs `audit verify` in a loop: in WAL mode a reader sees the store
 as of a commit, so every audit must pass.
 """
@@ -72,9 +74,12 @@ def check_store(tag, db, writers, batches, size):
     n = writers * batches * size
     evs = events_of(db)
     s = seqs(db)
-    check("%s: total events = the sum of the batches (%d)" % (tag, n), len(evs) == n == len(s),
+    check("%s: one store_created record, first" % tag,
+          [e.get("type") for e in evs].count("store_created") == 1 and evs[0].get("type") == "store_created")
+    evs = evs[1:]
+    check("%s: total events = the sum of the batches (%d)" % (tag, n), len(evs) == n == len(s) - 1,
           "events %d, rows %d" % (len(evs), len(s)))
-    check("%s: seqs are exactly 1..%d (no gap, no duplicate)" % (tag, n), s == list(range(1, n + 1)))
+    check("%s: seqs are exactly 1..%d (no gap, no duplicate)" % (tag, n + 1), s == list(range(1, n + 2)))
     amounts = [e.get("amount_usd") for e in evs]
     want = sorted(amount(w, b, i) for w in range(writers) for b in range(batches) for i in range(size))
     check("%s: every purchase is present exactly once" % tag, sorted(amounts) == want)
@@ -89,7 +94,7 @@ def check_store(tag, db, writers, batches, size):
     check("%s: no batch is interleaved with another; each keeps its order" % tag, not interleaved,
           "interleaved: %s" % interleaved[:10])
     r = run("audit", "verify", "--db", db)
-    check("%s: audit verify passes" % tag, r.rc == 0 and ("events: ok: %d records" % n) in r.out, r)
+    check("%s: audit verify passes" % tag, r.rc == 0 and ("events: ok: %d records" % (n + 1)) in r.out, r)
     iok, _, head = verify_independently(db)
     check("%s: the independent verifier agrees, with the same head" % tag, iok and head in r.out, r)
     total = sum(want)
@@ -150,8 +155,8 @@ for k in range(rounds):
         out, err = p.communicate(timeout=60)
         if p.returncode != 0:
             failures.append(err.strip())
-    if count(db) != 20 - 5 * sum(1 for p in ps if p.returncode != 0):
-        failures.append("round %d: %d events" % (k, count(db)))
+    if count(db) != 21 - 5 * sum(1 for p in ps if p.returncode != 0):
+        failures.append("round %d: %d records" % (k, count(db)))
 check("%d rounds of 4 processes creating a store at once: every add succeeds" % rounds, not failures,
       "%d failures, e.g. %s" % (len(failures), failures[:3]))
 
@@ -160,7 +165,7 @@ db = fresh("race-refused.db")
 run("init", "--db", db)
 bad = path("refused.jsonl")
 with open(bad, "w") as f:
-    f.write(jsonl([purchase(DATE, 999_999_999)] * 5 + [{"type": "panel_verdict", "date": DATE, "verdict": "verified"}]))
+    f.write(jsonl([purchase(DATE, 999_999_999)] * 5 + [{"type": "panel_verdict", "date": DATE, "declaration": 1, "verdict": "verified"}]))
 good = write_batches("refgood", 1, 1, 200)[0, 0]
 procs = [subprocess.Popen([PACTUM, "event", "add", "--db", db], stdin=open(bad), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) for _ in range(3)]
@@ -168,7 +173,7 @@ procs.append(subprocess.Popen([PACTUM, "event", "add", "--db", db], stdin=open(g
                               stderr=subprocess.PIPE))
 rcs = [p.wait(timeout=60) for p in procs]
 check("refused batches exit 2 and the good one 0, though they ran together", rcs == [2, 2, 2, 0], rcs)
-check("only the good batch was recorded", seqs(db) == list(range(1, 201))
-      and 999_999_999 not in [e["amount_usd"] for e in events_of(db)])
+check("only the good batch was recorded", seqs(db) == list(range(1, 202))
+      and 999_999_999 not in [e["amount_usd"] for e in agreement_events(db)])
 
 finish()

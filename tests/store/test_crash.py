@@ -129,9 +129,10 @@ check("the writer was acknowledged at least once per 3 runs (the test exercised 
       len(acked) >= KILLS // 3, "%d acknowledged adds" % len(acked))
 
 rws = rows(db)
+check("record 1 is the store's store_created record", rws and json.loads(rws[0][1]).get("type") == "store_created")
 present = {}
 dups = []
-for seq, text, _, _ in rws:
+for seq, text, _, _ in rws[1:]:
     a = json.loads(text)["amount_usd"]
     if a in present:
         dups.append(a)

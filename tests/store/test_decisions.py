@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The decision log: `decide --db X --log-decisions` appends each decision (request, date,
-outcome, determining clauses, agreement id, version and hash) to a second hash chain of the
-store and prints its decision_id; `pactum decisions` exports the log; `audit verify` checks
+outcome, determining clauses, agreement id, version and hash, the events head it was decided on,
+and the wall-clock time) to a second hash chain of the store and prints its decision_id; `pactum decisions` exports the log; `audit verify` checks
 that chain too, so tampering with the decisions table is found.
 
     python3 tests/store/test_decisions.py PACTUM
@@ -25,8 +25,9 @@ AGR = {"id": "microsoft-openai", "version": "2025-10-28", "hash": agreement_hash
 
 db = fresh("dec.db")
 check("init", run("init", "--db", db).rc == 0)
-add(db, [{"type": "agi_declared", "date": "2026-02-01", "by": "openai"},
-         {"type": "panel_verdict", "date": "2026-03-01", "verdict": "verified"}])
+r = add(db, [{"type": "agi_declared", "date": "2026-02-01", "by": "openai"}])
+m = re.search(r"seq (\d+)\.\.", r.out)  # the verdict names the declaration by the seq it got
+add(db, [{"type": "panel_verdict", "date": "2026-03-01", "declaration": int(m.group(1)) if m else 0, "verdict": "verified"}])
 
 REQUESTS = [
     {"principal": "openai", "action": "serve_api", "context": {"cloud": "aws", "date": "2026-02-15"}},
@@ -48,10 +49,14 @@ check("apart from decision_id, the decisions are those of decide without the log
 r = run("decisions", "--db", db)
 log = [json.loads(l) for l in r.out.splitlines() if l.strip()]
 check("pactum decisions lists 3 records with ids 1..3", r.rc == 0 and [d.get("id") for d in log] == [1, 2, 3], r)
+HEAD = {"seq": 3, "hash": rows(db)[-1][3]}  # store_created, the declaration and the verdict
 for i, (d, rq, (dec, det)) in enumerate(zip(log, REQUESTS, WANT), 1):
     check("decision %d: its request, date, outcome, determining clauses and agreement" % i,
           d.get("request") == rq and d.get("date") == rq["context"]["date"] and d.get("decision") == dec
           and d.get("determining") == det and d.get("agreement") == AGR, d)
+    check("decision %d: the events head it was decided on (seq 3 and its hash), and when (UTC, ms)" % i,
+          d.get("events") == HEAD and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", d.get("time", ""))
+          and set(d) == {"id", "request", "date", "decision", "determining", "agreement", "events", "time"}, d)
 stored = rows(db, "decisions")
 check("each stored decision is canonical JSON; the export adds its id first",
       [canon(dict(d)) for d in log] == [canon(dict(json.loads(s[1]), id=s[0])) for s in stored]
@@ -83,7 +88,7 @@ check("a request that cannot be decided gets an error and no decision_id; the ne
       [g.get("decision_id") for g in got] == [6, None, 7] and "error" in got[1], r)
 r = run("decide", "--log-decisions", "--request", json.dumps(REQUESTS[0]))
 check("--log-decisions without --db is refused (exit 2)", r.rc == 2, r)
-check("the events chain is unchanged by logging decisions", count(db) == 2)
+check("the events chain is unchanged by logging decisions", count(db) == 3)
 
 # ---- Tampering with the decisions table ------------------------------------------------------------
 def clone(name):
@@ -113,7 +118,8 @@ tampered("decisions 2 and 3 swapped", ["UPDATE decisions SET seq = 100 WHERE seq
 t = clone("decision-forged.db")
 text = canon({"agreement": AGR, "date": "2026-01-01", "decision": "allow", "determining": ["research_ip"],
               "request": REQUESTS[0]})
-sql(t, "INSERT INTO decisions VALUES(8, %s, %s, %s);" % (q(text), q(stored[0][3]), q("ab" * 32)))
+sql(t, "INSERT INTO decisions(seq, json, prev_hash, hash) VALUES(8, %s, %s, %s);"
+    % (q(text), q(stored[0][3]), q("ab" * 32)))
 r = run("audit", "verify", "--db", t)
 check("a forged decision appended with a wrong hash: decisions FAILED at seq 8",
       r.rc == 1 and "decisions: FAILED at seq 8" in r.out, r)

@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Schema versions: a store records its schema version in PRAGMA user_version. pactum migrates an
-older store forward when it opens it (version 1 has no decisions table; version 2 adds it) and
-refuses a newer one with an error that names the version.
+older store forward when it opens it (version 1 has no decisions table; version 2 adds it;
+version 3 adds the Merkle nodes of each record, the votes and the checkpoints) and refuses a
+newer one with an error that names the version. A store of an older pactum kept its settings in
+`meta`; the first command that opens it with its agreement commits them to the chain as a
+`store_upgraded` record.
 
     python3 tests/store/test_schema.py PACTUM
 
 The version 1 store is built by hand with the sqlite3 shell from the schema in src/store.c's
-comment (and docs/store.md), with the meta rows and events of a real store copied into it.
+comment (and docs/store.md), with the meta rows an older pactum wrote and events hashed here.
 """
+import json
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
@@ -32,37 +37,50 @@ def columns(db, table):
 
 
 CHAIN_COLUMNS = [("seq", "INTEGER", "0", "", "1"), ("json", "TEXT", "1", "", "0"),
-                 ("prev_hash", "TEXT", "1", "", "0"), ("hash", "TEXT", "1", "", "0")]
+                 ("prev_hash", "TEXT", "1", "", "0"), ("hash", "TEXT", "1", "", "0"), ("tree", "BLOB", "0", "", "0")]
 
-# ---- A new store is version 2 ------------------------------------------------------------------
+# ---- A new store is version 3 ------------------------------------------------------------------
 real = fresh("real.db")
 r = run("init", "--db", real)
 check("init", r.rc == 0, r)
-check("a new store has user_version 2", sql(real, "PRAGMA user_version;") == ["2"])
+check("a new store has user_version 3", sql(real, "PRAGMA user_version;") == ["3"])
 check("a new store is in WAL mode", sql(real, "PRAGMA journal_mode;") == ["wal"])
-check("tables meta, events and decisions",
-      sql(real, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;") == ["decisions", "events", "meta"])
+check("tables checkpoints, decisions, events, meta and votes",
+      sql(real, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;")
+      == ["checkpoints", "decisions", "events", "meta", "votes"])
 check("meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
       columns(real, "meta") == [("key", "TEXT", "0", "", "1"), ("value", "TEXT", "1", "", "0")], columns(real, "meta"))
-check("events(seq INTEGER PRIMARY KEY, json, prev_hash, hash TEXT NOT NULL)",
+check("events(seq INTEGER PRIMARY KEY, json, prev_hash, hash TEXT NOT NULL, tree BLOB)",
       columns(real, "events") == CHAIN_COLUMNS, columns(real, "events"))
 check("decisions has the same columns as events", columns(real, "decisions") == CHAIN_COLUMNS)
 meta = sql(real, ".mode quote", "SELECT key, value FROM meta ORDER BY key;")
-check("meta holds agreement, agreement_hash and require_signatures",
-      [m.split(",")[0] for m in meta] == ["'agreement'", "'agreement_hash'", "'require_signatures'"], meta)
-r = add(real, EVENTS)
-check("3 events recorded", r.rc == 0, r)
-real_rows = rows(real)
-real_head = run("audit", "head", "--db", real).out.strip()
+check("meta holds agreement, agreement_hash and settings_seq 1 (the settings themselves are in the chain)",
+      meta == ["'agreement','microsoft-openai'", "'agreement_hash','%s'" % agreement_hash(MSFT).hex(),
+               "'settings_seq','1'"], meta)
+check_store_created("a new store", real)
 
-# ---- Version 1, made by hand, is migrated on open ------------------------------------------------
+# ---- Version 1, made by hand as an older pactum made it, is migrated on open ---------------------
+GENESIS = agreement_hash(MSFT)
+V1_META = [("agreement", "microsoft-openai"), ("agreement_hash", GENESIS.hex()), ("require_signatures", "0")]
+V1_ROWS, prev = [], GENESIS
+for seq, ev in enumerate(EVENTS, 1):
+    h = chain_hash(seq, prev, canon(ev))
+    V1_ROWS.append((seq, canon(ev), prev.hex(), h.hex()))
+    prev = h
+V1_HEAD = prev.hex()
+
+
 def make_v1(name):
     db = fresh(name)
     sql(db, *V1_SCHEMA)
-    sql(db, *["INSERT INTO meta(key, value) VALUES(%s);" % m for m in meta])
+    sql(db, *["INSERT INTO meta(key, value) VALUES(%s, %s);" % (q(k_), q(v_)) for k_, v_ in V1_META])
     sql(db, *["INSERT INTO events(seq, json, prev_hash, hash) VALUES(%d, %s, %s, %s);"
-              % (s, q(j), q(p), q(h)) for s, j, p, h in real_rows])
+              % (s, q(j), q(p), q(h)) for s, j, p, h in V1_ROWS])
     return db
+
+
+def meta_of(db):
+    return [tuple(m.split("|", 1)) for m in sql(db, "SELECT key, value FROM meta ORDER BY key;")]
 
 
 v1 = make_v1("v1.db")
@@ -71,29 +89,48 @@ check("the hand-made store is version 1 with no decisions table",
       and sql(v1, "SELECT count(*) FROM sqlite_master WHERE name='decisions';") == ["0"])
 r = run("events", "--db", v1)
 check("events reads the version 1 store", r.rc == 0 and len(r.out.splitlines()) == 3, r)
-check("opening it migrated it to version 2", sql(v1, "PRAGMA user_version;") == ["2"])
+check("opening it migrated it to version 3", sql(v1, "PRAGMA user_version;") == ["3"])
 check("the decisions table exists afterwards, with the chain columns", columns(v1, "decisions") == CHAIN_COLUMNS)
-check("the old events are intact", rows(v1) == real_rows)
-check("the meta rows are intact", sql(v1, ".mode quote", "SELECT key, value FROM meta ORDER BY key;") == meta)
+check("the events table has the tree column", columns(v1, "events") == CHAIN_COLUMNS)
+check("the old events are intact", rows(v1) == V1_ROWS)
+check("the migration filled in each record's Merkle nodes",
+      [trees(v1)[s_] for s_, _, _, _ in V1_ROWS] == tree_blobs([bytes.fromhex(x[3]) for x in V1_ROWS]))
+check("the meta rows are intact (nothing folded the chain yet)", meta_of(v1) == V1_META, meta_of(v1))
 r = run("audit", "verify", "--db", v1)
-check("the migrated chain verifies, with the same head", r.rc == 0 and real_head in r.out, r)
+check("the migrated chain verifies, with the same head", r.rc == 0 and V1_HEAD in r.out, r)
 r = add(v1, [purchase("2026-03-01", 1)])
-check("the migrated store takes new events at seq 4", r.rc == 0 and "seq 4..4" in r.out, r)
+check("the migrated store takes new events after its store_upgraded record: seq 5",
+      r.rc == 0 and "seq 5..5" in r.out, r)
+check("the old events are still intact", rows(v1)[:3] == V1_ROWS)
+up = json.loads(rows(v1)[3][1]) if len(rows(v1)) > 3 else {}
+check("record 4 is store_upgraded: the agreement, a store id and the settings meta held",
+      set(up) == {"type", "agreement", "store", "upgraded", "require_signatures"}
+      and up["type"] == "store_upgraded" and up["agreement"].get("hash") == GENESIS.hex()
+      and re.fullmatch(r"[0-9a-f]{32}", up["store"]) and up["require_signatures"] is False, up)
+check("meta keeps the agreement and where the settings record is; require_signatures left it",
+      meta_of(v1) == [("agreement", "microsoft-openai"), ("agreement_hash", GENESIS.hex()), ("settings_seq", "4")],
+      meta_of(v1))
+r = run("audit", "verify", "--db", v1, "--head", V1_HEAD)
+check("the upgraded chain verifies and extends the old head", r.rc == 0 and "receipt (seq 3)" in r.out, r)
 r = run("decide", "--db", v1, "--log-decisions",
         "--request", '{"principal":"openai","action":"serve_api","context":{"date":"2026-03-01"}}')
 check("the migrated store keeps a decision log", r.rc == 0 and '"decision_id":1' in r.out, r)
+r = run("status", "--db", v1, "--date", "2026-03-01", "--format", "json")
+check("status folds the old events and the new one", r.rc == 0 and json.loads(r.out)["events"] == 4, r)
 
 v1b = make_v1("v1-add.db")
 r = add(v1b, [purchase("2026-03-01", 1)])
-check("event add on a version 1 store migrates it and appends", r.rc == 0 and "seq 4..4" in r.out
-      and sql(v1b, "PRAGMA user_version;") == ["2"], r)
+check("event add on a version 1 store migrates it, commits its settings and appends", r.rc == 0 and "seq 5..5" in r.out
+      and sql(v1b, "PRAGMA user_version;") == ["3"] and json.loads(rows(v1b)[3][1]).get("type") == "store_upgraded", r)
 v1c = make_v1("v1-audit.db")
 r = run("audit", "verify", "--db", v1c)
 check("audit verify on a version 1 store migrates it and verifies", r.rc == 0
-      and sql(v1c, "PRAGMA user_version;") == ["2"], r)
+      and sql(v1c, "PRAGMA user_version;") == ["3"], r)
 
 # ---- A newer store is refused --------------------------------------------------------------------
-for version in (99, 3):
+r = add(real, EVENTS)
+check("3 events recorded", r.rc == 0, r)
+for version in (99, 4):
     newer = fresh("v%d.db" % version)
     sql(real, ".backup %s" % q(newer))
     sql(newer, "PRAGMA user_version = %d;" % version)

@@ -11,6 +11,7 @@ revenue_share hold `until agi == verified` too. A rejected declaration puts `agi
 """
 import json
 import os
+import re
 import sys
 
 sys.dont_write_bytecode = True  # keep the source tree clean of __pycache__
@@ -28,13 +29,28 @@ EVENTS = [
     {"type": "panel_verdict", "date": "2026-05-01", "verdict": "verified"},
     purchase("2026-06-01", 500),
 ]
+
+
+def named(events, first):
+    """The events with each verdict naming the declaration before it; event i has seq first + i."""
+    out, last = [], None
+    for i, e in enumerate(events):
+        if e["type"] == "agi_declared":
+            last = first + i
+        out.append({**e, "declaration": last} if e["type"] == "panel_verdict" else e)
+    return out
+
+
 db = fresh("tt.db")
 check("init", run("init", "--db", db).rc == 0)
-r = add(db, EVENTS)
-check("6 events recorded", r.rc == 0, r)
+r = add(db, EVENTS[:1])
+m = re.search(r"seq (\d+)\.\.", r.out)  # the store's seq of the first event; the rest follow it
+first = int(m.group(1)) if m else 1
+r2 = add(db, named(EVENTS, first)[1:])
+check("6 events recorded", r.rc == 0 and r2.rc == 0, (r, r2))
 ev_file = path("tt-events.jsonl")
 with open(ev_file, "w") as f:
-    f.write(jsonl(EVENTS))
+    f.write(jsonl(named(EVENTS, 1)))  # in a file, an event's seq is its line
 
 
 def aws(date):

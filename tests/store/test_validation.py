@@ -4,6 +4,8 @@ of a batch (type, fields, date order, transition guard, amounts) before writing,
 batch naming the line and the reason, write nothing, and leave the store as it was.
 
     python3 tests/store/test_validation.py PACTUM
+
+Record 1 of every store is its `store_created` record; the events follow from seq 2.
 """
 import os
 import re
@@ -46,43 +48,50 @@ db = fresh("v.db")
 check("init", run("init", "--db", db).rc == 0)
 
 # ---- A guard fails on the 3rd event ------------------------------------------------------------
+# A verdict names the declaration it rules on by its seq; with none recorded, it names nothing.
 batch = jsonl([purchase("2026-01-10", 100), purchase("2026-01-11", 200),
-               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"},
+               {"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "verified"},
                purchase("2026-01-13", 300)])
-r = refused("a verdict with no declaration pending, 3rd of 4", db, batch, 3, "guard_failed")
-check("the guard's reason is given", "no AGI declaration is pending" in r.err, r)
-check("the refused batch left the store empty", count(db) == 0)
+r = refused("a verdict with no declaration to name, 3rd of 4", db, batch, 3, "bad_reference")
+check("the reason names the field and the seq", "field 'declaration' of event 'panel_verdict' names seq 1" in r.err, r)
+check("the refused batch left the store with its store_created record only", count(db) == 1)
 
 # Blank lines count: the refused event is on line 5 of the input.
 batch = (jsonl([purchase("2026-01-10", 1)]) + "\n" + jsonl([purchase("2026-01-11", 2)]) + "   \n"
-         + jsonl([{"type": "panel_verdict", "date": "2026-01-12", "verdict": "rejected"}]))
-refused("the same with blank lines before it (line numbers count them)", db, batch, 5, "guard_failed")
+         + jsonl([{"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "rejected"}]))
+refused("the same with blank lines before it (line numbers count them)", db, batch, 5, "bad_reference")
 
 refused("the same through event import (names the file)", db,
         jsonl([purchase("2026-01-10", 1), purchase("2026-01-11", 2),
-               {"type": "panel_verdict", "date": "2026-01-12", "verdict": "verified"}]),
-        3, "guard_failed", via_import=True)
+               {"type": "panel_verdict", "date": "2026-01-12", "declaration": 1, "verdict": "verified"}]),
+        3, "bad_reference", via_import=True)
 
 # ---- Guards see the events before them, in the batch and in the store ---------------------------
 r = add(db, [purchase("2026-01-10", 100), {"type": "agi_declared", "date": "2026-02-01", "by": "openai"}])
-check("a purchase and a declaration are recorded (seq 1..2)", r.rc == 0 and "seq 1..2" in r.out, r)
+check("a purchase and a declaration are recorded (seq 2..3)", r.rc == 0 and "seq 2..3" in r.out, r)
+m = re.search(r"seq \d+\.\.(\d+)", r.out)
+decl = int(m.group(1)) if m else 0  # the declaration's seq, which a verdict names
 refused("a second declaration while one is pending", db,
         jsonl([{"type": "agi_declared", "date": "2026-02-02", "by": "openai"}]), 1, "guard_failed")
 refused("a verdict, then a verdict again in the same batch", db,
-        jsonl([{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
-               {"type": "panel_verdict", "date": "2026-02-04", "verdict": "rejected"}]), 2, "guard_failed")
-r = add(db, [{"type": "panel_verdict", "date": "2026-02-03", "verdict": "rejected"},
-             {"type": "agi_declared", "date": "2026-02-04", "by": "openai"}])
-check("a rejection, then a new declaration in one batch (reading R2) is recorded (seq 3..4)",
-      r.rc == 0 and "seq 3..4" in r.out, r)
+        jsonl([{"type": "panel_verdict", "date": "2026-02-03", "declaration": decl, "verdict": "rejected"},
+               {"type": "panel_verdict", "date": "2026-02-04", "declaration": decl, "verdict": "rejected"}]), 2, "guard_failed")
+REJECTION = {"type": "panel_verdict", "date": "2026-02-03", "declaration": decl, "verdict": "rejected"}
+r = add(db, [REJECTION, {"type": "agi_declared", "date": "2026-02-03", "by": "openai"}])
+check("a rejection, then a new declaration the same day in one batch (reading R2) is recorded (seq 4..5)",
+      r.rc == 0 and "seq 4..5" in r.out, r)
+# The replay: the rejection recorded again after the new declaration names the old one.
+r = refused("the rejection recorded again after OpenAI declares anew", db, jsonl([REJECTION]), 1, "guard_failed")
+check("the reason: the verdict must rule on the pending declaration",
+      "the verdict must rule on the pending declaration" in r.err, r)
 
 # ---- Date order --------------------------------------------------------------------------------
-refused("an event dated before the last stored one (2026-02-04)", db,
+refused("an event dated before the last stored one (2026-02-03)", db,
         jsonl([purchase("2026-02-01", 5)]), 1, "out_of_order")
 refused("out-of-order dates inside a batch", db,
         jsonl([purchase("2026-03-01", 5), purchase("2026-03-05", 6), purchase("2026-03-02", 7)]), 3, "out_of_order")
 r = add(db, [purchase("2026-02-04", 5), purchase("2026-02-04", 6)])
-check("events on the same day as the last one are in order (seq 5..6)", r.rc == 0 and "seq 5..6" in r.out, r)
+check("events on the same day as the last one are in order (seq 6..7)", r.rc == 0 and "seq 6..7" in r.out, r)
 refused("an impossible date", db, jsonl([purchase("2026-02-30", 5)]), 1, "bad_date")
 
 # ---- Types and fields --------------------------------------------------------------------------
@@ -96,10 +105,25 @@ refused("an amount with a fraction", db, '{"type":"azure_purchase","date":"2026-
 refused("an amount as a string", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": "1"}]),
         1, "wrong_type")
 refused("a verdict outside its enum", db,
-        jsonl([{"type": "panel_verdict", "date": "2026-03-01", "verdict": "maybe"}]), 1, "wrong_type")
+        jsonl([{"type": "panel_verdict", "date": "2026-03-01", "declaration": decl, "verdict": "maybe"}]), 1, "wrong_type")
 refused("malformed JSON on line 2", db, jsonl([purchase("2026-03-01", 1)]) + '{"type": \n', 2, "bad_json")
 refused("a duplicated key", db, '{"type":"azure_purchase","date":"2026-03-01","amount_usd":1,"amount_usd":2}\n', 1,
         "bad_json")
+# The record's own members and types (docs/store.md): an event may not bring its own
+# "recorded_by" (a server writes it), nor a malformed nonce, nor claim to be the store's settings.
+refused("an event that brings its own recorded_by", db,
+        jsonl([dict(purchase("2026-03-01", 1), recorded_by=["openai"])]), 1, "reserved_field")
+refused("a nonce too short (15 characters)", db, jsonl([dict(purchase("2026-03-01", 1), nonce="a" * 15)]), 1,
+        "bad_nonce")
+refused("a nonce with a character outside [A-Za-z0-9_-]", db,
+        jsonl([dict(purchase("2026-03-01", 1), nonce="abcdefghijklmnop!")]), 1, "bad_nonce")
+refused("a nonce that is not a string", db, jsonl([dict(purchase("2026-03-01", 1), nonce=12345678901234567)]), 1,
+        "bad_nonce")
+refused("a second store_created record", db,
+        jsonl([purchase("2026-03-01", 1), settings_record(db)]), 2, "not_allowed")
+refused("a store_upgraded record", db, jsonl([dict(settings_record(db), type="store_upgraded")]), 1, "not_allowed")
+refused("a settings_changed record in a store without bootstrap keys", db,
+        jsonl([{"type": "settings_changed", "date": "2026-03-01", "require_signatures": True}]), 1, "no_bootstrap")
 refused("a negative purchase", db, jsonl([purchase("2026-03-01", -5)]), 1, "negative_amount")
 
 # ---- 64-bit amounts ----------------------------------------------------------------------------
@@ -140,23 +164,46 @@ check("the reseller's own agreement may add to its store", r.rc == 0, r)
 
 # ---- What a refusal leaves -----------------------------------------------------------------------
 r = add(db, "")
-check("an empty batch records nothing and succeeds", r.rc == 0 and "no events" in r.out and count(db) == 6, r)
+check("an empty batch records nothing and succeeds", r.rc == 0 and "no events" in r.out and count(db) == 7, r)
 r = add(db, [purchase("2026-03-01", 7)])
-check("after all the refusals the next event takes seq 7", r.rc == 0 and "seq 7..7" in r.out, r)
+check("after all the refusals the next event takes seq 8", r.rc == 0 and "seq 8..8" in r.out, r)
 r = run("audit", "verify", "--db", db)
-check("the chain verifies after all the refusals", r.rc == 0 and "7 records" in r.out, r)
+check("the chain verifies after all the refusals", r.rc == 0 and "8 records" in r.out, r)
+# A well-formed nonce on an unsigned event is kept, and a store takes it once (`replayed`).
+NONCED = dict(purchase("2026-03-01", 8), nonce="nonce-of-validation-0001")
+r = add(db, [NONCED])
+check("an unsigned event with a well-formed nonce is recorded (seq 9)", r.rc == 0 and "seq 9..9" in r.out, r)
+refused("the same nonce again", db, jsonl([dict(purchase("2026-03-02", 9), nonce=NONCED["nonce"])]), 1, "replayed")
+refused("a nonce given twice in one batch", db,
+        jsonl([dict(purchase("2026-03-02", 9), nonce="twice-in-a-batch-0001"),
+               dict(purchase("2026-03-02", 10), nonce="twice-in-a-batch-0001")]), 2, "replayed")
+r = add(db, [dict(purchase("2026-03-02", 9), nonce="twice-in-a-batch-0001")])
+check("the nonce of a refused batch was not kept: it is accepted afterwards (seq 10)",
+      r.rc == 0 and "seq 10..10" in r.out, r)
 
 # ---- Export and import ----------------------------------------------------------------------------
+# The export begins with the store's own store_created record, which a store writes once, itself.
+# `event import` leaves it out, with a note on stderr naming the file and line, and imports the
+# rest into the new store, which has its own store_created record (its own store id and time): the
+# records from seq 2 on are the same and every hash differs. `event add` of the same lines takes
+# them as they are, and refuses store_created at line 1.
 exported = path("export.jsonl")
+export = run("events", "--db", db).out
 with open(exported, "w") as f:
-    f.write(run("events", "--db", db).out)
+    f.write(export)
 copy = fresh("copy.db")
+whole = fresh("copy-whole.db")
+run("init", "--db", whole)
+refused("the export given to event add as it is", whole, export, 1, "not_allowed")
 r = run("event", "import", exported, "--db", copy)
-check("events exported from a store import into a new one", r.rc == 0 and "seq 1..7" in r.out, r)
-check("the copy has the same chain, down to the head hash", rows(copy) == rows(db)
-      and run("audit", "head", "--db", copy).out == run("audit", "head", "--db", db).out)
+check("event import of a whole export leaves out its store_created, saying so, and records seq 2..10",
+      r.rc == 0 and "seq 2..10" in r.out
+      and "%s:1: 'store_created' left out" % exported in r.err, r)
+check("the copy has the same records from seq 2 on, and its own store_created",
+      [x[:2] for x in rows(copy)[1:]] == [x[:2] for x in rows(db)[1:]]
+      and store_id(copy) != store_id(db) and verify_independently(copy)[0])
 r = run("events", "--db", db, "--since", "5")
-check("events --since 5 lists records 6 and 7", [l for l in r.out.splitlines()] == [x[1] for x in rows(db)[5:]], r)
+check("events --since 5 lists records 6 to 10", [l for l in r.out.splitlines()] == [x[1] for x in rows(db)[5:]], r)
 r = run("events", "--db", db, "--since", "-1")
 check("events --since -1 is refused (exit 2)", r.rc == 2, r)
 

@@ -76,10 +76,10 @@ static const history histories[NHIST] = {
     {"(a) no events", {NULL}},
     {"(b) AGI declared 2029-01-15, verified 2029-06-01",
      {"{\"type\":\"agi_declared\",\"date\":\"2029-01-15\",\"by\":\"openai\"}",
-      "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"verdict\":\"verified\"}", NULL}},
+      "{\"type\":\"panel_verdict\",\"date\":\"2029-06-01\",\"declaration\":1,\"verdict\":\"verified\"}", NULL}},
     {"(c) declared 2027-01-10, rejected 2027-04-01, declared 2028-01-15, never verified",
      {"{\"type\":\"agi_declared\",\"date\":\"2027-01-10\",\"by\":\"openai\"}",
-      "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"verdict\":\"rejected\"}",
+      "{\"type\":\"panel_verdict\",\"date\":\"2027-04-01\",\"declaration\":1,\"verdict\":\"rejected\"}",
       "{\"type\":\"agi_declared\",\"date\":\"2028-01-15\",\"by\":\"openai\"}", NULL}},
 };
 
@@ -404,13 +404,14 @@ static void sweep_windows(const pactum_agreement *agr, const pactum_timeline *tl
   int nc = agr->nclauses;
   int32_t *first = malloc(sizeof(int32_t) * (size_t)nc), *last = malloc(sizeof(int32_t) * (size_t)nc);
   long *count = calloc((size_t)nc, sizeof(long));
-  if (!first || !last || !count) exit(3);
+  int64_t *row = malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
+  if (!first || !last || !count || !row) exit(3);
   for (int c = 0; c < nc; c++) first[c] = last[c] = DAY_MAX;
   long status_mismatch = 0;
   int32_t status_first_bad = DAY_MAX;
   char status_what[MSG_LEN] = "";
   for (int32_t d = sweep_first; d <= sweep_last; d++) {
-    const int64_t *st = timeline_at(agr, tl, d);
+    const int64_t *st = timeline_at(agr, tl, d, row);
     char *js = pactum_status_json(agr, tl, d);
     json_t *root = js ? json_loads(js, 0, NULL) : NULL;
     json_t *cls = json_object_get(root, "clauses");
@@ -454,6 +455,7 @@ static void sweep_windows(const pactum_agreement *agr, const pactum_timeline *tl
   free(first);
   free(last);
   free(count);
+  free(row);
 }
 
 /* Checks 3 and 4 for one request shape under history h. */

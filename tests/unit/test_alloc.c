@@ -278,7 +278,7 @@ static int append_run(long n, const pactum_agreement *agr, const char *path, int
   px_alloc_fail_after(n);
   int rc = record_open(agr, path, 0, NULL, &r, &err);
   int opened = rc == PACTUM_OK;
-  if (opened) rc = record_add(r, batch, lens, 3, signers, nsigners, &bad, &first, &last, &err);
+  if (opened) rc = record_add(r, batch, lens, 3, signers, nsigners, NULL, &bad, &first, &last, &err);
   *used = px_alloc_count();
   px_alloc_fail_after(0);
   if (!opened && r) problem(n, "record_open left *out set", rc);
@@ -296,7 +296,7 @@ static int append_run(long n, const pactum_agreement *agr, const char *path, int
   /* The record object is still usable after a failed add: the same batch goes in now. */
   int added = rc == PACTUM_OK;
   if (opened && !added) {
-    int rc2 = record_add(r, batch, lens, 3, signers, nsigners, &bad, &first, &last, &err);
+    int rc2 = record_add(r, batch, lens, 3, signers, nsigners, NULL, &bad, &first, &last, &err);
     if (rc2 != PACTUM_OK) {
       fprintf(stderr, "allocation %ld, retried without failures: rc %d [%s] %s\n", n, rc2, err.code, err.message);
       problem(n, "record_add retried after a failed add", rc2);
@@ -366,10 +366,11 @@ static void append_sweep(int signed_store) {
   };
   record *r = NULL;
   pactum_error err;
-  record_init init = {signed_store, signed_store ? boot.pk : NULL};
+  const uint8_t(*boots)[SIGN_PK_BYTES] = (const uint8_t(*)[SIGN_PK_BYTES])boot.pk;
+  record_init init = {signed_store, signed_store, signed_store ? boots : NULL, signed_store};
   assert_int_equal(record_open(agr, base, 1, &init, &r, &err), PACTUM_OK);
   size_t lens[3], bad;
-  int64_t first, last, stored = 3;
+  int64_t first, last, stored = 4; /* store_created and the three */
   if (signed_store) {
     char b64[64], reg[256];
     assert_int_equal(sign_b64_encode(openai.pk, SIGN_PK_BYTES, b64, sizeof b64), 0);
@@ -377,12 +378,13 @@ static void append_sweep(int signed_store) {
              b64);
     const char *regs[1] = {reg};
     size_t reglen = strlen(reg);
-    if (record_add(r, regs, &reglen, 1, &boot, 1, &bad, &first, &last, &err) != PACTUM_OK)
+    sign_key both[2] = {boot, openai}; /* the bootstrap key, and the new key's own signature */
+    if (record_add(r, regs, &reglen, 1, both, 2, NULL, &bad, &first, &last, &err) != PACTUM_OK)
       fail_msg("registering openai's key: [%s] %s", err.code, err.message);
-    stored = 4;
+    stored = 5;
   }
   for (int i = 0; i < 3; i++) lens[i] = strlen(earlier[i]);
-  if (record_add(r, earlier, lens, 3, signed_store ? &openai : NULL, signed_store, &bad, &first, &last, &err) != PACTUM_OK)
+  if (record_add(r, earlier, lens, 3, signed_store ? &openai : NULL, signed_store, NULL, &bad, &first, &last, &err) != PACTUM_OK)
     fail_msg("the earlier events: [%s] %s", err.code, err.message);
   record_free(r);
   int verifies = 0;

@@ -5,38 +5,9 @@
 #include "unit.h"
 #include "agreement.h"
 #include "date.h"
+#include "evt_agreement.h"
 
 #include <jansson.h>
-
-static const char agreement_src[] =
-    "agreement \"evt\" { version \"3\" effective 2025-01-01 }\n"
-    "party a \"A\"\n"
-    "party b \"B\"\n"
-    "source s official \"s.txt\"\n"
-    "state phase: enum { idle, active, done } = idle\n"
-    "state flagged: bool = false\n"
-    "state level: integer = 0\n"
-    "event start { who: string }\n"
-    "event finish { }\n"
-    "event pay { amount: money }\n"
-    "event units { n: integer }\n"
-    "event mark { day: date, flag: bool, lvl: enum { low, high }, k: integer }\n"
-    "event strike { }\n"
-    "state strikes: enum { none, one, two } = none\n"
-    "on start { require phase == idle else \"already started\" set phase = active }\n"
-    "on finish { require phase == active else \"not active\" set phase = done }\n"
-    "on units { set level = event.n }\n"
-    "on mark { set flagged = event.flag set level = event.k when event.lvl == high }\n"
-    "on strike { set strikes = one when strikes == none set strikes = two when strikes == one }\n"
-    "commitment money_owed { owed_by a owed_to b what \"Pay $1000\" total $1000 counted from pay.amount deadline 2027 quote s \"pay\" }\n"
-    "commitment widgets { owed_by b owed_to a what \"Ship widgets\" total 10 unit \"widgets\" counted from units.n quote s \"ship\" }\n"
-    "action go by a\n"
-    "permission act_active { principal a action go while phase == active quote s \"go\" }\n"
-    "fact answer = 42 { unit \"things\" quote s \"f\" }\n";
-
-/* Slots in a snapshot: the states in declaration order, then the commitments. */
-enum { S_PHASE, S_FLAGGED, S_LEVEL, S_STRIKES, C_MONEY, C_WIDGETS, WIDTH };
-enum { IDLE, ACTIVE, DONE };
 
 typedef struct fx {
   pactum_agreement *agr;
@@ -65,6 +36,13 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* The state of tl on day d (timeline_at), in a row of its own: the rows of the last 4 calls stay valid. */
+static const int64_t *at(fx *f, const pactum_timeline *tl, int32_t d) {
+  static int64_t rows[4][WIDTH];
+  static unsigned next;
+  return timeline_at(f->agr, tl, d, rows[next++ % 4]);
+}
+
 static int append(fx *f, pactum_timeline *tl, const char *json) {
   memset(&f->err, 0, sizeof f->err);
   return pactum_timeline_append_json(tl, json, strlen(json), &f->err);
@@ -80,7 +58,7 @@ static void ok_(fx *f, pactum_timeline *tl, const char *json, int line) {
 static void refused_(fx *f, pactum_timeline *tl, const char *json, const char *code, const char *msg, int line) {
   size_t n = pactum_timeline_count(tl);
   int64_t before[WIDTH];
-  memcpy(before, timeline_at(f->agr, tl, DAY_MAX), sizeof before);
+  memcpy(before, at(f, tl, DAY_MAX), sizeof before);
   int rc = append(f, tl, json);
   if (rc != PACTUM_EINPUT) fail_msg("line %d: %s: rc %d, expected PACTUM_EINPUT", line, json, rc);
   if (strcmp(f->err.code, code) != 0)
@@ -88,7 +66,7 @@ static void refused_(fx *f, pactum_timeline *tl, const char *json, const char *c
   if (msg && strcmp(f->err.message, msg) != 0)
     fail_msg("line %d: %s: message '%s', expected '%s'", line, json, f->err.message, msg);
   assert_int_equal(pactum_timeline_count(tl), n);
-  assert_memory_equal(timeline_at(f->agr, tl, DAY_MAX), before, sizeof before);
+  assert_memory_equal(at(f, tl, DAY_MAX), before, sizeof before);
 }
 #define refused(tl, json, code, msg) refused_(f, (tl), (json), (code), (msg), __LINE__)
 
@@ -152,8 +130,8 @@ static void test_guards_and_order(void **state) {
   ok(tl, "{\"type\":\"finish\",\"date\":\"2026-01-12\"}");
   refused(tl, "{\"type\":\"finish\",\"date\":\"2026-01-13\"}", "guard_failed", "event 'finish' rejected: not active");
   assert_int_equal(pactum_timeline_count(tl), 4);
-  assert_int_equal(timeline_at(f->agr, tl, day(2026, 1, 12))[S_PHASE], DONE);
-  assert_int_equal(timeline_at(f->agr, tl, day(2026, 1, 12))[C_MONEY], 3);
+  assert_int_equal(at(f, tl, day(2026, 1, 12))[S_PHASE], DONE);
+  assert_int_equal(at(f, tl, day(2026, 1, 12))[C_MONEY], 3);
   pactum_timeline_free(tl);
   assert_int_equal(pactum_timeline_count(NULL), 0);
   pactum_timeline_free(NULL);
@@ -176,18 +154,18 @@ static void test_state_as_of(void **state) {
       {day(2099, 1, 1), DONE, 750, 4, 4}, {DAY_MAX, DONE, 750, 4, 4},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-    const int64_t *st = timeline_at(f->agr, tl, want[i].day);
+    const int64_t *st = at(f, tl, want[i].day);
     if (st[S_PHASE] != want[i].phase || st[C_MONEY] != want[i].money || st[C_WIDGETS] != want[i].widgets ||
         st[S_LEVEL] != want[i].level)
       fail_msg("day %d: phase %lld money %lld widgets %lld level %lld", (int)want[i].day, (long long)st[S_PHASE],
                (long long)st[C_MONEY], (long long)st[C_WIDGETS], (long long)st[S_LEVEL]);
   }
   /* No timeline, or an empty one: the initial state. */
-  const int64_t *init = timeline_at(f->agr, NULL, day(2026, 1, 1));
+  const int64_t *init = at(f, NULL, day(2026, 1, 1));
   assert_int_equal(init[S_PHASE], IDLE);
   assert_int_equal(init[S_STRIKES], 0);
   pactum_timeline *empty = pactum_timeline_new(f->agr);
-  assert_memory_equal(timeline_at(f->agr, empty, DAY_MAX), init, WIDTH * sizeof(int64_t));
+  assert_memory_equal(at(f, empty, DAY_MAX), init, WIDTH * sizeof(int64_t));
   pactum_timeline_free(empty);
 
   /* A decision sees exactly the events dated on or before its day. */
@@ -218,9 +196,9 @@ static void test_many_events(void **state) {
     ok(tl, js);
   }
   assert_int_equal(pactum_timeline_count(tl), 100);
-  assert_int_equal(timeline_at(f->agr, tl, day(2025, 12, 31))[C_WIDGETS], 0);
+  assert_int_equal(at(f, tl, day(2025, 12, 31))[C_WIDGETS], 0);
   for (int i = 0; i < 100; i++) {
-    const int64_t *st = timeline_at(f->agr, tl, day(2026, 1, 1) + i);
+    const int64_t *st = at(f, tl, day(2026, 1, 1) + i);
     assert_int_equal(st[C_WIDGETS], i + 1);
     assert_int_equal(st[S_LEVEL], 1);
   }
@@ -232,21 +210,21 @@ static void test_transitions_read_the_state_before(void **state) {
   pactum_timeline *tl = pactum_timeline_new(f->agr);
   /* One strike moves none -> one, not on to two: both `when`s see the state before. */
   ok(tl, "{\"type\":\"strike\",\"date\":\"2026-01-01\"}");
-  assert_int_equal(timeline_at(f->agr, tl, day(2026, 1, 1))[S_STRIKES], 1);
+  assert_int_equal(at(f, tl, day(2026, 1, 1))[S_STRIKES], 1);
   ok(tl, "{\"type\":\"strike\",\"date\":\"2026-01-01\"}");
-  assert_int_equal(timeline_at(f->agr, tl, day(2026, 1, 1))[S_STRIKES], 2);
+  assert_int_equal(at(f, tl, day(2026, 1, 1))[S_STRIKES], 2);
   /* A set without `when`, and a set whose `when` reads a field. */
   ok(tl, "{\"type\":\"mark\",\"date\":\"2026-02-01\",\"day\":\"2026-01-01\",\"flag\":true,\"lvl\":\"high\",\"k\":7}");
-  const int64_t *st = timeline_at(f->agr, tl, day(2026, 2, 1));
+  const int64_t *st = at(f, tl, day(2026, 2, 1));
   assert_int_equal(st[S_FLAGGED], 1);
   assert_int_equal(st[S_LEVEL], 7);
   ok(tl, "{\"type\":\"mark\",\"date\":\"2026-02-02\",\"day\":\"2026-01-01\",\"flag\":false,\"lvl\":\"low\",\"k\":9}");
-  st = timeline_at(f->agr, tl, day(2026, 2, 2));
+  st = at(f, tl, day(2026, 2, 2));
   assert_int_equal(st[S_FLAGGED], 0);
   assert_int_equal(st[S_LEVEL], 7);
   /* Field order in the JSON does not matter. */
   ok(tl, "{\"k\":-3,\"lvl\":\"high\",\"flag\":true,\"day\":\"2026-01-01\",\"date\":\"2026-02-03\",\"type\":\"mark\"}");
-  assert_int_equal(timeline_at(f->agr, tl, day(2026, 2, 3))[S_LEVEL], -3);
+  assert_int_equal(at(f, tl, day(2026, 2, 3))[S_LEVEL], -3);
   pactum_timeline_free(tl);
 }
 
@@ -254,20 +232,20 @@ static void test_overflow(void **state) {
   fx *f = *state;
   pactum_timeline *tl = pactum_timeline_new(f->agr);
   ok(tl, "{\"type\":\"units\",\"date\":\"2026-01-01\",\"n\":9223372036854775807}");
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[S_LEVEL] == INT64_MAX);
+  assert_true(at(f, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
+  assert_true(at(f, tl, DAY_MAX)[S_LEVEL] == INT64_MAX);
   /* One more would pass INT64_MAX: refused, and the `set level` of the refused event is not kept. */
   refused(tl, "{\"type\":\"units\",\"date\":\"2026-01-02\",\"n\":1}", "overflow",
           "event 'units' would take commitment 'widgets' past the 64-bit range");
   assert_int_equal(pactum_timeline_count(tl), 1);
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[S_LEVEL] == INT64_MAX);
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
+  assert_true(at(f, tl, DAY_MAX)[S_LEVEL] == INT64_MAX);
+  assert_true(at(f, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
   /* The timeline still works after the refusal. */
   ok(tl, "{\"type\":\"units\",\"date\":\"2026-01-02\",\"n\":0}");
   ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-03\",\"amount\":5}");
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
-  assert_int_equal(timeline_at(f->agr, tl, DAY_MAX)[S_LEVEL], 0);
-  assert_int_equal(timeline_at(f->agr, tl, DAY_MAX)[C_MONEY], 5);
+  assert_true(at(f, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
+  assert_int_equal(at(f, tl, DAY_MAX)[S_LEVEL], 0);
+  assert_int_equal(at(f, tl, DAY_MAX)[C_MONEY], 5);
   assert_int_equal(pactum_timeline_count(tl), 3);
   pactum_timeline_free(tl);
 
@@ -275,7 +253,7 @@ static void test_overflow(void **state) {
   tl = pactum_timeline_new(f->agr);
   ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":4611686018427387904}");
   ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":4611686018427387903}");
-  assert_true(timeline_at(f->agr, tl, DAY_MAX)[C_MONEY] == INT64_MAX);
+  assert_true(at(f, tl, DAY_MAX)[C_MONEY] == INT64_MAX);
   refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":1}", "overflow",
           "event 'pay' would take commitment 'money_owed' past the 64-bit range");
   pactum_timeline_free(tl);
@@ -289,8 +267,8 @@ static void test_negative_amounts(void **state) {
   refused(tl, "{\"type\":\"units\",\"date\":\"2026-01-02\",\"n\":-1}", "negative_amount",
           "event 'units' counts -1 toward commitment 'widgets'; amounts cannot be negative");
   refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-02\",\"amount\":-9223372036854775808}", "negative_amount", NULL);
-  assert_int_equal(timeline_at(f->agr, tl, DAY_MAX)[S_LEVEL], 3);
-  assert_int_equal(timeline_at(f->agr, tl, DAY_MAX)[C_WIDGETS], 3);
+  assert_int_equal(at(f, tl, DAY_MAX)[S_LEVEL], 3);
+  assert_int_equal(at(f, tl, DAY_MAX)[C_WIDGETS], 3);
   assert_int_equal(pactum_timeline_count(tl), 1);
   pactum_timeline_free(tl);
 }

@@ -113,13 +113,13 @@ static void test_pick_and_decide(void **state) {
   assert_string_equal(err.code, "bad_json");
   /* Events go to every version that declares their type, and only there. */
   static const char ev[] = "{\"type\":\"agi_declared\",\"date\":\"2026-02-01\",\"by\":\"openai\"}";
-  assert_int_equal(history_append_event(h, tls, ev, sizeof ev - 1, &k, &err), PACTUM_OK);
+  assert_int_equal(history_append_event(h, tls, ev, sizeof ev - 1, 1, &k, &err), PACTUM_OK);
   assert_int_equal(pactum_timeline_count(tls[0]), 0);
   assert_int_equal(pactum_timeline_count(tls[2]), 0);
   assert_int_equal(pactum_timeline_count(tls[3]), 1);
   assert_int_equal(pactum_timeline_count(tls[4]), 1);
   static const char unknown[] = "{\"type\":\"merger\",\"date\":\"2026-03-01\"}";
-  assert_int_equal(history_append_event(h, tls, unknown, sizeof unknown - 1, &k, &err), PACTUM_EINPUT);
+  assert_int_equal(history_append_event(h, tls, unknown, sizeof unknown - 1, 2, &k, &err), PACTUM_EINPUT);
   assert_string_equal(err.code, "unknown_event");
   for (int i = 0; i < 5; i++) {
     pactum_request_free(reqs[i]);

@@ -358,7 +358,7 @@ static void test_syntax_errors(void **state) {
   assert_first_error(HDR "permission p { principal a action act from \"2026\" }\n",
                      "t.pact:5:44: error: expected a date (YYYY-MM-DD) or a year, found string");
   assert_first_error(HDR "state v: float = 1\n",
-                     "t.pact:5:10: error: expected a type (bool, string, integer, money, date or enum), found 'float'");
+                     "t.pact:5:10: error: expected a type (bool, string, integer, money, date, enum or ref), found 'float'");
   assert_first_error(HDR "source s2 official2 \"x\"\n",
                      "t.pact:5:11: error: expected a confidence: official, press or seed, found 'official2'");
   assert_first_error(HDR "permission p { principal a action act when resource r }\n",

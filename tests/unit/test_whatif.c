@@ -106,7 +106,7 @@ static int init_from(whatif *w, const pactum_agreement *agr, const char *const *
     json_array_append_new(l, json_string(lab));
   }
   for (size_t i = 0; i < na; i++) json_array_append_new(a, json_loads(added[i], 0, NULL));
-  int rc = whatif_init(w, agr, b, l, a, 0, err);
+  int rc = whatif_init(w, agr, b, l, NULL, 0, a, err);
   json_decref(b);
   json_decref(l);
   json_decref(a);
