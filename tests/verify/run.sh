@@ -33,7 +33,7 @@ for cmd in *.cmd; do
     [ $keep = 1 ] || continue
   fi
   args=$(cat "$cmd")
-  eval "timeout 60 \"\$pactum\" $args" >"$tmp/out" 2>&1
+  eval "timeout 180 \"\$pactum\" $args" >"$tmp/out" 2>&1
   echo "[exit $?]" >>"$tmp/out"
   if cmp -s "$name.expected" "$tmp/out"; then
     passed=$((passed + 1))
