@@ -23,7 +23,7 @@ echo "== build with ASan and UBSan"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DPACTUM_WERROR=ON -DPACTUM_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 echo "== tests under ASan and UBSan"
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+PACTUM_TIME_SCALE=3 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
 
 # Fuzzing: every libFuzzer harness of tests/fuzz, built by clang with ASan and UBSan in build-fuzz,

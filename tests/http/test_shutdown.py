@@ -24,6 +24,12 @@ import serverlib as L  # noqa: E402
 
 tokens = write_tokens()
 MARGIN = 0.002  # a request sent within 2 ms of the signal may go either way
+# PACTUM_TIME_SCALE (scripts/test.sh sets 3 for the ASan build, tests/valgrind 30): the server's
+# own bounds are fixed (it reads requests on the wire for 0.25 s, waits 1.5 s for those begun), so
+# on a slowed build a request sent before the signal may not have been read within them. There the
+# bounds that depend on the machine's speed are widened or reported, not asserted; what the record
+# holds (every acknowledged event stored, once) and the exit status are checked at every speed.
+SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
 
 
 def stream(round_no, delay):
@@ -85,16 +91,20 @@ def stream(round_no, delay):
     # The clients keep sending on their keep-alive connections until the process is gone: a server
     # that goes on serving new requests after the signal (instead of closing those connections after
     # the answers in flight) would not stop under steady load.
-    check("%s: it exits promptly although clients keep sending (within 2 s)" % tag, t_exit < 2.0,
+    check("%s: it exits promptly although clients keep sending (within %.0f s)" % (tag, 2.0 * SLOW), t_exit < 2.0 * SLOW,
           "%.1f s; %d requests answered after the signal" % (t_exit, sum(1 for x in results if x[2] == 200 and x[1] and x[1] > t_sig)))
     ok = [x for x in results if x[2] == 200]
-    check("%s: the stream was under way (at least 20 answered requests)" % tag, len(ok) >= 20, len(ok))
+    check("%s: the stream was under way (at least %d answered requests)" % (tag, 20 / SLOW), len(ok) >= 20 / SLOW, len(ok))
     bad_status = [x[:3] for x in results if isinstance(x[2], int) and x[2] != 200]
     check("%s: no request was answered with an error" % tag, not bad_status, bad_status[:5])
     dropped = [(x[0], "sent %.1f ms before SIGTERM" % ((t_sig - x[1]) * 1000), repr(x[2]))
                for x in results if not isinstance(x[2], int) and x[1] is not None and x[1] < t_sig - MARGIN]
-    check("%s: every request sent before SIGTERM was answered with 200 (none dropped in flight)" % tag, not dropped,
-          "\n".join(map(str, dropped)))
+    if SLOW == 1:
+        check("%s: every request sent before SIGTERM was answered with 200 (none dropped in flight)" % tag, not dropped,
+              "\n".join(map(str, dropped)))
+    else:
+        print("note %s: %d requests sent before SIGTERM closed unanswered; not asserted at PACTUM_TIME_SCALE=%g"
+              % (tag, len(dropped), SLOW))
     stored = pactum_events(srv.db, own=True)  # every record, so that stored[s - 1] is seq s
     amounts = [e["amount_usd"] for e in stored if e.get("type") == "azure_purchase"]
     acked = [json.loads(x[3])["last"] for x in ok if x[0] == "event"]
@@ -112,7 +122,7 @@ def stream(round_no, delay):
 
 
 for i, delay in enumerate([0.6, 1.0, 1.4]):
-    stream(i + 1, delay)
+    stream(i + 1, delay * SLOW)
 
 # A request half-sent when the signal arrives, the rest sent 200 ms later: it is in flight, and is
 # answered before the process exits.
