@@ -62,6 +62,7 @@ def line(obj):
 # ---- the shipped agreements carry their tests, all pass, and every clause is covered ---------
 rc, out, err = run("test", os.path.join(ROOT, "agreements"))
 shipped = [os.path.join(ROOT, "agreements", "examples", "cloud-reseller.test.jsonl"),
+           os.path.join(ROOT, "agreements", "examples", "music-licence.test.jsonl"),
            os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.test.jsonl")]
 total = sum(test_lines(p) for p in shipped)
 check("shipped: exit 0", rc == 0, out + err)
