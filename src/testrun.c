@@ -158,11 +158,14 @@ static int validate_rejected(tctx *t, const char *nm, json_t *rejected, size_t n
   if (!json_is_array(rejected)) return line_error(t, line, "test '%s': 'rejected' must be an array", nm), -1;
   json_array_foreach(rejected, i, v) {
     if (json_is_object(v)) {
-      json_object_foreach(v, key, w) if (!one_of(key, rkeys, 3)) return line_error(t, line,
-                                         "test '%s': 'rejected' item %zu has the unknown member '%s' (an item is an "
-                                         "event index, or {\"event\", \"code\", \"message\"})",
-                                         nm, i, key),
-                                       -1;
+      json_object_foreach(v, key, w) {
+        if (!one_of(key, rkeys, sizeof rkeys / sizeof rkeys[0]))
+          return line_error(t, line,
+                            "test '%s': 'rejected' item %zu has the unknown member '%s' (an item is an event index, "
+                            "or {\"event\", \"code\", \"message\"})",
+                            nm, i, key),
+                 -1;
+      }
       json_t *code = json_object_get(v, "code"), *msg = json_object_get(v, "message");
       if (!json_is_string(code) || !json_string_length(code))
         return line_error(t, line, "test '%s': 'rejected' item %zu needs a 'code', the error code that refuses the event",
