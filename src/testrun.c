@@ -2,13 +2,17 @@
 ** testrun.c: runs an agreement's test file (X.test.jsonl beside X.pact) for `pactum test`.
 **
 ** Each line that is neither blank nor a `#` comment is one test: events are folded in order, event
-** i with seq i + 1 and its "recorded_by" read as a claim (those whose 0-based indexes are in
-** "rejected" must be refused by the agreement's rules: a transition guard or a ref), the
-** request is decided, and the decision is compared with "expect": the outcome, and the
-** determining, overridden and obligation clauses as sets, and valid_until, each where given.
-** A line that is not a well-formed test is an input error, reported with its line number and
-** not counted as passed or failed. Clauses that appear as determining or as obligations in any
-** test's decision are covered; the rest are reported.
+** i with seq i + 1 and its "recorded_by" read as a claim. Those listed in "rejected" must be
+** refused: a bare index by the agreement's rules (a transition guard or a ref), an object
+** {"event", "code", "message"?} with that error code (and message); every other event must be
+** accepted. Then, where the test gives them, the request is decided and the decision compared with
+** "expect" (the outcome; the determining, overridden and obligation clauses as sets; valid_until),
+** and the status on each date of "status" is compared with what it names (state variables,
+** commitments' members, clauses in effect, the count of events, obligation instances). A line that
+** is not a well-formed test is an input error, reported with its line number and not counted as
+** passed or failed; so is an expectation this build cannot check (obligation states before
+** `pactum status` reports them), which is never passed silently. Clauses that appear as
+** determining or as obligations in any test's decision are covered; the rest are reported.
 */
 #include "testrun.h"
 
@@ -42,26 +46,41 @@ typedef struct tctx {
   json_t *failures, *errs; /* arrays */
   uint8_t *covered;        /* [nclauses] */
   json_t *names;           /* test names seen: object used as a set */
+  json_t *shape;           /* the status of an empty timeline: the names a status expectation may use */
   int passed, failed, nerr;
   int oom;
 } tctx;
 
-static void line_error(tctx *t, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void line_error(tctx *t, long line, const char *fmt, ...) {
+/* Report an input error; `code`, when not NULL, sets it apart in JSON ("unsupported"). */
+static void line_verror(tctx *t, long line, const char *code, const char *fmt, va_list ap) {
   char msg[1024];
-  va_list ap;
-  va_start(ap, fmt);
   vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
   t->nerr++;
   if (t->as_json) {
     json_t *e = line ? json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", msg) : json_pack("{s:s}", "message", msg);
+    if (e && code) json_object_set_new(e, "code", json_string(code));
     if (!e || json_array_append_new(t->errs, e)) t->oom = 1;
   } else if (line) {
     buf_printf(t->errors, "%s:%ld: error: %s\n", t->path, line, msg);
   } else {
     buf_printf(t->errors, "%s: error: %s\n", t->path, msg);
   }
+}
+
+static void line_error(tctx *t, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void line_error(tctx *t, long line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  line_verror(t, line, NULL, fmt, ap);
+  va_end(ap);
+}
+
+static void line_error_code(tctx *t, long line, const char *code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void line_error_code(tctx *t, long line, const char *code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  line_verror(t, line, code, fmt, ap);
+  va_end(ap);
 }
 
 /* One mismatch of a failing test: field, expected and got (JSON values it takes), and a message. */
@@ -120,45 +139,60 @@ static int find_clause(const pactum_agreement *agr, const char *id) {
   return -1;
 }
 
-/* Check the shape of one test; report the first problem as an input error. 0 if well formed. */
-static int validate(tctx *t, json_t *sc, long line) {
-  static const char *const keys[] = {"name", "events", "rejected", "request", "expect"};
+/* 1 if key is one of keys[0..n). */
+static int one_of(const char *key, const char *const *keys, size_t n) {
+  for (size_t k = 0; k < n; k++)
+    if (!strcmp(keys[k], key)) return 1;
+  return 0;
+}
+
+/* The event index a "rejected" item names: the item itself, or its "event" member. */
+static json_t *rejected_index(json_t *item) { return json_is_object(item) ? json_object_get(item, "event") : item; }
+
+/* "rejected": event indexes, or {"event", "code", "message"?}, each event at most once. */
+static int validate_rejected(tctx *t, const char *nm, json_t *rejected, size_t nevents, long line) {
+  static const char *const rkeys[] = {"event", "code", "message"};
+  size_t i, j;
+  json_t *v, *w;
+  const char *key;
+  if (!json_is_array(rejected)) return line_error(t, line, "test '%s': 'rejected' must be an array", nm), -1;
+  json_array_foreach(rejected, i, v) {
+    if (json_is_object(v)) {
+      json_object_foreach(v, key, w) {
+        if (!one_of(key, rkeys, sizeof rkeys / sizeof rkeys[0]))
+          return line_error(t, line,
+                            "test '%s': 'rejected' item %zu has the unknown member '%s' (an item is an event index, "
+                            "or {\"event\", \"code\", \"message\"})",
+                            nm, i, key),
+                 -1;
+      }
+      json_t *code = json_object_get(v, "code"), *msg = json_object_get(v, "message");
+      if (!json_is_string(code) || !json_string_length(code))
+        return line_error(t, line, "test '%s': 'rejected' item %zu needs a 'code', the error code that refuses the event",
+                          nm, i),
+               -1;
+      if (msg && !json_is_string(msg))
+        return line_error(t, line, "test '%s': 'rejected' item %zu: 'message' must be a string", nm, i), -1;
+    }
+    json_t *ix = rejected_index(v);
+    if (!json_is_integer(ix) || json_integer_value(ix) < 0 || (size_t)json_integer_value(ix) >= nevents)
+      return line_error(t, line, "test '%s': 'rejected' item %zu is not the index of one of its %zu events", nm, i, nevents),
+             -1;
+    for (j = 0; j < i; j++)
+      if (json_integer_value(rejected_index(json_array_get(rejected, j))) == json_integer_value(ix))
+        return line_error(t, line, "test '%s': 'rejected' names event %lld twice", nm, (long long)json_integer_value(ix)), -1;
+  }
+  return 0;
+}
+
+/* "expect": the decision and its clause lists, as before status and refusals were added. */
+static int validate_expect(tctx *t, const char *nm, json_t *expect, long line) {
   static const char *const ekeys[] = {"decision", "determining", "overridden", "obligations", "valid_until"};
   const char *key;
   json_t *v;
-  if (!json_is_object(sc)) return line_error(t, line, "a test must be a JSON object"), -1;
-  json_object_foreach(sc, key, v) {
-    size_t k = 0;
-    while (k < sizeof keys / sizeof keys[0] && strcmp(keys[k], key)) k++;
-    if (k == sizeof keys / sizeof keys[0])
-      return line_error(t, line, "unknown member '%s' (a test has name, events, rejected, request and expect)", key), -1;
-  }
-  json_t *name = json_object_get(sc, "name");
-  if (!json_is_string(name) || !json_string_length(name))
-    return line_error(t, line, "the test has no 'name' (a non-empty string)"), -1;
-  const char *nm = json_string_value(name);
-  if (json_object_get(t->names, nm)) return line_error(t, line, "duplicate test name '%s'", nm), -1;
-  json_object_set_new(t->names, nm, json_integer(line));
-  json_t *events = json_object_get(sc, "events"), *rejected = json_object_get(sc, "rejected");
-  if (events && !json_is_array(events)) return line_error(t, line, "test '%s': 'events' must be an array", nm), -1;
   size_t i;
-  json_array_foreach(events, i, v) if (!json_is_object(v))
-    return line_error(t, line, "test '%s': event %zu must be a JSON object", nm, i), -1;
-  if (rejected && !json_is_array(rejected)) return line_error(t, line, "test '%s': 'rejected' must be an array", nm), -1;
-  json_array_foreach(rejected, i, v) {
-    if (!json_is_integer(v) || json_integer_value(v) < 0 || (size_t)json_integer_value(v) >= json_array_size(events))
-      return line_error(t, line, "test '%s': 'rejected' item %zu is not the index of one of its %zu events", nm, i,
-                        json_array_size(events)),
-             -1;
-  }
-  if (!json_is_object(json_object_get(sc, "request")))
-    return line_error(t, line, "test '%s' has no 'request' (a JSON object)", nm), -1;
-  json_t *expect = json_object_get(sc, "expect");
-  if (!json_is_object(expect)) return line_error(t, line, "test '%s' has no 'expect' (a JSON object)", nm), -1;
   json_object_foreach(expect, key, v) {
-    size_t k = 0;
-    while (k < sizeof ekeys / sizeof ekeys[0] && strcmp(ekeys[k], key)) k++;
-    if (k == sizeof ekeys / sizeof ekeys[0])
+    if (!one_of(key, ekeys, sizeof ekeys / sizeof ekeys[0]))
       return line_error(t, line,
                         "test '%s': unknown member 'expect.%s' (expect has decision, determining, overridden, "
                         "obligations and valid_until)",
@@ -185,71 +219,235 @@ static int validate(tctx *t, json_t *sc, long line) {
   return 0;
 }
 
+/* The element of the array `a` whose member `key` is the string `id`, or NULL. */
+static json_t *find_by(json_t *a, const char *key, const char *id) {
+  size_t i;
+  json_t *v;
+  json_array_foreach(a, i, v) {
+    const char *s = json_string_value(json_object_get(v, key));
+    if (s && !strcmp(s, id)) return v;
+  }
+  return NULL;
+}
+
+/* One object of "status": a date and what to compare on it, every name one the agreement has. */
+static int validate_status_one(tctx *t, const char *nm, json_t *st, long line) {
+  static const char *const skeys[] = {"date", "state", "commitments", "clauses", "events", "obligations"};
+  const char *key, *k2;
+  json_t *v, *w;
+  size_t i;
+  int32_t day;
+  if (!json_is_object(st)) return line_error(t, line, "test '%s': 'status' must be an object or an array of objects", nm), -1;
+  json_object_foreach(st, key, v) {
+    if (!one_of(key, skeys, sizeof skeys / sizeof skeys[0]))
+      return line_error(t, line,
+                        "test '%s': unknown member 'status.%s' (status has date, state, commitments, clauses, events "
+                        "and obligations)",
+                        nm, key),
+             -1;
+  }
+  const char *ds = json_string_value(json_object_get(st, "date"));
+  if (!ds || date_parse(ds, strlen(ds), &day) != 0)
+    return line_error(t, line, "test '%s': 'status.date' must be a day, YYYY-MM-DD", nm), -1;
+  if (json_object_size(st) < 2)
+    return line_error(t, line, "test '%s': the status on %s checks nothing (give state, commitments, clauses, events or obligations)",
+                      nm, ds),
+           -1;
+  json_t *state = json_object_get(st, "state");
+  if (state) {
+    if (!json_is_object(state)) return line_error(t, line, "test '%s': 'status.state' must be an object", nm), -1;
+    json_object_foreach(state, key, v) {
+      if (!json_object_get(json_object_get(t->shape, "state"), key))
+        return line_error(t, line, "test '%s': 'status.state' names '%s', which is no state variable of the agreement", nm, key), -1;
+    }
+  }
+  json_t *commits = json_object_get(st, "commitments");
+  if (commits) {
+    if (!json_is_object(commits)) return line_error(t, line, "test '%s': 'status.commitments' must be an object", nm), -1;
+    json_object_foreach(commits, key, v) {
+      json_t *shape = find_by(json_object_get(t->shape, "commitments"), "id", key);
+      if (!shape)
+        return line_error(t, line, "test '%s': 'status.commitments' names '%s', which is no commitment of the agreement", nm, key),
+               -1;
+      if (!json_is_object(v) || !json_object_size(v))
+        return line_error(t, line, "test '%s': 'status.commitments.%s' must be an object such as {\"fulfilled\": 0}", nm, key), -1;
+      json_object_foreach(v, k2, w) {
+        if (!json_object_get(shape, k2) || !strcmp(k2, "id"))
+          return line_error(t, line,
+                            "test '%s': 'status.commitments.%s.%s' is not reported for a commitment (fulfilled, "
+                            "remaining, total, percent, deadline ...)",
+                            nm, key, k2),
+                 -1;
+      }
+    }
+  }
+  json_t *clauses = json_object_get(st, "clauses");
+  if (clauses) {
+    if (!json_is_object(clauses)) return line_error(t, line, "test '%s': 'status.clauses' must be an object", nm), -1;
+    json_object_foreach(clauses, key, v) {
+      if (find_clause(t->agr, key) < 0)
+        return line_error(t, line, "test '%s': 'status.clauses' names '%s', which is no clause of the agreement", nm, key), -1;
+      if (!json_is_boolean(v))
+        return line_error(t, line, "test '%s': 'status.clauses.%s' must be true (in effect) or false", nm, key), -1;
+    }
+  }
+  json_t *events = json_object_get(st, "events");
+  if (events && (!json_is_integer(events) || json_integer_value(events) < 0))
+    return line_error(t, line, "test '%s': 'status.events' must be a count of events", nm), -1;
+  json_t *obls = json_object_get(st, "obligations");
+  if (obls) {
+    /* Never passed silently: a build whose status has no obligation states says it cannot check them. */
+    if (!json_is_array(json_object_get(t->shape, "obligations")))
+      return line_error_code(t, line, "unsupported",
+                             "test '%s': 'status.obligations' cannot be checked yet: this build of pactum reports no "
+                             "obligation states (issue 14)",
+                             nm),
+             -1;
+    if (!json_is_array(obls)) return line_error(t, line, "test '%s': 'status.obligations' must be an array", nm), -1;
+    json_array_foreach(obls, i, v) {
+      if (!json_is_object(v) || !json_is_string(json_object_get(v, "id")))
+        return line_error(t, line, "test '%s': 'status.obligations' item %zu must be an object with an 'id'", nm, i), -1;
+    }
+  }
+  return 0;
+}
+
+/* Check the shape of one test; report the first problem as an input error. 0 if well formed. */
+static int validate(tctx *t, json_t *sc, long line) {
+  static const char *const keys[] = {"name", "events", "rejected", "request", "expect", "status"};
+  const char *key;
+  json_t *v;
+  size_t i;
+  if (!json_is_object(sc)) return line_error(t, line, "a test must be a JSON object"), -1;
+  json_object_foreach(sc, key, v) {
+    if (!one_of(key, keys, sizeof keys / sizeof keys[0]))
+      return line_error(t, line, "unknown member '%s' (a test has name, events, rejected, request, expect and status)", key), -1;
+  }
+  json_t *name = json_object_get(sc, "name");
+  if (!json_is_string(name) || !json_string_length(name))
+    return line_error(t, line, "the test has no 'name' (a non-empty string)"), -1;
+  const char *nm = json_string_value(name);
+  if (json_object_get(t->names, nm)) return line_error(t, line, "duplicate test name '%s'", nm), -1;
+  json_object_set_new(t->names, nm, json_integer(line));
+  json_t *events = json_object_get(sc, "events"), *rejected = json_object_get(sc, "rejected");
+  json_t *request = json_object_get(sc, "request"), *expect = json_object_get(sc, "expect");
+  json_t *status = json_object_get(sc, "status");
+  if (events && !json_is_array(events)) return line_error(t, line, "test '%s': 'events' must be an array", nm), -1;
+  json_array_foreach(events, i, v) if (!json_is_object(v))
+    return line_error(t, line, "test '%s': event %zu must be a JSON object", nm, i), -1;
+  if (rejected && validate_rejected(t, nm, rejected, json_array_size(events), line)) return -1;
+  if (!request && !expect && !status && !rejected)
+    return line_error(t, line, "test '%s' checks nothing: give 'request' and 'expect', 'status' or 'rejected'", nm), -1;
+  if ((request || expect) && !json_is_object(request))
+    return line_error(t, line, "test '%s' has no 'request' (a JSON object)", nm), -1;
+  if (request && !json_is_object(expect)) return line_error(t, line, "test '%s' has no 'expect' (a JSON object)", nm), -1;
+  if (expect && validate_expect(t, nm, expect, line)) return -1;
+  if (status) {
+    if (json_is_array(status)) {
+      if (!json_array_size(status)) return line_error(t, line, "test '%s': 'status' is an empty array", nm), -1;
+      json_array_foreach(status, i, v) if (validate_status_one(t, nm, v, line)) return -1;
+    } else if (validate_status_one(t, nm, status, line)) {
+      return -1;
+    }
+  }
+  return 0;
+}
+
 /* "event 1 (panel_verdict, 2027-04-01)" */
 static void event_label(buf *b, size_t i, json_t *ev) {
   const char *type = json_string_value(json_object_get(ev, "type")), *date = json_string_value(json_object_get(ev, "date"));
   buf_printf(b, "event %zu (%s, %s)", i, type ? type : "?", date ? date : "?");
 }
 
-static int in_rejected(json_t *rejected, size_t i) {
+/* The "rejected" item that names event i, or NULL. */
+static json_t *rejected_item(json_t *rejected, size_t i) {
   size_t j;
   json_t *r;
-  json_array_foreach(rejected, j, r) if ((size_t)json_integer_value(r) == i) return 1;
-  return 0;
+  json_array_foreach(rejected, j, r) if ((size_t)json_integer_value(rejected_index(r)) == i) return r;
+  return NULL;
 }
 
-/* Run one well-formed test. 1 passed, 0 failed, -1 an input error (reported). */
-static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_request *req, pactum_decision *dec) {
-  const pactum_agreement *agr = t->agr;
-  const char *name = json_string_value(json_object_get(sc, "name"));
-  json_t *events = json_object_get(sc, "events"), *rejected = json_object_get(sc, "rejected");
-  json_t *expect = json_object_get(sc, "expect");
-  mismatch m;
-  m.list = json_array();
-  buf_init(&m.text);
-  int result = 0;
+/* "MESSAGE [CODE]" as a new JSON string. */
+static json_t *refusal(const pactum_error *err) {
+  buf b;
+  buf_init(&b);
+  buf_printf(&b, "%s [%s]", err->message, err->code);
+  json_t *s = json_string(b.data ? b.data : "");
+  buf_release(&b);
+  return s;
+}
+
+/*
+** Fold the test's events into tl, each checked against "rejected". Stops at the first event that
+** went otherwise (one mismatch in m): 1. All as said: 0. Out of memory: -1.
+*/
+static int fold_events(json_t *events, json_t *rejected, pactum_timeline *tl, mismatch *m) {
   size_t i;
   json_t *ev;
   pactum_error err;
   json_array_foreach(events, i, ev) {
-    int want_refused = in_rejected(rejected, i);
+    json_t *want = rejected_item(rejected, i);
     int rc = timeline_append_claimed(tl, ev, (int64_t)i + 1, &err); /* its seq is its position */
-    if (rc == PACTUM_ENOMEM) {
-      t->oom = 1;
-      goto out;
+    if (rc == PACTUM_ENOMEM) return -1;
+    json_t *expected = NULL, *got = NULL;
+    const char *what = NULL;
+    if (!want) {
+      if (rc == PACTUM_OK) continue;
+      expected = json_string("accepted"), got = refusal(&err);
+    } else if (!json_is_object(want)) {
+      /* Refused by the agreement's own rules: a guard, or a ref that names no earlier event of its type. */
+      if (rc != PACTUM_OK && (!strcmp(err.code, "guard_failed") || !strcmp(err.code, "bad_reference"))) continue;
+      expected = json_string("refused by the agreement");
+      got = rc ? refusal(&err) : json_string("accepted");
+    } else {
+      const char *code = json_string_value(json_object_get(want, "code"));
+      json_t *msg = json_object_get(want, "message");
+      if (rc != PACTUM_OK && !strcmp(code, err.code)) {
+        if (!msg || !strcmp(json_string_value(msg), err.message)) continue;
+        what = " message", expected = json_incref(msg), got = json_string(err.message);
+      } else {
+        buf b;
+        buf_init(&b);
+        buf_printf(&b, "refused [%s]", code);
+        expected = json_string(b.data ? b.data : "");
+        buf_release(&b);
+        got = rc ? refusal(&err) : json_string("accepted");
+      }
     }
-    /* Refused by the agreement's own rules: a guard, or a ref that names no earlier event of its type. */
-    int guard = rc != PACTUM_OK && (!strcmp(err.code, "guard_failed") || !strcmp(err.code, "bad_reference"));
-    if (want_refused == guard) continue;
-    buf what;
-    buf_init(&what);
-    event_label(&what, i, ev);
-    const char *field = what.data ? what.data : "event";
-    if (want_refused)
-      mismatch_add(&m, field, json_string("refused by the agreement"), json_string(rc ? err.message : "accepted"), NULL);
-    else
-      mismatch_add(&m, field, json_string("accepted"), json_string(err.message), NULL);
-    buf_release(&what);
-    goto fail;
+    buf label;
+    buf_init(&label);
+    event_label(&label, i, ev);
+    if (what) buf_puts(&label, what);
+    mismatch_add(m, label.data ? label.data : "event", expected, got, NULL);
+    buf_release(&label);
+    return 1;
   }
+  return 0;
+}
+
+/*
+** Decide the test's request on tl and compare the decision with "expect", adding mismatches to m.
+** 0 done; -1 an input error (reported); -2 out of memory.
+*/
+static int check_decision(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_request *req, pactum_decision *dec,
+                          mismatch *m) {
+  const pactum_agreement *agr = t->agr;
+  const char *name = json_string_value(json_object_get(sc, "name"));
+  json_t *expect = json_object_get(sc, "expect");
+  pactum_error err;
   char *rq = json_dumps(json_object_get(sc, "request"), JSON_COMPACT);
   int rc = rq ? pactum_request_parse_json(req, rq, strlen(rq), PACTUM_NO_DAY, &err) : PACTUM_ENOMEM;
   px_free(rq);
   if (rc == PACTUM_OK) rc = pactum_decide(agr, tl, req, dec);
   else if (rc == PACTUM_EINPUT) {
     line_error(t, line, "test '%s': the request is refused: %s [%s]", name, err.message, err.code);
-    result = -1;
-    goto out;
+    return -1;
   }
   if (rc == PACTUM_EINPUT) {
     line_error(t, line, "test '%s': the request cannot be decided: an attribute without a default is not given", name);
-    result = -1;
-    goto out;
+    return -1;
   }
-  if (rc) {
-    t->oom = 1;
-    goto out;
-  }
+  if (rc) return -2;
   for (int k = 0; k < dec->ndet; k++) t->covered[dec->det[k]] = 1;
   for (int k = 0; k < dec->nobl; k++) t->covered[dec->obl[k]] = 1;
 
@@ -263,7 +461,7 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
     buf_printf(&extra, " (determining %s)", ds ? ds : "?");
     px_free(ds);
     json_decref(det);
-    mismatch_add(&m, "decision", json_string(want), json_string(got), extra.data);
+    mismatch_add(m, "decision", json_string(want), json_string(got), extra.data);
     buf_release(&extra);
   }
   static const char *const lists[] = {"determining", "overridden", "obligations"};
@@ -273,9 +471,13 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
     const int32_t *v = l == 0 ? dec->det : l == 1 ? dec->over : dec->obl;
     int n = l == 0 ? dec->ndet : l == 1 ? dec->nover : dec->nobl;
     json_t *ws = sorted_strings(w), *gs = id_array(agr, v, n);
-    if (!ws || !gs) t->oom = 1;
-    if (ws && gs && !json_equal(ws, gs)) {
-      mismatch_add(&m, lists[l], ws, gs, NULL);
+    if (!ws || !gs) {
+      json_decref(ws);
+      json_decref(gs);
+      return -2;
+    }
+    if (!json_equal(ws, gs)) {
+      mismatch_add(m, lists[l], ws, gs, NULL);
     } else {
       json_decref(ws);
       json_decref(gs);
@@ -290,10 +492,145 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
     json_t *d = text ? json_loadb(text, need, 0, NULL) : NULL;
     if (text != small) px_free(text);
     json_t *gv = d ? json_object_get(d, "valid_until") : NULL;
-    if (!gv) t->oom = 1;
-    else if (!json_equal(wv, gv)) mismatch_add(&m, "valid_until", json_incref(wv), json_incref(gv), NULL);
+    if (!gv) {
+      json_decref(d);
+      return -2;
+    }
+    if (!json_equal(wv, gv)) mismatch_add(m, "valid_until", json_incref(wv), json_incref(gv), NULL);
     json_decref(d);
   }
+  return 0;
+}
+
+/*
+** Two values of a status equal? JSON equality, except that numbers compare by value, so 750000
+** equals 750000.0 (a money amount may be printed with a fraction).
+*/
+static int values_equal(json_t *a, json_t *b) {
+  if (json_is_number(a) && json_is_number(b) && !(json_is_integer(a) && json_is_integer(b)))
+    return json_number_value(a) == json_number_value(b);
+  return json_equal(a, b);
+}
+
+/* Compare one value of a status; the field is "status DATE WHAT". got may be NULL (absent). */
+static void status_compare(mismatch *m, const char *date, const char *what, json_t *want, json_t *got) {
+  if (got && values_equal(want, got)) return;
+  buf f;
+  buf_init(&f);
+  buf_printf(&f, "status %s %s", date, what);
+  mismatch_add(m, f.data ? f.data : "status", json_incref(want), got ? json_incref(got) : json_null(), NULL);
+  buf_release(&f);
+}
+
+/* The obligation instance of `got` that `want` names by its id (and instance, when it gives one). */
+static json_t *find_instance(json_t *got, json_t *want) {
+  size_t i;
+  json_t *v, *inst = json_object_get(want, "instance");
+  const char *id = json_string_value(json_object_get(want, "id"));
+  json_array_foreach(got, i, v) {
+    const char *gid = json_string_value(json_object_get(v, "id"));
+    if (gid && !strcmp(gid, id) && (!inst || values_equal(inst, json_object_get(v, "instance")))) return v;
+  }
+  return NULL;
+}
+
+/* Empty b and write fmt into it; its text, or "?" when memory ran out (b is then marked failed). */
+static const char *reprintf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static const char *reprintf(buf *b, const char *fmt, ...) {
+  char small[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(small, sizeof small, fmt, ap);
+  va_end(ap);
+  b->len = 0;
+  buf_puts(b, small);
+  return b->data && !b->failed ? b->data : "?";
+}
+
+/* Compare the status on one date of "status" with what it names, adding mismatches. -1 out of memory. */
+static int check_status_one(tctx *t, json_t *st, pactum_timeline *tl, mismatch *m) {
+  const char *ds = json_string_value(json_object_get(st, "date"));
+  int32_t day;
+  date_parse(ds, strlen(ds), &day); /* validated */
+  char *text = pactum_status_json(t->agr, tl, day);
+  json_t *got = text ? json_loads(text, 0, NULL) : NULL;
+  pactum_string_free(text);
+  if (!got) return -1;
+  const char *key, *k2;
+  json_t *v, *w;
+  size_t i;
+  buf what;
+  buf_init(&what);
+  json_object_foreach(json_object_get(st, "state"), key, v) {
+    const char *wt = reprintf(&what, "state.%s", key);
+    status_compare(m, ds, wt, v, json_object_get(json_object_get(got, "state"), key));
+  }
+  json_object_foreach(json_object_get(st, "commitments"), key, v) {
+    json_t *c = find_by(json_object_get(got, "commitments"), "id", key);
+    json_object_foreach(v, k2, w) {
+      const char *wt = reprintf(&what, "commitments.%s.%s", key, k2);
+      status_compare(m, ds, wt, w, c ? json_object_get(c, k2) : NULL);
+    }
+  }
+  json_object_foreach(json_object_get(st, "clauses"), key, v) {
+    json_t *c = find_by(json_object_get(got, "clauses"), "id", key);
+    const char *wt = reprintf(&what, "clauses.%s.in_effect", key);
+    status_compare(m, ds, wt, v, c ? json_object_get(c, "in_effect") : NULL);
+  }
+  json_t *events = json_object_get(st, "events");
+  if (events) status_compare(m, ds, "events", events, json_object_get(got, "events"));
+  json_array_foreach(json_object_get(st, "obligations"), i, v) {
+    json_t *o = find_instance(json_object_get(got, "obligations"), v);
+    char *inst = json_dumps(json_object_get(v, "instance"), JSON_COMPACT | JSON_ENCODE_ANY);
+    json_object_foreach(v, k2, w) {
+      if (!strcmp(k2, "id") || !strcmp(k2, "instance")) continue;
+      const char *wt = reprintf(&what, "obligations[%s%s%s].%s", json_string_value(json_object_get(v, "id")), inst ? " " : "",
+                 inst ? inst : "", k2);
+      status_compare(m, ds, wt, w, o ? json_object_get(o, k2) : NULL);
+    }
+    if (!o && json_object_size(v) <= 2) { /* nothing but the names: the instance must exist */
+      const char *wt = reprintf(&what, "obligations[%s%s%s]", json_string_value(json_object_get(v, "id")), inst ? " " : "",
+                 inst ? inst : "");
+      status_compare(m, ds, wt, v, NULL);
+    }
+    px_free(inst);
+  }
+  int oom = what.failed;
+  buf_release(&what);
+  json_decref(got);
+  return oom ? -1 : 0;
+}
+
+/* Run one well-formed test. 1 passed, 0 failed, -1 an input error (reported). */
+static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_request *req, pactum_decision *dec) {
+  const char *name = json_string_value(json_object_get(sc, "name"));
+  json_t *status = json_object_get(sc, "status");
+  mismatch m;
+  m.list = json_array();
+  buf_init(&m.text);
+  int result = 0;
+  size_t i;
+  json_t *st;
+  int r = fold_events(json_object_get(sc, "events"), json_object_get(sc, "rejected"), tl, &m);
+  if (r < 0) {
+    t->oom = 1;
+    goto out;
+  }
+  if (r > 0) goto fail;
+  if (json_object_get(sc, "request")) {
+    r = check_decision(t, sc, line, tl, req, dec, &m);
+    if (r == -1) {
+      result = -1;
+      goto out;
+    }
+    if (r == -2) {
+      t->oom = 1;
+      goto out;
+    }
+  }
+  if (json_is_object(status) && check_status_one(t, status, tl, &m)) t->oom = 1;
+  json_array_foreach(status, i, st) if (check_status_one(t, st, tl, &m)) t->oom = 1;
+  if (t->oom) goto out;
   if (json_array_size(m.list) == 0) {
     result = 1;
     goto out;
@@ -372,6 +709,20 @@ int testrun_file(const pactum_agreement *agr, const char *pact_path, const char 
     t.oom = 1;
     goto done;
   }
+  /* What a status of this agreement holds (its state variables, commitments, clauses and, in a
+     build that has them, obligations), so that a status expectation naming something else is an
+     input error rather than a failure. */
+  if (!(tl = pactum_timeline_new(agr))) {
+    t.oom = 1;
+    goto done;
+  }
+  char *shape = pactum_status_json(agr, tl, agr->effective);
+  t.shape = shape ? json_loads(shape, 0, NULL) : NULL;
+  pactum_string_free(shape);
+  if (!t.shape) {
+    t.oom = 1;
+    goto done;
+  }
   if (!(fp = fopen(test_path, "rb"))) {
     line_error(&t, 0, "cannot open '%s': %s", test_path, strerror(errno));
     goto done;
@@ -439,6 +790,7 @@ done:
   json_decref(t.failures);
   json_decref(t.errs);
   json_decref(t.names);
+  json_decref(t.shape);
   json_decref(file);
   return t.oom || report->failed || errors->failed ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /*
 ** testrun.h: agreement tests, the files `pactum test` runs. X.test.jsonl, beside X.pact, holds
-** one test per line: {"name", "events"?, "rejected"?, "request", "expect"}. The format is in
+** one test per line: {"name", "events"?, "rejected"?, "request"?, "expect"?, "status"?}, which
+** checks a decision, the status on dates, or which events are refused. The format is in
 ** docs/cli.md#pactum-test; testrun.c runs one file against its agreement and reports failures
 ** and clause coverage.
 */

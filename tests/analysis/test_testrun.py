@@ -62,6 +62,7 @@ def line(obj):
 # ---- the shipped agreements carry their tests, all pass, and every clause is covered ---------
 rc, out, err = run("test", os.path.join(ROOT, "agreements"))
 shipped = [os.path.join(ROOT, "agreements", "examples", "cloud-reseller.test.jsonl"),
+           os.path.join(ROOT, "agreements", "examples", "music-licence.test.jsonl"),
            os.path.join(ROOT, "agreements", "microsoft-openai-2025-10-28.test.jsonl")]
 total = sum(test_lines(p) for p in shipped)
 check("shipped: exit 0", rc == 0, out + err)
@@ -99,7 +100,7 @@ want = (f'FAIL {path}:4: flipped: decision: expected "deny", got "allow" (determ
         f'FAIL {path}:5: carveout_missing: determining: expected ["general_resale"], got '
         f'["general_resale","public_sector_carveout"]; overridden: expected [], got ["polar_north_ban"]\n'
         f'FAIL {path}:6: cure_without_miss: event 0 (payment_cured, 2026-02-01): expected "accepted", got '
-        f'"event \'payment_cured\' rejected: no suspension is pending to cure"\n'
+        f'"event \'payment_cured\' rejected: no suspension is pending to cure [guard_failed]"\n'
         f'FAIL {path}:7: miss_said_refused: event 0 (payment_missed, 2026-02-01): expected "refused by the agreement", '
         f'got "accepted"\n'
         f"{path}: 1 passed, 4 failed\n"
@@ -133,7 +134,7 @@ good = line({"name": "ok", "request": req("2026-01-01"), "expect": {"decision": 
 bad_lines = [
     ('{"name": "cut", "request": ', "malformed JSON at column"),
     (line({"name": "typo", "request": req("2026-01-01"), "expcet": {"decision": "allow"}}).strip(),
-     "unknown member 'expcet' (a test has name, events, rejected, request and expect)"),
+     "unknown member 'expcet' (a test has name, events, rejected, request, expect and status)"),
     (line({"name": "ok", "request": req("2026-01-01"), "expect": {"decision": "allow"}}).strip(), "duplicate test name 'ok'"),
     (line({"name": "ghost", "request": req("2026-01-01"), "expect": {"decision": "allow", "determining": ["no_such"]}}).strip(),
      "test 'ghost': 'expect.determining' names 'no_such', which is no clause of the agreement"),
