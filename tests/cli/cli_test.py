@@ -585,7 +585,40 @@ check("status 2031: research IP (through 2030) over; model IP (through 2032) on"
       eff.get("research_ip") is False and eff.get("model_product_ip") is True, eff)
 _, s = status("2025-10-27")
 check("status before the effective date: no clause is in effect",
-      s is not None and len(s["clauses"]) == 18 and not any(x["in_effect"] for x in s["clauses"]), s)
+      s is not None and len(s["clauses"]) == len(ORDER) and not any(x["in_effect"] for x in s["clauses"]), s)
+
+# "OpenAI contracted to purchase an incremental $250 billion of Azure services": counted from the
+# signing, 2025-10-28 (`counted from azure_purchase.amount_usd since 2025-10-28`), and not from a
+# purchase counted under the January 2025 commitment ("OpenAI makes a new, large Azure commitment
+# (amount not disclosed)"), recorded as azure_purchase_prior_commitment. By hand:
+#   2025-06-01  $5bn  azure_purchase, before the signing            -> not counted
+#   2025-10-27  $1bn  azure_purchase, the day before the signing    -> not counted
+#   2025-10-28  $3bn  azure_purchase, on the signing day            -> counted (on or after)
+#   2025-11-15  $7bn  azure_purchase_prior_commitment               -> not counted
+#   2026-02-01 $10bn  azure_purchase                                -> counted
+# fulfilled: $3bn on 2025-10-28, $13bn on 2026-12-31 (5.2% of $250bn); $237bn remaining.
+ev_window = tmpfile("window.jsonl",
+                    '{"type":"azure_purchase","date":"2025-06-01","amount_usd":5000000000}\n'
+                    '{"type":"azure_purchase","date":"2025-10-27","amount_usd":1000000000}\n'
+                    '{"type":"azure_purchase","date":"2025-10-28","amount_usd":3000000000}\n'
+                    '{"type":"azure_purchase_prior_commitment","date":"2025-11-15","amount_usd":7000000000}\n'
+                    '{"type":"azure_purchase","date":"2026-02-01","amount_usd":10000000000}\n')
+got = []
+for day in ("2025-10-27", "2025-10-28", "2025-12-31", "2026-12-31"):
+    _, s = status(day, ev_window)
+    c = ((s or {}).get("commitments") or [{}])[0]
+    got.append((day, c.get("fulfilled"), c.get("remaining")))
+check("azure_services is incremental from 2025-10-28: nothing before it, nothing under the earlier commitment",
+      got == [("2025-10-27", 0, TOTAL), ("2025-10-28", 3_000_000_000, TOTAL - 3_000_000_000),
+              ("2025-12-31", 3_000_000_000, TOTAL - 3_000_000_000),
+              ("2026-12-31", 13_000_000_000, TOTAL - 13_000_000_000)], got)
+check("azure_services percent on 2026-12-31: 5.2", s is not None and c.get("percent") == 5.2, c)
+r = run("ledger", "--events", ev_window, "--date", "2026-12-31", "--format", "json")
+led = one(r) or {}
+periods = [(p.get("period"), p.get("amount")) for p in (led.get("commitments") or [{}])[0].get("periods", [])]
+check("ledger: the months with a counted purchase are 2025-10 ($3bn) and 2026-02 ($10bn) only",
+      r.rc == 0 and [p for p in periods if p[1]] == [("2025-10", 3_000_000_000), ("2026-02", 10_000_000_000)],
+      (r, periods))
 
 r = run("status", "--date", "2027-01-15", "--events", ev_buy)
 check("status text: state, the commitment and its id, facts, clauses",
