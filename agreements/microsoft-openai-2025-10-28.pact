@@ -195,6 +195,13 @@ fact microsoft_stake_value = $135_000_000_000 {
   quote history "valued at about $135B"
 }
 
+# history: "Microsoft's stake: about 27% as-converted diluted, valued at about $135B (32.5% before OpenAI's recent rounds)."
+fact microsoft_stake_before_rounds = 325 {
+  unit "tenths of a percent"
+  note "32.5 percent, written in tenths of a percent until the language has decimals (then 32.5%). The stake before OpenAI's recent rounds, as the history file gives it."
+  quote history "32.5% before OpenAI's recent rounds"
+}
+
 # Reading C1, from 2025-01-21: "OpenAI makes a new, large Azure commitment (amount not disclosed)."
 fact prior_azure_commitment = "not disclosed" {
   note "Reading C1: the January 2025 commitment is not mentioned by this agreement and stands; the $250B of azure_services is incremental to it. Its amount was not disclosed, so no commitment counts toward it; purchases counted under it are recorded as azure_purchase_prior_commitment."

@@ -195,6 +195,13 @@ fact microsoft_stake_value = $135_000_000_000 {
   quote history "valued at about $135B"
 }
 
+# history: "Microsoft's stake: about 27% as-converted diluted, valued at about $135B (32.5% before OpenAI's recent rounds)."
+fact microsoft_stake_before_rounds = 325 {
+  unit "tenths of a percent"
+  note "32.5 percent, written in tenths of a percent until the language has decimals (then 32.5%). The stake before OpenAI's recent rounds, as the history file gives it."
+  quote history "32.5% before OpenAI's recent rounds"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Commitment: incremental Azure purchase
 # "OpenAI contracted to purchase an incremental $250 billion of Azure services."
