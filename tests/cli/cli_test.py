@@ -613,6 +613,30 @@ check("azure_services is incremental from 2025-10-28: nothing before it, nothing
               ("2025-12-31", 3_000_000_000, TOTAL - 3_000_000_000),
               ("2026-12-31", 13_000_000_000, TOTAL - 13_000_000_000)], got)
 check("azure_services percent on 2026-12-31: 5.2", s is not None and c.get("percent") == 5.2, c)
+# The window's parts on tests/lang/good/commitment_window.pact (docs/language.md#commitment), by hand:
+#   2025-10-27 $1  incremental, buyer  : before both `since` days             -> nowhere
+#   2025-10-31 3 units shipped         : before units_since's 2025-11-01      -> nowhere
+#   2025-12-01 $2  incremental, buyer  : incremental_purchases; before 2026   -> $2
+#   2026-01-01 $4  earlier, buyer      : not incremental; recorded_by_buyer   -> $4 there
+#   2026-02-01 $8  incremental, seller : incremental_purchases only           -> $8
+#   2026-03-01 close                   : phase = closed
+#   2026-04-01 $32 incremental, buyer  : incremental_purchases; phase closed  -> $32
+#   2030-01-01 $16 incremental, buyer  : incremental_purchases; not < cutoff  -> $16
+# incremental_purchases $58, recorded_by_buyer $4, units_since 0.
+cw = os.path.join(ROOT, "tests", "lang", "good", "commitment_window.pact")
+ev_cw = tmpfile("cw.jsonl", "".join(json.dumps(e) + "\n" for e in [
+    {"type": "purchase", "date": "2025-10-27", "amount": 1, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "shipment", "date": "2025-10-31", "units": 3},
+    {"type": "purchase", "date": "2025-12-01", "amount": 2, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2026-01-01", "amount": 4, "under": "earlier", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2026-02-01", "amount": 8, "under": "incremental", "recorded_by": ["seller"]},
+    {"type": "close", "date": "2026-03-01"},
+    {"type": "purchase", "date": "2026-04-01", "amount": 32, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2030-01-01", "amount": 16, "under": "incremental", "recorded_by": ["buyer"]}]))
+r = run("status", "--agreement", cw, "--events", ev_cw, "--date", "2031-01-01", "--format", "json")
+got = {c["id"]: c["fulfilled"] for c in (one(r) or {}).get("commitments", [])}
+check("commitment windows: since, where on a field, recorded by, state before the event, a fact",
+      r.rc == 0 and got == {"incremental_purchases": 58, "recorded_by_buyer": 4, "units_since": 0}, (r, got))
 r = run("ledger", "--events", ev_window, "--date", "2026-12-31", "--format", "json")
 led = one(r) or {}
 periods = [(p.get("period"), p.get("amount")) for p in (led.get("commitments") or [{}])[0].get("periods", [])]
