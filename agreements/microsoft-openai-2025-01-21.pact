@@ -12,7 +12,18 @@
 #       each end on 2030-12-31 at the latest.
 #   C1. What this announcement does not change of the 2023 version continues: products stay on
 #       Azure, post-AGI technology stays outside Microsoft's rights, the pre-AGI licensing and the
-#       joint supercomputing work go on. Such clauses cite the earlier section and say so.
+#       joint supercomputing work go on. Such clauses cite the earlier section and say so. The
+#       figures the press reported in 2023 (about 20% revenue share, 75% of profits until recoup,
+#       AGI at about $100B of profits) are not restated either, and stay facts of press confidence.
+#   X1. Licensing. The 2025-10-28 agreement says Microsoft's "Exclusive IP rights to OpenAI models
+#       ... remain in place": they were exclusive before it, under this version. So in this
+#       version OpenAI may not license model IP to anyone but Microsoft while Microsoft's rights
+#       to models stay in place, through 2030 (reading R4); the 2019 term of licensing with
+#       Microsoft as preferred partner gives way to the exclusivity until then. Earlier versions
+#       are not changed: the sources say nothing of exclusivity before this one.
+#   D1. Who declares AGI: "OpenAI's board decides when AGI is reached" (2023, carried over), as the
+#       2025-10-28 agreement's "An AGI declaration by OpenAI" also says: OpenAI alone declares.
+#       No clause of this version depends on a declaration, so none is recorded here.
 
 agreement "microsoft-openai" {
   version "2025-01-21"
@@ -27,6 +38,12 @@ agreement "microsoft-openai" {
 
 source history official "partnership-history.md"
   "Partnership history, section v2025-01 (and v2023, v2019 for terms carried over)"
+source reported press "partnership-history.md"
+  "Partnership history, section v2023: figures reported by the press only, carried over (reading C1)"
+source primary seed "000_98892652a2a5be67.txt"
+  "Summary of the 2025-10-28 agreement (Microsoft's blog post): what it says of the terms before it (reading X1)"
+source next official "partnership-history.md"
+  "Partnership history, section v2025-10: what the next version says of the terms before it (reading X1)"
 
 # ---------------------------------------------------------------------------------------------
 # Parties
@@ -82,6 +99,23 @@ action develop_supercomputing by microsoft, openai
 fact new_azure_commitment = "not disclosed" {
   note "OpenAI makes a new, large Azure commitment; no amount or deadline is given, so no commitment can be counted."
   quote history "OpenAI makes a new, large Azure commitment (amount not disclosed)."
+}
+
+fact revenue_share_reported = 20 {
+  unit "percent"
+  note "Reading C1: press only, reported in 2023 for OpenAI's share to Microsoft; this version confirms 'revenue sharing both ways' and gives no percentage in either direction. A decimal (20%) once the language has decimals."
+  quote reported "about 20% revenue share"
+}
+
+fact profit_share_until_recoup_reported = 75 {
+  unit "percent"
+  note "Reading C1: press only, reported in 2023: 75% of OpenAI's profits go to Microsoft until its investment is recouped. No amount to recoup or date is given."
+  quote reported "75% of profits to Microsoft until recoup"
+}
+
+fact agi_profit_threshold_reported = $100_000_000_000 {
+  note "Reading C1: press only, reported in 2023: AGI defined in the contract by profits of about $100B. Not used by any clause: OpenAI's board decides when AGI is reached."
+  quote reported "AGI defined contractually by profits of about $100B"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -204,8 +238,21 @@ permission pre_agi_commercialization {
 permission pre_agi_licensing {
   principal openai
   action license_model_ip
-  note "Reading C1: the 2019 term is not changed by this announcement. Microsoft is the preferred partner, not an exclusive one."
+  note "Reading C1: the 2019 term is not changed by this announcement. Microsoft is the preferred partner; reading X1: while Microsoft's rights to models stay in place (through 2030), they are exclusive, and exclusive_model_ip overrides this permission for any other licensee."
   quote history "OpenAI intends to license some pre-AGI technologies, with Microsoft as preferred"
+}
+
+prohibition exclusive_model_ip {
+  principal openai
+  action license_model_ip
+  when context.licensee != "microsoft"
+  through 2030
+  exception to pre_agi_licensing
+  note "Reading X1: the next version says Microsoft's exclusive IP rights to OpenAI models 'remain in place', so they were exclusive in this one; OpenAI may not license model IP to a third party while they stay in place."
+  note "Reading R4: Microsoft's rights to OpenAI IP stay in place through 2030, and the exclusivity that qualifies them cannot outlast them; from 2031 the 2019 licensing term (pre_agi_licensing) decides again."
+  quote primary "Exclusive IP rights to OpenAI models and Azure API exclusivity remain in place until any AGI declaration."
+  quote next "Microsoft keeps exclusive IP rights"
+  quote history "Stay in place, through 2030: Microsoft's rights to OpenAI IP (models and infrastructure) for use in its products"
 }
 
 permission joint_supercomputing_microsoft {

@@ -9,6 +9,23 @@
 #       so those windows are written `until agi == verified`.
 #   R2. A declaration the panel rejects leaves things as they were: `agi` returns to `none`, and
 #       OpenAI may declare again.
+#   C1. Terms of the earlier versions that this agreement does not mention carry over, with their
+#       earlier citations (sources `earlier` and `earlier_press`): OpenAI may build capacity; the
+#       joint supercomputing work goes on; the January 2025 Azure commitment stands (the $250B is
+#       *incremental* to it); the revenue share keeps flowing both ways. Where this agreement
+#       speaks of a term (the cloud exclusivities, the ROFR, the IP rights, licensing, the revenue
+#       share's end), its own words replace the earlier ones.
+#   D1. "An AGI declaration by OpenAI": only OpenAI declares. The panel does not declare, it
+#       verifies; Microsoft may pursue AGI but does not declare it under this agreement. The event
+#       type is `recorded by openai`, so a store takes a declaration from OpenAI only (with
+#       signatures, OpenAI's); its `by` field says who within OpenAI declared (in 2023 "OpenAI's
+#       board decides"), and grants no one else the power. `on agi_declared` adds no `require
+#       recorded by openai`: a line of an `--events` file that names no recorder would then be
+#       refused, and every such file would have to be rewritten.
+#   X1. "Exclusive IP rights to OpenAI models ... remain in place": the exclusivity qualifies
+#       Microsoft's IP rights to models, which run through 2032, so it ends at the earlier of the
+#       panel's verification of AGI and the end of 2032. "Remain in place" also says the rights
+#       were already exclusive in the January 2025 version (see that file's reading X1).
 
 agreement "microsoft-openai" {
   version "2025-10-28"
@@ -25,6 +42,12 @@ source primary seed "000_98892652a2a5be67.txt"
   "Summary of the Microsoft-OpenAI definitive agreement of 2025-10-28 (Microsoft's official blog post)"
 source history official "partnership-history.md"
   "Partnership history, section v2025-10; details from openai.com/index/next-chapter-of-microsoft-openai-partnership"
+source earlier official "partnership-history.md"
+  "Partnership history, sections v2019, v2023 and v2025-01: terms this agreement does not mention, carried over (reading C1)"
+source earlier_press press "partnership-history.md"
+  "Partnership history, section v2023: figures reported by the press only, carried over (reading C1)"
+source later official "partnership-history.md"
+  "Partnership history, section Later changes: what the 2026-04-27 amendment says of the terms it changes (official wording reached through quotes)"
 
 # ---------------------------------------------------------------------------------------------
 # Parties
@@ -85,8 +108,15 @@ action pursue_agi by microsoft {
   context within_compute_threshold: bool = false
 }
 
-# Microsoft receives its share of OpenAI's revenue.
-action receive_revenue_share by microsoft
+# A party receives its share of the other's revenue: revenue sharing runs both ways (reading C1,
+# from the 2025-01-21 version) until the 2026-04-27 amendment.
+action receive_revenue_share by microsoft, openai
+
+# Carried over from 2025-01-21 (reading C1): OpenAI builds compute capacity of its own.
+action build_capacity by openai
+
+# Carried over from 2019 (reading C1): the two develop Azure AI supercomputing technologies together.
+action develop_supercomputing by microsoft, openai
 
 # ---------------------------------------------------------------------------------------------
 # AGI governance: state and events
@@ -110,14 +140,18 @@ body panel "Independent expert panel" {
 }
 
 # Who may record each event: OpenAI declares; the panel rules; either party records a purchase.
+# `azure_purchase` is a purchase toward the incremental $250B; `azure_purchase_prior_commitment`
+# one that counts under the January 2025 Azure commitment instead, and so toward nothing here.
 event agi_declared recorded by openai { by: string }
 event panel_verdict recorded by panel { declaration: ref agi_declared, verdict: enum { verified, rejected } }
 event azure_purchase recorded by openai, microsoft { amount_usd: money }
+event azure_purchase_prior_commitment recorded by openai, microsoft { amount_usd: money }
 
 # A declaration can only be made when none is pending or verified.
 on agi_declared {
   quote primary "Any AGI declaration will be reviewed by an independent expert panel."
   quote history "An AGI declaration by OpenAI takes effect only when an independent expert panel verifies it."
+  note "Reading D1: a declaration is OpenAI's alone: the event type is recorded by openai, so a store takes a declaration only from OpenAI. Microsoft may pursue AGI but does not declare it, and the panel verifies a declaration but does not make one."
   require agi == none else "an AGI declaration is already pending or verified"
   set agi = declared
   set declaration = event.seq
@@ -161,6 +195,26 @@ fact microsoft_stake_value = $135_000_000_000 {
   quote history "valued at about $135B"
 }
 
+# history: "Microsoft's stake: about 27% as-converted diluted, valued at about $135B (32.5% before OpenAI's recent rounds)."
+fact microsoft_stake_before_rounds = 325 {
+  unit "tenths of a percent"
+  note "32.5 percent, written in tenths of a percent until the language has decimals (then 32.5%). The stake before OpenAI's recent rounds, as the history file gives it."
+  quote history "32.5% before OpenAI's recent rounds"
+}
+
+# Reading C1, from 2025-01-21: "OpenAI makes a new, large Azure commitment (amount not disclosed)."
+fact prior_azure_commitment = "not disclosed" {
+  note "Reading C1: the January 2025 commitment is not mentioned by this agreement and stands; the $250B of azure_services is incremental to it. Its amount was not disclosed, so no commitment counts toward it; purchases counted under it are recorded as azure_purchase_prior_commitment."
+  quote earlier "OpenAI makes a new, large Azure commitment (amount not disclosed)."
+}
+
+# Reading C1, from 2023 (press only): "about 20% revenue share".
+fact revenue_share_reported = 20 {
+  unit "percent"
+  note "Press only, reported in 2023 for OpenAI's share to Microsoft; never confirmed, and not restated since. No source gives the percentage Microsoft pays OpenAI. A decimal (20%) once the language has decimals."
+  quote earlier_press "about 20% revenue share"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Commitment: incremental Azure purchase
 # "OpenAI contracted to purchase an incremental $250 billion of Azure services."
@@ -171,8 +225,9 @@ commitment azure_services {
   owed_to microsoft
   what "Purchase of an incremental $250 billion of Azure services"
   total $250_000_000_000
-  counted from azure_purchase.amount_usd
+  counted from azure_purchase.amount_usd since 2025-10-28
   note "No deadline is stated in the sources."
+  note "Incremental from the signing: a purchase dated before 2025-10-28 counts toward nothing here, and neither does one counted under the January 2025 commitment (recorded as azure_purchase_prior_commitment, reading C1)."
   quote primary "OpenAI contracted to purchase an incremental $250 billion of Azure services."
   quote history "OpenAI purchases an incremental $250B of Azure services"
 }
@@ -284,7 +339,9 @@ prohibition exclusive_model_ip {
   action license_model_ip
   when context.licensee != "microsoft"
   until agi == verified
+  through 2032
   note "Microsoft's IP rights to OpenAI models are exclusive, so OpenAI may not license model IP to a third party while they remain exclusive."
+  note "Reading X1: the exclusivity qualifies Microsoft's IP rights to models, which run through 2032 (model_product_ip); it cannot outlast them, so it ends at the verification of AGI or at the end of 2032, whichever comes first."
   note "Reading R1: 'until any AGI declaration' means until the independent expert panel verifies a declaration."
   quote primary "Exclusive IP rights to OpenAI models and Azure API exclusivity remain in place until any AGI declaration."
   quote history "Microsoft keeps exclusive IP rights and Azure API exclusivity until AGI (i.e. until the panel verifies a declaration)."
@@ -404,4 +461,42 @@ permission revenue_share {
   until agi == verified
   note "The share ends the day the panel verifies AGI; payments may stretch over a longer period (the schedule is not encoded)."
   quote history "Revenue share continues until the panel verifies AGI; payments stretch over a longer period."
+  note "This agreement states the share's end itself (the verification of AGI), so the 2025-01-21 end, through 2030, is replaced rather than carried over. The percentage is given by the press only (revenue_share_reported)."
+}
+
+# Reading C1: the revenue share flowed both ways in 2025-01-21, and the 2026-04-27 amendment is the
+# first to say "Microsoft stops paying revenue share to OpenAI".
+permission revenue_share_to_openai {
+  principal openai
+  action receive_revenue_share
+  until agi == verified
+  note "Reading C1: 'revenue sharing both ways' (2025-01-21) is not changed by this agreement, whose revenue share continues until the panel verifies AGI (reading R1); the 2026-04-27 amendment is the first to stop Microsoft's payments. No source gives the percentage Microsoft pays."
+  quote history "Revenue share continues until the panel verifies AGI"
+  quote earlier "revenue sharing both ways"
+  quote later "Microsoft stops paying revenue share to OpenAI"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Carried over from the earlier versions (reading C1)
+# ---------------------------------------------------------------------------------------------
+
+permission build_additional_capacity {
+  principal openai
+  action build_capacity
+  note "Reading C1: a 2025-01-21 term this agreement does not mention. 'Mainly' for research and training: no limit on other uses is given, so the purpose is not a condition."
+  quote earlier "OpenAI may build additional capacity, mainly for research and training."
+}
+
+permission joint_supercomputing_microsoft {
+  principal microsoft
+  action develop_supercomputing
+  note "Reading C1: a 2019 term that no later version mentions."
+  quote earlier "The two jointly develop Azure AI supercomputing technologies"
+}
+
+permission joint_supercomputing_openai {
+  principal openai
+  action develop_supercomputing
+  note "Reading C1: a 2019 term that no later version mentions."
+  quote earlier "The two jointly develop Azure AI supercomputing technologies"
 }

@@ -11,7 +11,12 @@
 #       The 2026-02-27 joint statement says the contractual AGI definition and process are
 #       unchanged.
 #   C1. What the amendment does not change of the 2025-10-28 agreement continues, with the
-#       2025-10-28 citations. Clauses that changed cite the later section.
+#       2025-10-28 citations. Clauses that changed cite the later section. So do the earlier
+#       terms that the 2025-10-28 agreement carried over (building capacity, joint
+#       supercomputing, the January 2025 Azure commitment, the press figure of the revenue
+#       share), citing the earlier sections (sources `earlier` and `earlier_press`).
+#   D1, X1 as in the 2025-10-28 agreement: only OpenAI declares AGI; the exclusivity of the model
+#       IP rights could not outlast them, and this amendment ends it ("becomes non-exclusive").
 #   S1. The 2026-02-27 joint statement, dated between the two versions, is not a version of its
 #       own in the history: it is a statement, not an amendment. Its narrowing of the API
 #       exclusivity to *stateless* APIs is applied from this version on (resource.stateless,
@@ -36,6 +41,10 @@ source later official "partnership-history.md"
   "Partnership history, section Later changes: the 2026-02-27 joint statement and the 2026-04-27 amendment (official wording reached through quotes)"
 source later_press press "partnership-history.md"
   "Partnership history, section Later changes: figures reported by the press only"
+source earlier official "partnership-history.md"
+  "Partnership history, sections v2019, v2023 and v2025-01: terms no later version mentions, carried over (reading C1)"
+source earlier_press press "partnership-history.md"
+  "Partnership history, section v2023: figures reported by the press only, carried over (reading C1)"
 
 # ---------------------------------------------------------------------------------------------
 # Parties
@@ -103,6 +112,12 @@ action pursue_agi by microsoft {
 # A party receives its share of the other's revenue (this amendment speaks of both directions).
 action receive_revenue_share by microsoft, openai
 
+# Carried over from 2025-01-21 (reading C1): OpenAI builds compute capacity of its own.
+action build_capacity by openai
+
+# Carried over from 2019 (reading C1): the two develop Azure AI supercomputing technologies together.
+action develop_supercomputing by microsoft, openai
+
 # ---------------------------------------------------------------------------------------------
 # AGI governance: state and events
 # ---------------------------------------------------------------------------------------------
@@ -128,6 +143,8 @@ body panel "Independent expert panel" {
 event agi_declared recorded by openai { by: string }
 event panel_verdict recorded by panel { declaration: ref agi_declared, verdict: enum { verified, rejected } }
 event azure_purchase recorded by openai, microsoft { amount_usd: money }
+# A purchase counted under the January 2025 Azure commitment, not toward the incremental $250B.
+event azure_purchase_prior_commitment recorded by openai, microsoft { amount_usd: money }
 
 # A declaration can only be made when none is pending or verified.
 on agi_declared {
@@ -178,6 +195,13 @@ fact microsoft_stake_value = $135_000_000_000 {
   quote history "valued at about $135B"
 }
 
+# history: "Microsoft's stake: about 27% as-converted diluted, valued at about $135B (32.5% before OpenAI's recent rounds)."
+fact microsoft_stake_before_rounds = 325 {
+  unit "tenths of a percent"
+  note "32.5 percent, written in tenths of a percent until the language has decimals (then 32.5%). The stake before OpenAI's recent rounds, as the history file gives it."
+  quote history "32.5% before OpenAI's recent rounds"
+}
+
 # ---------------------------------------------------------------------------------------------
 # Commitment: incremental Azure purchase
 # "OpenAI contracted to purchase an incremental $250 billion of Azure services."
@@ -189,7 +213,8 @@ commitment azure_services {
   note "Reading C1: carried over unchanged from the 2025-10-28 agreement; the amendment does not speak of it."
   what "Purchase of an incremental $250 billion of Azure services"
   total $250_000_000_000
-  counted from azure_purchase.amount_usd
+  counted from azure_purchase.amount_usd since 2025-10-28
+  note "Incremental from the 2025-10-28 signing, not from this amendment: a purchase dated before 2025-10-28 counts toward nothing here, and neither does one counted under the January 2025 commitment (azure_purchase_prior_commitment, reading C1)."
   note "No deadline is stated in the sources."
   quote primary "OpenAI contracted to purchase an incremental $250 billion of Azure services."
   quote history "OpenAI purchases an incremental $250B of Azure services"
@@ -454,8 +479,47 @@ prohibition revenue_share_to_openai_ends {
   quote later "Microsoft stops paying revenue share to OpenAI"
 }
 
+# Reading C1, from 2023 (press only): "about 20% revenue share"; the amendment keeps "the same percentage".
+fact revenue_share_reported = 20 {
+  unit "percent"
+  note "Press only, reported in 2023; the amendment says the percentage of OpenAI's payments to Microsoft stays the same and gives no figure. A decimal (20%) once the language has decimals."
+  quote earlier_press "about 20% revenue share"
+  quote later "at the same percentage"
+}
+
+# Reading C1, from 2025-01-21: "OpenAI makes a new, large Azure commitment (amount not disclosed)."
+fact prior_azure_commitment = "not disclosed" {
+  note "Reading C1: the January 2025 commitment stands; the $250B of azure_services is incremental to it. Purchases counted under it are recorded as azure_purchase_prior_commitment."
+  quote earlier "OpenAI makes a new, large Azure commitment (amount not disclosed)."
+}
+
 fact revenue_share_cap_reported = $38_000_000_000 {
   note "The amendment puts a total cap on OpenAI's payments; the amount, about $38B, is reported by the press only."
   quote later "at the same percentage but under a total cap"
   quote later_press "(press: about $38B)"
+}
+
+# ---------------------------------------------------------------------------------------------
+# Carried over from the earlier versions (reading C1)
+# ---------------------------------------------------------------------------------------------
+
+permission build_additional_capacity {
+  principal openai
+  action build_capacity
+  note "Reading C1: a 2025-01-21 term that neither the 2025-10-28 agreement nor this amendment mentions. 'Mainly' for research and training: no limit on other uses is given, so the purpose is not a condition."
+  quote earlier "OpenAI may build additional capacity, mainly for research and training."
+}
+
+permission joint_supercomputing_microsoft {
+  principal microsoft
+  action develop_supercomputing
+  note "Reading C1: a 2019 term that no later version mentions."
+  quote earlier "The two jointly develop Azure AI supercomputing technologies"
+}
+
+permission joint_supercomputing_openai {
+  principal openai
+  action develop_supercomputing
+  note "Reading C1: a 2019 term that no later version mentions."
+  quote earlier "The two jointly develop Azure AI supercomputing technologies"
 }

@@ -176,6 +176,8 @@ typedef struct ccommit {
   int64_t total;
   int is_money;
   int event, field;    /* counted from events[event].fields[field] */
+  int32_t since;       /* events dated before it do not count (DAY_MIN: no `since`) */
+  int32_t where;       /* root of the `where` condition, read as in an `on` block, or -1 */
   int has_deadline;
   int32_t deadline;
   int ncites;

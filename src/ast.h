@@ -222,6 +222,10 @@ typedef struct commitment_decl {
   int64_t total;
   loc total_at;
   name_ref count_event, count_field;
+  int has_since;       /* `since DAY`: only events dated on or after `since` count */
+  int32_t since;
+  loc since_at;
+  expr *where;         /* `where COND`: only events for which COND holds count, or NULL */
   int has_deadline;
   int32_t deadline;
   citation *cites;

@@ -822,7 +822,17 @@ static int check_commitments(checker *c) {
         else if (fd->type.kind != (m->total_is_money ? TY_MONEY : TY_INTEGER))
           rc = diag_error(c->d, m->count_field.at, "field '%s.%s' must be %s to count toward '%s'", e->name, fd->name,
                           m->total_is_money ? "money" : "an integer", m->name);
+        /* `where` reads what an `on` block of the counted event reads: its fields, state, facts. */
+        scope s = {NULL, e, "a commitment's 'where'"};
+        if (m->where && check_cond(c, &s, m->where)) rc = -1;
       }
+    }
+    if (m->has_since && m->has_deadline && m->since > m->deadline) {
+      char since[11], due[11];
+      date_format(m->since, since);
+      date_format(m->deadline, due);
+      rc = diag_error(c->d, m->since_at, "commitment '%s' counts since %s, after its deadline %s: nothing could count in time",
+                      m->name, since, due);
     }
     if (check_citations(c, m->cites, m->at, "commitment", m->name)) rc = -1;
   }

@@ -675,6 +675,8 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     const cevent *ce = &agr->events[cm->event];
     for (int k = 0; k < ce->nfields; k++)
       if (strcmp(ce->fields[k].name, m->count_field.name) == 0) cm->field = k;
+    cm->since = m->has_since ? m->since : DAY_MIN;
+    cm->where = cx_opt(&c, m->where);
     cm->has_deadline = m->has_deadline;
     cm->deadline = m->deadline;
     if (!(cm->cites = compile_cites(&c, m->cites, &cm->ncites))) goto oom;

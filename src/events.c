@@ -203,6 +203,8 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   for (int c = 0; c < agr->ncommits; c++) {
     const ccommit *cm = &agr->commits[c];
     if (cm->event != ei) continue;
+    /* The commitment's window: dated on or after `since`, and `where` holds (on the state before). */
+    if (day < cm->since || (cm->where >= 0 && !eval_expr(agr, cm->where, &env))) continue;
     int64_t *sum = &after[agr->nstates + c];
     int64_t add = fields[cm->field];
     if (add < 0)

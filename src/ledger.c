@@ -236,6 +236,31 @@ static void put_days(buf *b, int64_t n) {
   buf_printf(b, "%lld day%s", (long long)n, n == 1 ? "" : "s");
 }
 
+/*
+** The window of commitment c, as written after `counted from`: "azure_purchase.amount_usd since
+** 2025-10-28 where ...", the `where` as its source text. Written only when c has a window (`since`
+** or `where`); returns whether it has one.
+*/
+static int put_window(buf *b, const pactum_agreement *agr, const ccommit *c) {
+  if (c->since == DAY_MIN && c->where < 0) return 0;
+  const cevent *ev = &agr->events[c->event];
+  buf_printf(b, "%s.%s", ev->name, ev->fields[c->field].name);
+  if (c->since != DAY_MIN) {
+    char d[11];
+    date_format(c->since, d);
+    buf_printf(b, " since %s", d);
+  }
+  if (c->where >= 0) {
+    const xop *x = &agr->code[c->where];
+    size_t st = x->start, en = x->end;
+    if (en > agr->src_len) en = agr->src_len;
+    if (st > en) st = en;
+    buf_puts(b, " where ");
+    buf_append(b, agr->src + st, en - st);
+  }
+  return 1;
+}
+
 /* Commitment i as a JSON object. 0, or -1 on overflow. */
 static int render_json(buf *b, const pactum_agreement *agr, int i, const cline *l, piter *it) {
   const ccommit *c = &agr->commits[i];
@@ -250,6 +275,13 @@ static int render_json(buf *b, const pactum_agreement *agr, int i, const cline *
   buf_printf(b, ",\"total\":%lld,\"fulfilled\":%lld,\"remaining\":%lld,\"excess\":%lld,\"percent\":",
              (long long)c->total, (long long)l->done, (long long)l->left, (long long)l->excess);
   put_percent(b, l->done, c->total);
+  buf window;
+  buf_init(&window);
+  if (put_window(&window, agr, c)) {
+    buf_puts(b, ",\"counted\":");
+    buf_json_str(b, window.data, window.len);
+  }
+  buf_release(&window);
   buf_puts(b, ",\"deadline\":");
   if (c->has_deadline) {
     char dl[11];
@@ -281,6 +313,13 @@ static int render_text(buf *b, const pactum_agreement *agr, int i, const cline *
              c->what);
   buf_puts(b, "  total      ");
   put_quantity(b, c, c->total);
+  buf window;
+  buf_init(&window);
+  if (put_window(&window, agr, c)) {
+    buf_puts(b, "\n  counted    ");
+    buf_append(b, window.data, window.len);
+  }
+  buf_release(&window);
   buf_puts(b, "\n  fulfilled  ");
   put_quantity(b, c, l->done);
   buf_puts(b, " (");

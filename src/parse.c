@@ -664,7 +664,10 @@ static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
   return 0;
 }
 
-/* commitment = "commitment" ident "{" { commitment_item } "}" */
+/*
+** commitment = "commitment" ident "{" { commitment_item } "}"
+** counted    = "counted" "from" ident "." ident [ "since" day ] [ "where" expr ]
+*/
 static int parse_commitment(parser *p, commitment_decl ***tail) {
   commitment_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->name, &d->at, "the commitment's id")) return -1;
@@ -700,6 +703,11 @@ static int parse_commitment(parser *p, commitment_decl ***tail) {
       if (name_ref_one(p, &d->count_event, "an event type")) return -1;
       if (expect(p, TK_DOT, "'.' and the field counted")) return -1;
       if (name_ref_one(p, &d->count_field, "a field name")) return -1;
+      if (accept_word(p, "since")) {
+        if (parse_day(p, &d->since, &d->since_at, 0)) return -1;
+        d->has_since = 1;
+      }
+      if (accept_word(p, "where") && !(d->where = parse_expr(p))) return -1;
     } else if (accept_word(p, "deadline")) {
       loc at;
       if (parse_day(p, &d->deadline, &at, 1)) return -1;

@@ -108,13 +108,17 @@ check("one day: header", doc.get("agreement") == {"id": "microsoft-openai", "ver
 # ---- over the horizon ------------------------------------------------------------------------------
 # 2029-01-15..2029-05-31: only the state differs (declared; no clause reads `declared`).
 # 2029-06-01..2030-12-31: verified; the clauses above; both requests (the dated one falls here).
-# 2031-01-01 on: research_ip has ended by its own `through 2030` in both worlds, so it drops out.
+# 2031-01-01..2032-12-31: research_ip has ended by its own `through 2030` in both worlds, so it
+# drops out.
+# 2033-01-01 on: exclusive_model_ip has ended by its own `through 2032` (the exclusivity cannot
+# outlast the model IP rights it qualifies, "through 2032"), so it drops out too.
 rc, doc, err = jrun("whatif", *AGI, "--requests", REQS)
 check("horizon: exit 0", rc == 0, err)
 chs = (doc or {}).get("changes", [])
-check("horizon: three stretches", [(c["from"], c["through"]) for c in chs] ==
-      [("2029-01-15", "2029-05-31"), ("2029-06-01", "2030-12-31"), ("2031-01-01", None)], chs)
-if len(chs) == 3:
+check("horizon: four stretches", [(c["from"], c["through"]) for c in chs] ==
+      [("2029-01-15", "2029-05-31"), ("2029-06-01", "2030-12-31"), ("2031-01-01", "2032-12-31"), ("2033-01-01", None)],
+      chs)
+if len(chs) == 4:
     check("horizon: declared, nothing else", chs[0]["state"] == [{"name": "agi", "baseline": "none", "whatif": "declared"},
                                                                   {"name": "declaration", "baseline": None, "whatif": 1}]
           and chs[0]["clauses"] == [] and chs[0]["decisions"] == [], chs[0])
@@ -123,12 +127,15 @@ if len(chs) == 3:
     check("horizon: from 2031", [c["clause"] for c in chs[2]["clauses"]] == ends_on_agi(MSFT, 2031)
           and "research_ip" not in ends_on_agi(MSFT, 2031)
           and [d["request"] for d in chs[2]["decisions"]] == [aws], chs[2])
+    check("horizon: from 2033", [c["clause"] for c in chs[3]["clauses"]] == ends_on_agi(MSFT, 2033)
+          and "exclusive_model_ip" not in ends_on_agi(MSFT, 2033) and "exclusive_model_ip" in ends_on_agi(MSFT, 2031)
+          and [d["request"] for d in chs[3]["decisions"]] == [aws], chs[3])
 
 # The text form of the same run names the stretches the way people read them.
 rc, out, err = run("whatif", *AGI, "--requests", REQS)
 check("horizon text: stretches", rc == 0 and "\nfrom 2029-01-15 through 2029-05-31:\n  state agi: none -> declared\n"
       "  state declaration: none -> seq 1\n" in out
-      and "\nfrom 2031-01-01 on:\n" in out and "  clause azure_api_exclusivity stops being in effect\n" in out
+      and "\nfrom 2031-01-01 through 2032-12-31:\n" in out and "\nfrom 2033-01-01 on:\n" in out and "  clause azure_api_exclusivity stops being in effect\n" in out
       and '    openai serve_api cloud="aws": deny by azure_api_exclusivity -> not_applicable\n' in out
       and '    microsoft use_ip ip_kind="research" on 2030-06-01: allow by research_ip -> not_applicable\n' in out, out + err)
 
@@ -221,8 +228,8 @@ for name, parties, body in re.findall(r"^action (\w+) by ([\w, ]+?)\s*(?:\{(.*?)
             per *= len(vals | ({default.group(1)} if default else set())) + 1
     expected += per * len(parties.split(","))
 rc, doc, err = jrun("whatif", *AGI, "--date", "2029-07-01")
-check("generated: the built-in agreement's set is 43 requests, as counted from its text",
-      rc == 0 and doc and doc["requests"] == expected == 43, (expected, (doc or {}).get("requests")))
+check("generated: the built-in agreement's set is 47 requests, as counted from its text",
+      rc == 0 and doc and doc["requests"] == expected == 47, (expected, (doc or {}).get("requests")))
 
 # A number compared with 0 takes -1, 0 and 1 (a request may carry a negative amount) and its default
 # 5; a date compared with `date` takes the first day of each date segment (the effective date
@@ -363,7 +370,7 @@ errors = [
     ("panel_verdict verdict=verified verdict=rejected 2029-06-01", "--add 'panel_verdict verdict=verified verdict=rejected 2029-06-01': field 'verdict' is given twice"),
     ("panel_verdict quorum=3 2029-06-01", "--add 'panel_verdict quorum=3 2029-06-01': event 'panel_verdict' has no field 'quorum'; its fields: declaration, verdict"),
     ("panel_verdict 1 verified rejected 2029-06-01", "--add 'panel_verdict 1 verified rejected 2029-06-01': too many values for event 'panel_verdict': 'rejected' has no field left to fill (its fields: declaration, verdict)"),
-    ("agi_verified 2029-06-01", "--add 'agi_verified 2029-06-01': unknown event type 'agi_verified'; the agreement's event types are agi_declared, panel_verdict, azure_purchase"),
+    ("agi_verified 2029-06-01", "--add 'agi_verified 2029-06-01': unknown event type 'agi_verified'; the agreement's event types are agi_declared, panel_verdict, azure_purchase, azure_purchase_prior_commitment"),
     ('agi_declared "Open AI 2029-01-15', "--add 'agi_declared \"Open AI 2029-01-15': a double quote is not closed"),
     ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' is a whole number of dollars; got '12x'"),
     ("   ", "--add '   ': empty; give TYPE [VALUE | FIELD=VALUE]... DATE"),

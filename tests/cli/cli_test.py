@@ -585,7 +585,64 @@ check("status 2031: research IP (through 2030) over; model IP (through 2032) on"
       eff.get("research_ip") is False and eff.get("model_product_ip") is True, eff)
 _, s = status("2025-10-27")
 check("status before the effective date: no clause is in effect",
-      s is not None and len(s["clauses"]) == 18 and not any(x["in_effect"] for x in s["clauses"]), s)
+      s is not None and len(s["clauses"]) == len(ORDER) and not any(x["in_effect"] for x in s["clauses"]), s)
+
+# "OpenAI contracted to purchase an incremental $250 billion of Azure services": counted from the
+# signing, 2025-10-28 (`counted from azure_purchase.amount_usd since 2025-10-28`), and not from a
+# purchase counted under the January 2025 commitment ("OpenAI makes a new, large Azure commitment
+# (amount not disclosed)"), recorded as azure_purchase_prior_commitment. By hand:
+#   2025-06-01  $5bn  azure_purchase, before the signing            -> not counted
+#   2025-10-27  $1bn  azure_purchase, the day before the signing    -> not counted
+#   2025-10-28  $3bn  azure_purchase, on the signing day            -> counted (on or after)
+#   2025-11-15  $7bn  azure_purchase_prior_commitment               -> not counted
+#   2026-02-01 $10bn  azure_purchase                                -> counted
+# fulfilled: $3bn on 2025-10-28, $13bn on 2026-12-31 (5.2% of $250bn); $237bn remaining.
+ev_window = tmpfile("window.jsonl",
+                    '{"type":"azure_purchase","date":"2025-06-01","amount_usd":5000000000}\n'
+                    '{"type":"azure_purchase","date":"2025-10-27","amount_usd":1000000000}\n'
+                    '{"type":"azure_purchase","date":"2025-10-28","amount_usd":3000000000}\n'
+                    '{"type":"azure_purchase_prior_commitment","date":"2025-11-15","amount_usd":7000000000}\n'
+                    '{"type":"azure_purchase","date":"2026-02-01","amount_usd":10000000000}\n')
+got = []
+for day in ("2025-10-27", "2025-10-28", "2025-12-31", "2026-12-31"):
+    _, s = status(day, ev_window)
+    c = ((s or {}).get("commitments") or [{}])[0]
+    got.append((day, c.get("fulfilled"), c.get("remaining")))
+check("azure_services is incremental from 2025-10-28: nothing before it, nothing under the earlier commitment",
+      got == [("2025-10-27", 0, TOTAL), ("2025-10-28", 3_000_000_000, TOTAL - 3_000_000_000),
+              ("2025-12-31", 3_000_000_000, TOTAL - 3_000_000_000),
+              ("2026-12-31", 13_000_000_000, TOTAL - 13_000_000_000)], got)
+check("azure_services percent on 2026-12-31: 5.2", s is not None and c.get("percent") == 5.2, c)
+# The window's parts on tests/lang/good/commitment_window.pact (docs/language.md#commitment), by hand:
+#   2025-10-27 $1  incremental, buyer  : before both `since` days             -> nowhere
+#   2025-10-31 3 units shipped         : before units_since's 2025-11-01      -> nowhere
+#   2025-12-01 $2  incremental, buyer  : incremental_purchases; before 2026   -> $2
+#   2026-01-01 $4  earlier, buyer      : not incremental; recorded_by_buyer   -> $4 there
+#   2026-02-01 $8  incremental, seller : incremental_purchases only           -> $8
+#   2026-03-01 close                   : phase = closed
+#   2026-04-01 $32 incremental, buyer  : incremental_purchases; phase closed  -> $32
+#   2030-01-01 $16 incremental, buyer  : incremental_purchases; not < cutoff  -> $16
+# incremental_purchases $58, recorded_by_buyer $4, units_since 0.
+cw = os.path.join(ROOT, "tests", "lang", "good", "commitment_window.pact")
+ev_cw = tmpfile("cw.jsonl", "".join(json.dumps(e) + "\n" for e in [
+    {"type": "purchase", "date": "2025-10-27", "amount": 1, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "shipment", "date": "2025-10-31", "units": 3},
+    {"type": "purchase", "date": "2025-12-01", "amount": 2, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2026-01-01", "amount": 4, "under": "earlier", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2026-02-01", "amount": 8, "under": "incremental", "recorded_by": ["seller"]},
+    {"type": "close", "date": "2026-03-01"},
+    {"type": "purchase", "date": "2026-04-01", "amount": 32, "under": "incremental", "recorded_by": ["buyer"]},
+    {"type": "purchase", "date": "2030-01-01", "amount": 16, "under": "incremental", "recorded_by": ["buyer"]}]))
+r = run("status", "--agreement", cw, "--events", ev_cw, "--date", "2031-01-01", "--format", "json")
+got = {c["id"]: c["fulfilled"] for c in (one(r) or {}).get("commitments", [])}
+check("commitment windows: since, where on a field, recorded by, state before the event, a fact",
+      r.rc == 0 and got == {"incremental_purchases": 58, "recorded_by_buyer": 4, "units_since": 0}, (r, got))
+r = run("ledger", "--events", ev_window, "--date", "2026-12-31", "--format", "json")
+led = one(r) or {}
+periods = [(p.get("period"), p.get("amount")) for p in (led.get("commitments") or [{}])[0].get("periods", [])]
+check("ledger: the months with a counted purchase are 2025-10 ($3bn) and 2026-02 ($10bn) only",
+      r.rc == 0 and [p for p in periods if p[1]] == [("2025-10", 3_000_000_000), ("2026-02", 10_000_000_000)],
+      (r, periods))
 
 r = run("status", "--date", "2027-01-15", "--events", ev_buy)
 check("status text: state, the commitment and its id, facts, clauses",

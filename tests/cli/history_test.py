@@ -143,11 +143,60 @@ r = run("decide", "--history", HISTORY, "--date", "2024-06-30", "--request", '{"
 check("no context.date: --date picks the version (2023-01-23 on 2024-06-30)",
       r.rc == 0 and json.loads(r.out)["agreement"]["version"] == "2023-01-23", r)
 
-# An action only some versions know: build_capacity exists in 2025-01-21 only.
-r, ds = decide(req("openai", "build_capacity", "2025-06-01"), req("openai", "build_capacity", "2026-05-01"))
-check("build_capacity: allowed in 2025-06, unknown (with the version named) in 2026-05",
-      r.rc == 2 and ds[0].get("decision") == "allow" and ds[1].get("error", {}).get("code") == "unknown_action"
-      and "(version 2026-04-27)" in ds[1]["error"]["message"], r)
+# A term a later version does not mention carries over (the README): "OpenAI may build additional
+# capacity, mainly for research and training." (v2025-01) is allowed in 2025-01-21, and still in
+# 2025-10-28 and 2026-04-27, which do not mention it (build_additional_capacity, reading C1).
+r, ds = decide(req("openai", "build_capacity", "2025-06-01"), req("openai", "build_capacity", "2026-01-15"),
+               req("openai", "build_capacity", "2026-05-01"))
+check("build_capacity: allowed in 2025-06, 2026-01 and 2026-05 (carried over)",
+      r.rc == 0 and [d.get("decision") for d in ds] == ["allow"] * 3
+      and [d["agreement"]["version"] for d in ds] == ["2025-01-21", "2025-10-28", "2026-04-27"]
+      and [clauses(d) for d in ds] == [["build_additional_capacity"]] * 3, r)
+
+# An action only some versions know: pursue_agi first appears in 2025-10-28 ("Microsoft may
+# independently pursue AGI"), so 2025-01-21 does not know it.
+r, ds = decide(req("microsoft", "pursue_agi", "2025-06-01"), req("microsoft", "pursue_agi", "2026-05-01"))
+check("pursue_agi: unknown (with the version named) in 2025-06, allowed in 2026-05",
+      r.rc == 2 and ds[0].get("error", {}).get("code") == "unknown_action"
+      and "(version 2025-01-21)" in ds[0]["error"]["message"] and ds[1].get("decision") == "allow", r)
+
+# The revenue share flowed both ways until the 2026-04-27 amendment: "revenue sharing both ways"
+# (v2025-01), not changed by 2025-10-28 ("Revenue share continues until the panel verifies AGI"),
+# until "Microsoft stops paying revenue share to OpenAI" (2026-04-27).
+r, ds = decide(req("openai", "receive_revenue_share", "2025-06-01"), req("openai", "receive_revenue_share", "2026-01-15"),
+               req("openai", "receive_revenue_share", "2026-05-01"))
+check("OpenAI's revenue share: allowed in 2025-01-21 and 2025-10-28, denied from 2026-04-27",
+      r.rc == 0 and [d.get("decision") for d in ds] == ["allow", "allow", "deny"]
+      and [clauses(d) for d in ds] == [["revenue_share_to_openai"], ["revenue_share_to_openai"],
+                                       ["revenue_share_to_openai_ends"]], r)
+
+# Licensing a third party (reading X1): the 2025-10-28 text says the "Exclusive IP rights to OpenAI
+# models ... remain in place", so they were exclusive in 2025-01-21 too (denied, through 2030);
+# in 2023-01-23 Microsoft is only the "preferred partner" (allowed); from 2026-04-27 the licence
+# "becomes non-exclusive" (allowed).
+r, ds = decide(req("openai", "license_model_ip", "2024-06-01", context={"licensee": "google"}),
+               req("openai", "license_model_ip", "2025-06-01", context={"licensee": "google"}),
+               req("openai", "license_model_ip", "2026-01-15", context={"licensee": "google"}),
+               req("openai", "license_model_ip", "2026-05-01", context={"licensee": "google"}))
+check("licensing model IP to a third party: allow (2023), deny (2025-01), deny (2025-10), allow (2026-04)",
+      r.rc == 0 and [d.get("decision") for d in ds] == ["allow", "deny", "deny", "allow"]
+      and [clauses(d) for d in ds] == [["pre_agi_licensing"], ["exclusive_model_ip"], ["exclusive_model_ip"],
+                                       ["non_exclusive_model_ip"]], r)
+
+# The $250B is incremental from 2025-10-28: a purchase made under 2025-01-21 (2025-06-01) counts
+# toward nothing in 2025-10-28 or 2026-04-27, whose azure_services are counted since 2025-10-28;
+# $3bn on 2025-11-03 counts in both.
+ev = write("history-purchases.jsonl",
+           '{"type":"azure_purchase","date":"2025-06-01","amount_usd":5000000000}\n'
+           '{"type":"azure_purchase","date":"2025-11-03","amount_usd":3000000000}\n')
+got = []
+for day in ("2026-01-15", "2026-06-01"):
+    r = run("status", "--history", HISTORY, "--events", ev, "--date", day, "--format", "json")
+    s = json.loads(r.out) if r.rc == 0 else {}
+    c = (s.get("commitments") or [{}])[0]
+    got.append((s.get("agreement", {}).get("version"), c.get("fulfilled")))
+check("status --history: azure_services counts only the purchase from 2025-10-28 on, in both versions",
+      got == [("2025-10-28", 3_000_000_000), ("2026-04-27", 3_000_000_000)], got)
 
 # Malformed JSON is reported as decide reports it, with its line.
 r, ds = decide('{"principal":', req("openai", "serve_api", "2024-03-01"))

@@ -35,9 +35,11 @@ check("the baseline is the record's two events", doc.get("baseline_events") == 2
 chs = doc.get("changes", [])
 # Declared since 2027-01-10 in both worlds; verified from 2029-06-01 in the hypothetical one, so the
 # exclusivity ends there and AWS goes from deny to not_applicable, for ever after. research_ip ends
-# by its own `through 2030` in both worlds, so the stretch is cut on 2031-01-01.
-check("two stretches from the verdict on", [(c["from"], c["through"]) for c in chs] ==
-      [("2029-06-01", "2030-12-31"), ("2031-01-01", None)], chs)
+# by its own `through 2030` in both worlds, so the stretch is cut on 2031-01-01; exclusive_model_ip
+# ends by its own `through 2032` (it cannot outlast the model IP rights it qualifies), so the next
+# is cut on 2033-01-01.
+check("three stretches from the verdict on", [(c["from"], c["through"]) for c in chs] ==
+      [("2029-06-01", "2030-12-31"), ("2031-01-01", "2032-12-31"), ("2033-01-01", None)], chs)
 check("agi declared -> verified", chs and chs[0]["state"] == [{"name": "agi", "baseline": "declared", "whatif": "verified"}], chs)
 check("AWS: deny -> not_applicable", chs and chs[0]["decisions"] == [
     {"request": AWS, "baseline": {"decision": "deny", "determining": ["azure_api_exclusivity"], "obligations": []},
@@ -60,8 +62,8 @@ check("before the verdict nothing differs", r.status == 200 and r.json()["change
 
 # Generated requests when none are given.
 r = srv.post("/v1/whatif", {"add": [VERDICT], "date": "2029-07-01"})
-# The shipped agreement's set has 43 requests (counted from its text in tests/analysis/test_whatif.py).
-check("generated requests", r.status == 200 and r.json().get("generated_requests") is True and r.json()["requests"] == 43, r)
+# The shipped agreement's set has 47 requests (counted from its text in tests/analysis/test_whatif.py).
+check("generated requests", r.status == 200 and r.json().get("generated_requests") is True and r.json()["requests"] == 47, r)
 p = subprocess.run([L.PACTUM, "whatif", "--db", srv.db, "--add", VERDICT, "--date", "2029-07-01",
                     "--format", "json"], capture_output=True, text=True, timeout=60, cwd=L.TMP)
 check("the CLI generates the same requests and answer", p.returncode == 0 and r.status == 200

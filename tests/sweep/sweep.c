@@ -140,8 +140,9 @@ static const window_row windows[] = {
        compute provider." - no end date. */
     {"compute_any_provider", {EFF, EFF, EFF}, {END, END, END}},
     /* primary: "Exclusive IP rights to OpenAI models ... remain in place until any AGI
-       declaration." (R1) */
-    {"exclusive_model_ip", {EFF, EFF, EFF}, {END, PRE_VERIF, END}},
+       declaration." (R1) The exclusivity qualifies the rights to models, "through 2032", and
+       cannot outlast them (reading X1): it ends at verification or with 2032. */
+    {"exclusive_model_ip", {EFF, EFF, EFF}, {"2032-12-31", PRE_VERIF, "2032-12-31"}},
     /* primary: "extending Microsoft's rights to OpenAI models and products through 2032" -
        through 2032-12-31, whatever happens to AGI. */
     {"model_product_ip", {EFF, EFF, EFF}, {"2032-12-31", "2032-12-31", "2032-12-31"}},
@@ -167,6 +168,17 @@ static const window_row windows[] = {
     /* history: "Revenue share continues until the panel verifies AGI; payments stretch over a
        longer period." */
     {"revenue_share", {EFF, EFF, EFF}, {END, PRE_VERIF, END}},
+    /* earlier (v2025-01): "revenue sharing both ways", which only the 2026-04-27 amendment ends
+       ("Microsoft stops paying revenue share to OpenAI"): OpenAI's share, with the same end as
+       Microsoft's, "until the panel verifies AGI" (reading C1). */
+    {"revenue_share_to_openai", {EFF, EFF, EFF}, {END, PRE_VERIF, END}},
+    /* earlier (v2025-01): "OpenAI may build additional capacity, mainly for research and
+       training." - not mentioned by this agreement, carried over (reading C1); no end date. */
+    {"build_additional_capacity", {EFF, EFF, EFF}, {END, END, END}},
+    /* earlier (v2019): "The two jointly develop Azure AI supercomputing technologies" - carried
+       over (reading C1); no end date. */
+    {"joint_supercomputing_microsoft", {EFF, EFF, EFF}, {END, END, END}},
+    {"joint_supercomputing_openai", {EFF, EFF, EFF}, {END, END, END}},
 };
 #define NWINDOWS (int)(sizeof windows / sizeof windows[0])
 
@@ -296,6 +308,18 @@ static expected o_agi_ip_beyond(int h, int32_t d) {
 static expected o_revenue(int h, int32_t d) {
   return E("revenue_share", h, d) ? X(PACTUM_ALLOW, "revenue_share", "", "") : NA;
 }
+static expected o_revenue_openai(int h, int32_t d) {
+  return E("revenue_share_to_openai", h, d) ? X(PACTUM_ALLOW, "revenue_share_to_openai", "", "") : NA;
+}
+static expected o_build_capacity(int h, int32_t d) {
+  return E("build_additional_capacity", h, d) ? X(PACTUM_ALLOW, "build_additional_capacity", "", "") : NA;
+}
+static expected o_supercomputing_microsoft(int h, int32_t d) {
+  return E("joint_supercomputing_microsoft", h, d) ? X(PACTUM_ALLOW, "joint_supercomputing_microsoft", "", "") : NA;
+}
+static expected o_supercomputing_openai(int h, int32_t d) {
+  return E("joint_supercomputing_openai", h, d) ? X(PACTUM_ALLOW, "joint_supercomputing_openai", "", "") : NA;
+}
 
 typedef struct shape {
   const char *name;
@@ -356,6 +380,13 @@ static const shape shapes[] = {
     {"pursue_agi with OpenAI IP beyond threshold",
      "{\"principal\":\"microsoft\",\"action\":\"pursue_agi\",\"context\":{\"uses_openai_ip\":true}}", o_agi_ip_beyond},
     {"receive_revenue_share", "{\"principal\":\"microsoft\",\"action\":\"receive_revenue_share\"}", o_revenue},
+    {"receive_revenue_share openai", "{\"principal\":\"openai\",\"action\":\"receive_revenue_share\"}",
+     o_revenue_openai},
+    {"build_capacity", "{\"principal\":\"openai\",\"action\":\"build_capacity\"}", o_build_capacity},
+    {"develop_supercomputing microsoft", "{\"principal\":\"microsoft\",\"action\":\"develop_supercomputing\"}",
+     o_supercomputing_microsoft},
+    {"develop_supercomputing openai", "{\"principal\":\"openai\",\"action\":\"develop_supercomputing\"}",
+     o_supercomputing_openai},
 };
 #define NSHAPES (int)(sizeof shapes / sizeof shapes[0])
 

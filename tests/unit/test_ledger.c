@@ -113,7 +113,10 @@ static json_t *ledger_json(const pactum_agreement *agr, const pactum_timeline *t
   return root;
 }
 
-/* Commitment i of a parsed ledger, which must have exactly the documented fields. */
+/*
+** Commitment i of a parsed ledger, which must have exactly the documented fields, and "counted"
+** when the commitment has a window (`since`, `where`).
+*/
 static json_t *commitment(json_t *root, size_t i) {
   static const char *const fields[] = {"id", "owed_by", "owed_to", "unit", "total", "fulfilled", "remaining",
                                        "excess", "percent", "deadline", "days_left", "pace_per_month",
@@ -122,7 +125,7 @@ static json_t *commitment(json_t *root, size_t i) {
   assert_true(json_is_array(arr));
   json_t *c = json_array_get(arr, i);
   assert_true(json_is_object(c));
-  assert_int_equal(json_object_size(c), sizeof fields / sizeof fields[0]);
+  assert_int_equal(json_object_size(c), sizeof fields / sizeof fields[0] + (json_object_get(c, "counted") ? 1 : 0));
   for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
     if (!json_object_get(c, fields[k])) fail_msg("commitment %zu has no '%s'", i, fields[k]);
   assert_true(json_is_string(json_object_get(c, "id")));
@@ -463,6 +466,8 @@ static void test_no_deadline(void **state) {
   assert_string_equal(str_at(c, "owed_by"), "openai");
   assert_string_equal(str_at(c, "owed_to"), "microsoft");
   assert_string_equal(str_at(c, "unit"), "USD");
+  /* "counted from azure_purchase.amount_usd since 2025-10-28": the incremental $250B. */
+  assert_string_equal(str_at(c, "counted"), "azure_purchase.amount_usd since 2025-10-28");
   assert_int_equal(int_at(c, "total"), 250000000000LL);
   assert_int_equal(int_at(c, "fulfilled"), 25000000000LL);
   assert_int_equal(int_at(c, "remaining"), 225000000000LL);
@@ -483,6 +488,7 @@ static void test_no_deadline(void **state) {
   s = ledger_render(f->shipped, tl, day(2026, 12, 31), 1, 0);
   assert_non_null(s);
   if (!strstr(s, "azure_services: openai owes microsoft: ") || !strstr(s, "  total      $250,000,000,000\n") ||
+      !strstr(s, "  counted    azure_purchase.amount_usd since 2025-10-28\n") ||
       !strstr(s, "  fulfilled  $37,500,000,000 (15.00%)\n") || !strstr(s, "  deadline   none\n") ||
       !strstr(s, "  pace       none required: no deadline\n") || !strstr(s, "  2026-Q3               $0  $25,000,000,000\n") ||
       !strstr(s, "  2026-Q4  $12,500,000,000  $37,500,000,000\n") ||
