@@ -67,7 +67,7 @@ typedef struct checker {
   ast_file *f;
   arena *ar;
   diag_list *d;
-  symtab parties, sources, actions, states, events, clauses, facts, commits, bodies;
+  symtab parties, sources, actions, states, events, clauses, facts, commits, bodies, sets;
   int oom;
 } checker;
 
@@ -310,6 +310,8 @@ static int check_operand(checker *c, const scope *s, expr *e, int member_ok) {
 static int resolve_member(checker *c, expr *e, type_ref want) {
   char tb[160];
   const char *name = e->kind == EX_REF ? e->name : e->str;
+  if (want.kind != TY_ENUM || enum_index(want.en, name) < 0)
+    if (sym_get(&c->sets, name)) return diag_error(c->d, e->at, "'%s' is a set: use it after 'in'", name);
   if (want.kind != TY_ENUM)
     return diag_error(c->d, e->at, "unknown name '%s'", name);
   int i = enum_index(want.en, name);
@@ -340,6 +342,137 @@ static int check_recorded(checker *c, const scope *s, expr *e) {
   e->slot = bit;
   e->src = SRC_CONST;
   return 0;
+}
+
+/* ---- Named sets, facts in lists, constants (stream T) -------------------------------- */
+
+static int dup(checker *c, symtab *t, const char *name, loc at, void *v, const char *what);
+
+static int is_bool_word(const char *s) { return strcmp(s, "true") == 0 || strcmp(s, "false") == 0; }
+
+/* What a bare name in a list names when it is not an enum member: a fact or a constant, or NULL. */
+static fact_decl *list_fact(checker *c, const expr *it) {
+  if (it->lit != TK_IDENT || is_bool_word(it->str)) return NULL;
+  return sym_get(&c->facts, it->str);
+}
+
+/* "strings", "integers" ... for a set's members. */
+static const char *kind_plural(type_kind k) {
+  switch (k) {
+  case TY_STRING: return "strings";
+  case TY_INTEGER: return "integers";
+  case TY_MONEY: return "money amounts";
+  case TY_DATE: return "dates";
+  case TY_ENUM: return "enum members";
+  default: return "values";
+  }
+}
+
+/* Whether a set whose members are of kind k can be compared with a value of type t. */
+static int set_fits(type_kind k, type_ref t) {
+  if (t.kind == TY_ENUM) return k == TY_ENUM || k == TY_STRING;
+  return k == t.kind;
+}
+
+/*
+** The list of `A in [...]` or `A in SET`, each member given A's type. A set's members are copied,
+** so each use resolves them against its own left side. A bare name is a member of A's enum when
+** A is an enum that has it; otherwise a fact or a constant, which must have A's type.
+*/
+static int check_in_list(checker *c, expr *e) {
+  char ta[160];
+  expr *a = e->a;
+  set_decl *sd = NULL;
+  if (e->set_name) {
+    sd = sym_get(&c->sets, e->set_name);
+    if (!sd) return diag_error(c->d, e->set_at, "unknown set '%s'", e->set_name);
+    if (sd->kind == TY_NONE) return -1; /* reported at the set */
+    if (!set_fits(sd->kind, a->type))
+      return diag_error(c->d, e->set_at, "set '%s' holds %s; it cannot hold %s values", sd->name,
+                        kind_plural(sd->kind), type_name(a->type, ta, sizeof ta));
+    expr **items = arena_alloc(c->ar, sizeof(expr *) * (size_t)sd->nitems);
+    if (!items) return diag_oom(c->d, e->set_at);
+    for (int i = 0; i < sd->nitems; i++) {
+      if (!(items[i] = arena_alloc(c->ar, sizeof(expr)))) return diag_oom(c->d, e->set_at);
+      *items[i] = *sd->items[i];
+    }
+    e->items = items;
+    e->nitems = sd->nitems;
+  }
+  int rc = 0;
+  for (int i = 0; i < e->nitems; i++) {
+    expr *it = e->items[i];
+    int member = a->type.kind == TY_ENUM && it->lit == TK_IDENT && enum_index(a->type.en, it->str) >= 0;
+    fact_decl *fa = member ? NULL : list_fact(c, it);
+    if (fa) {
+      if (fa->value->type.kind == TY_NONE) {
+        rc = -1; /* already reported */
+        continue;
+      }
+      if (!same_type(fa->value->type, a->type)) {
+        char tb[160];
+        rc = diag_error(c->d, it->at, "type mismatch: '%s' is %s, but the left side of 'in' is %s", it->str,
+                        type_name(fa->value->type, tb, sizeof tb), type_name(a->type, ta, sizeof ta));
+        continue;
+      }
+      it->type = fa->value->type;
+      it->src = SRC_CONST;
+      it->value = fa->value->value;
+      it->lit = fa->value->lit;
+      it->str = fa->value->str;
+      it->str_len = fa->value->str_len;
+      continue;
+    }
+    if (coerce_literal(c, it, a->type)) {
+      rc = -1;
+      if (sd) diag_note(c->d, e->set_at, "a member of set '%s', used here", sd->name);
+    }
+  }
+  return rc;
+}
+
+/*
+** `set NAME = [...]`: a name of its own (not a state variable, fact or constant), members of one
+** kind (bare names are enum members, or facts), and citations that name declared sources.
+*/
+static int check_sets(checker *c) {
+  int rc = 0;
+  for (set_decl *sd = c->f->sets; sd; sd = sd->next) {
+    if (dup(c, &c->sets, sd->name, sd->at, sd, "set")) rc = -1;
+    if (sym_get(&c->facts, sd->name))
+      rc = diag_error(c->d, sd->at, "'%s' names both a set and a fact or constant", sd->name);
+    for (state_decl *st = c->f->states; st; st = st->next)
+      if (strcmp(st->name, sd->name) == 0) rc = diag_error(c->d, sd->at, "'%s' names both a set and a state variable", sd->name);
+    if (strcmp(sd->name, "date") == 0)
+      rc = diag_error(c->d, sd->at, "'date' is reserved for the request's date; choose another name");
+    type_kind kind = TY_NONE;
+    int bad = 0;
+    for (int i = 0; i < sd->nitems && !bad; i++) {
+      expr *it = sd->items[i];
+      type_kind k = literal_type(it).kind;
+      if (it->lit == TK_IDENT && !is_bool_word(it->str)) {
+        fact_decl *fa = list_fact(c, it);
+        k = fa ? fa->value->type.kind : TY_ENUM;
+        if (k == TY_NONE) { bad = 1; break; } /* the fact's own error */
+      }
+      if (k == TY_BOOL) {
+        bad = diag_error(c->d, it->at, "a set cannot hold bools: 'in' does not apply to them");
+        break;
+      }
+      if (kind == TY_NONE || kind == k) kind = k;
+      else if ((kind == TY_STRING && k == TY_ENUM) || (kind == TY_ENUM && k == TY_STRING)) kind = TY_ENUM;
+      else
+        bad = diag_error(c->d, it->at, "set '%s' mixes %s and %s; its members must have one type", sd->name,
+                         kind_plural(kind), kind_plural(k));
+    }
+    sd->kind = bad ? TY_NONE : kind;
+    if (bad) rc = -1;
+    for (citation *ci = sd->cites; ci; ci = ci->next) {
+      if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+      if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+    }
+  }
+  return rc;
 }
 
 /* Check e as a condition (a bool-valued expression). */
@@ -388,11 +521,8 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     if (check_operand(c, s, a, 0)) return -1;
     if (a->src == SRC_CONST) return diag_error(c->d, a->at, "'%s' is a fact, a constant: this condition never changes", a->name);
     if (a->type.kind == TY_BOOL) return diag_error(c->d, e->at, "'in' does not apply to bool values");
-    int rc = 0;
-    for (int i = 0; i < e->nitems; i++)
-      if (coerce_literal(c, e->items[i], a->type)) rc = -1;
     e->type.kind = TY_BOOL;
-    return rc;
+    return check_in_list(c, e);
   }
   case EX_RECORDED:
     e->type.kind = TY_BOOL;
@@ -622,17 +752,24 @@ static int check_states_and_events(checker *c) {
 static int check_facts(checker *c) {
   int rc = 0;
   for (fact_decl *fa = c->f->facts; fa; fa = fa->next) {
-    if (dup(c, &c->facts, fa->name, fa->at, fa, "fact")) rc = -1;
+    if (dup(c, &c->facts, fa->name, fa->at, fa, fa->is_constant ? "constant" : "fact")) rc = -1;
     if (strcmp(fa->name, "date") == 0)
       rc = diag_error(c->d, fa->at, "'date' is reserved for the request's date; choose another name");
     type_ref t = literal_type(fa->value);
     if (t.kind == TY_NONE) {
-      rc = diag_error(c->d, fa->value->at, "a fact's value must be a string, number, money amount, date or bool");
+      rc = diag_error(c->d, fa->value->at, "a %s's value must be a string, number, money amount, date or bool",
+                      fa->is_constant ? "constant" : "fact");
       fa->value->type.kind = TY_NONE;
     } else if (coerce_literal(c, fa->value, t)) {
       rc = -1;
     }
-    if (check_citations(c, fa->cites, fa->at, "fact", fa->name)) rc = -1;
+    if (!fa->is_constant) {
+      if (check_citations(c, fa->cites, fa->at, "fact", fa->name)) rc = -1;
+    } else if (fa->cites) {
+      rc = diag_error(c->d, fa->cites->at, "constant '%s' quotes a source; a value the contract states is a 'fact'", fa->name);
+    } else if (!fa->notes) {
+      rc = diag_error(c->d, fa->at, "constant '%s' has no note: say where its value comes from with note \"...\"", fa->name);
+    }
   }
   return rc;
 }
@@ -835,7 +972,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   c.f = f;
   c.ar = ar;
   c.d = diags;
-  int n[9] = {0};
+  int n[10] = {0};
   for (party_decl *x = f->parties; x; x = x->next) n[0]++;
   for (source_decl *x = f->sources; x; x = x->next) n[1]++;
   for (action_decl *x = f->actions; x; x = x->next) n[2]++;
@@ -845,10 +982,12 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (fact_decl *x = f->facts; x; x = x->next) n[6]++;
   for (commitment_decl *x = f->commitments; x; x = x->next) n[7]++;
   for (body_decl *x = f->bodies; x; x = x->next) n[8]++;
+  for (set_decl *x = f->sets; x; x = x->next) n[9]++;
   if (sym_init(&c.parties, ar, n[0]) || sym_init(&c.sources, ar, n[1]) ||
       sym_init(&c.actions, ar, n[2]) || sym_init(&c.states, ar, n[3]) ||
       sym_init(&c.events, ar, n[4]) || sym_init(&c.clauses, ar, n[5]) ||
-      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]) || sym_init(&c.bodies, ar, n[8]))
+      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]) || sym_init(&c.bodies, ar, n[8]) ||
+      sym_init(&c.sets, ar, n[9]))
     return diag_oom(diags, f->at);
   int rc = check_header(&c);
   for (party_decl *p = f->parties; p; p = p->next)
@@ -856,6 +995,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (source_decl *s = f->sources; s; s = s->next)
     if (dup(&c, &c.sources, s->name, s->at, s, "source")) rc = -1;
   if (check_facts(&c)) rc = -1;
+  if (check_sets(&c)) rc = -1;
   if (check_actions(&c)) rc = -1;
   if (check_states_and_events(&c)) rc = -1;
   if (check_clauses(&c)) rc = -1;
