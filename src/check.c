@@ -6,6 +6,7 @@
 */
 #include "agreement.h"
 #include "date.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -475,6 +476,121 @@ static int check_sets(checker *c) {
   return rc;
 }
 
+/* ---- The term (stream T) ------------------------------------------------------------ */
+
+/* A synthetic reference at the `term` keyword, for the window compiled into each clause. */
+static expr *term_ref(checker *c, loc at, ref_scope sc, const char *name) {
+  expr *e = arena_alloc(c->ar, sizeof *e);
+  if (!e) return NULL;
+  e->kind = EX_REF;
+  e->at = at;
+  e->start = at.off;
+  e->end = at.off + at.len;
+  e->depth = 1;
+  e->scope = sc;
+  e->name = name;
+  return e;
+}
+
+static const char *unit_name(term_unit u, int64_t n) {
+  static const char *const one[] = {"day", "week", "month", "year"}, *const many[] = {"days", "weeks", "months", "years"};
+  return n == 1 ? one[u] : many[u];
+}
+
+/*
+** The term: its days, its events and its citations. When an event can end it early (`terminated
+** by`) or its end depends on notice (`renews`), the state variable TERM_STATE is added, and each
+** clause that does not survive gets the window `while date < TERM_STATE` (written at the `term`
+** keyword), so the term is state folded by the timeline and a window like any other. Must run
+** before the state variables are checked, since it adds one.
+*/
+static int check_term(checker *c) {
+  ast_file *f = c->f;
+  term_decl *t = f->term;
+  int rc = 0;
+  if (!t) {
+    for (clause_decl *cl = f->clauses; cl; cl = cl->next)
+      if (cl->survives)
+        rc = diag_error(c->d, cl->survives_at, "clause '%s' survives, but the agreement has no 'term' to survive", cl->name);
+    return rc;
+  }
+  if (!t->cites) rc = diag_error(c->d, t->at, "the term has no citation: add quote SOURCE \"verbatim text\"");
+  for (citation *ci = t->cites; ci; ci = ci->next) {
+    if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+    if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+  }
+  char a[11], b[11];
+  if (t->has_from && !t->from_effective && f->has_effective && t->from < f->effective) {
+    date_format(t->from, a);
+    date_format(f->effective, b);
+    rc = diag_error(c->d, t->from_at, "the term starts on %s, before the agreement takes effect on %s", a, b);
+  }
+  if (!t->has_from || t->from_effective) t->from = f->effective;
+  if (t->has_until && t->until < t->from) {
+    date_format(t->until, a);
+    date_format(t->from, b);
+    rc = diag_error(c->d, t->until_at, "the term ends on %s, before it starts on %s", a, b);
+  }
+  t->ended_by.index = t->notice_event.index = -1;
+  if (t->ended_by.name && !find_event_decl(c, t->ended_by.name, &t->ended_by.index))
+    rc = diag_error(c->d, t->ended_by.at, "unknown event type '%s'", t->ended_by.name);
+  if (t->renews) {
+    if (!t->has_until)
+      rc = diag_error(c->d, t->renews_at, "a term that renews needs an 'until' day: the last day of its first period");
+    if (t->every.count < 1 || t->every.count > TERM_MAX_COUNT)
+      rc = diag_error(c->d, t->every.at, "a renewal period is from 1 to %d %s", TERM_MAX_COUNT, unit_name(t->every.unit, 2));
+    if (t->notice.count > TERM_MAX_COUNT)
+      rc = diag_error(c->d, t->notice.at, "a notice period is at most %d %s", TERM_MAX_COUNT, unit_name(t->notice.unit, 2));
+    if (!find_event_decl(c, t->notice_event.name, &t->notice_event.index))
+      rc = diag_error(c->d, t->notice_event.at, "unknown event type '%s'", t->notice_event.name);
+    else if (t->ended_by.name && strcmp(t->ended_by.name, t->notice_event.name) == 0)
+      rc = diag_error(c->d, t->notice_event.at, "'%s' both terminates the agreement and gives notice of non-renewal; "
+                      "use two event types", t->notice_event.name);
+  }
+  for (transition_decl *tr = f->transitions; tr; tr = tr->next)
+    for (stmt *st = tr->stmts; st; st = st->next)
+      if (st->kind == ST_SET && strcmp(st->var, TERM_STATE) == 0)
+        rc = diag_error(c->d, st->var_at, "'%s' is kept by the term: only its events change it", TERM_STATE);
+  if (!t->ended_by.name && !t->renews) return rc; /* dates alone: compile.c bounds each clause's from and through */
+
+  state_decl *sd = arena_alloc(c->ar, sizeof *sd);
+  expr *init = arena_alloc(c->ar, sizeof *init);
+  if (!sd || !init) return diag_oom(c->d, t->at);
+  sd->at = t->at;
+  sd->name = TERM_STATE;
+  sd->type.kind = TY_DATE;
+  init->kind = EX_LIT;
+  init->lit = TK_DATE;
+  init->at = t->at;
+  /* The first day out of the term, while nothing ends it early; DAY_MAX (none) while it renews. */
+  init->num = !t->renews && t->has_until && t->until < date_from_ymd(DATE_MAX_YEAR, 12, 31) ? t->until + 1 : DAY_MAX;
+  sd->init = init;
+  state_decl **tail = &f->states;
+  while (*tail) tail = &(*tail)->next;
+  *tail = sd;
+  for (clause_decl *cl = f->clauses; cl; cl = cl->next) {
+    if (cl->survives) continue;
+    window_cond *w = arena_alloc(c->ar, sizeof *w);
+    expr *cmp = arena_alloc(c->ar, sizeof *cmp);
+    if (!w || !cmp) return diag_oom(c->d, t->at);
+    cmp->at = t->at;
+    cmp->kind = EX_CMP;
+    cmp->op = TK_LT;
+    cmp->start = t->at.off;
+    cmp->end = t->at.off + t->at.len;
+    cmp->depth = 2;
+    cmp->a = term_ref(c, t->at, REF_DATE, "date");
+    cmp->b = term_ref(c, t->at, REF_NAME, TERM_STATE);
+    if (!cmp->a || !cmp->b) return diag_oom(c->d, t->at);
+    w->cond = cmp;
+    w->at = t->at;
+    window_cond **wt = &cl->windows;
+    while (*wt) wt = &(*wt)->next;
+    *wt = w;
+  }
+  return rc;
+}
+
 /* Check e as a condition (a bool-valued expression). */
 static int check_cond(checker *c, const scope *s, expr *e) {
   char ta[160], tb[160];
@@ -889,6 +1005,75 @@ static int check_clauses(checker *c) {
   return rc;
 }
 
+/* The member index of name in body b, or -1. */
+static int body_member_index(const body_decl *b, const char *name) {
+  int i = 0;
+  for (const name_ref *m = b->members; m; m = m->next, i++)
+    if (strcmp(m->name, name) == 0) return i;
+  return -1;
+}
+
+/*
+** A body's groups (each named once, of the body's members, each member once in a group) and
+** its quorum's requirements (each of a group of the body, once, asking from 1 to all of its
+** members); when the groups asked of share no member, the requirements together must fit in
+** the quorum.
+*/
+static int check_body_groups(checker *c, body_decl *b) {
+  int rc = 0, gi = 0;
+  symtab groups;
+  if (sym_init(&groups, c->ar, b->ngroups)) return diag_oom(c->d, b->at);
+  int *sizes = arena_alloc(c->ar, sizeof(int) * (size_t)(b->ngroups + 1));
+  uint8_t *owner = arena_alloc(c->ar, (size_t)b->nmembers + 1); /* 1 + the first asked group holding it */
+  if (!sizes || !owner) return diag_oom(c->d, b->at);
+  for (body_group *g = b->groups; g; g = g->next) {
+    g->index = gi++;
+    if (sym_put(&groups, g->name, g, g->at) >= 0)
+      rc = diag_error(c->d, g->at, "duplicate group '%s' of body '%s'", g->name, b->name);
+    symtab seen;
+    if (sym_init(&seen, c->ar, b->nmembers)) return diag_oom(c->d, g->at);
+    for (name_ref *m = g->members; m; m = m->next) {
+      m->index = body_member_index(b, m->name);
+      if (m->index < 0)
+        rc = diag_error(c->d, m->at, "'%s' is not a member of body '%s'", m->name, b->name);
+      else if (sym_put(&seen, m->name, m, m->at) >= 0)
+        rc = diag_error(c->d, m->at, "'%s' is named twice in group '%s'", m->name, g->name);
+      else
+        sizes[g->index]++;
+    }
+  }
+  symtab asked;
+  if (sym_init(&asked, c->ar, b->ngroups + 1)) return diag_oom(c->d, b->at);
+  int64_t sum = 0;
+  int disjoint = 1;
+  for (body_need *n = b->needs; n; n = n->next) {
+    body_group *g = sym_get(&groups, n->group.name);
+    n->group.index = -1;
+    if (!g) {
+      rc = diag_error(c->d, n->group.at, "unknown group '%s' of body '%s'", n->group.name, b->name);
+      continue;
+    }
+    n->group.index = g->index;
+    if (sym_put(&asked, g->name, g, n->group.at) >= 0) {
+      rc = diag_error(c->d, n->group.at, "the quorum of body '%s' asks for members from '%s' twice", b->name, g->name);
+      continue;
+    }
+    if (n->count < 1 || n->count > sizes[g->index])
+      rc = diag_error(c->d, n->count_at, "body '%s' can ask for 1 to %d members from '%s', not %lld", b->name,
+                      sizes[g->index], g->name, (long long)n->count);
+    sum += n->count;
+    for (name_ref *m = g->members; m; m = m->next)
+      if (m->index >= 0) {
+        if (owner[m->index] && owner[m->index] != g->index + 1) disjoint = 0;
+        owner[m->index] = (uint8_t)(g->index + 1 > 255 ? 255 : g->index + 1);
+      }
+  }
+  if (!rc && disjoint && sum > b->quorum && b->quorum >= 1)
+    rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld, but it asks for %lld members from its groups; "
+                    "raise the quorum to at least %lld", b->name, (long long)b->quorum, (long long)sum, (long long)sum);
+  return rc;
+}
+
 static int check_bodies(checker *c) {
   int rc = 0, i = 0;
   for (body_decl *b = c->f->bodies; b; b = b->next) {
@@ -907,6 +1092,7 @@ static int check_bodies(checker *c) {
     else if (b->quorum > 16)
       rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld; an event carries at most 16 signers",
                       b->name, (long long)b->quorum);
+    if (check_body_groups(c, b)) rc = -1;
   }
   /* Each party and each body is a bit of an event's recorders (event_meta in agreement.h). */
   int bit = 0;
@@ -996,6 +1182,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
     if (dup(&c, &c.sources, s->name, s->at, s, "source")) rc = -1;
   if (check_facts(&c)) rc = -1;
   if (check_sets(&c)) rc = -1;
+  if (check_term(&c)) rc = -1;
   if (check_actions(&c)) rc = -1;
   if (check_states_and_events(&c)) rc = -1;
   if (check_clauses(&c)) rc = -1;
