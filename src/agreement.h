@@ -242,6 +242,8 @@ struct pactum_agreement {
   uint32_t str_mask;
   int64_t *init;       /* [nstates + ncommits]: the state before any event */
   cterm term;
+  int nname_cites;     /* the quotations of the term and of the named sets, for quotes.c */
+  ccite *name_cites;
   const char *tail;    /* the decision's closing "agreement":{...}} JSON */
   size_t tail_len;
   pactum_summary summary;

@@ -389,7 +389,7 @@ static int check_in_list(checker *c, expr *e) {
     if (!sd) return diag_error(c->d, e->set_at, "unknown set '%s'", e->set_name);
     if (sd->kind == TY_NONE) return -1; /* reported at the set */
     if (!set_fits(sd->kind, a->type))
-      return diag_error(c->d, e->set_at, "set '%s' holds %s; it cannot hold %s values", sd->name,
+      return diag_error(c->d, e->set_at, "set '%s' holds %s, but the left side of 'in' is %s", sd->name,
                         kind_plural(sd->kind), type_name(a->type, ta, sizeof ta));
     expr **items = arena_alloc(c->ar, sizeof(expr *) * (size_t)sd->nitems);
     if (!items) return diag_oom(c->d, e->set_at);

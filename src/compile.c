@@ -471,6 +471,37 @@ static int compile_body_groups(compiler *c, const body_decl *b, cbody *cb) {
   return 0;
 }
 
+/* The quotations of the term and of the named sets, in one list (they are only verified). */
+static int compile_name_cites(compiler *c, const ast_file *f) {
+  int n = 0;
+  const citation *term_cites;
+  for (const set_decl *sd = f->sets; sd; sd = sd->next)
+    for (const citation *x = sd->cites; x; x = x->next) n++;
+  if (f->term)
+    for (const citation *x = f->term->cites; x; x = x->next) n++;
+  ccite *out = arena_alloc(c->ar, sizeof(ccite) * (size_t)(n ? n : 1));
+  if (!out) return -1;
+  int k = 0;
+  for (const set_decl *sd = f->sets; sd; sd = sd->next) {
+    int m = 0;
+    ccite *one = compile_cites(c, sd->cites, &m);
+    if (!one) return -1;
+    memcpy(out + k, one, sizeof(ccite) * (size_t)m);
+    k += m;
+  }
+  term_cites = f->term ? f->term->cites : NULL;
+  if (term_cites) {
+    int m = 0;
+    ccite *one = compile_cites(c, term_cites, &m);
+    if (!one) return -1;
+    memcpy(out + k, one, sizeof(ccite) * (size_t)m);
+    k += m;
+  }
+  c->agr->name_cites = out;
+  c->agr->nname_cites = k;
+  return 0;
+}
+
 #define ALLOC_N(ptr, n) ((ptr) = arena_alloc(c.ar, sizeof(*(ptr)) * (size_t)((n) ? (n) : 1)))
 
 int compile_agreement(pactum_agreement *agr, const ast_file *f) {
@@ -619,6 +650,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     sum->transitions++;
   }
   term_compile(agr, f);
+  if (compile_name_cites(&c, f)) goto oom;
   /* Clauses, in source order. */
   i = 0;
   for (const clause_decl *cl = f->clauses; cl; cl = cl->next, i++) {

@@ -892,7 +892,6 @@ static int parse_duration(parser *p, term_duration *d) {
 **           | citation | "note" string
 */
 static int parse_term(parser *p, ast_file *f, loc kw) {
-  if (f->term) return diag_error(p->diags, kw, "a second 'term'; an agreement has one term");
   term_decl *d = node(p, sizeof *d);
   if (!d) return -1;
   d->at = kw;
@@ -936,6 +935,10 @@ static int parse_term(parser *p, ast_file *f, loc kw) {
     } else {
       return expected(p, "'from', 'until', 'terminated', 'renews', 'quote', 'note' or '}'");
     }
+  }
+  if (f->term) {
+    diag_error(p->diags, kw, "a second 'term'; an agreement has one term");
+    return 0; /* the block itself parsed: go on with the next declaration */
   }
   f->term = d;
   return 0;
