@@ -17,11 +17,18 @@ static int in_group_count(const cbody *b, int g, const int *members, int n) {
   return k;
 }
 
+int body_quorum_unmet(const cbody *b, const int *members, int n, int *have) {
+  for (int r = 0; r < b->nneeds; r++) {
+    *have = in_group_count(b, b->need_group[r], members, n);
+    if (*have < b->need_count[r]) return r;
+  }
+  *have = 0;
+  return -1;
+}
+
 int body_quorum_met(const cbody *b, const int *members, int n) {
-  if (n < b->quorum) return 0;
-  for (int r = 0; r < b->nneeds; r++)
-    if (in_group_count(b, b->need_group[r], members, n) < b->need_count[r]) return 0;
-  return 1;
+  int have;
+  return n >= b->quorum && body_quorum_unmet(b, members, n, &have) < 0;
 }
 
 int body_quorum_example(const cbody *b, int *out) {

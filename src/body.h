@@ -23,6 +23,11 @@ int body_quorum_met(const struct cbody *b, const int *members, int n);
 ** many; body_quorum_met holds for them whenever the body's quorum can be met at all.
 */
 int body_quorum_example(const struct cbody *b, int *out /* OUT */);
+/*
+** The first requirement of b that members[0..n) leave unmet, with how many of them are from its
+** group in *have; -1 when every requirement is met.
+*/
+int body_quorum_unmet(const struct cbody *b, const int *members, int n, int *have /* OUT */);
 /* "3 of the 4 members of 'panel'", with ", including 1 from microsoft and 1 from openai" when it has requirements. */
 void body_quorum_text(const struct cbody *b, char *out /* OUT */, size_t cap);
 

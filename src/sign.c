@@ -751,7 +751,7 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, p
     for (int i = 0; i < n; i++)
       if (is_party(agr, who->names[i])) return PACTUM_OK;
   }
-  int best = -1, best_count = 0;
+  int best = -1, best_count = 0, best_members[MAX_SIGNERS];
   for (int r = 0; r < e->nrecorders; r++) {
     const crecorder *rec = &e->recorders[r];
     if (!rec->is_body) {
@@ -766,6 +766,7 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, p
     if (c > best_count) {
       best = r;
       best_count = c;
+      memcpy(best_members, members, sizeof(int) * (size_t)c);
     }
   }
   if (best >= 0) {
@@ -773,8 +774,13 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, p
     char others[400], q[BODY_TEXT_MAX];
     who_records(agr, e, best, others, sizeof others);
     body_quorum_text(b, q, sizeof q);
-    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %s; %d %s%s%s%s", e->name, q, best_count,
-                best_count == 1 ? "has" : "have",
+    /* Enough members, but not from the groups the quorum asks for: say which group falls short. */
+    int have = 0, r = best_count >= b->quorum ? body_quorum_unmet(b, best_members, best_count, &have) : -1;
+    char shortfall[160] = "";
+    if (r >= 0)
+      snprintf(shortfall, sizeof shortfall, ", %d of them from %s", have, b->groups[b->need_group[r]]);
+    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %s; %d %s%s%s%s%s", e->name, q, best_count,
+                best_count == 1 ? "has" : "have", shortfall,
                 e->nrecorders > 1 ? " (it may also be recorded by " : "", e->nrecorders > 1 ? others : "",
                 e->nrecorders > 1 ? ")" : "");
   }
