@@ -349,6 +349,7 @@ static int check_recorded(checker *c, const scope *s, expr *e) {
 
 static int dup(checker *c, symtab *t, const char *name, loc at, void *v, const char *what);
 
+/* Whether s is the literal true or false (which are never names). */
 static int is_bool_word(const char *s) { return strcmp(s, "true") == 0 || strcmp(s, "false") == 0; }
 
 /* What a bare name in a list names when it is not an enum member: a fact or a constant, or NULL. */
@@ -492,6 +493,7 @@ static expr *term_ref(checker *c, loc at, ref_scope sc, const char *name) {
   return e;
 }
 
+/* A duration's unit as written for n of them: "day" or "days", ... */
 static const char *unit_name(term_unit u, int64_t n) {
   static const char *const one[] = {"day", "week", "month", "year"}, *const many[] = {"days", "weeks", "months", "years"};
   return n == 1 ? one[u] : many[u];
