@@ -327,6 +327,12 @@ for m in board:
     L.TOKENS[m] = "tok-" + m
 mtokens = write_tokens("tokens-mixed.txt", {m: L.TOKENS[m] for m in board})
 srv = Server("--agreement", mixed, "--tokens", mtokens, name="mixed")
+body = srv.get("/v1/agreement").json()["bodies"][0]
+check("mixed quorum: GET /v1/agreement shows the groups and what the quorum asks of each",
+      body.get("groups") == [{"id": "nimbus_side", "members": ["n1", "n2", "n3"]},
+                             {"id": "relay_side", "members": ["r1", "r2", "r3"]}]
+      and body.get("including") == [{"group": "nimbus_side", "count": 1}, {"group": "relay_side", "count": 1}]
+      and body.get("quorum") == 3, body)
 ev = {"type": "cured", "date": "2026-03-20", "invoice": "INV-12"}
 for k, m in enumerate(board[:3]):
     r = vote(srv, m, ev)
