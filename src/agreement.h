@@ -111,6 +111,11 @@ typedef struct cbody {
   int nmembers;
   const char **members;
   int quorum;
+  int ngroups;           /* named groups of members (`groups { … }`) */
+  const char **groups;
+  uint8_t *in_group;     /* [ngroups * nmembers]: in_group[g * nmembers + m] when member m is in group g */
+  int nneeds;            /* the quorum's `including N from GROUP` requirements (body.c applies them) */
+  int *need_group, *need_count;
 } cbody;
 
 typedef struct cevent {
@@ -193,6 +198,19 @@ typedef struct cfact {
   ccite *cites;
 } cfact;
 
+/* The agreement's term (term.c); present 0 when the agreement has none. */
+typedef struct cterm {
+  int present;
+  int32_t start;            /* its first day */
+  int32_t until;            /* the last day of its first period; DAY_MAX when it runs indefinitely */
+  int renews;               /* `renews every … unless notice …`: until is then not a fixed end */
+  int64_t every, notice;    /* the renewal and notice periods, counts of every_unit and notice_unit */
+  term_unit every_unit, notice_unit;
+  int slot;                 /* the state slot of TERM_STATE, -1 when no event ends the term */
+  int ended_by;             /* the event type that terminates the agreement, or -1 */
+  int notice_event;         /* the event type that gives notice of non-renewal, or -1 */
+} cterm;
+
 struct pactum_agreement {
   arena ar;
   const char *file;
@@ -225,6 +243,9 @@ struct pactum_agreement {
   int32_t *str_table;
   uint32_t str_mask;
   int64_t *init;       /* [nstates + ncommits]: the state before any event */
+  cterm term;
+  int nname_cites;     /* the quotations of the term and of the named sets, for quotes.c */
+  ccite *name_cites;
   const char *tail;    /* the decision's closing "agreement":{...}} JSON */
   size_t tail_len;
   pactum_summary summary;

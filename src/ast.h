@@ -61,6 +61,9 @@ typedef struct expr {
   value_src src;
   int slot;         /* SRC_ATTR, SRC_STATE, SRC_EVENT (the event's nfields for `event.seq`); EX_RECORDED: the bit */
   int64_t value;    /* SRC_CONST */
+  /* EX_IN written `in NAME`: the named set (check.c copies its members into items) */
+  const char *set_name;
+  loc set_at;
 } expr;
 
 typedef struct citation {
@@ -148,6 +151,23 @@ typedef struct event_decl {
   int index;
 } event_decl;
 
+/* A named group of a body's members, `groups { NAME: M1, M2 ... }`. */
+typedef struct body_group {
+  struct body_group *next;
+  loc at;
+  const char *name;
+  name_ref *members;  /* each name_ref's index is the member's index in the body, filled by check.c */
+  int index;
+} body_group;
+
+/* `including N from GROUP` in a body's quorum. */
+typedef struct body_need {
+  struct body_need *next;
+  int64_t count;
+  loc count_at;
+  name_ref group;     /* index filled by check.c */
+} body_need;
+
 /* A body of independent members (an expert panel) that acts by a quorum of them. */
 typedef struct body_decl {
   struct body_decl *next;
@@ -155,8 +175,11 @@ typedef struct body_decl {
   const char *name, *title;
   name_ref *members;
   int nmembers;
+  body_group *groups;
+  int ngroups;
   int64_t quorum;
   loc quorum_at;
+  body_need *needs;   /* the quorum's `including` requirements */
   note *notes;
   int index;
 } body_decl;
@@ -209,6 +232,8 @@ typedef struct clause_decl {
   name_ref *excepts;
   citation *cites;
   note *notes;
+  int survives;     /* `survives`: the term's window does not bound it */
+  loc survives_at;
   int index;
 } clause_decl;
 
@@ -240,7 +265,43 @@ typedef struct fact_decl {
   const char *unit;
   citation *cites;
   note *notes;
+  int is_constant;  /* `constant NAME = LIT { note … }`: no source states it; a note, not a quote */
 } fact_decl;
+
+/* `set NAME = [LIT, …]`: a named list of literals, used after `in`. */
+typedef struct set_decl {
+  struct set_decl *next;
+  loc at;
+  const char *name;
+  expr **items;
+  int nitems;
+  citation *cites;
+  note *notes;
+  type_kind kind;   /* filled by check.c: the members' type; TY_ENUM when some are bare names */
+} set_decl;
+
+/* A duration written `N days|weeks|months|years` (the term's own, until durations are a type). */
+typedef enum term_unit { TU_DAY, TU_WEEK, TU_MONTH, TU_YEAR } term_unit;
+typedef struct term_duration {
+  int64_t count;
+  term_unit unit;
+  loc at;
+} term_duration;
+
+/* The agreement's term: `term { from …  until …  terminated by E  renews every D unless notice E D before }`. */
+typedef struct term_decl {
+  loc at;
+  int has_from, from_effective, has_until;
+  int32_t from, until;
+  loc from_at, until_at;
+  name_ref ended_by;        /* `terminated by EVENT` (name NULL if none); index: the event type */
+  int renews;
+  loc renews_at;
+  term_duration every, notice;
+  name_ref notice_event;    /* `unless notice EVENT D before`; index: the event type */
+  citation *cites;
+  note *notes;
+} term_decl;
 
 typedef struct ast_file {
   loc at;
@@ -260,6 +321,8 @@ typedef struct ast_file {
   commitment_decl *commitments;
   fact_decl *facts;
   body_decl *bodies;
+  set_decl *sets;
+  term_decl *term;
 } ast_file;
 
 /* parse.c: build the tree; errors go to diags. Returns NULL only when out of memory. */

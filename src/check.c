@@ -6,6 +6,7 @@
 */
 #include "agreement.h"
 #include "date.h"
+#include "term.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +68,7 @@ typedef struct checker {
   ast_file *f;
   arena *ar;
   diag_list *d;
-  symtab parties, sources, actions, states, events, clauses, facts, commits, bodies;
+  symtab parties, sources, actions, states, events, clauses, facts, commits, bodies, sets;
   int oom;
 } checker;
 
@@ -310,6 +311,8 @@ static int check_operand(checker *c, const scope *s, expr *e, int member_ok) {
 static int resolve_member(checker *c, expr *e, type_ref want) {
   char tb[160];
   const char *name = e->kind == EX_REF ? e->name : e->str;
+  if (want.kind != TY_ENUM || enum_index(want.en, name) < 0)
+    if (sym_get(&c->sets, name)) return diag_error(c->d, e->at, "'%s' is a set: use it after 'in'", name);
   if (want.kind != TY_ENUM)
     return diag_error(c->d, e->at, "unknown name '%s'", name);
   int i = enum_index(want.en, name);
@@ -340,6 +343,254 @@ static int check_recorded(checker *c, const scope *s, expr *e) {
   e->slot = bit;
   e->src = SRC_CONST;
   return 0;
+}
+
+/* ---- Named sets, facts in lists, constants (stream T) -------------------------------- */
+
+static int dup(checker *c, symtab *t, const char *name, loc at, void *v, const char *what);
+
+/* Whether s is the literal true or false (which are never names). */
+static int is_bool_word(const char *s) { return strcmp(s, "true") == 0 || strcmp(s, "false") == 0; }
+
+/* What a bare name in a list names when it is not an enum member: a fact or a constant, or NULL. */
+static fact_decl *list_fact(checker *c, const expr *it) {
+  if (it->lit != TK_IDENT || is_bool_word(it->str)) return NULL;
+  return sym_get(&c->facts, it->str);
+}
+
+/* "strings", "integers" ... for a set's members. */
+static const char *kind_plural(type_kind k) {
+  switch (k) {
+  case TY_STRING: return "strings";
+  case TY_INTEGER: return "integers";
+  case TY_MONEY: return "money amounts";
+  case TY_DATE: return "dates";
+  case TY_ENUM: return "enum members";
+  default: return "values";
+  }
+}
+
+/* Whether a set whose members are of kind k can be compared with a value of type t. */
+static int set_fits(type_kind k, type_ref t) {
+  if (t.kind == TY_ENUM) return k == TY_ENUM || k == TY_STRING;
+  return k == t.kind;
+}
+
+/*
+** The list of `A in [...]` or `A in SET`, each member given A's type. A set's members are copied,
+** so each use resolves them against its own left side. A bare name is a member of A's enum when
+** A is an enum that has it; otherwise a fact or a constant, which must have A's type.
+*/
+static int check_in_list(checker *c, expr *e) {
+  char ta[160];
+  expr *a = e->a;
+  set_decl *sd = NULL;
+  if (e->set_name) {
+    sd = sym_get(&c->sets, e->set_name);
+    if (!sd) return diag_error(c->d, e->set_at, "unknown set '%s'", e->set_name);
+    if (sd->kind == TY_NONE) return -1; /* reported at the set */
+    if (!set_fits(sd->kind, a->type))
+      return diag_error(c->d, e->set_at, "set '%s' holds %s, but the left side of 'in' is %s", sd->name,
+                        kind_plural(sd->kind), type_name(a->type, ta, sizeof ta));
+    expr **items = arena_alloc(c->ar, sizeof(expr *) * (size_t)sd->nitems);
+    if (!items) return diag_oom(c->d, e->set_at);
+    for (int i = 0; i < sd->nitems; i++) {
+      if (!(items[i] = arena_alloc(c->ar, sizeof(expr)))) return diag_oom(c->d, e->set_at);
+      *items[i] = *sd->items[i];
+    }
+    e->items = items;
+    e->nitems = sd->nitems;
+  }
+  int rc = 0;
+  for (int i = 0; i < e->nitems; i++) {
+    expr *it = e->items[i];
+    int member = a->type.kind == TY_ENUM && it->lit == TK_IDENT && enum_index(a->type.en, it->str) >= 0;
+    fact_decl *fa = member ? NULL : list_fact(c, it);
+    if (fa) {
+      if (fa->value->type.kind == TY_NONE) {
+        rc = -1; /* already reported */
+        continue;
+      }
+      if (!same_type(fa->value->type, a->type)) {
+        char tb[160];
+        rc = diag_error(c->d, it->at, "type mismatch: '%s' is %s, but the left side of 'in' is %s", it->str,
+                        type_name(fa->value->type, tb, sizeof tb), type_name(a->type, ta, sizeof ta));
+        continue;
+      }
+      it->type = fa->value->type;
+      it->src = SRC_CONST;
+      it->value = fa->value->value;
+      it->lit = fa->value->lit;
+      it->str = fa->value->str;
+      it->str_len = fa->value->str_len;
+      continue;
+    }
+    if (coerce_literal(c, it, a->type)) {
+      rc = -1;
+      if (sd) diag_note(c->d, e->set_at, "a member of set '%s', used here", sd->name);
+    }
+  }
+  return rc;
+}
+
+/*
+** `set NAME = [...]`: a name of its own (not a state variable, fact or constant), members of one
+** kind (bare names are enum members, or facts), and citations that name declared sources.
+*/
+static int check_sets(checker *c) {
+  int rc = 0;
+  for (set_decl *sd = c->f->sets; sd; sd = sd->next) {
+    if (dup(c, &c->sets, sd->name, sd->at, sd, "set")) rc = -1;
+    if (sym_get(&c->facts, sd->name))
+      rc = diag_error(c->d, sd->at, "'%s' names both a set and a fact or constant", sd->name);
+    for (state_decl *st = c->f->states; st; st = st->next)
+      if (strcmp(st->name, sd->name) == 0) rc = diag_error(c->d, sd->at, "'%s' names both a set and a state variable", sd->name);
+    if (strcmp(sd->name, "date") == 0)
+      rc = diag_error(c->d, sd->at, "'date' is reserved for the request's date; choose another name");
+    type_kind kind = TY_NONE;
+    int bad = 0;
+    for (int i = 0; i < sd->nitems && !bad; i++) {
+      expr *it = sd->items[i];
+      type_kind k = literal_type(it).kind;
+      if (it->lit == TK_IDENT && !is_bool_word(it->str)) {
+        fact_decl *fa = list_fact(c, it);
+        k = fa ? fa->value->type.kind : TY_ENUM;
+        if (k == TY_NONE) { bad = 1; break; } /* the fact's own error */
+      }
+      if (k == TY_BOOL) {
+        bad = diag_error(c->d, it->at, "a set cannot hold bools: 'in' does not apply to them");
+        break;
+      }
+      if (kind == TY_NONE || kind == k) kind = k;
+      else if ((kind == TY_STRING && k == TY_ENUM) || (kind == TY_ENUM && k == TY_STRING)) kind = TY_ENUM;
+      else
+        bad = diag_error(c->d, it->at, "set '%s' mixes %s and %s; its members must have one type", sd->name,
+                         kind_plural(kind), kind_plural(k));
+    }
+    sd->kind = bad ? TY_NONE : kind;
+    if (bad) rc = -1;
+    for (citation *ci = sd->cites; ci; ci = ci->next) {
+      if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+      if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+    }
+  }
+  return rc;
+}
+
+/* ---- The term (stream T) ------------------------------------------------------------ */
+
+/* A synthetic reference at the `term` keyword, for the window compiled into each clause. */
+static expr *term_ref(checker *c, loc at, ref_scope sc, const char *name) {
+  expr *e = arena_alloc(c->ar, sizeof *e);
+  if (!e) return NULL;
+  e->kind = EX_REF;
+  e->at = at;
+  e->start = at.off;
+  e->end = at.off + at.len;
+  e->depth = 1;
+  e->scope = sc;
+  e->name = name;
+  return e;
+}
+
+/* A duration's unit as written for n of them: "day" or "days", ... */
+static const char *unit_name(term_unit u, int64_t n) {
+  static const char *const one[] = {"day", "week", "month", "year"}, *const many[] = {"days", "weeks", "months", "years"};
+  return n == 1 ? one[u] : many[u];
+}
+
+/*
+** The term: its days, its events and its citations. When an event can end it early (`terminated
+** by`) or its end depends on notice (`renews`), the state variable TERM_STATE is added, and each
+** clause that does not survive gets the window `while date < TERM_STATE` (written at the `term`
+** keyword), so the term is state folded by the timeline and a window like any other. Must run
+** before the state variables are checked, since it adds one.
+*/
+static int check_term(checker *c) {
+  ast_file *f = c->f;
+  term_decl *t = f->term;
+  int rc = 0;
+  if (!t) {
+    for (clause_decl *cl = f->clauses; cl; cl = cl->next)
+      if (cl->survives)
+        rc = diag_error(c->d, cl->survives_at, "clause '%s' survives, but the agreement has no 'term' to survive", cl->name);
+    return rc;
+  }
+  if (!t->cites) rc = diag_error(c->d, t->at, "the term has no citation: add quote SOURCE \"verbatim text\"");
+  for (citation *ci = t->cites; ci; ci = ci->next) {
+    if (!sym_get(&c->sources, ci->source)) rc = diag_error(c->d, ci->at, "unknown source '%s'", ci->source);
+    if (ci->text_len == 0) rc = diag_error(c->d, ci->text_at, "empty quotation");
+  }
+  char a[11], b[11];
+  if (t->has_from && !t->from_effective && f->has_effective && t->from < f->effective) {
+    date_format(t->from, a);
+    date_format(f->effective, b);
+    rc = diag_error(c->d, t->from_at, "the term starts on %s, before the agreement takes effect on %s", a, b);
+  }
+  if (!t->has_from || t->from_effective) t->from = f->effective;
+  if (t->has_until && t->until < t->from) {
+    date_format(t->until, a);
+    date_format(t->from, b);
+    rc = diag_error(c->d, t->until_at, "the term ends on %s, before it starts on %s", a, b);
+  }
+  t->ended_by.index = t->notice_event.index = -1;
+  if (t->ended_by.name && !find_event_decl(c, t->ended_by.name, &t->ended_by.index))
+    rc = diag_error(c->d, t->ended_by.at, "unknown event type '%s'", t->ended_by.name);
+  if (t->renews) {
+    if (!t->has_until)
+      rc = diag_error(c->d, t->renews_at, "a term that renews needs an 'until' day: the last day of its first period");
+    if (t->every.count < 1 || t->every.count > TERM_MAX_COUNT)
+      rc = diag_error(c->d, t->every.at, "a renewal period is from 1 to %d %s", TERM_MAX_COUNT, unit_name(t->every.unit, 2));
+    if (t->notice.count > TERM_MAX_COUNT)
+      rc = diag_error(c->d, t->notice.at, "a notice period is at most %d %s", TERM_MAX_COUNT, unit_name(t->notice.unit, 2));
+    if (!find_event_decl(c, t->notice_event.name, &t->notice_event.index))
+      rc = diag_error(c->d, t->notice_event.at, "unknown event type '%s'", t->notice_event.name);
+    else if (t->ended_by.name && strcmp(t->ended_by.name, t->notice_event.name) == 0)
+      rc = diag_error(c->d, t->notice_event.at, "'%s' both terminates the agreement and gives notice of non-renewal; "
+                      "use two event types", t->notice_event.name);
+  }
+  for (transition_decl *tr = f->transitions; tr; tr = tr->next)
+    for (stmt *st = tr->stmts; st; st = st->next)
+      if (st->kind == ST_SET && strcmp(st->var, TERM_STATE) == 0)
+        rc = diag_error(c->d, st->var_at, "'%s' is kept by the term: only its events change it", TERM_STATE);
+  if (!t->ended_by.name && !t->renews) return rc; /* dates alone: compile.c bounds each clause's from and through */
+
+  state_decl *sd = arena_alloc(c->ar, sizeof *sd);
+  expr *init = arena_alloc(c->ar, sizeof *init);
+  if (!sd || !init) return diag_oom(c->d, t->at);
+  sd->at = t->at;
+  sd->name = TERM_STATE;
+  sd->type.kind = TY_DATE;
+  init->kind = EX_LIT;
+  init->lit = TK_DATE;
+  init->at = t->at;
+  /* The first day out of the term, while nothing ends it early; DAY_MAX (none) while it renews. */
+  init->num = !t->renews && t->has_until && t->until < date_from_ymd(DATE_MAX_YEAR, 12, 31) ? t->until + 1 : DAY_MAX;
+  sd->init = init;
+  state_decl **tail = &f->states;
+  while (*tail) tail = &(*tail)->next;
+  *tail = sd;
+  for (clause_decl *cl = f->clauses; cl; cl = cl->next) {
+    if (cl->survives) continue;
+    window_cond *w = arena_alloc(c->ar, sizeof *w);
+    expr *cmp = arena_alloc(c->ar, sizeof *cmp);
+    if (!w || !cmp) return diag_oom(c->d, t->at);
+    cmp->at = t->at;
+    cmp->kind = EX_CMP;
+    cmp->op = TK_LT;
+    cmp->start = t->at.off;
+    cmp->end = t->at.off + t->at.len;
+    cmp->depth = 2;
+    cmp->a = term_ref(c, t->at, REF_DATE, "date");
+    cmp->b = term_ref(c, t->at, REF_NAME, TERM_STATE);
+    if (!cmp->a || !cmp->b) return diag_oom(c->d, t->at);
+    w->cond = cmp;
+    w->at = t->at;
+    window_cond **wt = &cl->windows;
+    while (*wt) wt = &(*wt)->next;
+    *wt = w;
+  }
+  return rc;
 }
 
 /* Check e as a condition (a bool-valued expression). */
@@ -388,11 +639,8 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     if (check_operand(c, s, a, 0)) return -1;
     if (a->src == SRC_CONST) return diag_error(c->d, a->at, "'%s' is a fact, a constant: this condition never changes", a->name);
     if (a->type.kind == TY_BOOL) return diag_error(c->d, e->at, "'in' does not apply to bool values");
-    int rc = 0;
-    for (int i = 0; i < e->nitems; i++)
-      if (coerce_literal(c, e->items[i], a->type)) rc = -1;
     e->type.kind = TY_BOOL;
-    return rc;
+    return check_in_list(c, e);
   }
   case EX_RECORDED:
     e->type.kind = TY_BOOL;
@@ -622,17 +870,24 @@ static int check_states_and_events(checker *c) {
 static int check_facts(checker *c) {
   int rc = 0;
   for (fact_decl *fa = c->f->facts; fa; fa = fa->next) {
-    if (dup(c, &c->facts, fa->name, fa->at, fa, "fact")) rc = -1;
+    if (dup(c, &c->facts, fa->name, fa->at, fa, fa->is_constant ? "constant" : "fact")) rc = -1;
     if (strcmp(fa->name, "date") == 0)
       rc = diag_error(c->d, fa->at, "'date' is reserved for the request's date; choose another name");
     type_ref t = literal_type(fa->value);
     if (t.kind == TY_NONE) {
-      rc = diag_error(c->d, fa->value->at, "a fact's value must be a string, number, money amount, date or bool");
+      rc = diag_error(c->d, fa->value->at, "a %s's value must be a string, number, money amount, date or bool",
+                      fa->is_constant ? "constant" : "fact");
       fa->value->type.kind = TY_NONE;
     } else if (coerce_literal(c, fa->value, t)) {
       rc = -1;
     }
-    if (check_citations(c, fa->cites, fa->at, "fact", fa->name)) rc = -1;
+    if (!fa->is_constant) {
+      if (check_citations(c, fa->cites, fa->at, "fact", fa->name)) rc = -1;
+    } else if (fa->cites) {
+      rc = diag_error(c->d, fa->cites->at, "constant '%s' quotes a source; a value the contract states is a 'fact'", fa->name);
+    } else if (!fa->notes) {
+      rc = diag_error(c->d, fa->at, "constant '%s' has no note: say where its value comes from with note \"...\"", fa->name);
+    }
   }
   return rc;
 }
@@ -752,6 +1007,75 @@ static int check_clauses(checker *c) {
   return rc;
 }
 
+/* The member index of name in body b, or -1. */
+static int body_member_index(const body_decl *b, const char *name) {
+  int i = 0;
+  for (const name_ref *m = b->members; m; m = m->next, i++)
+    if (strcmp(m->name, name) == 0) return i;
+  return -1;
+}
+
+/*
+** A body's groups (each named once, of the body's members, each member once in a group) and
+** its quorum's requirements (each of a group of the body, once, asking from 1 to all of its
+** members); when the groups asked of share no member, the requirements together must fit in
+** the quorum.
+*/
+static int check_body_groups(checker *c, body_decl *b) {
+  int rc = 0, gi = 0;
+  symtab groups;
+  if (sym_init(&groups, c->ar, b->ngroups)) return diag_oom(c->d, b->at);
+  int *sizes = arena_alloc(c->ar, sizeof(int) * (size_t)(b->ngroups + 1));
+  uint8_t *owner = arena_alloc(c->ar, (size_t)b->nmembers + 1); /* 1 + the first asked group holding it */
+  if (!sizes || !owner) return diag_oom(c->d, b->at);
+  for (body_group *g = b->groups; g; g = g->next) {
+    g->index = gi++;
+    if (sym_put(&groups, g->name, g, g->at) >= 0)
+      rc = diag_error(c->d, g->at, "duplicate group '%s' of body '%s'", g->name, b->name);
+    symtab seen;
+    if (sym_init(&seen, c->ar, b->nmembers)) return diag_oom(c->d, g->at);
+    for (name_ref *m = g->members; m; m = m->next) {
+      m->index = body_member_index(b, m->name);
+      if (m->index < 0)
+        rc = diag_error(c->d, m->at, "'%s' is not a member of body '%s'", m->name, b->name);
+      else if (sym_put(&seen, m->name, m, m->at) >= 0)
+        rc = diag_error(c->d, m->at, "'%s' is named twice in group '%s'", m->name, g->name);
+      else
+        sizes[g->index]++;
+    }
+  }
+  symtab asked;
+  if (sym_init(&asked, c->ar, b->ngroups + 1)) return diag_oom(c->d, b->at);
+  int64_t sum = 0;
+  int disjoint = 1;
+  for (body_need *n = b->needs; n; n = n->next) {
+    body_group *g = sym_get(&groups, n->group.name);
+    n->group.index = -1;
+    if (!g) {
+      rc = diag_error(c->d, n->group.at, "unknown group '%s' of body '%s'", n->group.name, b->name);
+      continue;
+    }
+    n->group.index = g->index;
+    if (sym_put(&asked, g->name, g, n->group.at) >= 0) {
+      rc = diag_error(c->d, n->group.at, "the quorum of body '%s' asks for members from '%s' twice", b->name, g->name);
+      continue;
+    }
+    if (n->count < 1 || n->count > sizes[g->index])
+      rc = diag_error(c->d, n->count_at, "body '%s' can ask for 1 to %d members from '%s', not %lld", b->name,
+                      sizes[g->index], g->name, (long long)n->count);
+    sum += n->count;
+    for (name_ref *m = g->members; m; m = m->next)
+      if (m->index >= 0) {
+        if (owner[m->index] && owner[m->index] != g->index + 1) disjoint = 0;
+        owner[m->index] = (uint8_t)(g->index + 1 > 255 ? 255 : g->index + 1);
+      }
+  }
+  if (!rc && disjoint && sum > b->quorum && b->quorum >= 1)
+    rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld, but it asks for %lld members from its groups; "
+                    "raise the quorum to at least %lld", b->name, (long long)b->quorum, (long long)sum, (long long)sum);
+  return rc;
+}
+
 static int check_bodies(checker *c) {
   int rc = 0, i = 0;
   for (body_decl *b = c->f->bodies; b; b = b->next) {
@@ -770,6 +1094,7 @@ static int check_bodies(checker *c) {
     else if (b->quorum > 16)
       rc = diag_error(c->d, b->quorum_at, "the quorum of body '%s' is %lld; an event carries at most 16 signers",
                       b->name, (long long)b->quorum);
+    if (check_body_groups(c, b)) rc = -1;
   }
   /* Each party and each body is a bit of an event's recorders (event_meta in agreement.h). */
   int bit = 0;
@@ -845,7 +1170,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   c.f = f;
   c.ar = ar;
   c.d = diags;
-  int n[9] = {0};
+  int n[10] = {0};
   for (party_decl *x = f->parties; x; x = x->next) n[0]++;
   for (source_decl *x = f->sources; x; x = x->next) n[1]++;
   for (action_decl *x = f->actions; x; x = x->next) n[2]++;
@@ -855,10 +1180,12 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (fact_decl *x = f->facts; x; x = x->next) n[6]++;
   for (commitment_decl *x = f->commitments; x; x = x->next) n[7]++;
   for (body_decl *x = f->bodies; x; x = x->next) n[8]++;
+  for (set_decl *x = f->sets; x; x = x->next) n[9]++;
   if (sym_init(&c.parties, ar, n[0]) || sym_init(&c.sources, ar, n[1]) ||
       sym_init(&c.actions, ar, n[2]) || sym_init(&c.states, ar, n[3]) ||
       sym_init(&c.events, ar, n[4]) || sym_init(&c.clauses, ar, n[5]) ||
-      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]) || sym_init(&c.bodies, ar, n[8]))
+      sym_init(&c.facts, ar, n[6]) || sym_init(&c.commits, ar, n[7]) || sym_init(&c.bodies, ar, n[8]) ||
+      sym_init(&c.sets, ar, n[9]))
     return diag_oom(diags, f->at);
   int rc = check_header(&c);
   for (party_decl *p = f->parties; p; p = p->next)
@@ -866,6 +1193,8 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (source_decl *s = f->sources; s; s = s->next)
     if (dup(&c, &c.sources, s->name, s->at, s, "source")) rc = -1;
   if (check_facts(&c)) rc = -1;
+  if (check_sets(&c)) rc = -1;
+  if (check_term(&c)) rc = -1;
   if (check_actions(&c)) rc = -1;
   if (check_states_and_events(&c)) rc = -1;
   if (check_clauses(&c)) rc = -1;

@@ -10,6 +10,7 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "buf.h"
+#include "term.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -447,6 +448,60 @@ out:
   return rc;
 }
 
+/* A body's groups and the quorum's requirements, as check.c resolved them (name_ref index: the member, the group). */
+static int compile_body_groups(compiler *c, const body_decl *b, cbody *cb) {
+  int nn = 0;
+  for (const body_need *n = b->needs; n; n = n->next) nn++;
+  cb->groups = arena_alloc(c->ar, sizeof(char *) * (size_t)(b->ngroups ? b->ngroups : 1));
+  cb->in_group = arena_alloc(c->ar, (size_t)(b->ngroups ? b->ngroups : 1) * (size_t)(b->nmembers ? b->nmembers : 1));
+  cb->need_group = arena_alloc(c->ar, sizeof(int) * (size_t)(nn ? nn : 1));
+  cb->need_count = arena_alloc(c->ar, sizeof(int) * (size_t)(nn ? nn : 1));
+  if (!cb->groups || !cb->in_group || !cb->need_group || !cb->need_count) return -1;
+  memset(cb->in_group, 0, (size_t)(b->ngroups ? b->ngroups : 1) * (size_t)(b->nmembers ? b->nmembers : 1));
+  for (const body_group *g = b->groups; g; g = g->next) {
+    cb->groups[cb->ngroups] = g->name;
+    for (const name_ref *m = g->members; m; m = m->next)
+      if (m->index >= 0) cb->in_group[(size_t)cb->ngroups * (size_t)b->nmembers + (size_t)m->index] = 1;
+    cb->ngroups++;
+  }
+  for (const body_need *n = b->needs; n; n = n->next) {
+    cb->need_group[cb->nneeds] = n->group.index;
+    cb->need_count[cb->nneeds++] = (int)n->count;
+  }
+  return 0;
+}
+
+/* The quotations of the term and of the named sets, in one list (they are only verified). */
+static int compile_name_cites(compiler *c, const ast_file *f) {
+  int n = 0;
+  const citation *term_cites;
+  for (const set_decl *sd = f->sets; sd; sd = sd->next)
+    for (const citation *x = sd->cites; x; x = x->next) n++;
+  if (f->term)
+    for (const citation *x = f->term->cites; x; x = x->next) n++;
+  ccite *out = arena_alloc(c->ar, sizeof(ccite) * (size_t)(n ? n : 1));
+  if (!out) return -1;
+  int k = 0;
+  for (const set_decl *sd = f->sets; sd; sd = sd->next) {
+    int m = 0;
+    ccite *one = compile_cites(c, sd->cites, &m);
+    if (!one) return -1;
+    memcpy(out + k, one, sizeof(ccite) * (size_t)m);
+    k += m;
+  }
+  term_cites = f->term ? f->term->cites : NULL;
+  if (term_cites) {
+    int m = 0;
+    ccite *one = compile_cites(c, term_cites, &m);
+    if (!one) return -1;
+    memcpy(out + k, one, sizeof(ccite) * (size_t)m);
+    k += m;
+  }
+  c->agr->name_cites = out;
+  c->agr->nname_cites = k;
+  return 0;
+}
+
 #define ALLOC_N(ptr, n) ((ptr) = arena_alloc(c.ar, sizeof(*(ptr)) * (size_t)((n) ? (n) : 1)))
 
 int compile_agreement(pactum_agreement *agr, const ast_file *f) {
@@ -545,6 +600,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cb->quorum = (int)b->quorum;
     if (!ALLOC_N(cb->members, b->nmembers)) goto oom;
     for (const name_ref *m = b->members; m; m = m->next) cb->members[cb->nmembers++] = m->name;
+    if (compile_body_groups(&c, b, cb)) goto oom;
   }
   i = 0;
   for (const event_decl *e = f->events; e; e = e->next, i++) {
@@ -593,6 +649,8 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     }
     sum->transitions++;
   }
+  term_compile(agr, f);
+  if (compile_name_cites(&c, f)) goto oom;
   /* Clauses, in source order. */
   i = 0;
   for (const clause_decl *cl = f->clauses; cl; cl = cl->next, i++) {
@@ -605,6 +663,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cc->from = cl->has_from ? cl->from : agr->effective;
     if (cc->from < agr->effective) cc->from = agr->effective;
     cc->through = cl->has_through ? cl->through : DAY_MAX;
+    if (!cl->survives) term_bound_clause(agr, &cc->from, &cc->through);
     cc->when = cx_opt(&c, cl->when);
     cc->requires = cx_opt(&c, cl->requires);
     cc->window = -1;

@@ -6,6 +6,8 @@
 ** and nothing later.
 */
 #include "agreement.h"
+#include "term.h"
+#include "body.h"
 #include "alloc.h"
 #include "error.h"
 #include "date.h"
@@ -200,6 +202,7 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
       after[st->slot] = eval_operand(&agr->code[st->value], 0, &env);
     }
   }
+  term_fold(agr, ei, day, after);
   for (int c = 0; c < agr->ncommits; c++) {
     const ccommit *cm = &agr->commits[c];
     if (cm->event != ei) continue;
@@ -236,6 +239,8 @@ static int member_of(const pactum_agreement *agr, int b, const char *name) {
   return body_member(bd, dot + 1, strlen(dot + 1));
 }
 
+#define MAX_CLAIMED 64 /* names read from a "recorded_by" claim */
+
 uint64_t timeline_recorders(const pactum_agreement *agr, const char *const *names, int n) {
   uint64_t mask = 0;
   for (int i = 0; i < n; i++) {
@@ -243,21 +248,21 @@ uint64_t timeline_recorders(const pactum_agreement *agr, const char *const *name
     int p = agreement_find_party(agr, names[i], strlen(names[i]));
     if (p >= 0 && p < 64) mask |= (uint64_t)1 << p;
   }
+  int members[MAX_CLAIMED];
   for (int b = 0; b < agr->nbodies && agr->nparties + b < 64; b++) {
     int distinct = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n && distinct < MAX_CLAIMED; i++) {
       int k = names[i] ? member_of(agr, b, names[i]) : -1;
       if (k < 0) continue;
       int again = 0;
-      for (int j = 0; j < i && !again; j++) again = names[j] && member_of(agr, b, names[j]) == k;
-      distinct += !again;
+      for (int j = 0; j < distinct && !again; j++) again = members[j] == k;
+      if (!again) members[distinct++] = k;
     }
-    if (distinct >= agr->bodies[b].quorum) mask |= (uint64_t)1 << (agr->nparties + b);
+    if (body_quorum_met(&agr->bodies[b], members, distinct)) mask |= (uint64_t)1 << (agr->nparties + b);
   }
   return mask;
 }
 
-#define MAX_CLAIMED 64 /* names read from a "recorded_by" claim */
 
 int timeline_claimed_recorders(const pactum_agreement *agr, json_t *root, uint64_t *mask, pactum_error *err) {
   *mask = 0;

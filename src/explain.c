@@ -62,6 +62,10 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     }
     break;
   case TY_DATE:
+    if (v == DAY_MAX) { /* a date not yet known: the term's end while it renews */
+      buf_puts(b, json ? "null" : "none");
+      break;
+    }
     date_format((int32_t)v, day);
     if (json) buf_printf(b, "\"%s\"", day);
     else buf_puts(b, day);

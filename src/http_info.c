@@ -112,6 +112,35 @@ static const char *type_name(type_kind k) {
   }
 }
 
+/* A body's ,"groups":[{"id","members"}] and ,"including":[{"group","count"}], each only when it has them. */
+static void put_body_groups(buf *b, const cbody *bd) {
+  if (bd->ngroups) {
+    buf_puts(b, ",\"groups\":[");
+    for (int g = 0; g < bd->ngroups; g++) {
+      buf_puts(b, g ? ",{\"id\":" : "{\"id\":");
+      buf_json_cstr(b, bd->groups[g]);
+      buf_puts(b, ",\"members\":[");
+      int k = 0;
+      for (int m = 0; m < bd->nmembers; m++)
+        if (bd->in_group[(size_t)g * (size_t)bd->nmembers + (size_t)m]) {
+          if (k++) buf_putc(b, ',');
+          buf_json_cstr(b, bd->members[m]);
+        }
+      buf_puts(b, "]}");
+    }
+    buf_putc(b, ']');
+  }
+  if (bd->nneeds) {
+    buf_puts(b, ",\"including\":[");
+    for (int r = 0; r < bd->nneeds; r++) {
+      buf_puts(b, r ? ",{\"group\":" : "{\"group\":");
+      buf_json_cstr(b, bd->groups[bd->need_group[r]]);
+      buf_printf(b, ",\"count\":%d}", bd->need_count[r]);
+    }
+    buf_putc(b, ']');
+  }
+}
+
 /* GET /v1/agreement: id, version, parties, bodies, sources, the source text and its hash. */
 enum MHD_Result http_info_agreement(req *q) {
   const pactum_agreement *agr = q->s->agr;
@@ -145,7 +174,9 @@ enum MHD_Result http_info_agreement(req *q) {
       if (m) buf_putc(&b, ',');
       buf_json_cstr(&b, bd->members[m]);
     }
-    buf_printf(&b, "],\"quorum\":%d}", bd->quorum);
+    buf_printf(&b, "],\"quorum\":%d", bd->quorum);
+    put_body_groups(&b, bd);
+    buf_putc(&b, '}');
   }
   buf_puts(&b, "],\"sources\":[");
   static const char *const conf[] = {"official", "press", "seed"};

@@ -285,7 +285,17 @@ static expr *parse_operand(parser *p) {
   return e;
 }
 
-/* comparison = operand [ relop operand | "in" "[" literal { "," literal } "]" ] */
+/* The tail of `A in NAME`: a named set, whose members check.c copies into the list. */
+static expr *parse_in_set(parser *p, loc at, expr *a) {
+  expr *e = binary(p, EX_IN, at, a, NULL);
+  if (!e) return NULL;
+  e->set_at = p->tok.at;
+  if (ident(p, &e->set_name, NULL, "a set's name")) return NULL;
+  e->end = e->set_at.off + e->set_at.len;
+  return e;
+}
+
+/* comparison = operand [ relop operand | "in" ( "[" literal { "," literal } "]" | ident ) ] */
 static expr *parse_comparison(parser *p) {
   expr *a = parse_operand(p);
   if (!a) return NULL;
@@ -306,7 +316,8 @@ static expr *parse_comparison(parser *p) {
   if (lex_is(&p->tok, "in")) {
     loc at = p->tok.at;
     advance(p);
-    if (expect(p, TK_LBRACKET, "'[' after 'in'")) return NULL;
+    if (p->tok.kind == TK_IDENT) return parse_in_set(p, at, a);
+    if (expect(p, TK_LBRACKET, "'[' or a set's name after 'in'")) return NULL;
     expr *e = binary(p, EX_IN, at, a, NULL);
     if (!e) return NULL;
     int cap = 0;
@@ -655,8 +666,12 @@ static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
       if (parse_citation(p, &ct)) return -1;
     } else if (accept_word(p, "note")) {
       if (parse_note(p, &nt)) return -1;
+    } else if (accept_word(p, "survives")) {
+      if (d->survives) return diag_error(p->diags, at, "clause '%s' says 'survives' twice", d->name);
+      d->survives = 1;
+      d->survives_at = at;
     } else {
-      return expected(p, "'when', 'requires', 'from', 'through', 'while', 'until', 'exception', 'quote', 'note' or '}'");
+      return expected(p, "'when', 'requires', 'from', 'through', 'while', 'until', 'exception', 'survives', 'quote', 'note' or '}'");
     }
   }
   **tail = d;
@@ -725,13 +740,22 @@ static int parse_commitment(parser *p, commitment_decl ***tail) {
   return 0;
 }
 
-/* fact = "fact" ident "=" literal "{" { "unit" string | citation | "note" string } "}" */
-static int parse_fact(parser *p, fact_decl ***tail) {
+/*
+** fact     = "fact" ident "=" literal "{" { "unit" string | citation | "note" string } "}"
+** constant = "constant" ident "=" literal "{" { "unit" string | citation | "note" string } "}"
+*/
+static int parse_fact(parser *p, fact_decl ***tail, int is_constant) {
+  const char *what = is_constant ? "constant" : "fact";
+  char msg[64];
   fact_decl *d = node(p, sizeof *d);
-  if (!d || ident(p, &d->name, &d->at, "the fact's name")) return -1;
-  if (expect(p, TK_ASSIGN, "'=' and the fact's value")) return -1;
+  if (!d) return -1;
+  d->is_constant = is_constant;
+  snprintf(msg, sizeof msg, "the %s's name", what);
+  if (ident(p, &d->name, &d->at, msg)) return -1;
+  snprintf(msg, sizeof msg, "'=' and the %s's value", what);
+  if (expect(p, TK_ASSIGN, msg)) return -1;
   if (!(d->value = parse_literal(p))) return -1;
-  if (expect(p, TK_LBRACE, "'{' and the fact's citation")) return -1;
+  if (expect(p, TK_LBRACE, is_constant ? "'{' and the constant's note" : "'{' and the fact's citation")) return -1;
   citation **ct = &d->cites;
   note **nt = &d->notes;
   while (!accept(p, TK_RBRACE)) {
@@ -750,7 +774,44 @@ static int parse_fact(parser *p, fact_decl ***tail) {
   return 0;
 }
 
-/* body = "body" ident [ string ] "{" "members" ident { "," ident } "quorum" integer { "note" string } "}" */
+/* groups = "groups" "{" { ident ":" ident { "," ident } } "}" */
+static int parse_body_groups(parser *p, body_decl *d) {
+  if (expect(p, TK_LBRACE, "'{' and the body's groups")) return -1;
+  body_group **gt = &d->groups;
+  while (!accept(p, TK_RBRACE)) {
+    body_group *g = node(p, sizeof *g);
+    if (!g || ident(p, &g->name, &g->at, "a group's name or '}'")) return -1;
+    if (expect(p, TK_COLON, "':' and the group's members")) return -1;
+    if (ident_list(p, &g->members, "a member id")) return -1;
+    d->ngroups++;
+    *gt = g;
+    gt = &g->next;
+  }
+  return 0;
+}
+
+/* including = "including" integer "from" ident { "," integer "from" ident } */
+static int parse_body_needs(parser *p, body_decl *d) {
+  body_need **nt = &d->needs;
+  do {
+    body_need *n = node(p, sizeof *n);
+    if (!n) return -1;
+    n->count_at = p->tok.at;
+    if (p->tok.kind != TK_INT) return expected(p, "a number of members from a group");
+    n->count = p->tok.num;
+    advance(p);
+    if (expect_word(p, "from")) return -1;
+    if (name_ref_one(p, &n->group, "a group of the body")) return -1;
+    *nt = n;
+    nt = &n->next;
+  } while (accept(p, TK_COMMA));
+  return 0;
+}
+
+/*
+** body = "body" ident [ string ] "{" "members" ident { "," ident } [ groups ]
+**        "quorum" integer [ including ] { "note" string } "}"
+*/
 static int parse_body(parser *p, body_decl ***tail) {
   body_decl *d = node(p, sizeof *d);
   if (!d || ident(p, &d->name, &d->at, "the body's id")) return -1;
@@ -759,11 +820,13 @@ static int parse_body(parser *p, body_decl ***tail) {
   if (expect_word(p, "members")) return -1;
   if (ident_list(p, &d->members, "a member id")) return -1;
   for (name_ref *m = d->members; m; m = m->next) d->nmembers++;
+  if (accept_word(p, "groups") && parse_body_groups(p, d)) return -1;
   if (expect_word(p, "quorum")) return -1;
   d->quorum_at = p->tok.at;
   if (p->tok.kind != TK_INT) return expected(p, "the quorum, a number of members");
   d->quorum = p->tok.num;
   advance(p);
+  if (accept_word(p, "including") && parse_body_needs(p, d)) return -1;
   note **nt = &d->notes;
   while (!accept(p, TK_RBRACE)) {
     if (!accept_word(p, "note")) return expected(p, "'note' or '}'");
@@ -774,9 +837,125 @@ static int parse_body(parser *p, body_decl ***tail) {
   return 0;
 }
 
+/* set = "set" ident "=" "[" literal { "," literal } "]" [ "{" { citation | "note" string } "}" ] */
+static int parse_set(parser *p, set_decl ***tail) {
+  set_decl *d = node(p, sizeof *d);
+  if (!d || ident(p, &d->name, &d->at, "the set's name")) return -1;
+  if (expect(p, TK_ASSIGN, "'=' and the set's members")) return -1;
+  if (expect(p, TK_LBRACKET, "'[' and the set's members")) return -1;
+  int cap = 0;
+  do {
+    expr *lit = parse_literal(p);
+    if (!lit) return -1;
+    if (d->nitems == cap) {
+      int ncap = cap ? cap * 2 : 4;
+      expr **items = node(p, sizeof(expr *) * (size_t)ncap);
+      if (!items) return -1;
+      if (cap) memcpy(items, d->items, sizeof(expr *) * (size_t)cap);
+      d->items = items;
+      cap = ncap;
+    }
+    d->items[d->nitems++] = lit;
+  } while (accept(p, TK_COMMA));
+  if (expect(p, TK_RBRACKET, "',' or ']'")) return -1;
+  if (accept(p, TK_LBRACE)) {
+    citation **ct = &d->cites;
+    note **nt = &d->notes;
+    while (!accept(p, TK_RBRACE)) {
+      if (accept_word(p, "quote")) {
+        if (parse_citation(p, &ct)) return -1;
+      } else if (accept_word(p, "note")) {
+        if (parse_note(p, &nt)) return -1;
+      } else {
+        return expected(p, "'quote', 'note' or '}'");
+      }
+    }
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/* duration = integer ( "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years" ) */
+static int parse_duration(parser *p, term_duration *d) {
+  static const struct { const char *w; term_unit u; } units[] = {
+      {"day", TU_DAY}, {"days", TU_DAY}, {"week", TU_WEEK}, {"weeks", TU_WEEK},
+      {"month", TU_MONTH}, {"months", TU_MONTH}, {"year", TU_YEAR}, {"years", TU_YEAR}};
+  d->at = p->tok.at;
+  if (p->tok.kind != TK_INT) return expected(p, "a duration (N days, weeks, months or years)");
+  d->count = p->tok.num;
+  advance(p);
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (accept_word(p, units[i].w)) {
+      d->unit = units[i].u;
+      return 0;
+    }
+  return expected(p, "'days', 'weeks', 'months' or 'years'");
+}
+
+/*
+** term      = "term" "{" { term_item } "}"
+** term_item = "from" ( "effective" | day ) | "until" day | "terminated" "by" ident
+**           | "renews" "every" duration "unless" "notice" ident duration "before"
+**           | citation | "note" string
+*/
+static int parse_term(parser *p, ast_file *f, loc kw) {
+  term_decl *d = node(p, sizeof *d);
+  if (!d) return -1;
+  d->at = kw;
+  if (expect(p, TK_LBRACE, "'{' and the term's items")) return -1;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    loc at = p->tok.at;
+    if (accept_word(p, "from")) {
+      if (d->has_from) return diag_error(p->diags, at, "the term has two 'from' items");
+      d->has_from = 1;
+      if (lex_is(&p->tok, "effective")) {
+        d->from_at = p->tok.at;
+        d->from_effective = 1;
+        advance(p);
+      } else if (parse_day(p, &d->from, &d->from_at, 0)) {
+        return -1;
+      }
+    } else if (accept_word(p, "until")) {
+      if (d->has_until) return diag_error(p->diags, at, "the term has two 'until' items");
+      if (parse_day(p, &d->until, &d->until_at, 1)) return -1;
+      d->has_until = 1;
+    } else if (accept_word(p, "terminated")) {
+      if (d->ended_by.name) return diag_error(p->diags, at, "the term has two 'terminated by' items; one event type ends it");
+      if (expect_word(p, "by")) return -1;
+      if (name_ref_one(p, &d->ended_by, "the event type that terminates the agreement")) return -1;
+    } else if (accept_word(p, "renews")) {
+      if (d->renews) return diag_error(p->diags, at, "the term has two 'renews' items");
+      d->renews = 1;
+      d->renews_at = at;
+      if (expect_word(p, "every")) return -1;
+      if (parse_duration(p, &d->every)) return -1;
+      if (expect_word(p, "unless") || expect_word(p, "notice")) return -1;
+      if (name_ref_one(p, &d->notice_event, "the event type that gives notice of non-renewal")) return -1;
+      if (parse_duration(p, &d->notice)) return -1;
+      if (expect_word(p, "before")) return -1;
+    } else if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+    } else if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+    } else {
+      return expected(p, "'from', 'until', 'terminated', 'renews', 'quote', 'note' or '}'");
+    }
+  }
+  if (f->term) {
+    diag_error(p->diags, kw, "a second 'term'; an agreement has one term");
+    return 0; /* the block itself parsed: go on with the next declaration */
+  }
+  f->term = d;
+  return 0;
+}
+
 static int top_keyword(const token *t) {
   static const char *kw[] = {"party", "body", "source", "action", "state", "event", "on",
-                             "permission", "prohibition", "obligation", "commitment", "fact"};
+                             "permission", "prohibition", "obligation", "commitment", "fact",
+                             "constant", "set", "term"};
   for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
     if (lex_is(t, kw[i])) return 1;
   return 0;
@@ -816,6 +995,7 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
   commitment_decl **mt = &f->commitments;
   fact_decl **ft = &f->facts;
   body_decl **bt = &f->bodies;
+  set_decl **xt = &f->sets;
   while (p.tok.kind != TK_EOF && !p.oom) {
     int rc;
     if (accept_word(&p, "party")) rc = parse_party(&p, f, &pt);
@@ -828,10 +1008,17 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
     else if (accept_word(&p, "prohibition")) rc = parse_clause(&p, CL_PROHIBITION, &ct);
     else if (accept_word(&p, "obligation")) rc = parse_clause(&p, CL_OBLIGATION, &ct);
     else if (accept_word(&p, "commitment")) rc = parse_commitment(&p, &mt);
-    else if (accept_word(&p, "fact")) rc = parse_fact(&p, &ft);
+    else if (accept_word(&p, "fact")) rc = parse_fact(&p, &ft, 0);
+    else if (accept_word(&p, "constant")) rc = parse_fact(&p, &ft, 1);
+    else if (accept_word(&p, "set")) rc = parse_set(&p, &xt);
+    else if (lex_is(&p.tok, "term")) {
+      loc kw = p.tok.at;
+      advance(&p);
+      rc = parse_term(&p, f, kw);
+    }
     else if (accept_word(&p, "body")) rc = parse_body(&p, &bt);
     else if (lex_is(&p.tok, "agreement")) rc = diag_error(diags, p.tok.at, "a file holds one agreement; a second 'agreement' header is not allowed");
-    else rc = expected(&p, "a declaration (party, body, source, action, state, event, on, permission, prohibition, obligation, commitment or fact)");
+    else rc = expected(&p, "a declaration (party, body, source, action, state, event, on, permission, prohibition, obligation, commitment, fact, constant, set or term)");
     if (rc) sync(&p);
   }
   return p.oom || diags->oom ? NULL : f;

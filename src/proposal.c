@@ -2,6 +2,7 @@
 ** proposal.c: events recorded by the votes of a body's members (see proposal.h).
 */
 #include "proposal.h"
+#include "body.h"
 #include "alloc.h"
 #include "error.h"
 
@@ -99,7 +100,10 @@ int proposal_vote(record *r, const char *voter, const char *text, size_t len, in
     goto abort;
   rc = 0;
   out->votes = cc.voters.n;
-  if (cc.voters.n >= out->needed) {
+  /* The voters are distinct members of the body (count_vote keeps only those): is their set a quorum? */
+  int members[sizeof cc.voters.names / sizeof cc.voters.names[0]];
+  for (int i = 0; i < cc.voters.n; i++) sign_signer_body(r->agr, cc.voters.names[i], &members[i]);
+  if (body_quorum_met(&r->agr->bodies[body], members, cc.voters.n)) {
     const char *voters[16];
     for (int i = 0; i < cc.voters.n; i++) voters[i] = cc.voters.names[i];
     record_caller all = {voters, cc.voters.n, 0};

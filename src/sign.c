@@ -10,6 +10,7 @@
 ** to live in long-running processes that could be inspected.
 */
 #include "sign.h"
+#include "body.h"
 #include "alloc.h"
 #include "canon.h"
 #include "error.h"
@@ -708,8 +709,9 @@ static void who_records(const pactum_agreement *agr, const cevent *e, int skip, 
     if (i == skip) continue;
     const crecorder *r = &e->recorders[i];
     if (r->is_body) {
-      const cbody *b = &agr->bodies[r->index];
-      put(out, cap, &at, "%s%d of the %d members of '%s'", sep(k++, n), b->quorum, b->nmembers, b->name);
+      char q[BODY_TEXT_MAX];
+      body_quorum_text(&agr->bodies[r->index], q, sizeof q);
+      put(out, cap, &at, "%s%s", sep(k++, n), q);
     } else {
       put(out, cap, &at, "%s%s", sep(k++, n), agr->parties[r->index].name);
     }
@@ -724,11 +726,11 @@ void sign_who_records(const pactum_agreement *agr, int ev, char *out, size_t cap
   who_records(agr, &agr->events[ev], -1, out, cap);
 }
 
-/* The distinct signers of s that are members of body b. */
-static int members_signed(const pactum_agreement *agr, int b, const signer_set *s) {
+/* The distinct signers of s that are members of body b, their member indices into members. */
+static int members_signed(const pactum_agreement *agr, int b, const signer_set *s, int members[MAX_SIGNERS] /* OUT */) {
   int n = 0, m;
-  for (int i = 0; i < s->n; i++)
-    if (signer_body(agr, s->names[i], &m) == b) n++; /* names are distinct, so members are too */
+  for (int i = 0; i < s->n && n < MAX_SIGNERS; i++)
+    if (signer_body(agr, s->names[i], &m) == b) members[n++] = m; /* names are distinct, so members are too */
   return n;
 }
 
@@ -749,7 +751,7 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, p
     for (int i = 0; i < n; i++)
       if (is_party(agr, who->names[i])) return PACTUM_OK;
   }
-  int best = -1, best_count = 0;
+  int best = -1, best_count = 0, best_members[MAX_SIGNERS];
   for (int r = 0; r < e->nrecorders; r++) {
     const crecorder *rec = &e->recorders[r];
     if (!rec->is_body) {
@@ -758,19 +760,27 @@ int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, p
         if (strcmp(who->names[i], party) == 0) return PACTUM_OK;
       continue;
     }
-    int c = members_signed(agr, rec->index, who);
-    if (c >= agr->bodies[rec->index].quorum) return PACTUM_OK;
+    int members[MAX_SIGNERS];
+    int c = members_signed(agr, rec->index, who, members);
+    if (body_quorum_met(&agr->bodies[rec->index], members, c)) return PACTUM_OK;
     if (c > best_count) {
       best = r;
       best_count = c;
+      memcpy(best_members, members, sizeof(int) * (size_t)c);
     }
   }
   if (best >= 0) {
     const cbody *b = &agr->bodies[agr->events[ev].recorders[best].index];
-    char others[400];
+    char others[400], q[BODY_TEXT_MAX];
     who_records(agr, e, best, others, sizeof others);
-    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %d of the %d members of '%s'; %d %s%s%s%s", e->name,
-                b->quorum, b->nmembers, b->name, best_count, best_count == 1 ? "has" : "have",
+    body_quorum_text(b, q, sizeof q);
+    /* Enough members, but not from the groups the quorum asks for: say which group falls short. */
+    int have = 0, r = best_count >= b->quorum ? body_quorum_unmet(b, best_members, best_count, &have) : -1;
+    char shortfall[160] = "";
+    if (r >= 0)
+      snprintf(shortfall, sizeof shortfall, ", %d of them from %s", have, b->groups[b->need_group[r]]);
+    return fail(err, PACTUM_EINPUT, "no_quorum", "'%s' needs %s; %d %s%s%s%s%s", e->name, q, best_count,
+                best_count == 1 ? "has" : "have", shortfall,
                 e->nrecorders > 1 ? " (it may also be recorded by " : "", e->nrecorders > 1 ? others : "",
                 e->nrecorders > 1 ? ")" : "");
   }

@@ -4,6 +4,7 @@
 ** that decides every point through pactum_decide.
 */
 #include "space.h"
+#include "body.h"
 #include "alloc.h"
 #include "date.h"
 
@@ -320,7 +321,7 @@ static int same_state(const space *sp, pactum_timeline *const *a, pactum_timelin
 /*
 ** One event type as the space sees it: its name and the representatives of each field, by name.
 ** When its `on` blocks read `recorded by`, a last pseudo-field "recorded_by" takes every set of the
-** recorders they name, as JSON arrays of signer names (a body by its first quorum members).
+** recorders they name, as JSON arrays of signer names (a body by a quorum of its members, body_quorum_example).
 */
 typedef struct ev_kind {
   const char *name;
@@ -418,14 +419,21 @@ static void recorder_claim(const space *sp, const char *name, int *first, buf *o
     for (int b = 0; b < agr->nbodies; b++) {
       const cbody *bd = &agr->bodies[b];
       if (strcmp(bd->name, name) != 0) continue;
-      for (int m = 0; m < bd->quorum && m < bd->nmembers; m++) {
+      int *quorum = px_malloc(sizeof(int) * (size_t)(bd->nmembers ? bd->nmembers : 1));
+      if (!quorum) {
+        out->failed = 1;
+        return;
+      }
+      int n = body_quorum_example(bd, quorum);
+      for (int k = 0; k < n; k++) {
         buf_puts(out, *first ? "\"" : ",\"");
         buf_puts(out, bd->name);
         buf_putc(out, '.');
-        buf_puts(out, bd->members[m]);
+        buf_puts(out, bd->members[quorum[k]]);
         buf_putc(out, '"');
         *first = 0;
       }
+      px_free(quorum);
       return;
     }
   }

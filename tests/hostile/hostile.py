@@ -216,7 +216,7 @@ def pact_nesting():
     expect("%d nested braces" % n, r, 1, secs=5, rss_mb=128)
     check("  ... 'expected a declaration' at the first brace", r.err.startswith(
         "%s:%d:1: error: expected a declaration (party, body, source, action, state, event, on, permission, "
-        "prohibition, obligation, commitment or fact), found '{'\n" % (f, HDR_LINES + 1)), r)
+        "prohibition, obligation, commitment, fact, constant, set or term), found '{'\n" % (f, HDR_LINES + 1)), r)
     line = clause_line("p", "context.n in " + "[" * n + "1" + "]" * n)
     f = write("brackets.pact", HDR + line + "\n")
     r = run("check", f)

@@ -305,4 +305,45 @@ r = srv.post("/v1/checkpoints", json.loads(cp.stdout), headers={})
 check("tlog: sending a checkpoint needs a token (401)", is_json_error(r, 401), r)
 srv.stop()
 
+# ---- A mixed quorum: 3 members, including 1 from each side ---------------------------------------
+# The body's rule (docs/language.md#body-groups-and-mixed-quorum): three votes from one side are
+# three distinct members, the quorum's count, but none from the other side, so the event waits;
+# the first vote from the other side records it, naming all four voters.
+MIXED = '''agreement "mixed" { version "1" effective 2026-01-01 }
+party nimbus
+party relay
+body board {
+  members n1, n2, n3, r1, r2, r3
+  groups { nimbus_side: n1, n2, n3  relay_side: r1, r2, r3 }
+  quorum 3 including 1 from nimbus_side, 1 from relay_side
+}
+event cured recorded by board { invoice: string }
+'''
+mixed = path("mixed.pact")
+with open(mixed, "w") as f:
+    f.write(MIXED)
+board = ["board.n1", "board.n2", "board.n3", "board.r1"]
+for m in board:
+    L.TOKENS[m] = "tok-" + m
+mtokens = write_tokens("tokens-mixed.txt", {m: L.TOKENS[m] for m in board})
+srv = Server("--agreement", mixed, "--tokens", mtokens, name="mixed")
+body = srv.get("/v1/agreement").json()["bodies"][0]
+check("mixed quorum: GET /v1/agreement shows the groups and what the quorum asks of each",
+      body.get("groups") == [{"id": "nimbus_side", "members": ["n1", "n2", "n3"]},
+                             {"id": "relay_side", "members": ["r1", "r2", "r3"]}]
+      and body.get("including") == [{"group": "nimbus_side", "count": 1}, {"group": "relay_side", "count": 1}]
+      and body.get("quorum") == 3, body)
+ev = {"type": "cured", "date": "2026-03-20", "invoice": "INV-12"}
+for k, m in enumerate(board[:3]):
+    r = vote(srv, m, ev)
+    check(f"mixed quorum: vote {k + 1} of Nimbus's side is kept, not recorded (202)",
+          r.status == 202 and r.json()["proposal"]["votes"] == k + 1 and not r.json()["proposal"]["recorded"], r)
+check("mixed quorum: three members of one side record nothing",
+      all(e.get("type") != "cured" for e in pactum_events(srv.db)), pactum_events(srv.db))
+r = vote(srv, "board.r1", ev)
+check("mixed quorum: a vote from Relay's side records the event (200)", r.status == 200 and r.json()["proposal"]["recorded"], r)
+stored = pactum_events(srv.db)
+check("mixed quorum: the stored event names its four voters", stored[-1] == dict(ev, recorded_by=sorted(board)), stored)
+srv.stop()
+
 finish()

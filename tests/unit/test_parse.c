@@ -339,7 +339,7 @@ static void test_syntax_errors(void **state) {
                      "t.pact:5:1: error: a file holds one agreement; a second 'agreement' header is not allowed");
   assert_first_error(HDR "clause x { }\n",
                      "t.pact:5:1: error: expected a declaration (party, body, source, action, state, event, on, "
-                     "permission, prohibition, obligation, commitment or fact), found 'clause'");
+                     "permission, prohibition, obligation, commitment, fact, constant, set or term), found 'clause'");
   assert_first_error(HDR "permission p { action act }\n", "t.pact:5:16: error: expected 'principal', found 'action'");
   assert_first_error(HDR "permission p { principal a action act when context.n = 1 }\n",
                      "t.pact:5:54: error: '=' is not a comparison; write '=='");
@@ -364,19 +364,19 @@ static void test_syntax_errors(void **state) {
   assert_first_error(HDR "permission p { principal a action act when resource r }\n",
                      "t.pact:5:53: error: expected '.' after a scope name, found 'r'");
   assert_first_error(HDR "permission p { principal a action act when context.c in \"x\" }\n",
-                     "t.pact:5:57: error: expected '[' after 'in', found string");
+                     "t.pact:5:57: error: expected '[' or a set's name after 'in', found string");
   assert_first_error(HDR "on ev { sett v = 1 }\n",
                      "t.pact:5:9: error: expected 'require', 'set', 'quote', 'note' or '}', found 'sett'");
   assert_first_error(HDR "permission p { principal a action act wen x }\n",
                      "t.pact:5:39: error: expected 'when', 'requires', 'from', 'through', 'while', 'until', "
-                     "'exception', 'quote', 'note' or '}', found 'wen'");
+                     "'exception', 'survives', 'quote', 'note' or '}', found 'wen'");
   assert_first_error(HDR "commitment m { owes a }\n",
                      "t.pact:5:16: error: expected 'owed_by', 'owed_to', 'what', 'total', 'counted', 'deadline', "
                      "'quote', 'note' or '}', found 'owes'");
   assert_first_error(HDR "commitment m { total 5 }\n", "t.pact:5:24: error: expected 'unit', found '}'");
   assert_first_error(HDR "permission p { principal a action act",
                      "t.pact:5:38: error: expected 'when', 'requires', 'from', 'through', 'while', 'until', "
-                     "'exception', 'quote', 'note' or '}', found end of file");
+                     "'exception', 'survives', 'quote', 'note' or '}', found end of file");
   assert_first_error(HDR "state v: integer = =\n", "t.pact:5:20: error: expected a literal value, found '='");
   assert_first_error(HDR "permission p { principal a action act when ) }\n",
                      "t.pact:5:44: error: expected a condition or value, found ')'");
@@ -456,7 +456,7 @@ static void test_diagnostic_format(void **state) {
   (void)state;
   char *d = unit_load_err(HDR "permission p { principal a action act wen x }\n");
   assert_string_equal(d, "t.pact:5:39: error: expected 'when', 'requires', 'from', 'through', 'while', 'until', "
-                         "'exception', 'quote', 'note' or '}', found 'wen'\n"
+                         "'exception', 'survives', 'quote', 'note' or '}', found 'wen'\n"
                          "    5 | permission p { principal a action act wen x }\n"
                          "      |                                       ^~~\n");
   pactum_string_free(d);
