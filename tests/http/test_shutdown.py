@@ -30,6 +30,11 @@ MARGIN = 0.002  # a request sent within 2 ms of the signal may go either way
 # bounds that depend on the machine's speed are widened or reported, not asserted; what the record
 # holds (every acknowledged event stored, once) and the exit status are checked at every speed.
 SLOW = float(os.environ.get("PACTUM_TIME_SCALE", "1"))
+# Likewise on a machine busier than its cores (the load average over the last minute above the
+# number of CPUs, as when other builds share them): the server's threads may not be scheduled
+# within its 0.25 s, so the checks that depend on it are reported there, not asserted.
+def overloaded():
+    return os.getloadavg()[0] > (os.cpu_count() or 1)
 
 
 def stream(round_no, delay):
@@ -87,24 +92,28 @@ def stream(round_no, delay):
         Server.running.remove(srv)
 
     tag = "round %d (SIGTERM after %.2f s)" % (round_no, delay)
+    busy = overloaded()
+    if busy:
+        print("note %s: load average %.1f on %d CPUs; the timing checks are reported, not asserted"
+              % (tag, os.getloadavg()[0], os.cpu_count() or 1))
     check("%s: the process exits 0" % tag, rc == 0, "exit %s\n%s" % (rc, srv.stderr()[-1500:]))
     # The clients keep sending on their keep-alive connections until the process is gone: a server
     # that goes on serving new requests after the signal (instead of closing those connections after
     # the answers in flight) would not stop under steady load.
-    check("%s: it exits promptly although clients keep sending (within %.0f s)" % (tag, 2.0 * SLOW), t_exit < 2.0 * SLOW,
+    check("%s: it exits promptly although clients keep sending (within %.0f s)" % (tag, 2.0 * SLOW), busy or t_exit < 2.0 * SLOW,
           "%.1f s; %d requests answered after the signal" % (t_exit, sum(1 for x in results if x[2] == 200 and x[1] and x[1] > t_sig)))
     ok = [x for x in results if x[2] == 200]
-    check("%s: the stream was under way (at least %d answered requests)" % (tag, 20 / SLOW), len(ok) >= 20 / SLOW, len(ok))
+    check("%s: the stream was under way (at least %d answered requests)" % (tag, 20 / SLOW), busy or len(ok) >= 20 / SLOW, len(ok))
     bad_status = [x[:3] for x in results if isinstance(x[2], int) and x[2] != 200]
     check("%s: no request was answered with an error" % tag, not bad_status, bad_status[:5])
     dropped = [(x[0], "sent %.1f ms before SIGTERM" % ((t_sig - x[1]) * 1000), repr(x[2]))
                for x in results if not isinstance(x[2], int) and x[1] is not None and x[1] < t_sig - MARGIN]
-    if SLOW == 1:
+    if SLOW == 1 and not busy:
         check("%s: every request sent before SIGTERM was answered with 200 (none dropped in flight)" % tag, not dropped,
               "\n".join(map(str, dropped)))
     else:
-        print("note %s: %d requests sent before SIGTERM closed unanswered; not asserted at PACTUM_TIME_SCALE=%g"
-              % (tag, len(dropped), SLOW))
+        print("note %s: %d requests sent before SIGTERM closed unanswered; not asserted (PACTUM_TIME_SCALE=%g, load average %.1f)"
+              % (tag, len(dropped), SLOW, os.getloadavg()[0]))
     stored = pactum_events(srv.db, own=True)  # every record, so that stored[s - 1] is seq s
     amounts = [e["amount_usd"] for e in stored if e.get("type") == "azure_purchase"]
     acked = [json.loads(x[3])["last"] for x in ok if x[0] == "event"]
