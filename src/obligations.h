@@ -30,7 +30,7 @@
 ** triggering event, or per period up to the asked day (years 1..9999), at
 ** sizeof(obl_instance) bytes each (72 on x86-64) plus 16 per instance for `where` matching.
 */
-#define OBLIGATIONS_REPORT_MAX 100000
+#define OBLIGATIONS_REPORT_MAX ((size_t)100000)
 
 typedef enum obl_state { OBS_PENDING, OBS_ACTIVE, OBS_FULFILLED, OBS_VIOLATED, OBS_DISCHARGED } obl_state;
 
