@@ -65,6 +65,7 @@ int32_t obligations_date_add(int32_t day, int64_t count, obl_unit unit) {
   case OBU_BDAY: {
     /* From a Saturday or Sunday, the business days ahead are those ahead of the Friday before. */
     r = day;
+    if (count == 0) break;
     int wd = weekday(day);
     if (wd >= 5) r -= wd - 4;
     r += count / 5 * 7;
