@@ -12,10 +12,6 @@ int cmd_obligations(opts *o) {
   int code = EXIT_OK;
   int32_t day;
   if (cli_day_option(o, &day)) return EXIT_INPUT;
-  if (o->format && strcmp(o->format, "json") && strcmp(o->format, "text")) {
-    cli_error("'--format' takes text or json, not '%s'", o->format);
-    return EXIT_INPUT;
-  }
   pactum_agreement *agr = cli_load_agreement(o, &code);
   if (!agr) return code;
   pactum_timeline *tl = cli_load_timeline(agr, o, &code);
