@@ -380,6 +380,7 @@ size_t obligations_put_json(buf *b, const pactum_agreement *agr, const obligatio
     put_day_json(b, x->due);
     if (x->has_owed) buf_printf(b, ",\"owed\":%lld,\"paid\":%lld", (long long)x->owed, (long long)x->paid);
     else buf_puts(b, ",\"owed\":null,\"paid\":null");
+    buf_printf(b, ",\"unit\":\"%s\"", x->has_owed && o->is_money ? "USD" : "");
     buf_puts(b, ",\"owed_by\":");
     buf_json_cstr(b, agr->parties[o->owed_by].name);
     buf_puts(b, ",\"owed_to\":");

@@ -28,7 +28,10 @@
 ** ones after it are not listed but counted, in "omitted" (text: a line saying how many). The
 ** work and memory of the computation itself are bounded by the record: one instance per
 ** triggering event, or per period up to the asked day (years 1..9999), at
-** sizeof(obl_instance) bytes each (72 on x86-64) plus 16 per instance for `where` matching.
+** sizeof(obl_instance) bytes each (72 on x86-64), and, while an obligation with `where` is
+** matched, a map of 24 bytes a slot with 2 to 4 slots per instance of it (48 to 96 bytes). The
+** timeline keeps 12 bytes per hidden slot an event changes (obligations_fold): at most 48 for a
+** triggering event, 36 for a fulfilling one, 12 for a discharging one.
 */
 #define OBLIGATIONS_REPORT_MAX ((size_t)100000)
 
@@ -86,7 +89,7 @@ const char *obligations_state_word(int state);
 
 /*
 ** Append to b the JSON array of the first `limit` instances of l, each
-** {"id","instance","state","due","owed","paid","owed_by","owed_to","trigger","trigger_seq",
+** {"id","instance","state","due","owed","paid","unit","owed_by","owed_to","trigger","trigger_seq",
 ** "fulfilled_on","on_time","discharged_on"}; returns how many instances were left out.
 */
 size_t obligations_put_json(buf *b, const pactum_agreement *agr, const obligations_list *l, size_t limit);
