@@ -304,6 +304,40 @@ static void test_at(void **state) {
   pactum_agreement_free(agr);
 }
 
+/* `where event.F == trigger.seq` with F a ref to the triggering event: the seq names the instance. */
+static void test_ref_key(void **state) {
+  (void)state;
+  static const char ref_src[] =
+      "agreement \"obl-ref\" { version \"1\" effective 2026-01-01 }\n"
+      "party a\n"
+      "party b\n"
+      "source s official \"s.txt\"\n"
+      "event notice { }\n"
+      "event cure { of: ref notice }\n"
+      "obligation cure_breach { owed_by a owed_to b on notice due 2 weeks after trigger\n"
+      "  fulfilled by cure where event.of == trigger.seq quote s \"cure\" }\n";
+  pactum_agreement *agr = unit_load_ok(ref_src);
+  /* Notices are seqs 1 (2026-03-02, due 03-16) and 2 (2026-03-05, due 03-19); the cure of seq 2
+     on 03-10 fulfils #2, not the older #1. On 03-17, #1 is violated and #2 fulfilled on time. */
+  const char *ev[] = {"{\"type\":\"notice\",\"date\":\"2026-03-02\"}", "{\"type\":\"notice\",\"date\":\"2026-03-05\"}",
+                      "{\"type\":\"cure\",\"date\":\"2026-03-10\",\"of\":2}", NULL};
+  pactum_timeline *tl = fold(agr, ev);
+  obligations_list l;
+  pactum_error err;
+  assert_int_equal(obligations_compute(agr, tl, D("2026-03-17"), &l, &err), PACTUM_OK);
+  const obl_instance *x = find(agr, &l, "cure_breach", 1);
+  assert_int_equal(x->due, D("2026-03-16"));
+  assert_int_equal(x->state, OBS_VIOLATED);
+  x = find(agr, &l, "cure_breach", 2);
+  assert_int_equal(x->trigger_seq, 2);
+  assert_int_equal(x->state, OBS_FULFILLED);
+  assert_true(x->on_time);
+  assert_int_equal(x->fulfilled, D("2026-03-10"));
+  obligations_release(&l);
+  pactum_timeline_free(tl);
+  pactum_agreement_free(agr);
+}
+
 static void test_json(void **state) {
   (void)state;
   pactum_agreement *agr = unit_load_ok(src);
@@ -362,7 +396,8 @@ int main(void) {
       cmocka_unit_test(test_partial_then_full), cmocka_unit_test(test_late_payment),
       cmocka_unit_test(test_discharge),     cmocka_unit_test(test_fifo_and_unmatched),
       cmocka_unit_test(test_recurring),     cmocka_unit_test(test_at),
-      cmocka_unit_test(test_json),          cmocka_unit_test(test_alloc_failures),
+      cmocka_unit_test(test_ref_key),       cmocka_unit_test(test_json),
+      cmocka_unit_test(test_alloc_failures),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
