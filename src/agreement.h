@@ -189,6 +189,39 @@ typedef struct ccommit {
   ccite *cites;
 } ccommit;
 
+/*
+** A first-class obligation, compiled (obligations.h computes its instances). The timeline keeps
+** what the instances need in hidden slots after the state and the commitments (agr->nhidden of
+** them, never part of a state row): counters that change with every triggering, fulfilling or
+** discharging event (so the event's position and day can be found), and the values read from
+** those events. A slot is -1 when the obligation does not need it.
+*/
+typedef struct cobl {
+  const char *id, *what;
+  int owed_by, owed_to;
+  obl_trigger trigger;
+  int trig_event;          /* OBT_EVENT */
+  int32_t trig_cond;       /* OBT_EVENT: `when`, an expression root, or -1 */
+  int every_months;        /* OBT_EVERY */
+  int32_t from, until;     /* OBT_EVERY: until is DAY_MAX without one */
+  int32_t at_day;          /* OBT_AT */
+  int due_relative;
+  int32_t due_day;
+  int64_t due_count;
+  obl_unit due_unit;
+  obl_amount amount;
+  int64_t amount_value;    /* OBA_LIT, OBA_FACT */
+  int is_money;
+  int ful_event, dis_event; /* dis_event -1 without `discharged by` */
+  int has_where;
+  int trig_key, ful_key;   /* field indices (nfields: the seq); trig_key is unused for a dated trigger */
+  int count_field, amount_field; /* -1 without `counting`, or without an event.FIELD amount */
+  int slot_trig, slot_trig_seq, slot_trig_key, slot_trig_amount; /* OBT_EVENT only */
+  int slot_ful, slot_ful_key, slot_ful_count, slot_dis;
+  int ncites;
+  ccite *cites;
+} cobl;
+
 typedef struct cfact {
   const char *name, *unit;
   type_ref type;
@@ -231,6 +264,9 @@ struct pactum_agreement {
   cgroup *groups;      /* [nactions * nparties]: action * nparties + principal */
   ccommit *commits;
   cfact *facts;
+  int nobligs;         /* first-class obligations */
+  cobl *obligs;
+  int nhidden;         /* their hidden slots, after the state and the commitments */
   int max_group;
   xop *code;
   int ncode;
@@ -242,7 +278,7 @@ struct pactum_agreement {
   int nstrs;
   int32_t *str_table;
   uint32_t str_mask;
-  int64_t *init;       /* [nstates + ncommits]: the state before any event */
+  int64_t *init;       /* [nstates + ncommits + nhidden]: the state before any event */
   cterm term;
   int nname_cites;     /* the quotations of the term and of the named sets, for quotes.c */
   ccite *name_cites;
@@ -289,13 +325,14 @@ struct pactum_timeline {
   const pactum_agreement *agr;
   size_t n;              /* events */
   int32_t last_day;      /* the day of the last event; DAY_MIN when there is none */
-  int width;             /* nstates + ncommits */
+  int width;             /* nstates + ncommits: a state row */
+  int ncols;             /* width + agr->nhidden: the slots kept (obligations' hidden slots last) */
   int is_view;           /* a read-only view (timeline_view): appending is refused */
   tl_store *store;       /* the chunks, shared with the views */
   tl_seq days;           /* the days of the events, ascending: each from the index of its first event */
-  tl_seq *cols;          /* [width] each slot's changes, from the count of events after which each holds */
-  int64_t *cur;          /* [width] the state after all n events */
-  int64_t *next;         /* [width] a writer's row for the event being folded (NULL in a view) */
+  tl_seq *cols;          /* [ncols] each slot's changes, from the count of events after which each holds */
+  int64_t *cur;          /* [ncols] the state after all n events */
+  int64_t *next;         /* [ncols] a writer's row for the event being folded (NULL in a view) */
   int64_t *ref_seq;      /* [ref_cap] seqs of referenced events, 0 for an empty slot */
   int32_t *ref_type;     /* [ref_cap] the event type at each of them */
   size_t ref_n, ref_cap; /* ref_cap is 0 or a power of two, at least twice ref_n */

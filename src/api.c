@@ -48,7 +48,7 @@ int pactum_agreement_load_buffer(const char *name, const char *src, size_t len,
   if (d.oom) rc = PACTUM_ENOMEM;
   if (rc == PACTUM_OK) {
     /* The state before any event, and the fixed tail of every decision. */
-    int width = agr->nstates + agr->ncommits;
+    int width = agr->nstates + agr->ncommits + agr->nhidden;
     agr->init = arena_alloc(ar, sizeof(int64_t) * (size_t)(width ? width : 1));
     buf t;
     buf_init(&t);
@@ -63,6 +63,7 @@ int pactum_agreement_load_buffer(const char *name, const char *src, size_t len,
     if (!agr->init || !agr->tail) {
       rc = PACTUM_ENOMEM;
     } else {
+      memset(agr->init, 0, sizeof(int64_t) * (size_t)(width ? width : 1));
       for (int i = 0; i < agr->nstates; i++) agr->init[i] = agr->states[i].init;
     }
   }

@@ -257,6 +257,52 @@ typedef struct commitment_decl {
   note *notes;
 } commitment_decl;
 
+/*
+** A first-class obligation (`obligation NAME { owed_by ... }`, see obligations.h): who owes what
+** to whom, what creates each instance (an accepted event, a recurring period, or a date), its
+** deadline, an optional amount, what fulfils it and what discharges it.
+*/
+typedef enum obl_trigger { OBT_NONE = 0, OBT_EVENT, OBT_EVERY, OBT_AT } obl_trigger;
+/* Units of a deadline's length (`due N UNIT after trigger`); OBU_BDAY: Monday to Friday. */
+typedef enum obl_unit { OBU_DAY = 0, OBU_WEEK, OBU_MONTH, OBU_YEAR, OBU_BDAY } obl_unit;
+/* What an amount is: none, a literal, a fact, or a field of the triggering event. */
+typedef enum obl_amount { OBA_NONE = 0, OBA_LIT, OBA_FACT, OBA_FIELD } obl_amount;
+
+typedef struct obligation_decl {
+  struct obligation_decl *next;
+  loc at;
+  const char *name;
+  name_ref owed_by, owed_to;
+  const char *what;
+  obl_trigger trigger;
+  loc trigger_at;
+  name_ref on_event;       /* OBT_EVENT */
+  expr *on_when;           /* OBT_EVENT: `when COND`, or NULL */
+  int every_months;        /* OBT_EVERY: 1, 3 or 12 */
+  int32_t from, until, at_day;
+  int has_until, from_effective;
+  loc from_at, until_at;
+  int has_due, due_relative;
+  int32_t due_day;         /* `due DAY` */
+  int64_t due_count;       /* `due N UNIT after trigger` */
+  obl_unit due_unit;
+  loc due_at;
+  obl_amount amount;
+  int64_t amount_value;    /* OBA_LIT; OBA_FACT once checked */
+  int amount_money;        /* the amount is money (else an integer) */
+  name_ref amount_ref;     /* OBA_FACT: the fact; OBA_FIELD: the field of the triggering event */
+  loc amount_at;
+  name_ref ful_event;      /* `fulfilled by EVENT` */
+  int has_where;
+  name_ref ful_key, trig_key; /* `where event.F == trigger.G` */
+  name_ref counting;       /* `counting FIELD`, or name NULL */
+  name_ref dis_event;      /* `discharged by EVENT`, or name NULL */
+  citation *cites;
+  note *notes;
+  /* Filled by check.c: field indices (an event's nfields stands for its seq), or -1. */
+  int trig_key_field, ful_key_field, count_field, amount_field;
+} obligation_decl;
+
 typedef struct fact_decl {
   struct fact_decl *next;
   loc at;
@@ -323,6 +369,7 @@ typedef struct ast_file {
   body_decl *bodies;
   set_decl *sets;
   term_decl *term;
+  obligation_decl *obligations; /* first-class obligations (obligations.h) */
 } ast_file;
 
 /* parse.c: build the tree; errors go to diags. Returns NULL only when out of memory. */

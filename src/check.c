@@ -1164,6 +1164,167 @@ static int check_commitments(checker *c) {
   return rc;
 }
 
+/* ---- First-class obligations (obligations.h) ----------------------------------------- */
+
+/* The index of field `name` of e, e->nfields for "seq" when seq_ok, or -1 (reported). */
+static int obl_field(checker *c, const event_decl *e, const name_ref *r, int seq_ok, type_ref *type /* OUT */) {
+  memset(type, 0, sizeof *type);
+  if (seq_ok && strcmp(r->name, "seq") == 0) {
+    type->kind = TY_REF;
+    type->target = e->name;
+    type->target_ev = e->index;
+    return e->nfields;
+  }
+  for (field_decl *fd = e->fields; fd; fd = fd->next)
+    if (strcmp(fd->name, r->name) == 0) {
+      *type = fd->type;
+      return fd->slot;
+    }
+  diag_error(c->d, r->at, "unknown field '%s' of event '%s'", r->name, e->name);
+  return -1;
+}
+
+/* An event type named by an obligation, or NULL (reported). */
+static event_decl *obl_event(checker *c, const name_ref *r) {
+  event_decl *e = sym_get(&c->events, r->name);
+  if (!e) diag_error(c->d, r->at, "unknown event type '%s'", r->name);
+  return e;
+}
+
+/* A party named by an obligation: 0, or -1 (reported) when missing or unknown. */
+static int obl_party(checker *c, const obligation_decl *o, const name_ref *r, const char *item) {
+  if (!r->name) return diag_error(c->d, o->at, "obligation '%s' has no '%s'", o->name, item);
+  if (!sym_get(&c->parties, r->name)) return diag_error(c->d, r->at, "unknown party '%s'", r->name);
+  return 0;
+}
+
+/* `where event.F == trigger.G`: both fields exist and hold values that can be matched. */
+static int check_obl_where(checker *c, obligation_decl *o, const event_decl *trig, const event_decl *ful) {
+  char ta[160], tb[160];
+  type_ref tf, tg;
+  o->ful_key_field = obl_field(c, ful, &o->ful_key, 1, &tf);
+  if (o->ful_key_field < 0) return -1;
+  if (trig) {
+    o->trig_key_field = obl_field(c, trig, &o->trig_key, 1, &tg);
+    if (o->trig_key_field < 0) return -1;
+  } else if (strcmp(o->trig_key.name, "seq") == 0) {
+    /* A period's number (1, 2, ...) or, for `at`, 1. */
+    memset(&tg, 0, sizeof tg);
+    tg.kind = TY_INTEGER;
+    o->trig_key_field = 0;
+  } else {
+    return diag_error(c->d, o->trig_key.at, "'trigger.%s': the trigger of an '%s' obligation has only 'trigger.seq'",
+                      o->trig_key.name, o->trigger == OBT_EVERY ? "every" : "at");
+  }
+  if (tf.kind == TY_STRING || tg.kind == TY_STRING)
+    return diag_error(c->d, tf.kind == TY_STRING ? o->ful_key.at : o->trig_key.at,
+                      "strings cannot be matched between events; match an integer, enum, date or ref field");
+  /* `trigger.seq` is a ref to the trigger's event type (its seq), or an integer (a period's number). */
+  if (!same_type(tf, tg))
+    return diag_error(c->d, o->ful_key.at, "type mismatch: cannot match 'event.%s' (%s) with 'trigger.%s' (%s)",
+                      o->ful_key.name, type_name(tf, ta, sizeof ta), o->trig_key.name, type_name(tg, tb, sizeof tb));
+  return 0;
+}
+
+static int check_obligation(checker *c, obligation_decl *o) {
+  int rc = 0;
+  o->trig_key_field = o->ful_key_field = o->count_field = o->amount_field = -1;
+  if (dup(c, &c->clauses, o->name, o->at, o, "clause")) rc = -1;
+  if (obl_party(c, o, &o->owed_by, "owed_by")) rc = -1;
+  if (obl_party(c, o, &o->owed_to, "owed_to")) rc = -1;
+  event_decl *trig = NULL, *ful = NULL;
+  switch (o->trigger) {
+  case OBT_NONE:
+    rc = diag_error(c->d, o->at, "obligation '%s' has no trigger: add 'on EVENT', 'every month|quarter|year from DAY' or 'at DAY'",
+                    o->name);
+    break;
+  case OBT_EVENT:
+    if (!(trig = obl_event(c, &o->on_event))) rc = -1;
+    else if (o->on_when) {
+      scope s = {NULL, trig, "an obligation's trigger"};
+      if (check_cond(c, &s, o->on_when)) rc = -1;
+    }
+    break;
+  case OBT_EVERY:
+    if (o->from_effective) {
+      if (!c->f->has_effective)
+        rc = diag_error(c->d, o->from_at, "'from effective': the agreement's header gives no 'effective' date");
+      o->from = c->f->effective;
+    }
+    if (o->has_until && o->until < o->from)
+      rc = diag_error(c->d, o->until_at, "obligation '%s' recurs until a day before it starts", o->name);
+    break;
+  case OBT_AT:
+    break;
+  }
+  if (!o->has_due) {
+    rc = diag_error(c->d, o->at, "obligation '%s' has no deadline: add 'due DAY' or 'due N days after trigger'", o->name);
+  } else if (o->due_relative) {
+    /* Deadlines stay within the calendar (years 1..9999): at most 100 years after the trigger. */
+    static const int64_t most[] = {[OBU_DAY] = 36524, [OBU_WEEK] = 5217, [OBU_MONTH] = 1200, [OBU_YEAR] = 100,
+                                   [OBU_BDAY] = 26087};
+    if (o->due_count < 0 || o->due_count > most[o->due_unit])
+      rc = diag_error(c->d, o->due_at, "a deadline is at most 100 years after its trigger (%lld %s here)",
+                      (long long)most[o->due_unit],
+                      o->due_unit == OBU_DAY ? "days" : o->due_unit == OBU_WEEK ? "weeks" : o->due_unit == OBU_MONTH ? "months"
+                      : o->due_unit == OBU_YEAR ? "years" : "business days");
+  }
+  if (o->amount == OBA_FACT) {
+    fact_decl *fa = sym_get(&c->facts, o->amount_ref.name);
+    if (!fa) {
+      rc = diag_error(c->d, o->amount_ref.at, "unknown fact '%s'", o->amount_ref.name);
+    } else if (fa->value->type.kind != TY_MONEY && fa->value->type.kind != TY_INTEGER) {
+      rc = diag_error(c->d, o->amount_ref.at, "fact '%s' is not money or an integer, so it cannot be an amount", fa->name);
+    } else {
+      o->amount_value = fa->value->value;
+      o->amount_money = fa->value->type.kind == TY_MONEY;
+    }
+  } else if (o->amount == OBA_FIELD) {
+    if (o->trigger != OBT_EVENT) {
+      rc = diag_error(c->d, o->amount_at, "'event.%s': only an obligation triggered 'on' an event can read its fields",
+                      o->amount_ref.name);
+    } else if (trig) {
+      type_ref t;
+      o->amount_field = obl_field(c, trig, &o->amount_ref, 0, &t);
+      if (o->amount_field < 0) rc = -1;
+      else if (t.kind != TY_MONEY && t.kind != TY_INTEGER)
+        rc = diag_error(c->d, o->amount_ref.at, "field '%s.%s' is not money or an integer, so it cannot be an amount",
+                        trig->name, o->amount_ref.name);
+      else o->amount_money = t.kind == TY_MONEY;
+    }
+  }
+  if (o->amount != OBA_NONE && o->amount != OBA_FIELD && o->amount_value < 0)
+    rc = diag_error(c->d, o->amount_at, "an obligation's amount cannot be negative");
+  if (!o->ful_event.name) {
+    rc = diag_error(c->d, o->at, "obligation '%s' has no 'fulfilled by EVENT'", o->name);
+  } else if (!(ful = obl_event(c, &o->ful_event))) {
+    rc = -1;
+  } else {
+    int trigger_known = o->trigger == OBT_EVERY || o->trigger == OBT_AT || trig;
+    if (o->has_where && trigger_known && check_obl_where(c, o, trig, ful)) rc = -1;
+    if (o->counting.name) {
+      type_ref t;
+      o->count_field = obl_field(c, ful, &o->counting, 0, &t);
+      if (o->count_field < 0) rc = -1;
+      else if (o->amount == OBA_NONE)
+        rc = diag_error(c->d, o->counting.at, "'counting %s' needs an amount to count toward: add 'amount'", o->counting.name);
+      else if (t.kind != (o->amount_money ? TY_MONEY : TY_INTEGER))
+        rc = diag_error(c->d, o->counting.at, "field '%s.%s' must be %s to count toward '%s'", ful->name, o->counting.name,
+                        o->amount_money ? "money" : "an integer", o->name);
+    }
+  }
+  if (o->dis_event.name && !obl_event(c, &o->dis_event)) rc = -1;
+  if (check_citations(c, o->cites, o->at, "obligation", o->name)) rc = -1;
+  return rc;
+}
+
+static int check_obligations(checker *c) {
+  int rc = 0;
+  for (obligation_decl *o = c->f->obligations; o; o = o->next)
+    if (check_obligation(c, o)) rc = -1;
+  return rc;
+}
+
 int check_file(ast_file *f, arena *ar, diag_list *diags) {
   checker c;
   memset(&c, 0, sizeof c);
@@ -1177,6 +1338,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   for (state_decl *x = f->states; x; x = x->next) n[3]++;
   for (event_decl *x = f->events; x; x = x->next) n[4]++;
   for (clause_decl *x = f->clauses; x; x = x->next) n[5]++;
+  for (obligation_decl *x = f->obligations; x; x = x->next) n[5]++;
   for (fact_decl *x = f->facts; x; x = x->next) n[6]++;
   for (commitment_decl *x = f->commitments; x; x = x->next) n[7]++;
   for (body_decl *x = f->bodies; x; x = x->next) n[8]++;
@@ -1199,6 +1361,7 @@ int check_file(ast_file *f, arena *ar, diag_list *diags) {
   if (check_states_and_events(&c)) rc = -1;
   if (check_clauses(&c)) rc = -1;
   if (check_commitments(&c)) rc = -1;
+  if (check_obligations(&c)) rc = -1;
   if (check_bodies(&c)) rc = -1;
   return rc || diags->errors ? -1 : 0;
 }

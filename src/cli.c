@@ -820,6 +820,10 @@ static const command commands[] = {
      "pactum ledger [--date D] [--by month|quarter] [--agreement FILE] [--events FILE.jsonl | --db PATH]\n"
      "                     [--format text|json]",
      "the commitments ledger: totals, amounts per month or quarter, deadlines and the pace needed"},
+    {"obligations", cmd_obligations, O_AGREEMENT | O_EVENTS | O_DB | O_STATUS_DATE | O_FORMAT,
+     "pactum obligations [--date D] [--agreement FILE] [--events FILE.jsonl | --db PATH] [--format text|json]",
+     "every instance of each obligation: its state (pending, active, fulfilled, violated, discharged), due day,\n"
+     "amount owed and amount paid on a day"},
     {"clauses", cmd_clauses, O_AGREEMENT | O_FORMAT,
      "pactum clauses [--agreement FILE] [--format text|json]",
      "list the clauses with their kinds, windows, conditions and quoted source text"},

@@ -125,6 +125,9 @@ int cmd_keygen(opts *o);
 int cmd_ledger(opts *o);
 int cmd_decisions(opts *o);
 
+/* cli_obligations.c */
+int cmd_obligations(opts *o);
+
 /* cli_serve.c */
 int cmd_serve(opts *o);
 

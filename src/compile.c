@@ -502,6 +502,65 @@ static int compile_name_cites(compiler *c, const ast_file *f) {
   return 0;
 }
 
+/*
+** The first-class obligations (obligations.h): their parties, triggers, deadlines and amounts, and
+** their hidden slots, numbered from nstates + ncommits. Returns 0, or -1 when memory ran out.
+*/
+static int compile_obligations(compiler *c, const ast_file *f) {
+  pactum_agreement *agr = c->agr;
+  int n = 0;
+  for (const obligation_decl *o = f->obligations; o; o = o->next) n++;
+  agr->nobligs = n;
+  if (!(agr->obligs = arena_alloc(c->ar, sizeof(cobl) * (size_t)(n ? n : 1)))) return -1;
+  int slot = agr->nstates + agr->ncommits, i = 0;
+  for (const obligation_decl *o = f->obligations; o; o = o->next, i++) {
+    cobl *ob = &agr->obligs[i];
+    memset(ob, 0, sizeof *ob);
+    ob->id = o->name;
+    ob->what = o->what ? o->what : "";
+    ob->owed_by = agreement_find_party(agr, o->owed_by.name, strlen(o->owed_by.name));
+    ob->owed_to = agreement_find_party(agr, o->owed_to.name, strlen(o->owed_to.name));
+    ob->trigger = o->trigger;
+    ob->trig_event = -1;
+    ob->trig_cond = -1;
+    ob->slot_trig = ob->slot_trig_seq = ob->slot_trig_key = ob->slot_trig_amount = -1;
+    ob->slot_ful_key = ob->slot_ful_count = ob->slot_dis = -1;
+    if (o->trigger == OBT_EVENT) {
+      ob->trig_event = agreement_find_event(agr, o->on_event.name, strlen(o->on_event.name));
+      if (o->on_when && (ob->trig_cond = cx(c, o->on_when)) < 0) return -1;
+      ob->slot_trig = slot++;
+      ob->slot_trig_seq = slot++;
+      if (o->has_where) ob->slot_trig_key = slot++;
+      if (o->amount == OBA_FIELD) ob->slot_trig_amount = slot++;
+    }
+    ob->every_months = o->every_months;
+    ob->from = o->from;
+    ob->until = o->has_until ? o->until : DAY_MAX;
+    ob->at_day = o->at_day;
+    ob->due_relative = o->due_relative;
+    ob->due_day = o->due_day;
+    ob->due_count = o->due_count;
+    ob->due_unit = o->due_unit;
+    ob->amount = o->amount;
+    ob->amount_value = o->amount_value;
+    ob->is_money = o->amount_money;
+    ob->amount_field = o->amount_field;
+    ob->ful_event = agreement_find_event(agr, o->ful_event.name, strlen(o->ful_event.name));
+    ob->dis_event = o->dis_event.name ? agreement_find_event(agr, o->dis_event.name, strlen(o->dis_event.name)) : -1;
+    ob->has_where = o->has_where;
+    ob->trig_key = o->trig_key_field;
+    ob->ful_key = o->ful_key_field;
+    ob->count_field = o->count_field;
+    ob->slot_ful = slot++;
+    if (o->has_where) ob->slot_ful_key = slot++;
+    if (o->count_field >= 0) ob->slot_ful_count = slot++;
+    if (ob->dis_event >= 0) ob->slot_dis = slot++;
+    if (!(ob->cites = compile_cites(c, o->cites, &ob->ncites))) return -1;
+  }
+  agr->nhidden = slot - (agr->nstates + agr->ncommits);
+  return 0;
+}
+
 #define ALLOC_N(ptr, n) ((ptr) = arena_alloc(c.ar, sizeof(*(ptr)) * (size_t)((n) ? (n) : 1)))
 
 int compile_agreement(pactum_agreement *agr, const ast_file *f) {
@@ -750,6 +809,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
     cf->str = fa->value->type.kind == TY_STRING ? fa->value->str : NULL;
     if (!(cf->cites = compile_cites(&c, fa->cites, &cf->ncites))) goto oom;
   }
+  if (compile_obligations(&c, f)) goto oom;
   if (c.oom) goto oom;
 
   /* Move the growable arrays into the arena. */

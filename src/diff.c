@@ -243,7 +243,50 @@ static void vocab_types(vocab *v, const char *what, const char *name, type_ref x
   buf_release(&d);
 }
 
+/* An event type's name in agr, or "" for none (-1). */
+static const char *event_name(const pactum_agreement *agr, int e) { return e >= 0 ? agr->events[e].name : ""; }
+
+/*
+** Whether two first-class obligations (obligations.h) say the same, item by item, by name where
+** they name parties and events. A trigger's `when` condition is compared only by its presence,
+** which the detail of a "changed" line says.
+*/
+static int same_obligation(const pactum_agreement *a, const cobl *x, const pactum_agreement *b, const cobl *y) {
+  return x->trigger == y->trigger && !strcmp(a->parties[x->owed_by].name, b->parties[y->owed_by].name) &&
+         !strcmp(a->parties[x->owed_to].name, b->parties[y->owed_to].name) && !strcmp(x->what, y->what) &&
+         !strcmp(event_name(a, x->trig_event), event_name(b, y->trig_event)) &&
+         (x->trig_cond >= 0) == (y->trig_cond >= 0) && x->every_months == y->every_months && x->from == y->from &&
+         x->until == y->until && x->at_day == y->at_day && x->due_relative == y->due_relative &&
+         x->due_day == y->due_day && x->due_count == y->due_count && x->due_unit == y->due_unit &&
+         x->amount == y->amount && x->amount_value == y->amount_value && x->is_money == y->is_money &&
+         x->amount_field == y->amount_field && !strcmp(event_name(a, x->ful_event), event_name(b, y->ful_event)) &&
+         !strcmp(event_name(a, x->dis_event), event_name(b, y->dis_event)) && x->has_where == y->has_where &&
+         x->trig_key == y->trig_key && x->ful_key == y->ful_key && x->count_field == y->count_field;
+}
+
+/* The first-class obligations each side declares, by id: added, removed, or changed. */
+static void vocab_obligations(vocab *v, const pactum_agreement *a, const pactum_agreement *b) {
+  const pactum_agreement *side[2] = {a, b};
+  for (int s = 0; s < 2; s++) {
+    const pactum_agreement *x = side[s], *y = side[1 - s];
+    for (int i = 0; i < x->nobligs; i++) {
+      int k = 0;
+      while (k < y->nobligs && strcmp(y->obligs[k].id, x->obligs[i].id)) k++;
+      if (k == y->nobligs) {
+        vocab_add(v, "obligation", x->obligs[i].id, s ? "added" : "removed", NULL);
+      } else if (s == 0 && !same_obligation(x, &x->obligs[i], y, &y->obligs[k])) {
+        buf d;
+        buf_init(&d);
+        buf_puts(&d, "its instances are not compared; run 'pactum obligations' under each");
+        vocab_add(v, "obligation", x->obligs[i].id, "changed", &d);
+        buf_release(&d);
+      }
+    }
+  }
+}
+
 static void vocab_compare(vocab *v, const pactum_agreement *a, const pactum_agreement *b) {
+  vocab_obligations(v, a, b);
   const pactum_agreement *side[2] = {a, b};
   for (int s = 0; s < 2; s++) {
     const pactum_agreement *x = side[s], *y = side[1 - s];

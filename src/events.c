@@ -8,6 +8,7 @@
 #include "agreement.h"
 #include "term.h"
 #include "body.h"
+#include "obligations.h"
 #include "alloc.h"
 #include "error.h"
 #include "date.h"
@@ -191,7 +192,7 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   /* Every condition reads the state as it was before this event. */
   const int64_t *before = tl->cur;
   int64_t *after = tl->next;
-  memcpy(after, before, sizeof(int64_t) * (size_t)tl->width);
+  memcpy(after, before, sizeof(int64_t) * (size_t)tl->ncols);
   xenv env = {NULL, before, fields, day, m->recorders};
   for (int s = 0; s < ev->nstmts; s++) {
     const cstmt *st = &ev->stmts[s];
@@ -217,6 +218,7 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
       return fail(err, "overflow", "event '%s' would take commitment '%s' past the 64-bit range", ev->name, cm->id);
     *sum += add;
   }
+  if (agr->nobligs) obligations_fold(agr, ei, fields, &env, after);
   if (timeline_push(tl, day, after, m->seq, ev->referenced ? ei : -1)) {
     fail(err, "out_of_memory", "out of memory");
     return PACTUM_ENOMEM;

@@ -6,6 +6,7 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "date.h"
+#include "obligations.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -388,6 +389,62 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
   }
 }
 
+/*
+** The obligations part of a status (obligations.h): in JSON ,"obligations":[...] (and
+** "obligations_omitted":N when the list is cut at OBLIGATIONS_REPORT_MAX instances; on an
+** overflow, "obligations":null and "obligations_error"); in text, one line per instance. -1 when
+** memory ran out.
+*/
+static int status_obligations(buf *b, const pactum_agreement *agr, const pactum_timeline *tl, int32_t day,
+                              int as_json) {
+  obligations_list l;
+  pactum_error err;
+  memset(&err, 0, sizeof err);
+  int rc = obligations_compute(agr, tl, day, &l, &err);
+  if (rc == PACTUM_ENOMEM) {
+    obligations_release(&l);
+    return -1;
+  }
+  if (rc != PACTUM_OK) {
+    if (as_json) {
+      buf_printf(b, ",\"obligations\":null,\"obligations_error\":{\"code\":\"%s\",\"message\":", err.code);
+      buf_json_cstr(b, err.message);
+      buf_putc(b, '}');
+    } else {
+      buf_printf(b, "\nobligations\n  (not computed: %s)\n", err.message);
+    }
+    obligations_release(&l);
+    return 0;
+  }
+  if (as_json) {
+    buf_puts(b, ",\"obligations\":");
+    size_t omitted = obligations_put_json(b, agr, &l, OBLIGATIONS_REPORT_MAX);
+    if (omitted) buf_printf(b, ",\"obligations_omitted\":%zu", omitted);
+  } else if (agr->nobligs) {
+    buf_puts(b, "\nobligations\n");
+    if (!l.n) buf_puts(b, "  (no instances)\n");
+    for (size_t i = 0; i < l.n && i < OBLIGATIONS_REPORT_MAX; i++) {
+      const obl_instance *x = &l.v[i];
+      char due[11];
+      date_format(x->due, due);
+      buf_printf(b, "  %-10s %s #%d, due %s", obligations_state_word(x->state), agr->obligs[x->obl].id, x->number, due);
+      if (x->has_owed) {
+        type_ref t = {.kind = agr->obligs[x->obl].is_money ? TY_MONEY : TY_INTEGER};
+        buf_puts(b, ", owed ");
+        put_value(b, agr, t, x->owed, 0);
+        buf_puts(b, ", paid ");
+        put_value(b, agr, t, x->paid, 0);
+      }
+      buf_putc(b, '\n');
+    }
+    if (l.n > OBLIGATIONS_REPORT_MAX)
+      buf_printf(b, "  %zu more instances are not listed: a report lists at most %zu\n", l.n - OBLIGATIONS_REPORT_MAX,
+                 OBLIGATIONS_REPORT_MAX);
+  }
+  obligations_release(&l);
+  return 0;
+}
+
 char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int32_t day, int as_json) {
   int64_t *row = px_malloc(sizeof(int64_t) * ((size_t)(agr->nstates + agr->ncommits) + 1));
   if (!row) return NULL;
@@ -451,7 +508,13 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       buf_putc(&b, '\n');
     }
   }
-  buf_puts(&b, as_json ? "],\"facts\":{" : "\nfacts\n");
+  if (as_json) buf_putc(&b, ']');
+  if (status_obligations(&b, agr, tl, day, as_json)) {
+    buf_release(&b);
+    px_free(row);
+    return NULL;
+  }
+  buf_puts(&b, as_json ? ",\"facts\":{" : "\nfacts\n");
   for (int i = 0; i < agr->nfacts; i++) {
     const cfact *f = &agr->facts[i];
     if (as_json) {

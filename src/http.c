@@ -525,6 +525,7 @@ static const route ROUTES[] = {
     {"GET", "/v1/clauses", http_info_clauses, 1, LANE_CONN},
     {"GET", "/v1/status", http_info_status, 1, LANE_HEAVY},
     {"GET", "/v1/ledger", http_info_ledger, 1, LANE_HEAVY},
+    {"GET", "/v1/obligations", http_info_obligations, 1, LANE_HEAVY},
     {"POST", "/v1/decide", http_decide_decide, 1, LANE_CONN},
     {"POST", "/v1/explain", http_decide_explain, 1, LANE_CONN},
     {"POST", "/v1/whatif", http_whatif_compare, 1, LANE_HEAVY},

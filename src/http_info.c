@@ -8,6 +8,7 @@
 #include "date.h"
 #include "embedded.h"
 #include "ledger.h"
+#include "obligations.h"
 
 #include <string.h>
 #include "banned.h"
@@ -311,6 +312,26 @@ enum MHD_Result http_info_ledger(req *q) {
   snapshot *sn = http_snap_take(q->s);
   char *text = ledger_render(q->s->agr, sn->tl, day, by && !strcmp(by, "quarter"), 1);
   http_snap_drop(sn);
+  return http_send_owned(q, text);
+}
+
+/*
+** GET /v1/obligations?date=D: as `pactum obligations --format json`, on the snapshot. A sum that
+** leaves the 64-bit range is a 422 with its code ("overflow"); memory running out, a 500.
+*/
+enum MHD_Result http_info_obligations(req *q) {
+  int bad;
+  int32_t day = query_day(q, &bad);
+  if (bad) return http_send_error(q, 400, ERR_BAD_REQUEST, "bad_date", "'date' is not a real date (YYYY-MM-DD)");
+  enum MHD_Result refused;
+  if (http_fresh(q, &refused)) return refused;
+  snapshot *sn = http_snap_take(q->s);
+  pactum_error err;
+  memset(&err, 0, sizeof err);
+  char *text = obligations_render(q->s->agr, sn->tl, day, 1, &err);
+  http_snap_drop(sn);
+  if (!text && strcmp(err.code, "out_of_memory") != 0)
+    return http_send_error(q, 422, ERR_BAD_REQUEST, err.code, "%s", err.message);
   return http_send_owned(q, text);
 }
 

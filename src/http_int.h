@@ -255,6 +255,7 @@ enum MHD_Result http_info_vocabulary(req *q);
 enum MHD_Result http_info_clauses(req *q);
 enum MHD_Result http_info_status(req *q);
 enum MHD_Result http_info_ledger(req *q);
+enum MHD_Result http_info_obligations(req *q);
 /* The dashboard's file at path ("/index.html", "/app.js", ...), or 404. */
 enum MHD_Result http_info_static(req *q, const char *path);
 

@@ -618,12 +618,18 @@ static int parse_transition(parser *p, transition_decl ***tail) {
 ** clause_item = "when" expr | "requires" expr | "from" day | "through" day | "while" expr
 **             | "until" expr | "exception" "to" ident { "," ident } | citation | "note" string
 */
+static int parse_clause_rest(parser *p, clause_decl *d, clause_decl ***tail);
 static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
   clause_decl *d = node(p, sizeof *d);
   if (!d) return -1;
   d->kind = kind;
   if (ident(p, &d->name, &d->at, "the clause's id")) return -1;
   if (expect(p, TK_LBRACE, "'{' after the clause's id")) return -1;
+  return parse_clause_rest(p, d, tail);
+}
+
+/* The rest of a clause, from `principal`: its id and '{' are read. */
+static int parse_clause_rest(parser *p, clause_decl *d, clause_decl ***tail) {
   if (expect_word(p, "principal")) return -1;
   if (name_ref_one(p, &d->principal, "the principal's party id")) return -1;
   if (expect_word(p, "action")) return -1;
@@ -677,6 +683,182 @@ static int parse_clause(parser *p, clause_kind kind, clause_decl ***tail) {
   **tail = d;
   *tail = &d->next;
   return 0;
+}
+
+/* ---- First-class obligations (obligations.h) ----------------------------------------- */
+
+/*
+** duration = integer ( "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
+**                    | "business" ( "day" | "days" ) )
+** A small reader of its own until the expression language has durations.
+*/
+static int parse_obl_duration(parser *p, int64_t *count, obl_unit *unit) {
+  static const struct { const char *w; obl_unit u; } units[] = {
+      {"day", OBU_DAY},     {"days", OBU_DAY},     {"week", OBU_WEEK}, {"weeks", OBU_WEEK},
+      {"month", OBU_MONTH}, {"months", OBU_MONTH}, {"year", OBU_YEAR}, {"years", OBU_YEAR}};
+  if (p->tok.kind != TK_INT) return expected(p, "a number of days, weeks, months or years");
+  *count = p->tok.num;
+  advance(p);
+  if (accept_word(p, "business")) {
+    if (!accept_word(p, "days") && !accept_word(p, "day")) return expected(p, "'days' after 'business'");
+    *unit = OBU_BDAY;
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+    if (accept_word(p, units[i].w)) {
+      *unit = units[i].u;
+      return 0;
+    }
+  return expected(p, "'days', 'weeks', 'months', 'years' or 'business days'");
+}
+
+/* "event" "." ident, or "trigger" "." ident: the field's name and where it is. */
+static int parse_obl_member(parser *p, const char *scope, name_ref *r) {
+  if (expect_word(p, scope)) return -1;
+  char what[48];
+  snprintf(what, sizeof what, "'.' and a field of the %s", scope);
+  if (expect(p, TK_DOT, what)) return -1;
+  return name_ref_one(p, r, "a field name");
+}
+
+/* One item of an obligation whose trigger is `on`, `every` or `at`; the keyword is current. */
+static int parse_obl_trigger(parser *p, obligation_decl *d) {
+  loc at = p->tok.at;
+  if (d->trigger != OBT_NONE)
+    return diag_error(p->diags, at, "obligation '%s' has two triggers; give one of 'on', 'every' or 'at'", d->name);
+  d->trigger_at = at;
+  if (accept_word(p, "on")) {
+    d->trigger = OBT_EVENT;
+    if (name_ref_one(p, &d->on_event, "the event type that triggers the obligation")) return -1;
+    if (accept_word(p, "when") && !(d->on_when = parse_expr(p))) return -1;
+    return 0;
+  }
+  if (accept_word(p, "at")) {
+    d->trigger = OBT_AT;
+    return parse_day(p, &d->at_day, &d->from_at, 0);
+  }
+  advance(p); /* every */
+  d->trigger = OBT_EVERY;
+  if (accept_word(p, "month")) d->every_months = 1;
+  else if (accept_word(p, "quarter")) d->every_months = 3;
+  else if (accept_word(p, "year")) d->every_months = 12;
+  else return expected(p, "'month', 'quarter' or 'year' after 'every'");
+  if (expect_word(p, "from")) return -1;
+  if (lex_is(&p->tok, "effective")) {
+    d->from_at = p->tok.at;
+    d->from_effective = 1;
+    advance(p);
+  } else if (parse_day(p, &d->from, &d->from_at, 0)) {
+    return -1;
+  }
+  if (accept_word(p, "until")) {
+    if (parse_day(p, &d->until, &d->until_at, 1)) return -1;
+    d->has_until = 1;
+  }
+  return 0;
+}
+
+/*
+** obligation = "obligation" ident "{" "owed_by" ident { obligation_item } "}"
+** obligation_item = "owed_to" ident | "what" string
+**   | "on" ident [ "when" expr ] | "every" ( "month" | "quarter" | "year" ) "from" ( day | "effective" ) [ "until" day ]
+**   | "at" day | "due" ( day | duration "after" "trigger" )
+**   | "amount" ( money | integer | ident | "event" "." ident )
+**   | "fulfilled" "by" ident [ "where" "event" "." ident "==" "trigger" "." ident ] [ "counting" ident ]
+**   | "discharged" "by" ident | citation | "note" string
+** The id and '{' are read; the current token is `owed_by`.
+*/
+static int parse_obligation(parser *p, const char *name, loc name_at, obligation_decl ***tail) {
+  obligation_decl *d = node(p, sizeof *d);
+  if (!d) return -1;
+  d->name = name;
+  d->at = name_at;
+  citation **ct = &d->cites;
+  note **nt = &d->notes;
+  while (!accept(p, TK_RBRACE)) {
+    loc at = p->tok.at;
+    if (accept_word(p, "owed_by")) {
+      if (d->owed_by.name) return diag_error(p->diags, at, "obligation '%s' gives 'owed_by' twice", d->name);
+      if (name_ref_one(p, &d->owed_by, "the party that owes it")) return -1;
+    } else if (accept_word(p, "owed_to")) {
+      if (d->owed_to.name) return diag_error(p->diags, at, "obligation '%s' gives 'owed_to' twice", d->name);
+      if (name_ref_one(p, &d->owed_to, "the party it is owed to")) return -1;
+    } else if (accept_word(p, "what")) {
+      if (string(p, &d->what, "what is owed, as a string")) return -1;
+    } else if (lex_is(&p->tok, "on") || lex_is(&p->tok, "every") || lex_is(&p->tok, "at")) {
+      if (parse_obl_trigger(p, d)) return -1;
+    } else if (accept_word(p, "due")) {
+      if (d->has_due) return diag_error(p->diags, at, "obligation '%s' has two deadlines", d->name);
+      d->has_due = 1;
+      d->due_at = p->tok.at;
+      if (p->tok.kind == TK_DATE) {
+        if (parse_day(p, &d->due_day, &d->due_at, 0)) return -1;
+      } else {
+        d->due_relative = 1;
+        if (parse_obl_duration(p, &d->due_count, &d->due_unit)) return -1;
+        if (expect_word(p, "after") || expect_word(p, "trigger")) return -1;
+      }
+    } else if (accept_word(p, "amount")) {
+      if (d->amount != OBA_NONE) return diag_error(p->diags, at, "obligation '%s' has two amounts", d->name);
+      d->amount_at = p->tok.at;
+      if (p->tok.kind == TK_MONEY || p->tok.kind == TK_INT) {
+        d->amount = OBA_LIT;
+        d->amount_money = p->tok.kind == TK_MONEY;
+        d->amount_value = p->tok.num;
+        advance(p);
+      } else if (lex_is(&p->tok, "event")) {
+        d->amount = OBA_FIELD;
+        if (parse_obl_member(p, "event", &d->amount_ref)) return -1;
+      } else if (p->tok.kind == TK_IDENT) {
+        d->amount = OBA_FACT;
+        if (name_ref_one(p, &d->amount_ref, "")) return -1;
+      } else {
+        return expected(p, "an amount: money, an integer, a fact or event.FIELD");
+      }
+    } else if (accept_word(p, "fulfilled")) {
+      if (d->ful_event.name) return diag_error(p->diags, at, "obligation '%s' has two 'fulfilled by'", d->name);
+      if (expect_word(p, "by") || name_ref_one(p, &d->ful_event, "the event type that fulfils it")) return -1;
+      if (accept_word(p, "where")) {
+        d->has_where = 1;
+        if (parse_obl_member(p, "event", &d->ful_key)) return -1;
+        if (expect(p, TK_EQ, "'=='")) return -1;
+        if (parse_obl_member(p, "trigger", &d->trig_key)) return -1;
+      }
+      if (accept_word(p, "counting") && name_ref_one(p, &d->counting, "the field that counts toward the amount"))
+        return -1;
+    } else if (accept_word(p, "discharged")) {
+      if (d->dis_event.name) return diag_error(p->diags, at, "obligation '%s' has two 'discharged by'", d->name);
+      if (expect_word(p, "by") || name_ref_one(p, &d->dis_event, "the event type that discharges it")) return -1;
+    } else if (accept_word(p, "quote")) {
+      if (parse_citation(p, &ct)) return -1;
+    } else if (accept_word(p, "note")) {
+      if (parse_note(p, &nt)) return -1;
+    } else {
+      return expected(p, "'owed_to', 'what', 'on', 'every', 'at', 'due', 'amount', 'fulfilled', 'discharged', "
+                         "'quote', 'note' or '}'");
+    }
+  }
+  **tail = d;
+  *tail = &d->next;
+  return 0;
+}
+
+/*
+** "obligation" ident "{" then either `principal` (an action clause, unchanged) or `owed_by` (a
+** first-class obligation).
+*/
+static int parse_obligation_or_clause(parser *p, clause_decl ***ct, obligation_decl ***ot) {
+  const char *name;
+  loc at;
+  if (ident(p, &name, &at, "the clause's id")) return -1;
+  if (expect(p, TK_LBRACE, "'{' after the clause's id")) return -1;
+  if (lex_is(&p->tok, "owed_by")) return parse_obligation(p, name, at, ot);
+  clause_decl *d = node(p, sizeof *d);
+  if (!d) return -1;
+  d->kind = CL_OBLIGATION;
+  d->name = name;
+  d->at = at;
+  return parse_clause_rest(p, d, ct);
 }
 
 /*
@@ -996,6 +1178,7 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
   fact_decl **ft = &f->facts;
   body_decl **bt = &f->bodies;
   set_decl **xt = &f->sets;
+  obligation_decl **ot = &f->obligations;
   while (p.tok.kind != TK_EOF && !p.oom) {
     int rc;
     if (accept_word(&p, "party")) rc = parse_party(&p, f, &pt);
@@ -1006,7 +1189,7 @@ ast_file *parse_file(const char *src, size_t len, arena *ar, diag_list *diags) {
     else if (accept_word(&p, "on")) rc = parse_transition(&p, &tt);
     else if (accept_word(&p, "permission")) rc = parse_clause(&p, CL_PERMISSION, &ct);
     else if (accept_word(&p, "prohibition")) rc = parse_clause(&p, CL_PROHIBITION, &ct);
-    else if (accept_word(&p, "obligation")) rc = parse_clause(&p, CL_OBLIGATION, &ct);
+    else if (accept_word(&p, "obligation")) rc = parse_obligation_or_clause(&p, &ct, &ot);
     else if (accept_word(&p, "commitment")) rc = parse_commitment(&p, &mt);
     else if (accept_word(&p, "fact")) rc = parse_fact(&p, &ft, 0);
     else if (accept_word(&p, "constant")) rc = parse_fact(&p, &ft, 1);

@@ -95,6 +95,8 @@ int quotes_verify(const pactum_agreement *agr, const char *dir, diag_list *diags
         bad += check_list(agr->commits[i].cites, agr->commits[i].ncites, src->name, &text, diags, src->ref, checked);
       for (int i = 0; i < agr->nevents; i++)
         bad += check_list(agr->events[i].cites, agr->events[i].ncites, src->name, &text, diags, src->ref, checked);
+      for (int i = 0; i < agr->nobligs; i++)
+        bad += check_list(agr->obligs[i].cites, agr->obligs[i].ncites, src->name, &text, diags, src->ref, checked);
       for (int i = 0; i < agr->nfacts; i++)
         bad += check_list(agr->facts[i].cites, agr->facts[i].ncites, src->name, &text, diags, src->ref, checked);
       bad += check_list(agr->name_cites, agr->nname_cites, src->name, &text, diags, src->ref, checked);

@@ -242,7 +242,8 @@ static pactum_timeline *tl_alloc(const pactum_agreement *agr, int writer) {
   if (!tl) return NULL;
   tl->agr = agr;
   tl->width = agr->nstates + agr->ncommits;
-  size_t w = (size_t)tl->width;
+  tl->ncols = tl->width + agr->nhidden;
+  size_t w = (size_t)tl->ncols;
   /* One block: the sequences, then the current row, then the scratch row. */
   tl->cols = px_calloc(1, w * sizeof(tl_seq) + (writer ? 2 : 1) * w * sizeof(int64_t) + 1);
   if (!tl->cols) {
@@ -263,7 +264,7 @@ pactum_timeline *pactum_timeline_new(const pactum_agreement *agr) {
     pactum_timeline_free(tl);
     return NULL;
   }
-  memcpy(tl->cur, agr->init, sizeof(int64_t) * (size_t)tl->width);
+  memcpy(tl->cur, agr->init, sizeof(int64_t) * (size_t)tl->ncols);
   return tl;
 }
 
@@ -295,14 +296,14 @@ pactum_timeline *timeline_copy(const pactum_timeline *src) {
   pactum_timeline *tl = tl_alloc(src->agr, 1);
   if (!tl) return NULL;
   int ok = (tl->store = tls_new()) != NULL && !seq_copy(tl->store, &tl->days, &src->days) && !ref_copy(tl, src);
-  for (int c = 0; ok && c < tl->width; c++) ok = !seq_copy(tl->store, &tl->cols[c], &src->cols[c]);
+  for (int c = 0; ok && c < tl->ncols; c++) ok = !seq_copy(tl->store, &tl->cols[c], &src->cols[c]);
   if (!ok) {
     pactum_timeline_free(tl);
     return NULL;
   }
   tl->n = src->n;
   tl->last_day = src->last_day;
-  memcpy(tl->cur, src->cur, sizeof(int64_t) * (size_t)tl->width);
+  memcpy(tl->cur, src->cur, sizeof(int64_t) * (size_t)tl->ncols);
   return tl;
 }
 
@@ -324,8 +325,8 @@ pactum_timeline *timeline_view(pactum_timeline *tl) {
   v->n = tl->n;
   v->last_day = tl->last_day;
   seq_share(&v->days, &tl->days);
-  for (int c = 0; c < tl->width; c++) seq_share(&v->cols[c], &tl->cols[c]);
-  memcpy(v->cur, tl->cur, sizeof(int64_t) * (size_t)tl->width);
+  for (int c = 0; c < tl->ncols; c++) seq_share(&v->cols[c], &tl->cols[c]);
+  memcpy(v->cur, tl->cur, sizeof(int64_t) * (size_t)tl->ncols);
   return v;
 }
 
@@ -334,10 +335,10 @@ int timeline_push(pactum_timeline *tl, int32_t day, const int64_t *after, int64_
   int new_day = !tl->n || tl->last_day != day;
   /* Room for everything first, so that a failure changes nothing. */
   if (new_day && seq_reserve(tl->store, &tl->days)) return -1;
-  for (int c = 0; c < tl->width; c++)
+  for (int c = 0; c < tl->ncols; c++)
     if (after[c] != tl->cur[c] && seq_reserve(tl->store, &tl->cols[c])) return -1;
   if (ref_type >= 0 && ref_reserve(tl)) return -1;
-  for (int c = 0; c < tl->width; c++)
+  for (int c = 0; c < tl->ncols; c++)
     if (after[c] != tl->cur[c]) {
       seq_put(&tl->cols[c], tl->n + 1, after[c]);
       tl->cur[c] = after[c];
@@ -364,7 +365,7 @@ void timeline_truncate(pactum_timeline *tl, size_t n, int64_t last_seq) {
   if (n < tl->n) {
     tl->last_day = n ? (int32_t)seq_cut(&tl->days, n - 1, 0) : DAY_MIN; /* the days of the first n events */
     if (!n) tl->days.n = 0;
-    for (int c = 0; c < tl->width; c++) tl->cur[c] = seq_cut(&tl->cols[c], n, tl->agr->init[c]);
+    for (int c = 0; c < tl->ncols; c++) tl->cur[c] = seq_cut(&tl->cols[c], n, tl->agr->init[c]);
     tl->n = n;
   }
   /* Drop the referenced seqs after last_seq: the table is rebuilt with the rest in place (it

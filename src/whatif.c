@@ -1107,6 +1107,9 @@ int whatif_compare_bounded(const whatif *w, json_t *requests, int has_day, int32
                    "requests", (json_int_t)nr, "changes", changes);
   changes = NULL;
   if (!*out) rc = oom(err);
+  /* Not compared yet, and said so rather than left out silently. */
+  else if (agr->nobligs && json_object_set_new(*out, "not_compared", json_pack("[s]", "obligations")))
+    rc = oom(err);
 done:
   json_decref(changes);
   json_decref(parts);
@@ -1201,6 +1204,8 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
              json_is_string(date) ? json_string_value(date) : "",
              (long long)json_integer_value(json_object_get(r, "requests")),
              json_integer_value(json_object_get(r, "requests")) == 1 ? "" : "s");
+  if (json_array_size(json_object_get(r, "not_compared")))
+    buf_puts(&b, "(the obligations' instances are not compared yet: run 'pactum obligations' on each record)\n");
   json_t *changes = json_object_get(r, "changes");
   if (!json_array_size(changes)) buf_puts(&b, "\nno differences: no state, commitment, clause or decision changes\n");
   json_array_foreach(changes, i, v) {

@@ -598,10 +598,45 @@
     }));
   }
 
+  // ---- obligations ------------------------------------------------------------------------
+  // The instances of the first-class obligations in the status: breaches first, then the
+  // deadlines to come (active, then pending) by due day, then a count of those settled.
+  function renderObligations() {
+    const box = $('obligations');
+    const list = S.status.obligations;
+    if (!Array.isArray(list)) {
+      const e = S.status.obligations_error;
+      return fill(box, muted(`The obligations could not be computed${e ? ': ' + e.message : ''}.`));
+    }
+    if (!list.length) return fill(box, muted('No obligation instance on this day.'));
+    const money = (n, o) => (n === null || n === undefined ? '—' : amount(n, o.unit));
+    const byDue = (a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : 0);
+    const table = (caption, rows, testid) => el('table', { class: 'obligations-table', 'data-testid': testid },
+      el('caption', { class: 'small', text: caption }),
+      el('thead', null, el('tr', null, ['obligation', 'due', 'owed', 'paid', 'state'].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', null, rows.map((o) => el('tr', { 'data-obligation-id': o.id, 'data-instance': o.instance },
+        cell('obligation', null, `${o.id} #${o.instance}`),
+        cell('due', null, o.due + (o.state === 'active' || o.state === 'pending' ? ` · ${num(dayNum(o.due) - dayNum(S.date))} days left` : '')),
+        cell('owed', null, money(o.owed, o)), cell('paid', null, money(o.paid, o)),
+        cell('state', null, el('span', { class: `badge status-${o.state}`, text: o.state }))))));
+    const breached = list.filter((o) => o.state === 'violated').sort(byDue);
+    const upcoming = list.filter((o) => o.state === 'active' || o.state === 'pending')
+      .sort((a, b) => (a.state === b.state ? byDue(a, b) : a.state === 'active' ? -1 : 1));
+    const fulfilled = list.filter((o) => o.state === 'fulfilled');
+    const late = fulfilled.filter((o) => o.on_time === false).length;
+    const discharged = list.filter((o) => o.state === 'discharged').length;
+    const omitted = S.status.obligations_omitted || 0;
+    fill(box,
+      breached.length ? table(`Breaches: ${breached.length} past due and not fulfilled`, breached, 'obligations-breaches') : muted('No breach on this day.'),
+      upcoming.length ? table('Upcoming deadlines', upcoming, 'obligations-upcoming') : muted('No deadline to come.'),
+      el('p', { class: 'small' }, `${fulfilled.length} fulfilled (${late} late), ${discharged} discharged` +
+        (omitted ? `; ${num(omitted)} more instances not listed` : '')));
+  }
+
   // ---- loading ----------------------------------------------------------------------------
   function renderAll() {
     $('date-print').textContent = `As of ${S.date}`;
-    renderState(); renderTimeline(); renderCommitments(); renderClauses(); renderFacts(); renderEvents(); renderAudit();
+    renderState(); renderTimeline(); renderCommitments(); renderObligations(); renderClauses(); renderFacts(); renderEvents(); renderAudit();
   }
 
   // The whole record, page by page: GET /v1/events gives at most `limit` events and the `next`

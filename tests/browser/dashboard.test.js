@@ -452,6 +452,75 @@ test('in print the form is hidden and the date is shown', async () => {
   }
 });
 
+test('the obligations panel: a breach, and a deadline to come with its days left', async () => {
+  // A second server, on an agreement of its own: invoice 1 ($900, 2026-05-04) is due 2026-05-18
+  // (14 days) and unpaid, so on 2026-05-19 it is a breach; invoice 2 ($250, 2026-05-15) is due
+  // 2026-05-29, 10 days after 2026-05-19.
+  const dir = fs.mkdtempSync(path.join(TMP, 'obl-'));
+  fs.writeFileSync(path.join(dir, 'contract.txt'), 'The buyer pays each invoice within 14 days. The buyer may order.\n');
+  fs.writeFileSync(path.join(dir, 'obl.pact'), `agreement "obl-browser" { version "1" effective 2026-01-01 }
+source contract official "contract.txt"
+party buyer
+party seller
+action order by buyer
+event invoice { number: integer  amount: money }
+event paid { number: integer  amount: money }
+permission ordering { principal buyer action order quote contract "The buyer may order." }
+obligation pay {
+  owed_by buyer
+  owed_to seller
+  on invoice
+  due 14 days after trigger
+  amount event.amount
+  fulfilled by paid where event.number == trigger.number counting amount
+  quote contract "The buyer pays each invoice within 14 days."
+}
+`);
+  const tok = 'tok-seller-' + crypto.randomBytes(8).toString('hex');
+  fs.writeFileSync(path.join(dir, 'tokens'), `seller ${crypto.createHash('sha256').update(tok).digest('hex')}\n`);
+  const srv = spawn(PACTUM, ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'o.db'), '--agreement', path.join(dir, 'obl.pact'),
+    '--tokens', path.join(dir, 'tokens')], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  try {
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the second server did not start:\n' + log)), 10000);
+      srv.stderr.on('data', (d) => {
+        log += d;
+        const m = /serving .* on (http:\/\/[0-9.]+:[0-9]+\/)/.exec(log);
+        if (m) { clearTimeout(timer); resolve(m[1]); }
+      });
+      srv.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the second server exited (${code}):\n${log}`)); });
+    });
+    for (const ev of [{ type: 'invoice', date: '2026-05-04', number: 1, amount: 900 }, { type: 'invoice', date: '2026-05-15', number: 2, amount: 250 }]) {
+      const r = await fetch(new URL('/v1/events', url), { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${tok}` },
+        body: JSON.stringify(ev) });
+      assert.equal(r.status, 200, `the invoice is recorded: ${await r.text()}`);
+    }
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' });
+    const page = await ctx.newPage();
+    page.setDefaultTimeout(WAIT);
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL('/?date=2026-05-19', url).href);
+    await page.waitForFunction(() => document.getElementById('date-print').textContent === 'As of 2026-05-19'
+      && document.getElementById('main').getAttribute('aria-busy') === 'false');
+    const breach = page.locator('#obligations [data-testid="obligations-breaches"] tr[data-obligation-id="pay"]');
+    assert.equal(await breach.count(), 1, 'one breach');
+    assert.equal(await breach.getAttribute('data-instance'), '1');
+    assert.match(await breach.textContent(), /2026-05-18/);
+    assert.match(await breach.textContent(), /violated/);
+    const next = page.locator('#obligations [data-testid="obligations-upcoming"] tr[data-obligation-id="pay"]');
+    assert.equal(await next.count(), 1, 'one deadline to come');
+    assert.match(await next.textContent(), /2026-05-29 · 10 days left/);
+    assert.match(await next.textContent(), /\$250/);
+    await shot(page, 'obligations.png');
+    await ctx.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    srv.kill('SIGKILL');
+  }
+});
+
 test('no script errors and no request leaves the server', () => {
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(foreign, []);

@@ -537,9 +537,11 @@ def status(date, events=None):
 
 
 r, s = status("2026-06-01")
-check("status --format json: one JSON line with date, agreement, events, state, commitments, facts, clauses",
+check("status --format json: one JSON line with date, agreement, events, state, commitments, obligations, facts, clauses",
       r.rc == 0 and s is not None and list(s.keys()) ==
-      ["date", "agreement", "events", "state", "commitments", "facts", "clauses"], r)
+      ["date", "agreement", "events", "state", "commitments", "obligations", "facts", "clauses"], r)
+check("status: the shipped agreement declares no first-class obligations: an empty list",
+      s is not None and s.get("obligations") == [], s)
 check("status: state.agi starts as none, state.declaration as no event (null); no events",
       s is not None and s["state"] == {"agi": "none", "declaration": None} and s["events"] == 0
       and s["date"] == "2026-06-01", s)

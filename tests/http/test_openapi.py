@@ -174,6 +174,8 @@ CALLS = [
     ("/v1/status?date=2026-02-30", "get", None, {}),
     ("/v1/ledger?date=2026-12-31&by=quarter", "get", None, {}),
     ("/v1/ledger?by=week", "get", None, {}),
+    ("/v1/obligations?date=2026-03-01", "get", None, {}),
+    ("/v1/obligations?date=2026-02-30", "get", None, {}),
     ("/v1/decide", "post", aws("2026-03-01"), {}),
     ("/v1/decide", "post", dict(aws("2026-03-01"), id="r-1"), {}),
     ("/v1/decide", "post", [aws("2026-03-01"), azure(), {"principal": "openai", "action": "fly"}], {}),
