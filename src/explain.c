@@ -6,6 +6,7 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "date.h"
+#include "num.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -27,19 +28,6 @@ static void put_span(buf *b, const pactum_agreement *agr, int32_t root, int json
   if (s > e) s = e;
   if (json) buf_json_str(b, agr->src + s, e - s);
   else buf_append(b, agr->src + s, e - s);
-}
-
-/* An amount with thousands separators: 250000000000 -> "250,000,000,000"; money gets "$" after any sign. */
-static void put_grouped(buf *b, int64_t v, int money) {
-  char digits[24];
-  int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
-  int neg = digits[0] == '-';
-  if (neg) buf_putc(b, '-');
-  if (money) buf_putc(b, '$');
-  for (int i = neg; i < n; i++) {
-    if (i > neg && (n - i) % 3 == 0) buf_putc(b, ',');
-    buf_putc(b, digits[i]);
-  }
 }
 
 static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json) {
@@ -67,8 +55,14 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     else buf_puts(b, day);
     break;
   case TY_MONEY:
-    if (json) buf_i64(b, v);
-    else put_grouped(b, v, 1);
+  case TY_DECIMAL:
+    if (json) num_json(b, v);
+    else num_text(b, v, t.kind == TY_MONEY);
+    break;
+  case TY_DURATION:
+    if (json) buf_putc(b, '"');
+    num_duration_text(b, v);
+    if (json) buf_putc(b, '"');
     break;
   case TY_REF: /* a seq; 0 is no event */
     if (v <= 0) buf_puts(b, json ? "null" : "none");
@@ -162,7 +156,7 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
   }
   if (until < d->valid_until) d->valid_until = until;
   const int64_t *st = timeline_at(agr, tl, req->day, d->row); /* the whole row, for the trace */
-  xenv env = {req->vals, st, NULL, req->day, 0};
+  xenv env = {req->vals, st, NULL, req->day, 0, agr, NULL};
   const cgroup *g = &agr->groups[d->group];
   char day[11];
   date_format(req->day, day);
@@ -356,7 +350,7 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
     buf_printf(b, "ended on %s", d);
     return;
   }
-  xenv env = {NULL, st, NULL, day, 0};
+  xenv env = {NULL, st, NULL, day, 0, agr, NULL};
   for (int w = 0; w < c->nwin; w++) {
     int h = eval_expr(agr, c->win[w], &env);
     if (c->win_until[w] && h) {
@@ -424,8 +418,15 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       buf_json_cstr(&b, agr->parties[c->owed_to].name);
       buf_puts(&b, ",\"what\":");
       buf_json_cstr(&b, c->what);
-      buf_printf(&b, ",\"total\":%lld,\"fulfilled\":%lld,\"remaining\":%lld,\"unit\":", (long long)c->total,
-                 (long long)done, (long long)left);
+      /* Money in dollars (num.h), other units as counted. */
+      type_ref ct = {.kind = c->is_money ? TY_MONEY : TY_INTEGER};
+      buf_puts(&b, ",\"total\":");
+      put_value(&b, agr, ct, c->total, 1);
+      buf_puts(&b, ",\"fulfilled\":");
+      put_value(&b, agr, ct, done, 1);
+      buf_puts(&b, ",\"remaining\":");
+      put_value(&b, agr, ct, left, 1);
+      buf_puts(&b, ",\"unit\":");
       buf_json_cstr(&b, c->unit);
       buf_printf(&b, ",\"percent\":%.2f,\"deadline\":", pct);
       if (c->has_deadline) buf_printf(&b, "\"%s\"", dl);

@@ -241,6 +241,12 @@ static int run_test(tctx *t, json_t *sc, long line, pactum_timeline *tl, pactum_
     result = -1;
     goto out;
   }
+  if (rc == PACTUM_EINPUT && dec->fault) {
+    pactum_decision_error(dec, &err); /* the clause whose arithmetic failed */
+    line_error(t, line, "test '%s': %s [%s]", name, err.message, err.code);
+    result = -1;
+    goto out;
+  }
   if (rc == PACTUM_EINPUT) {
     line_error(t, line, "test '%s': the request cannot be decided: an attribute without a default is not given", name);
     result = -1;
