@@ -802,6 +802,19 @@ static const char *operand_name(const pactum_agreement *agr, uint8_t src, int32_
 }
 
 /*
+** Arithmetic (value.c): the representatives are the constants compared with plain operands, so a
+** computed value (a price times a quantity, a date plus 30 days) may turn between them. Noted
+** with the expression's text.
+*/
+static void note_arith(space *sp, const pactum_agreement *agr, int32_t vroot) {
+  const vop *v = &agr->vcode[vroot];
+  uint32_t a = v->start < agr->src_len ? v->start : 0, b = v->end <= agr->src_len && v->end > a ? v->end : a;
+  int n = (int)(b - a > 80 ? 80 : b - a);
+  snprintf(sp->approx, sizeof sp->approx, "'%.*s' is computed (arithmetic), and its values are not all tried", n,
+           agr->src + a);
+}
+
+/*
 ** Note in sp->approx the first comparison of root between two values that are not constants,
 ** of a type whose values are represented (string, integer, money, date) rather than enumerated.
 */
@@ -815,6 +828,10 @@ static void find_approx(space *sp, const pactum_agreement *agr, int32_t root, in
   if (x->op == X_AND || x->op == X_OR) {
     find_approx(sp, agr, x->a, action, ev);
     find_approx(sp, agr, x->b, action, ev);
+    return;
+  }
+  if (x->op >= X_EQ && x->op <= X_GE && (x->lsrc == SRC_EXPR || x->rsrc == SRC_EXPR)) {
+    note_arith(sp, agr, x->lsrc == SRC_EXPR ? x->lslot : x->rslot);
     return;
   }
   if (x->op < X_EQ || x->op > X_GE || x->lsrc == SRC_CONST || x->rsrc == SRC_CONST) return;
@@ -868,8 +885,12 @@ static void build_approx(space *sp) {
       find_approx(sp, agr, cl->window, cl->action, -1);
     }
     for (int e = 0; e < agr->nevents; e++)
-      for (int k = 0; k < agr->events[e].nstmts; k++)
-        if (!exact_ref_guard(agr, e, k)) find_approx(sp, agr, agr->events[e].stmts[k].cond, -1, e);
+      for (int k = 0; k < agr->events[e].nstmts; k++) {
+        const cstmt *st = &agr->events[e].stmts[k];
+        if (!exact_ref_guard(agr, e, k)) find_approx(sp, agr, st->cond, -1, e);
+        if (!sp->approx[0] && st->kind == ST_SET && agr->code[st->value].lsrc == SRC_EXPR)
+          note_arith(sp, agr, agr->code[st->value].lslot);
+      }
   }
 }
 
