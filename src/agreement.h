@@ -75,6 +75,7 @@ enum {
 
 typedef struct vop {
   uint8_t op, src;
+  uint8_t type;        /* the result's type_kind, for explain */
   int32_t slot;
   int64_t k;
   int32_t a, b;

@@ -129,6 +129,7 @@ static int32_t vx(compiler *c, const expr *e) {
   memset(v, 0, sizeof *v);
   v->start = e->start;
   v->end = e->end;
+  v->type = (uint8_t)e->type.kind;
   if (e->src == SRC_EXPR) {
     v->op = (uint8_t)e->value;
     v->a = a;

@@ -120,9 +120,53 @@ static void put_window_text(buf *b, const pactum_agreement *agr, const cclause *
 
 /* ---- explain ------------------------------------------------------------------------ */
 
+/* One computed operand (value.c): "EXPR = VALUE" in text, {"expression","value"} in JSON. */
+static void put_one_computed(buf *b, const pactum_agreement *agr, int32_t vroot, const xenv *env, int json, int *n) {
+  const vop *v = &agr->vcode[vroot];
+  int fault = 0;
+  xenv e = *env;
+  e.fault = &fault;
+  int64_t val = value_eval(agr, vroot, &e);
+  size_t s = v->start, t = v->end <= agr->src_len && v->end > v->start ? v->end : v->start;
+  type_ref ty = {.kind = (type_kind)v->type};
+  if (json) {
+    buf_puts(b, (*n)++ ? "," : ",\"computed\":[");
+    buf_puts(b, "{\"expression\":");
+    buf_json_str(b, agr->src + s, t - s);
+    buf_puts(b, ",\"value\":");
+    if (fault) buf_json_cstr(b, num_strerror(fault));
+    else put_value(b, agr, ty, val, 1);
+    buf_putc(b, '}');
+  } else {
+    buf_puts(b, "             = ");
+    buf_append(b, agr->src + s, t - s);
+    buf_puts(b, " is ");
+    if (fault) buf_puts(b, num_strerror(fault));
+    else put_value(b, agr, ty, val, 0);
+    buf_putc(b, '\n');
+    (*n)++;
+  }
+}
+
+/* The values the arithmetic of root computed, for `explain` (nothing when root has none). */
+static void put_computed(buf *b, const pactum_agreement *agr, int32_t root, const xenv *env, int json, int *n) {
+  if (root < 0 || !agr->nvcode) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    put_computed(b, agr, x->a, env, json, n);
+  } else if (x->op == X_AND || x->op == X_OR) {
+    put_computed(b, agr, x->a, env, json, n);
+    put_computed(b, agr, x->b, env, json, n);
+  } else if (x->op >= X_EQ && x->op <= X_GE) {
+    if (x->lsrc == SRC_EXPR) put_one_computed(b, agr, x->lslot, env, json, n);
+    if (x->rsrc == SRC_EXPR) put_one_computed(b, agr, x->rslot, env, json, n);
+  }
+}
+
 /* One test of a clause: a JSON object, or a text line "    label  condition  held|FAILED". */
-static void trace_item(buf *b, const pactum_agreement *agr, const char *label, int32_t root, int held,
+static void trace_item(buf *b, const pactum_agreement *agr, const xenv *env, const char *label, int32_t root, int held,
                        int json, int *first) {
+  int n = 0;
   if (json) {
     if (!*first) buf_putc(b, ',');
     buf_puts(b, "{\"test\":");
@@ -130,13 +174,16 @@ static void trace_item(buf *b, const pactum_agreement *agr, const char *label, i
     buf_puts(b, ",\"condition\":");
     if (root >= 0) put_span(b, agr, root, 1);
     else buf_puts(b, "null");
-    buf_printf(b, ",\"held\":%s}", held ? "true" : "false");
+    buf_printf(b, ",\"held\":%s", held ? "true" : "false");
+    put_computed(b, agr, root, env, 1, &n);
+    buf_puts(b, n ? "]}" : "}");
   } else {
     size_t start = b->len;
     buf_printf(b, "    %-9s", label);
     if (root >= 0) put_span(b, agr, root, 0);
     size_t w = b->len - start;
     buf_printf(b, "%*s%s\n", w < 56 ? (int)(56 - w) : 1, "", held ? "held" : "FAILED");
+    put_computed(b, agr, root, env, 0, &n);
   }
   *first = 0;
 }
@@ -239,17 +286,17 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
       buf_printf(&b, ",\"kind\":\"%s\",\"tests\":[", kind_word(c->kind));
       char lbl[40];
       snprintf(lbl, sizeof lbl, "from %s", from);
-      trace_item(&b, agr, lbl, -1, req->day >= c->from, 1, &f2);
+      trace_item(&b, agr, &env, lbl, -1, req->day >= c->from, 1, &f2);
       if (c->through != DAY_MAX) {
         snprintf(lbl, sizeof lbl, "through %s", through);
-        trace_item(&b, agr, lbl, -1, req->day <= c->through, 1, &f2);
+        trace_item(&b, agr, &env, lbl, -1, req->day <= c->through, 1, &f2);
       }
       for (int w = 0; w < c->nwin; w++) {
         int h = eval_expr(agr, c->win[w], &env);
-        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 1, &f2);
+        trace_item(&b, agr, &env, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 1, &f2);
       }
-      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 1, &f2);
-      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 1, &f2);
+      if (c->when >= 0) trace_item(&b, agr, &env, "when", c->when, when, 1, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, &env, "requires", c->requires, requires, 1, &f2);
       buf_printf(&b, "],\"in_effect\":%s,\"applies\":%s,\"outcome\":\"%s\",\"role\":\"%s\",\"exception_to\":[",
                  in_effect ? "true" : "false", applies ? "true" : "false", outcome, role);
       for (int k = 0; k < c->nexcepts; k++) {
@@ -275,17 +322,17 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
       buf_putc(&b, '\n');
       char lbl[40];
       snprintf(lbl, sizeof lbl, "from     %s", from);
-      trace_item(&b, agr, lbl, -1, req->day >= c->from, 0, &f2);
+      trace_item(&b, agr, &env, lbl, -1, req->day >= c->from, 0, &f2);
       if (c->through != DAY_MAX) {
         snprintf(lbl, sizeof lbl, "through  %s", through);
-        trace_item(&b, agr, lbl, -1, req->day <= c->through, 0, &f2);
+        trace_item(&b, agr, &env, lbl, -1, req->day <= c->through, 0, &f2);
       }
       for (int w = 0; w < c->nwin; w++) {
         int h = eval_expr(agr, c->win[w], &env);
-        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
+        trace_item(&b, agr, &env, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
       }
-      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 0, &f2);
-      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 0, &f2);
+      if (c->when >= 0) trace_item(&b, agr, &env, "when", c->when, when, 0, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, &env, "requires", c->requires, requires, 0, &f2);
       if (!strcmp(role, "determining")) buf_printf(&b, "    => %s (determining)\n", outcome);
       else if (!strcmp(role, "overridden")) buf_printf(&b, "    => %s, but overridden\n", c->kind == CL_PROHIBITION ? "deny" : requires ? "allow" : "deny");
       else if (!strcmp(role, "obligation")) buf_puts(&b, "    => obligation attached\n");
