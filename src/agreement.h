@@ -188,6 +188,7 @@ typedef struct cclause {
   uint8_t reads_state;      /* its window or conditions read a state variable */
   uint8_t when_static;      /* its `when` reads only request attributes */
   uint8_t date_dynamic;     /* it compares the date with a value known only per request */
+  uint8_t has_arith;        /* its window or conditions compute a value (SRC_EXPR): may fail (value.c) */
   const char *frag;         /* JSON {"clause":..,"kind":..,"text":..,"source":..} */
   size_t frag_len;
   const char *idjson;       /* the id as a JSON string literal */

@@ -343,6 +343,16 @@ static int dynamic_date(const pactum_agreement *agr, int32_t root) {
   return (x->lsrc == SRC_DATE && x->rsrc != SRC_CONST) || (x->rsrc == SRC_DATE && x->lsrc != SRC_CONST);
 }
 
+/* 1 if an operand of root is computed (SRC_EXPR). */
+static int has_arith(const pactum_agreement *agr, int32_t root) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return has_arith(agr, x->a);
+  if (x->op == X_AND || x->op == X_OR) return has_arith(agr, x->a) || has_arith(agr, x->b);
+  if (x->op == X_RECORDED || x->op == X_TRUE) return 0;
+  return x->lsrc == SRC_EXPR || (x->op != X_IN && x->op != X_TEST && x->rsrc == SRC_EXPR);
+}
+
 /* What an expression reads: request date (bit 1), state (bit 2), request attributes (bit 4). */
 static int expr_reads(const pactum_agreement *agr, int32_t root) {
   if (root < 0) return 0;
@@ -394,6 +404,7 @@ static int clause_bounds(compiler *c, cclause *cl) {
   cl->when_static = cl->when >= 0 && (expr_reads(agr, cl->when) & 3) == 0;
   cl->date_dynamic = (uint8_t)(dynamic_date(agr, cl->window) || dynamic_date(agr, cl->when) ||
                                dynamic_date(agr, cl->requires));
+  cl->has_arith = (uint8_t)(has_arith(agr, cl->window) || has_arith(agr, cl->when) || has_arith(agr, cl->requires));
   return cl->bounds ? 0 : -1;
 }
 

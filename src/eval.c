@@ -12,6 +12,11 @@
 #include <string.h>
 #include "banned.h"
 
+/* An operand computed by arithmetic: kept out of line, so plain operands pay nothing for it. */
+__attribute__((cold, noinline)) static int64_t computed_operand(const xop *x, int right, const xenv *env) {
+  return value_eval(env->agr, right ? x->rslot : x->lslot, env);
+}
+
 int64_t eval_operand(const xop *x, int right, const xenv *env) {
   uint8_t src = right ? x->rsrc : x->lsrc;
   int32_t slot = right ? x->rslot : x->lslot;
@@ -21,7 +26,7 @@ int64_t eval_operand(const xop *x, int right, const xenv *env) {
   case SRC_STATE: return env->state[slot];
   case SRC_EVENT: return env->event[slot];
   case SRC_DATE: return env->day;
-  default: return value_eval(env->agr, slot, env); /* SRC_EXPR: arithmetic (value.c) */
+  default: return computed_operand(x, right, env); /* SRC_EXPR: arithmetic (value.c) */
   }
 }
 
@@ -203,7 +208,7 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
     }
     sub[i] = (uint8_t)(res[i] | below);
     if (below == (OUT_ALLOW | OUT_DENY) && conflict_at < 0) conflict_at = i;
-    if (fault) {
+    if (c->has_arith && fault) {
       /* Arithmetic failed (overflow, division by zero): no answer, and the clause is named. */
       d->fault = fault;
       d->fault_clause = g->clause[i];
