@@ -1236,7 +1236,11 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
       for (int side = 0; side < 2; side++) {
         json_t *val = json_object_get(x, side ? "whatif" : "baseline");
         if (side) buf_puts(&b, " -> ");
+        type_kind tk = k < agr->nstates ? agr->states[k].type.kind : TY_NONE;
+        int64_t n = 0;
         if (ref) report_value(&b, agr, agr->states[k].type, (int64_t)json_integer_value(val), 0); /* "seq 4", "none" */
+        else if ((tk == TY_MONEY || tk == TY_DECIMAL) && num_from_json(val, &n) == NUM_OK)
+          report_value(&b, agr, agr->states[k].type, n, 0); /* "$200.10", "0.995027" */
         else put_json(&b, val);
       }
       buf_putc(&b, '\n');
