@@ -4,8 +4,10 @@
 ** compile.c builds it from a checked tree; after that it is immutable. Everything in it,
 ** strings included, lives in the agreement's arena.
 **
-** Values at run time are int64: bools 0/1, enums their member index, integers and money
-** themselves, dates day numbers, and strings an id in the agreement's string table
+** Values at run time are int64: bools 0/1, enums their member index, integers themselves,
+** decimals and money in millionths (value × 10^6: $0.004 is 4000, 20% is 200000), durations
+** count × 8 + unit (num.h: `30 days` is 240, `3 months` is 26), dates day numbers, and strings
+** an id in the agreement's string table
 ** (strings the agreement never mentions get negative ids, unique within one request or
 ** event).
 */
