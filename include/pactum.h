@@ -161,6 +161,10 @@ PACTUM_API int pactum_request_init(pactum_request *req, const char *principal,
                                    const char *action, int32_t day, pactum_error *err);
 PACTUM_API int pactum_request_set_bool(pactum_request *req, const char *attr, int v,
                                        pactum_error *err);
+/*
+** set_int takes whole units: dollars for money, units for a decimal. set_string also takes money
+** and decimals as exact decimal text ("0.004"), and durations as "30 days".
+*/
 PACTUM_API int pactum_request_set_int(pactum_request *req, const char *attr, int64_t v,
                                       pactum_error *err);
 PACTUM_API int pactum_request_set_string(pactum_request *req, const char *attr, const char *v,
@@ -182,10 +186,18 @@ PACTUM_API void pactum_decision_free(pactum_decision *dec);
 /*
 ** Decide req against agr and the events of tl dated on or before the request's day (tl
 ** may be NULL: no events). Pure: the same inputs give the same decision. Does not allocate.
-** Returns PACTUM_OK, or PACTUM_EINPUT if a required attribute was never set.
+** Returns PACTUM_OK, or PACTUM_EINPUT if a required attribute was never set or a clause's
+** arithmetic failed (overflow, division by zero: see pactum_decision_error).
 */
 PACTUM_API int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
                              const pactum_request *req, pactum_decision *dec /* OUT */);
+/*
+** Why the last pactum_decide on dec gave PACTUM_EINPUT, into err: code "overflow" or
+** "division_by_zero" with a message naming the clause and quoting its expression, or
+** "missing_attribute" when no arithmetic failed (an attribute without a default was not given).
+** Returns the same PACTUM_EINPUT, for `return pactum_decision_error(dec, err);`.
+*/
+PACTUM_API int pactum_decision_error(const pactum_decision *dec, pactum_error *err /* OUT */);
 
 PACTUM_API pactum_outcome pactum_decision_outcome(const pactum_decision *dec);
 PACTUM_API const char *pactum_outcome_name(pactum_outcome o);

@@ -4,8 +4,10 @@
 ** compile.c builds it from a checked tree; after that it is immutable. Everything in it,
 ** strings included, lives in the agreement's arena.
 **
-** Values at run time are int64: bools 0/1, enums their member index, integers and money
-** themselves, dates day numbers, and strings an id in the agreement's string table
+** Values at run time are int64: bools 0/1, enums their member index, integers themselves,
+** decimals and money in millionths (value × 10^6: $0.004 is 4000, 20% is 200000), durations
+** count × 8 + unit (num.h: `30 days` is 240, `3 months` is 26), dates day numbers, and strings
+** an id in the agreement's string table
 ** (strings the agreement never mentions get negative ids, unique within one request or
 ** event).
 */
@@ -37,14 +39,52 @@ enum {
   X_RECORDED  /* `recorded by`: bit lk of the event's recorders is set */
 };
 
+/*
+** An operand whose source is SRC_EXPR is computed by the value program (vop, value.c): its
+** slot is the program's root. Plain operands never reach it, so a comparison of an attribute
+** with a constant costs what it did before arithmetic existed.
+*/
+#define XF_DATE_EXPR 1 /* an SRC_EXPR operand reads the date: the answer may turn on any day */
+
 typedef struct xop {
   uint8_t op;
   uint8_t lsrc, rsrc;  /* value_src of each operand */
+  uint8_t flags;       /* XF_* */
   int32_t lslot, rslot;
   int64_t lk, rk;      /* SRC_CONST values */
   int32_t a, b;
   uint32_t start, end; /* source span, for traces */
 } xop;
+
+/*
+** The value program: arithmetic over operands (docs/language.md "Arithmetic"). V_LOAD reads an
+** operand (src, slot, k, as an xop's); the others combine nodes a and b. The scaling of each
+** multiplication and division is chosen by check.c's typing and fixed here (num.h).
+*/
+enum {
+  V_LOAD,
+  V_NEG,    /* - a */
+  V_ADD, V_SUB,
+  V_MUL,    /* a * b: integers, or money by an integer */
+  V_MULS,   /* (a * b) / 10^6 rounded: a decimal factor */
+  V_DIVR,   /* a / b rounded: money or a decimal divided by an integer */
+  V_DIVS,   /* (a * 10^6) / b rounded: the quotient is a decimal, or money by a decimal */
+  V_MIN, V_MAX,
+  V_SCALE,  /* a * 10^6: an integer used as a decimal */
+  V_DADD,   /* date a + duration b (date.c, date_add) */
+  V_DSUB    /* date a - duration b */
+};
+
+typedef struct vop {
+  uint8_t op, src;
+  uint8_t type;        /* the result's type_kind, for explain */
+  int32_t slot;
+  int64_t k;
+  int32_t a, b;
+  uint32_t start, end; /* source span, for messages */
+} vop;
+
+struct pactum_agreement;
 
 /* The environment an expression is evaluated in. */
 typedef struct xenv {
@@ -53,6 +93,8 @@ typedef struct xenv {
   const int64_t *event;  /* event fields (SRC_EVENT), then the event's seq */
   int32_t day;           /* SRC_DATE */
   uint64_t recorders;    /* X_RECORDED: who recorded the event (event_meta) */
+  const struct pactum_agreement *agr; /* SRC_EXPR: whose value program; NULL when no operand needs it */
+  int *fault;            /* SRC_EXPR: the first arithmetic error (a NUM_* code) is written here, or NULL */
 } xenv;
 
 typedef struct cattr {
@@ -153,6 +195,7 @@ typedef struct cclause {
   uint8_t reads_state;      /* its window or conditions read a state variable */
   uint8_t when_static;      /* its `when` reads only request attributes */
   uint8_t date_dynamic;     /* it compares the date with a value known only per request */
+  uint8_t has_arith;        /* its window or conditions compute a value (SRC_EXPR): may fail (value.c) */
   const char *frag;         /* JSON {"clause":..,"kind":..,"text":..,"source":..} */
   size_t frag_len;
   const char *idjson;       /* the id as a JSON string literal */
@@ -270,6 +313,8 @@ struct pactum_agreement {
   int max_group;
   xop *code;
   int ncode;
+  vop *vcode;          /* the value program (arithmetic), reached through SRC_EXPR operands */
+  int nvcode;
   int64_t *consts;
   int nconsts;
   /* Interned strings: ids 0..nstrs-1, found through an open-addressed table. */
@@ -485,6 +530,9 @@ struct pactum_decision {
   int32_t valid_until;       /* DAY_MAX when no date boundary is ahead */
   const char *state_dep;     /* state the answer depends on, "" if none */
   int reads_state;           /* a state change could change the answer */
+  int fault;                 /* a NUM_* code when arithmetic failed (pactum_decide then gives PACTUM_EINPUT) */
+  int32_t fault_clause;      /* the clause whose arithmetic failed, -1 for none */
+  uint32_t fault_start, fault_end; /* its expression's source span */
 };
 
 /* check.c: resolve names and types in f and report every error; 0 if clean. */
@@ -521,5 +569,15 @@ int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_
 /* eval.c: evaluate expression root (which must be >= 0). */
 int eval_expr(const pactum_agreement *agr, int32_t root, const xenv *env);
 int64_t eval_operand(const xop *x, int right, const xenv *env);
+/*
+** value.c: evaluate the value program from root. On overflow, division by zero or a date out
+** of range, the result is 0 and the first error's NUM_* code goes to *env->fault (when set).
+*/
+int64_t value_eval(const pactum_agreement *agr, int32_t root, const xenv *env);
+/*
+** value.c: what the program from root reads: bit 1 the date, bit 2 state (and seen[slot] = 1 for
+** each state slot when seen is not NULL), bit 4 request attributes, bit 8 event fields.
+*/
+int value_reads(const pactum_agreement *agr, int32_t root, uint8_t *seen);
 
 #endif

@@ -12,7 +12,12 @@
 
 #include <stdint.h>
 
-typedef enum type_kind { TY_NONE = 0, TY_BOOL, TY_STRING, TY_INTEGER, TY_MONEY, TY_DATE, TY_ENUM, TY_REF } type_kind;
+/*
+** TY_DECIMAL and TY_MONEY are fixed-point (value × 10^6, num.h); TY_DURATION is a count and a
+** unit in one int64 (num.h).
+*/
+typedef enum type_kind { TY_NONE = 0, TY_BOOL, TY_STRING, TY_INTEGER, TY_MONEY, TY_DATE, TY_ENUM, TY_REF, TY_DECIMAL,
+                         TY_DURATION } type_kind;
 
 typedef struct enum_def {
   int n;
@@ -33,10 +38,15 @@ typedef struct type_ref {
 } type_ref;
 
 /* Where an operand's value comes from once resolved. */
-typedef enum value_src { SRC_CONST = 0, SRC_ATTR, SRC_STATE, SRC_EVENT, SRC_DATE } value_src;
+/* SRC_EXPR: computed by the value program (agreement.h, vop), whose root is in slot. */
+typedef enum value_src { SRC_CONST = 0, SRC_ATTR, SRC_STATE, SRC_EVENT, SRC_DATE, SRC_EXPR } value_src;
 
 /* EX_RECORDED is the condition `recorded by NAME` (name, at); check.c gives it the recorders bit in slot. */
-typedef enum expr_kind { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_IN, EX_REF, EX_LIT, EX_RECORDED } expr_kind;
+/*
+** EX_ARITH is a value computed from two (op TK_PLUS .. TK_SLASH), or from one for a unary minus
+** (op TK_MINUS, b NULL); EX_CALL is `min(a, b)` or `max(a, b)` (name).
+*/
+typedef enum expr_kind { EX_OR, EX_AND, EX_NOT, EX_CMP, EX_IN, EX_REF, EX_LIT, EX_RECORDED, EX_ARITH, EX_CALL } expr_kind;
 typedef enum ref_scope { REF_RESOURCE, REF_CONTEXT, REF_EVENT, REF_DATE, REF_NAME } ref_scope;
 
 typedef struct expr {
@@ -52,7 +62,8 @@ typedef struct expr {
   ref_scope scope;
   const char *name;
   /* EX_LIT */
-  tok_kind lit;     /* TK_STRING, TK_INT, TK_MONEY, TK_DATE, or TK_IDENT for true/false/members */
+  tok_kind lit;     /* TK_STRING, TK_INT, TK_DECIMAL, TK_MONEY, TK_DATE, or TK_IDENT for true/false/members */
+  uint8_t duration; /* TK_INT with a unit (`30 days`): num is the duration (num.h) */
   int64_t num;
   const char *str;
   size_t str_len;

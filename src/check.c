@@ -6,6 +6,7 @@
 */
 #include "agreement.h"
 #include "date.h"
+#include "num.h"
 #include "term.h"
 
 #include <stdio.h>
@@ -86,6 +87,8 @@ static const char *type_name(type_ref t, char *tbuf, size_t cap) {
   case TY_INTEGER: return "integer";
   case TY_MONEY: return "money";
   case TY_DATE: return "date";
+  case TY_DECIMAL: return "decimal";
+  case TY_DURATION: return "duration";
   case TY_REF:
     snprintf(tbuf, cap, "ref %s", t.target ? t.target : "?");
     return tbuf;
@@ -155,6 +158,10 @@ static int coerce_literal(checker *c, expr *e, type_ref want) {
   e->src = SRC_CONST;
   e->type = want;
   const char *found = NULL;
+  if (e->duration) {
+    if (want.kind == TY_DURATION) { e->value = e->num; return 0; }
+    return diag_error(c->d, e->at, "type mismatch: expected %s, found a duration", type_name(want, tb, sizeof tb));
+  }
   switch (e->lit) {
   case TK_STRING:
     if (want.kind == TY_STRING) return 0;
@@ -170,9 +177,28 @@ static int coerce_literal(checker *c, expr *e, type_ref want) {
     break;
   case TK_INT:
     if (want.kind == TY_INTEGER) { e->value = e->num; return 0; }
+    if (want.kind == TY_DECIMAL) {
+      if (num_scale(e->num, &e->value) == NUM_OK) return 0;
+      return diag_error(c->d, e->at, "%lld is out of range for a decimal (at most 9223372036854)", (long long)e->num);
+    }
     if (want.kind == TY_MONEY)
       return diag_error(c->d, e->at, "money amounts are written with '$': '$%lld'", (long long)e->num);
+    if (want.kind == TY_DURATION)
+      return diag_error(c->d, e->at, "a duration needs its unit: '%lld days', '%lld months', ...", (long long)e->num,
+                        (long long)e->num);
     found = "an integer";
+    break;
+  case TK_DECIMAL:
+    if (want.kind == TY_DECIMAL) { e->value = e->num; return 0; }
+    if (want.kind == TY_MONEY) {
+      buf m;
+      buf_init(&m);
+      num_text(&m, e->num, 1);
+      diag_error(c->d, e->at, "money amounts are written with '$': '%s'", m.data && !m.failed ? m.data : "$");
+      buf_release(&m);
+      return -1;
+    }
+    found = "a decimal number";
     break;
   case TK_MONEY:
     if (want.kind == TY_MONEY) { e->value = e->num; return 0; }
@@ -206,7 +232,8 @@ static type_ref literal_type(const expr *e) {
   memset(&t, 0, sizeof t);
   switch (e->lit) {
   case TK_STRING: t.kind = TY_STRING; break;
-  case TK_INT: t.kind = TY_INTEGER; break;
+  case TK_INT: t.kind = e->duration ? TY_DURATION : TY_INTEGER; break;
+  case TK_DECIMAL: t.kind = TY_DECIMAL; break;
   case TK_MONEY: t.kind = TY_MONEY; break;
   case TK_DATE: t.kind = TY_DATE; break;
   case TK_IDENT:
@@ -593,6 +620,164 @@ static int check_term(checker *c) {
   return rc;
 }
 
+/* ---- Arithmetic (docs/language.md "Arithmetic") ------------------------------------- */
+
+static int check_value(checker *c, const scope *s, expr *e, int member_ok);
+
+/*
+** Integer e used as a decimal: a constant is scaled here; anything else is wrapped in a
+** conversion (an EX_CALL named "decimal", compiled to V_SCALE). Returns the node to use in e's
+** place, or NULL after reporting an overflow.
+*/
+static expr *promote(checker *c, expr *e) {
+  if (e->src == SRC_CONST) {
+    int64_t v;
+    if (num_scale(e->value, &v)) {
+      diag_error(c->d, e->at, "%lld is out of range for a decimal (at most 9223372036854)", (long long)e->value);
+      return NULL;
+    }
+    e->value = v;
+    e->type.kind = TY_DECIMAL;
+    return e;
+  }
+  expr *w = arena_alloc(c->ar, sizeof *w);
+  if (!w) {
+    diag_oom(c->d, e->at);
+    return NULL;
+  }
+  memset(w, 0, sizeof *w);
+  w->kind = EX_CALL;
+  w->name = "decimal";
+  w->at = e->at;
+  w->start = e->start;
+  w->end = e->end;
+  w->depth = e->depth + 1;
+  w->a = e;
+  w->type.kind = TY_DECIMAL;
+  w->src = SRC_EXPR;
+  w->value = V_SCALE;
+  return w;
+}
+
+/* If one of *a, *b is an integer and the other a decimal, make both decimals. 0, or -1 after an error. */
+static int unify(checker *c, expr **a, expr **b) {
+  if ((*a)->type.kind == TY_INTEGER && (*b)->type.kind == TY_DECIMAL) return (*a = promote(c, *a)) ? 0 : -1;
+  if ((*b)->type.kind == TY_INTEGER && (*a)->type.kind == TY_DECIMAL) return (*b = promote(c, *b)) ? 0 : -1;
+  return 0;
+}
+
+/*
+** The type and operation (V_*) of a op b; -1 when the types do not combine. May swap a and b
+** (duration + date becomes date + duration) and promote an integer to a decimal.
+*/
+static int arith_type(checker *c, expr *e, type_kind *res, int *op_out) {
+  type_kind ta = e->a->type.kind, tb = e->b->type.kind;
+  int num_a = ta == TY_INTEGER || ta == TY_DECIMAL, num_b = tb == TY_INTEGER || tb == TY_DECIMAL;
+  switch (e->op) {
+  case TK_PLUS:
+  case TK_MINUS:
+    *op_out = e->op == TK_PLUS ? V_ADD : V_SUB;
+    if (ta == TY_INTEGER && tb == TY_INTEGER) { *res = TY_INTEGER; return 0; }
+    if (num_a && num_b) { *res = TY_DECIMAL; return unify(c, &e->a, &e->b) ? -2 : 0; }
+    if (ta == TY_MONEY && tb == TY_MONEY) { *res = TY_MONEY; return 0; }
+    if (ta == TY_DATE && tb == TY_DURATION) { *res = TY_DATE; *op_out = e->op == TK_PLUS ? V_DADD : V_DSUB; return 0; }
+    if (ta == TY_DURATION && tb == TY_DATE && e->op == TK_PLUS) {
+      expr *t = e->a;
+      e->a = e->b;
+      e->b = t;
+      *res = TY_DATE;
+      *op_out = V_DADD;
+      return 0;
+    }
+    if (ta == TY_DATE && tb == TY_DATE && e->op == TK_MINUS) { *res = TY_INTEGER; return 0; }
+    return -1;
+  case TK_STAR:
+    if (ta == TY_INTEGER && tb == TY_INTEGER) { *res = TY_INTEGER; *op_out = V_MUL; return 0; }
+    if (num_a && num_b) { *res = TY_DECIMAL; *op_out = ta == tb ? V_MULS : V_MUL; return 0; }
+    if ((ta == TY_MONEY && num_b) || (num_a && tb == TY_MONEY)) {
+      *res = TY_MONEY;
+      *op_out = ta == TY_DECIMAL || tb == TY_DECIMAL ? V_MULS : V_MUL;
+      return 0;
+    }
+    return -1;
+  case TK_SLASH:
+    if (num_a && num_b) {
+      *res = TY_DECIMAL;
+      if (ta == TY_DECIMAL && tb == TY_INTEGER) { *op_out = V_DIVR; return 0; }
+      *op_out = V_DIVS;
+      if (ta == TY_INTEGER && tb == TY_DECIMAL && !(e->a = promote(c, e->a))) return -2;
+      return 0;
+    }
+    if (ta == TY_MONEY && num_b) { *res = TY_MONEY; *op_out = tb == TY_INTEGER ? V_DIVR : V_DIVS; return 0; }
+    if (ta == TY_MONEY && tb == TY_MONEY) { *res = TY_DECIMAL; *op_out = V_DIVS; return 0; }
+    return -1;
+  default: return -1;
+  }
+}
+
+/* Check e as a value: an operand, or arithmetic over operands (src SRC_EXPR, value the V_* operation). */
+static int check_value(checker *c, const scope *s, expr *e, int member_ok) {
+  char ta[160], tb[160];
+  if (e->kind == EX_REF || e->kind == EX_LIT) return check_operand(c, s, e, member_ok);
+  if (e->kind == EX_CALL) {
+    int ra = check_value(c, s, e->a, 0), rb = check_value(c, s, e->b, 0);
+    if (ra || rb) return -1;
+    if (unify(c, &e->a, &e->b)) return -1;
+    type_kind k = e->a->type.kind;
+    if (!same_type(e->a->type, e->b->type) ||
+        (k != TY_INTEGER && k != TY_DECIMAL && k != TY_MONEY && k != TY_DATE))
+      return diag_error(c->d, e->at, "%s() takes two integers, decimals, money amounts or dates of one type, not %s and %s",
+                        e->name, type_name(e->a->type, ta, sizeof ta), type_name(e->b->type, tb, sizeof tb));
+    e->type = e->a->type;
+    e->src = SRC_EXPR;
+    e->value = e->name[1] == 'i' ? V_MIN : V_MAX;
+    return 0;
+  }
+  if (e->kind != EX_ARITH)
+    return diag_error(c->d, e->at, "a condition where a value is expected");
+  if (!e->b) {
+    if (check_value(c, s, e->a, 0)) return -1;
+    type_kind k = e->a->type.kind;
+    if (k != TY_INTEGER && k != TY_DECIMAL && k != TY_MONEY)
+      return diag_error(c->d, e->at, "'-' negates integers, decimals and money, not %s", type_name(e->a->type, ta, sizeof ta));
+    e->type = e->a->type;
+    e->src = SRC_EXPR;
+    e->value = V_NEG;
+    return 0;
+  }
+  int ra = check_value(c, s, e->a, 0), rb = check_value(c, s, e->b, 0);
+  if (ra || rb) return -1;
+  type_kind res = TY_NONE;
+  int vo = 0, rc = arith_type(c, e, &res, &vo);
+  if (rc == -2) return -1;
+  if (rc) {
+    const char *x = type_name(e->a->type, ta, sizeof ta), *y = type_name(e->b->type, tb, sizeof tb);
+    const char *hint = "";
+    type_kind ka = e->a->type.kind, kb = e->b->type.kind;
+    if ((ka == TY_DATE && kb == TY_INTEGER) || (ka == TY_INTEGER && kb == TY_DATE))
+      hint = "; add a duration, such as '30 days'";
+    else if ((ka == TY_MONEY && kb == TY_INTEGER) || (ka == TY_INTEGER && kb == TY_MONEY) ||
+             (ka == TY_MONEY && kb == TY_DECIMAL) || (ka == TY_DECIMAL && kb == TY_MONEY))
+      hint = e->op == TK_PLUS || e->op == TK_MINUS ? "; write an amount with '$'" : "";
+    else if (ka == TY_MONEY && kb == TY_MONEY && e->op == TK_STAR)
+      hint = "; multiply money by a number";
+    switch (e->op) {
+    case TK_PLUS: return diag_error(c->d, e->at, "cannot add %s and %s%s", x, y, hint);
+    case TK_MINUS: return diag_error(c->d, e->at, "cannot subtract %s from %s%s", y, x, hint);
+    case TK_STAR: return diag_error(c->d, e->at, "cannot multiply %s by %s%s", x, y, hint);
+    default: return diag_error(c->d, e->at, "cannot divide %s by %s%s", x, y, hint);
+    }
+  }
+  e->type.kind = res;
+  e->src = SRC_EXPR;
+  e->value = vo;
+  return 0;
+}
+
+static int is_value(const expr *e) {
+  return e->kind == EX_REF || e->kind == EX_LIT || e->kind == EX_ARITH || e->kind == EX_CALL;
+}
+
 /* Check e as a condition (a bool-valued expression). */
 static int check_cond(checker *c, const scope *s, expr *e) {
   char ta[160], tb[160];
@@ -608,12 +793,13 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     e->type.kind = TY_BOOL;
     return check_cond(c, s, e->a);
   case EX_CMP: {
-    expr *a = e->a, *b = e->b;
-    if ((a->kind != EX_REF && a->kind != EX_LIT) || (b->kind != EX_REF && b->kind != EX_LIT))
+    if (!is_value(e->a) || !is_value(e->b))
       return diag_error(c->d, e->at, "comparisons take values on both sides, not conditions");
-    int ra = check_operand(c, s, a, 1);
-    int rb = check_operand(c, s, b, 1);
+    int ra = check_value(c, s, e->a, 1);
+    int rb = check_value(c, s, e->b, 1);
     if (ra || rb) return -1;
+    if (unify(c, &e->a, &e->b)) return -1;
+    expr *a = e->a, *b = e->b;
     if (a->type.kind == TY_NONE && b->type.kind == TY_NONE)
       return diag_error(c->d, a->at, "unknown name '%s'", a->kind == EX_REF ? a->name : a->str);
     if (a->type.kind == TY_NONE && resolve_member(c, a, b->type)) return -1;
@@ -624,9 +810,9 @@ static int check_cond(checker *c, const scope *s, expr *e) {
     if (!same_type(a->type, b->type))
       return diag_error(c->d, e->at, "type mismatch: cannot compare %s with %s",
                         type_name(a->type, ta, sizeof ta), type_name(b->type, tb, sizeof tb));
-    if (e->op != TK_EQ && e->op != TK_NE && a->type.kind != TY_INTEGER &&
+    if (e->op != TK_EQ && e->op != TK_NE && a->type.kind != TY_INTEGER && a->type.kind != TY_DECIMAL &&
         a->type.kind != TY_MONEY && a->type.kind != TY_DATE)
-      return diag_error(c->d, e->at, "%s orders integers, money and dates, not %s",
+      return diag_error(c->d, e->at, "%s orders integers, decimals, money and dates, not %s",
                         lex_kind_name(e->op), type_name(a->type, ta, sizeof ta));
     if (a->src == SRC_CONST && b->src == SRC_CONST)
       return diag_error(c->d, e->at, "this comparison has a constant on both sides");
@@ -645,6 +831,11 @@ static int check_cond(checker *c, const scope *s, expr *e) {
   case EX_RECORDED:
     e->type.kind = TY_BOOL;
     return check_recorded(c, s, e);
+  case EX_ARITH:
+  case EX_CALL:
+    if (check_value(c, s, e, 0)) return -1;
+    return diag_error(c->d, e->at, "a condition must be a bool, but this is %s; compare it with '==', '<', ...",
+                      type_name(e->type, ta, sizeof ta));
   case EX_REF:
   case EX_LIT: {
     if (check_operand(c, s, e, 0)) return -1;
@@ -848,12 +1039,14 @@ static int check_states_and_events(checker *c) {
       }
       st->slot = v->index;
       expr *x = st->value;
-      if (x->kind != EX_REF && x->kind != EX_LIT) {
+      if (!is_value(x)) {
         rc = diag_error(c->d, x->at, "'set' takes a value, not a condition");
         continue;
       }
-      if (check_operand(c, &s, x, 1)) { rc = -1; continue; }
-      if (x->type.kind == TY_NONE) {
+      if (check_value(c, &s, x, 1)) { rc = -1; continue; }
+      if (x->type.kind == TY_INTEGER && v->type.kind == TY_DECIMAL) {
+        if (!(x = st->value = promote(c, x))) rc = -1;
+      } else if (x->type.kind == TY_NONE) {
         if (resolve_member(c, x, v->type)) rc = -1;
       } else if (x->kind == EX_LIT && x->lit == TK_STRING && v->type.kind == TY_ENUM) {
         if (coerce_literal(c, x, v->type)) rc = -1;
@@ -875,7 +1068,7 @@ static int check_facts(checker *c) {
       rc = diag_error(c->d, fa->at, "'date' is reserved for the request's date; choose another name");
     type_ref t = literal_type(fa->value);
     if (t.kind == TY_NONE) {
-      rc = diag_error(c->d, fa->value->at, "a %s's value must be a string, number, money amount, date or bool",
+      rc = diag_error(c->d, fa->value->at, "a %s's value must be a string, number, money amount, date, duration or bool",
                       fa->is_constant ? "constant" : "fact");
       fa->value->type.kind = TY_NONE;
     } else if (coerce_literal(c, fa->value, t)) {

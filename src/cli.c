@@ -482,8 +482,12 @@ static int run_requests(opts *o, int explain) {
     }
     if (rc == PACTUM_OK &&
         (rc = x.h ? history_decide(x.h, k, tl, req, dec) : pactum_decide(agr, tl, req, dec)) != PACTUM_OK) {
-      snprintf(err.code, sizeof err.code, "internal");
-      snprintf(err.message, sizeof err.message, "the request could not be decided");
+      if (rc == PACTUM_EINPUT) {
+        pactum_decision_error(dec, &err); /* arithmetic that failed, or an attribute not given */
+      } else {
+        snprintf(err.code, sizeof err.code, "internal");
+        snprintf(err.message, sizeof err.message, "the request could not be decided");
+      }
     }
     if (rc != PACTUM_OK) {
       if (rc == PACTUM_ENOMEM) {

@@ -21,6 +21,8 @@ typedef struct compiler {
   arena *ar;
   xop *code;
   int ncode, capcode;
+  vop *vcode;     /* the value program (arithmetic) */
+  int nvcode, capvcode;
   int64_t *consts;
   int nconsts, capconsts;
   const char **strs;
@@ -116,10 +118,55 @@ static int64_t const_value(compiler *c, const expr *e) {
   return e->value;
 }
 
+/* Compile the value e into the value program; returns its root, -1 when out of memory. */
+static int32_t vx(compiler *c, const expr *e) {
+  int32_t a = -1, b = -1;
+  if (e->src == SRC_EXPR) {
+    if ((a = vx(c, e->a)) < 0) return -1;
+    if (e->b && (b = vx(c, e->b)) < 0) return -1;
+  }
+  if (grow(c, (void **)&c->vcode, &c->capvcode, c->nvcode + 1, sizeof(vop))) return -1;
+  vop *v = &c->vcode[c->nvcode];
+  memset(v, 0, sizeof *v);
+  v->start = e->start;
+  v->end = e->end;
+  v->type = (uint8_t)e->type.kind;
+  if (e->src == SRC_EXPR) {
+    v->op = (uint8_t)e->value;
+    v->a = a;
+    v->b = b;
+  } else {
+    v->op = V_LOAD;
+    v->src = (uint8_t)e->src;
+    v->slot = e->slot;
+    v->k = e->src == SRC_CONST ? const_value(c, e) : 0;
+  }
+  return c->nvcode++;
+}
+
+/* 1 if the value program from root reads the date. */
+static int vx_reads_date(const compiler *c, int32_t root) {
+  const vop *v = &c->vcode[root];
+  if (v->op == V_LOAD) return v->src == SRC_DATE;
+  return vx_reads_date(c, v->a) || (v->b >= 0 && vx_reads_date(c, v->b));
+}
+
 static void operand(compiler *c, const expr *e, uint8_t *src, int32_t *slot, int64_t *k) {
   *src = (uint8_t)e->src;
   *slot = e->slot;
   *k = e->src == SRC_CONST ? const_value(c, e) : 0;
+  if (e->src == SRC_EXPR) {
+    *slot = vx(c, e);
+    if (*slot < 0) { /* out of memory: reported by the caller through c->oom */
+      *src = SRC_CONST;
+      *slot = 0;
+    }
+  }
+}
+
+/* XF_DATE_EXPR when operand src/slot is arithmetic that reads the date. */
+static uint8_t date_expr_flag(const compiler *c, uint8_t src, int32_t slot) {
+  return src == SRC_EXPR && vx_reads_date(c, slot) ? XF_DATE_EXPR : 0;
 }
 
 static int32_t emit(compiler *c, const expr *e, uint8_t op) {
@@ -161,6 +208,7 @@ static int32_t cx(compiler *c, const expr *e) {
     xop x = c->code[n];
     operand(c, e->a, &x.lsrc, &x.lslot, &x.lk);
     operand(c, e->b, &x.rsrc, &x.rslot, &x.rk);
+    x.flags = (uint8_t)(date_expr_flag(c, x.lsrc, x.lslot) | date_expr_flag(c, x.rsrc, x.rslot));
     c->code[n] = x;
     return n;
   }
@@ -182,7 +230,9 @@ static int32_t cx(compiler *c, const expr *e) {
     c->code[n].lk = e->slot;
     return n;
   case EX_REF:
-  case EX_LIT: {
+  case EX_LIT:
+  case EX_ARITH: /* check.c allows arithmetic only as a value: here only as a `set` value would be */
+  case EX_CALL: {
     n = emit(c, e, X_TEST);
     if (n < 0) return -1;
     xop x = c->code[n];
@@ -269,8 +319,11 @@ static void collect_state(const pactum_agreement *agr, int32_t root, uint8_t *se
     collect_state(agr, x->a, seen);
     collect_state(agr, x->b, seen);
   } else {
+    int two = x->op != X_IN && x->op != X_TEST && x->op != X_RECORDED && x->op != X_TRUE;
     if (x->lsrc == SRC_STATE) seen[x->lslot] = 1;
-    if (x->rsrc == SRC_STATE && x->op != X_IN && x->op != X_TEST) seen[x->rslot] = 1;
+    if (x->rsrc == SRC_STATE && two) seen[x->rslot] = 1;
+    if (x->lsrc == SRC_EXPR && x->op != X_RECORDED && x->op != X_TRUE) value_reads(agr, x->lslot, seen);
+    if (x->rsrc == SRC_EXPR && two) value_reads(agr, x->rslot, seen);
   }
 }
 
@@ -286,7 +339,19 @@ static int dynamic_date(const pactum_agreement *agr, int32_t root) {
   if (x->op == X_NOT) return dynamic_date(agr, x->a);
   if (x->op == X_AND || x->op == X_OR) return dynamic_date(agr, x->a) || dynamic_date(agr, x->b);
   if (x->op < X_EQ || x->op > X_GE) return 0;
+  /* Arithmetic over the date (date - context.signed > 30) may turn on any day: conservative. */
+  if (x->flags & XF_DATE_EXPR) return 1;
   return (x->lsrc == SRC_DATE && x->rsrc != SRC_CONST) || (x->rsrc == SRC_DATE && x->lsrc != SRC_CONST);
+}
+
+/* 1 if an operand of root is computed (SRC_EXPR). */
+static int has_arith(const pactum_agreement *agr, int32_t root) {
+  if (root < 0) return 0;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) return has_arith(agr, x->a);
+  if (x->op == X_AND || x->op == X_OR) return has_arith(agr, x->a) || has_arith(agr, x->b);
+  if (x->op == X_RECORDED || x->op == X_TRUE) return 0;
+  return x->lsrc == SRC_EXPR || (x->op != X_IN && x->op != X_TEST && x->rsrc == SRC_EXPR);
 }
 
 /* What an expression reads: request date (bit 1), state (bit 2), request attributes (bit 4). */
@@ -296,9 +361,12 @@ static int expr_reads(const pactum_agreement *agr, int32_t root) {
   if (x->op == X_NOT) return expr_reads(agr, x->a);
   if (x->op == X_AND || x->op == X_OR) return expr_reads(agr, x->a) | expr_reads(agr, x->b);
   int r = 0;
+  if (x->op == X_RECORDED || x->op == X_TRUE) return 0;
   uint8_t srcs[2] = {x->lsrc, (x->op == X_IN || x->op == X_TEST) ? (uint8_t)SRC_CONST : x->rsrc};
+  int32_t slots[2] = {x->lslot, x->rslot};
   for (int k = 0; k < 2; k++)
-    r |= srcs[k] == SRC_DATE ? 1 : srcs[k] == SRC_STATE ? 2 : srcs[k] == SRC_ATTR ? 4 : 0;
+    r |= srcs[k] == SRC_DATE ? 1 : srcs[k] == SRC_STATE ? 2 : srcs[k] == SRC_ATTR ? 4
+         : srcs[k] == SRC_EXPR ? value_reads(agr, slots[k], NULL) & 7 : 0;
   return r;
 }
 
@@ -337,6 +405,7 @@ static int clause_bounds(compiler *c, cclause *cl) {
   cl->when_static = cl->when >= 0 && (expr_reads(agr, cl->when) & 3) == 0;
   cl->date_dynamic = (uint8_t)(dynamic_date(agr, cl->window) || dynamic_date(agr, cl->when) ||
                                dynamic_date(agr, cl->requires));
+  cl->has_arith = (uint8_t)(has_arith(agr, cl->window) || has_arith(agr, cl->when) || has_arith(agr, cl->requires));
   return cl->bounds ? 0 : -1;
 }
 
@@ -815,6 +884,10 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   /* Move the growable arrays into the arena. */
   agr->ncode = c.ncode;
   agr->code = arena_alloc(c.ar, sizeof(xop) * (size_t)(c.ncode ? c.ncode : 1));
+  agr->nvcode = c.nvcode;
+  agr->vcode = arena_alloc(c.ar, sizeof(vop) * (size_t)(c.nvcode ? c.nvcode : 1));
+  if (!agr->vcode) goto oom;
+  if (c.nvcode) memcpy(agr->vcode, c.vcode, sizeof(vop) * (size_t)c.nvcode);
   agr->nconsts = c.nconsts;
   agr->consts = arena_alloc(c.ar, sizeof(int64_t) * (size_t)(c.nconsts ? c.nconsts : 1));
   agr->nstrs = c.nstrs;
@@ -841,6 +914,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   sum->commitments = agr->ncommits;
   sum->facts = agr->nfacts;
   px_free(c.code);
+  px_free(c.vcode);
   px_free(c.consts);
   px_free(c.strs);
   px_free(c.lens);
@@ -848,6 +922,7 @@ int compile_agreement(pactum_agreement *agr, const ast_file *f) {
   return PACTUM_OK;
 oom:
   px_free(c.code);
+  px_free(c.vcode);
   px_free(c.consts);
   px_free(c.strs);
   px_free(c.lens);

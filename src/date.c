@@ -89,3 +89,50 @@ int pactum_day_parse(const char *s, size_t len, int32_t *day) {
 }
 
 void pactum_day_format(int32_t day, char *buf) { date_format(day, buf); }
+
+/* Monday 0 .. Sunday 6: 1970-01-01 was a Thursday. */
+int date_weekday(int32_t day) { return (int)((((int64_t)day % 7) + 7 + 3) % 7); }
+
+/* day + k calendar months, the day of the month clamped to the month's last day; DATE_NONE past year 9999. */
+static int32_t add_months(int32_t day, int64_t k) {
+  int y, m, d;
+  date_to_ymd(day, &y, &m, &d);
+  int64_t mm = (int64_t)y * 12 + (m - 1) + k;
+  if (mm < (int64_t)DATE_MIN_YEAR * 12 || mm > (int64_t)DATE_MAX_YEAR * 12 + 11) return DATE_NONE;
+  int ny = (int)(mm / 12), nm = (int)(mm % 12) + 1;
+  int last = month_days(ny, nm);
+  return date_from_ymd(ny, nm, d > last ? last : d);
+}
+
+/* day + n business days (Monday to Friday, the start day not counted). */
+static int64_t add_business(int32_t day, int64_t n) {
+  int64_t d = day;
+  int wd = date_weekday(day);
+  if (n > 0) {
+    if (wd >= 5) d -= wd - 4, wd = 4; /* from a weekend, count as from the Friday before */
+    int64_t r = n % 5;
+    d += 7 * (n / 5) + r + (wd + r >= 5 ? 2 : 0);
+  } else if (n < 0) {
+    int64_t m = -n;
+    if (wd >= 5) d += 7 - wd, wd = 0; /* back from a weekend: as from the Monday after */
+    int64_t r = m % 5;
+    d -= 7 * (m / 5) + r + (wd - r < 0 ? 2 : 0);
+  }
+  return d;
+}
+
+int32_t date_add(int32_t day, int64_t duration) {
+  int unit = (int)(duration & 7);
+  int64_t n = (duration - unit) / 8;
+  int64_t r;
+  switch (unit) {
+  case 0: r = (int64_t)day + n; break;
+  case 1: r = (int64_t)day + 7 * n; break;
+  case 2: return add_months(day, n);
+  case 3: return add_months(day, 12 * n);
+  case 4: r = add_business(day, n); break;
+  default: return DATE_NONE;
+  }
+  if (r < date_from_ymd(DATE_MIN_YEAR, 1, 1) || r > date_from_ymd(DATE_MAX_YEAR, 12, 31)) return DATE_NONE;
+  return (int32_t)r;
+}

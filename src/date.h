@@ -22,6 +22,17 @@ void date_to_ymd(int32_t day, int *y /* OUT */, int *m /* OUT */, int *d /* OUT 
 int date_parse(const char *s, size_t len, int32_t *day /* OUT */);
 /* "YYYY-MM-DD" plus NUL into buf[11]. */
 void date_format(int32_t day, char *buf /* OUT */);
+/*
+** day + duration (a duration of num.h: a count and a unit). Days and weeks add days; months and
+** years keep the day of the month, clamped to the last day of the month reached (2027-01-31 + 1
+** month = 2027-02-28; 2028-01-31 + 1 month = 2028-02-29); business days are Monday to Friday, no
+** holidays, the start day not counted (Friday + 1 business day = Monday; Saturday + 1 = Monday).
+** A negative count goes back the same way. DATE_NONE if the day reached is outside years 1..9999.
+*/
+#define DATE_NONE INT32_MIN
+int32_t date_add(int32_t day, int64_t duration);
+/* Monday 0 .. Sunday 6. */
+int date_weekday(int32_t day);
 /* Today in UTC, for the CLI only: the engine itself never reads the clock. */
 int32_t date_today(void);
 

@@ -189,7 +189,7 @@ static int dstate_build(dstate *d, const pactum_agreement *a, const pactum_agree
 /* ---- Vocabulary ------------------------------------------------------------------------ */
 
 static void type_text(buf *b, type_ref t) {
-  static const char *const names[] = {"?", "bool", "string", "integer", "money", "date", "enum", "ref"};
+  static const char *const names[] = {"?", "bool", "string", "integer", "money", "date", "enum", "ref", "decimal", "duration"};
   buf_puts(b, names[t.kind]);
   if (t.kind == TY_REF) buf_printf(b, " %s", t.target);
   if (t.kind == TY_ENUM) {

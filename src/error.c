@@ -31,7 +31,9 @@ const char *value_phrase(type_kind k) {
   case TY_BOOL: return "a bool";
   case TY_STRING: return "a string";
   case TY_INTEGER: return "an integer";
-  case TY_MONEY: return "a whole number of dollars";
+  case TY_MONEY: return "an amount of dollars (a JSON integer, or an exact decimal in a string: \"0.004\")";
+  case TY_DECIMAL: return "a number (a JSON integer, or an exact decimal in a string: \"10.5\")";
+  case TY_DURATION: return "a duration (a string such as \"30 days\")";
   case TY_DATE: return "a date (YYYY-MM-DD)";
   case TY_ENUM: return "one of its enum members";
   case TY_REF: return "the seq of an earlier event (a whole number above 0)";

@@ -6,9 +6,16 @@
 #include "agreement.h"
 #include "alloc.h"
 #include "date.h"
+#include "error.h"
+#include "num.h"
 
 #include <string.h>
 #include "banned.h"
+
+/* An operand computed by arithmetic: kept out of line, so plain operands pay nothing for it. */
+__attribute__((cold, noinline)) static int64_t computed_operand(const xop *x, int right, const xenv *env) {
+  return value_eval(env->agr, right ? x->rslot : x->lslot, env);
+}
 
 int64_t eval_operand(const xop *x, int right, const xenv *env) {
   uint8_t src = right ? x->rsrc : x->lsrc;
@@ -18,7 +25,8 @@ int64_t eval_operand(const xop *x, int right, const xenv *env) {
   case SRC_ATTR: return env->attrs[slot];
   case SRC_STATE: return env->state[slot];
   case SRC_EVENT: return env->event[slot];
-  default: return env->day;
+  case SRC_DATE: return env->day;
+  default: return computed_operand(x, right, env); /* SRC_EXPR: arithmetic (value.c) */
   }
 }
 
@@ -65,6 +73,7 @@ pactum_decision *pactum_decision_new(const pactum_agreement *agr) {
   d->outcome = PACTUM_NOT_APPLICABLE;
   d->state_dep = "";
   d->valid_until = DAY_MAX;
+  d->fault_clause = -1;
   return d;
 }
 
@@ -106,6 +115,11 @@ static void dynamic_bounds(const pactum_agreement *agr, int32_t root, const xenv
     return;
   }
   if (x->op < X_EQ || x->op > X_GE) return;
+  if (x->flags & XF_DATE_EXPR) {
+    /* Arithmetic over the date: no turning day is computed, so the answer holds for this day only. */
+    if (env->day < DAY_MAX && env->day + 1 < *next) *next = env->day + 1;
+    return;
+  }
   int64_t k;
   if (x->lsrc == SRC_DATE && x->rsrc != SRC_DATE) k = eval_operand(x, 1, env);
   else if (x->rsrc == SRC_DATE && x->lsrc != SRC_DATE) k = eval_operand(x, 0, env);
@@ -122,7 +136,7 @@ static int in_effect(const pactum_agreement *agr, const cclause *c, const xenv *
 }
 
 int clause_in_effect(const pactum_agreement *agr, const cclause *c, const int64_t *st, int32_t day) {
-  xenv env = {NULL, st, NULL, day, 0};
+  xenv env = {NULL, st, NULL, day, 0, agr, NULL};
   return in_effect(agr, c, &env);
 }
 
@@ -139,7 +153,8 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
     timeline_slots(tl, req->day, g->slots, g->nslots, d->row);
     st = d->row;
   }
-  xenv env = {req->vals, st, NULL, req->day, 0};
+  int fault = 0;
+  xenv env = {req->vals, st, NULL, req->day, 0, agr, &fault};
   uint8_t *live = d->scratch, *res = d->scratch + g->n, *sub = d->scratch + 2 * g->n;
   int conflict_at = -1;
   int32_t next = DAY_MAX;
@@ -147,6 +162,8 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   d->group = gi;
   d->day = req->day;
   d->ndet = d->nover = d->nobl = 0;
+  d->fault = 0;
+  d->fault_clause = -1;
 
   /* Exceptions come first in g's order, so each clause sees its exceptions' results. */
   for (int i = 0; i < g->n; i++) {
@@ -191,6 +208,17 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
     }
     sub[i] = (uint8_t)(res[i] | below);
     if (below == (OUT_ALLOW | OUT_DENY) && conflict_at < 0) conflict_at = i;
+    if (c->has_arith && fault) {
+      /* Arithmetic failed (overflow, division by zero): no answer, and the clause is named. */
+      d->fault = fault;
+      d->fault_clause = g->clause[i];
+      d->outcome = PACTUM_NOT_APPLICABLE;
+      d->ndet = d->nover = d->nobl = 0;
+      d->valid_until = DAY_MAX;
+      d->reads_state = 0;
+      d->state_dep = "";
+      return PACTUM_EINPUT;
+    }
   }
 
   if (conflict_at >= 0) {
@@ -225,6 +253,17 @@ int pactum_decide(const pactum_agreement *agr, const pactum_timeline *tl,
   d->reads_state = reads_state;
   d->state_dep = g->state_dep;
   return PACTUM_OK;
+}
+
+int pactum_decision_error(const pactum_decision *d, pactum_error *err) {
+  if (!d->fault || d->fault_clause < 0)
+    return error_set(err, PACTUM_EINPUT, "missing_attribute",
+                     "the request cannot be decided: an attribute without a default is not given");
+  const pactum_agreement *agr = d->agr;
+  const cclause *c = &agr->clauses[d->fault_clause];
+  return error_set(err, PACTUM_EINPUT, d->fault == NUM_EDIVZERO ? "division_by_zero" : "overflow",
+                   "clause '%s' cannot be decided: %s in its arithmetic (line %u)", c->id, num_strerror(d->fault),
+                   (unsigned)c->at.line);
 }
 
 pactum_outcome pactum_decision_outcome(const pactum_decision *d) { return d->outcome; }

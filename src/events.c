@@ -12,6 +12,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "date.h"
+#include "num.h"
 
 #include <jansson.h>
 #include <yajl/yajl_parse.h>
@@ -46,8 +47,22 @@ static int field_value(const pactum_agreement *agr, const cevent *ev, const cfie
     if ((ok = v->kind == FV_BOOL)) *out = v->i;
     break;
   case TY_INTEGER:
-  case TY_MONEY:
     if ((ok = v->kind == FV_INT)) *out = v->i;
+    break;
+  case TY_MONEY:
+  case TY_DECIMAL: {
+    /* Whole units as a JSON integer, or an exact decimal in a string; never a binary double (num.h). */
+    int rc = v->kind == FV_INT ? num_scale(v->i, out) : v->kind == FV_STRING ? num_parse(v->s, v->slen, out) : NUM_EBAD;
+    if (rc == NUM_EOVERFLOW)
+      return fail(err, "overflow", "field '%s' of event '%s' is out of range (at most 9223372036854.775807)", f->name,
+                  ev->name);
+    if (rc == NUM_EDIGITS)
+      return fail(err, "wrong_type", "field '%s' of event '%s' has more than 6 fractional digits", f->name, ev->name);
+    ok = rc == NUM_OK;
+    break;
+  }
+  case TY_DURATION:
+    ok = v->kind == FV_STRING && num_duration_parse(v->s, v->slen, out) == NUM_OK;
     break;
   case TY_REF:
     if ((ok = v->kind == FV_INT && v->i > 0)) *out = v->i;
@@ -193,14 +208,25 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
   const int64_t *before = tl->cur;
   int64_t *after = tl->next;
   memcpy(after, before, sizeof(int64_t) * (size_t)tl->ncols);
-  xenv env = {NULL, before, fields, day, m->recorders};
+  int fault = 0;
+  xenv env = {NULL, before, fields, day, m->recorders, agr, &fault};
   for (int s = 0; s < ev->nstmts; s++) {
     const cstmt *st = &ev->stmts[s];
+    int32_t at = st->cond;
     int holds = st->cond < 0 || eval_expr(agr, st->cond, &env);
-    if (st->kind == ST_REQUIRE) {
-      if (!holds) return fail(err, "guard_failed", "event '%s' rejected: %s", ev->name, st->reason);
-    } else if (holds) {
-      after[st->slot] = eval_operand(&agr->code[st->value], 0, &env);
+    if (!fault && st->kind == ST_REQUIRE && !holds)
+      return fail(err, "guard_failed", "event '%s' rejected: %s", ev->name, st->reason);
+    if (!fault && st->kind == ST_SET && holds) {
+      at = st->value;
+      after[st->slot] = eval_operand(&agr->code[at], 0, &env);
+    }
+    if (fault) {
+      /* Arithmetic failed: the event is refused, quoting the expression (docs/language.md "Arithmetic"). */
+      const xop *x = &agr->code[at];
+      uint32_t from = x->start < agr->src_len ? x->start : 0, to = x->end <= agr->src_len ? x->end : from;
+      int len = (int)(to > from ? (to - from > 120 ? 120 : to - from) : 0);
+      return fail(err, fault == NUM_EDIVZERO ? "division_by_zero" : "overflow", "event '%s' refused: %s in '%.*s'",
+                  ev->name, num_strerror(fault), len, agr->src + from);
     }
   }
   term_fold(agr, ei, day, after);
@@ -211,9 +237,16 @@ int timeline_apply(pactum_timeline *tl, const flat_event *e, const event_meta *m
     if (day < cm->since || (cm->where >= 0 && !eval_expr(agr, cm->where, &env))) continue;
     int64_t *sum = &after[agr->nstates + c];
     int64_t add = fields[cm->field];
-    if (add < 0)
-      return fail(err, "negative_amount", "event '%s' counts %lld toward commitment '%s'; amounts cannot be negative",
-                  ev->name, (long long)add, cm->id);
+    if (add < 0) {
+      buf amt;
+      buf_init(&amt);
+      if (cm->is_money) num_text(&amt, add, 1); /* millionths of a dollar, written as dollars */
+      else buf_i64(&amt, add);
+      fail(err, "negative_amount", "event '%s' counts %s toward commitment '%s'; amounts cannot be negative", ev->name,
+           amt.data && !amt.failed ? amt.data : "a negative amount", cm->id);
+      buf_release(&amt);
+      return PACTUM_EINPUT;
+    }
     if ((add > 0 && *sum > INT64_MAX - add) || (add < 0 && *sum < INT64_MIN - add))
       return fail(err, "overflow", "event '%s' would take commitment '%s' past the 64-bit range", ev->name, cm->id);
     *sum += add;

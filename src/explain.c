@@ -7,6 +7,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "obligations.h"
+#include "num.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,19 +29,6 @@ static void put_span(buf *b, const pactum_agreement *agr, int32_t root, int json
   if (s > e) s = e;
   if (json) buf_json_str(b, agr->src + s, e - s);
   else buf_append(b, agr->src + s, e - s);
-}
-
-/* An amount with thousands separators: 250000000000 -> "250,000,000,000"; money gets "$" after any sign. */
-static void put_grouped(buf *b, int64_t v, int money) {
-  char digits[24];
-  int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
-  int neg = digits[0] == '-';
-  if (neg) buf_putc(b, '-');
-  if (money) buf_putc(b, '$');
-  for (int i = neg; i < n; i++) {
-    if (i > neg && (n - i) % 3 == 0) buf_putc(b, ',');
-    buf_putc(b, digits[i]);
-  }
 }
 
 static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v, int json) {
@@ -72,8 +60,14 @@ static void put_value(buf *b, const pactum_agreement *agr, type_ref t, int64_t v
     else buf_puts(b, day);
     break;
   case TY_MONEY:
-    if (json) buf_i64(b, v);
-    else put_grouped(b, v, 1);
+  case TY_DECIMAL:
+    if (json) num_json(b, v);
+    else num_text(b, v, t.kind == TY_MONEY);
+    break;
+  case TY_DURATION:
+    if (json) buf_putc(b, '"');
+    num_duration_text(b, v);
+    if (json) buf_putc(b, '"');
     break;
   case TY_REF: /* a seq; 0 is no event */
     if (v <= 0) buf_puts(b, json ? "null" : "none");
@@ -131,9 +125,53 @@ static void put_window_text(buf *b, const pactum_agreement *agr, const cclause *
 
 /* ---- explain ------------------------------------------------------------------------ */
 
+/* One computed operand (value.c): "EXPR = VALUE" in text, {"expression","value"} in JSON. */
+static void put_one_computed(buf *b, const pactum_agreement *agr, int32_t vroot, const xenv *env, int json, int *n) {
+  const vop *v = &agr->vcode[vroot];
+  int fault = 0;
+  xenv e = *env;
+  e.fault = &fault;
+  int64_t val = value_eval(agr, vroot, &e);
+  size_t s = v->start, t = v->end <= agr->src_len && v->end > v->start ? v->end : v->start;
+  type_ref ty = {.kind = (type_kind)v->type};
+  if (json) {
+    buf_puts(b, (*n)++ ? "," : ",\"computed\":[");
+    buf_puts(b, "{\"expression\":");
+    buf_json_str(b, agr->src + s, t - s);
+    buf_puts(b, ",\"value\":");
+    if (fault) buf_json_cstr(b, num_strerror(fault));
+    else put_value(b, agr, ty, val, 1);
+    buf_putc(b, '}');
+  } else {
+    buf_puts(b, "             = ");
+    buf_append(b, agr->src + s, t - s);
+    buf_puts(b, " is ");
+    if (fault) buf_puts(b, num_strerror(fault));
+    else put_value(b, agr, ty, val, 0);
+    buf_putc(b, '\n');
+    (*n)++;
+  }
+}
+
+/* The values the arithmetic of root computed, for `explain` (nothing when root has none). */
+static void put_computed(buf *b, const pactum_agreement *agr, int32_t root, const xenv *env, int json, int *n) {
+  if (root < 0 || !agr->nvcode) return;
+  const xop *x = &agr->code[root];
+  if (x->op == X_NOT) {
+    put_computed(b, agr, x->a, env, json, n);
+  } else if (x->op == X_AND || x->op == X_OR) {
+    put_computed(b, agr, x->a, env, json, n);
+    put_computed(b, agr, x->b, env, json, n);
+  } else if (x->op >= X_EQ && x->op <= X_GE) {
+    if (x->lsrc == SRC_EXPR) put_one_computed(b, agr, x->lslot, env, json, n);
+    if (x->rsrc == SRC_EXPR) put_one_computed(b, agr, x->rslot, env, json, n);
+  }
+}
+
 /* One test of a clause: a JSON object, or a text line "    label  condition  held|FAILED". */
-static void trace_item(buf *b, const pactum_agreement *agr, const char *label, int32_t root, int held,
+static void trace_item(buf *b, const pactum_agreement *agr, const xenv *env, const char *label, int32_t root, int held,
                        int json, int *first) {
+  int n = 0;
   if (json) {
     if (!*first) buf_putc(b, ',');
     buf_puts(b, "{\"test\":");
@@ -141,13 +179,16 @@ static void trace_item(buf *b, const pactum_agreement *agr, const char *label, i
     buf_puts(b, ",\"condition\":");
     if (root >= 0) put_span(b, agr, root, 1);
     else buf_puts(b, "null");
-    buf_printf(b, ",\"held\":%s}", held ? "true" : "false");
+    buf_printf(b, ",\"held\":%s", held ? "true" : "false");
+    put_computed(b, agr, root, env, 1, &n);
+    buf_puts(b, n ? "]}" : "}");
   } else {
     size_t start = b->len;
     buf_printf(b, "    %-9s", label);
     if (root >= 0) put_span(b, agr, root, 0);
     size_t w = b->len - start;
     buf_printf(b, "%*s%s\n", w < 56 ? (int)(56 - w) : 1, "", held ? "held" : "FAILED");
+    put_computed(b, agr, root, env, 0, &n);
   }
   *first = 0;
 }
@@ -167,7 +208,7 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
   }
   if (until < d->valid_until) d->valid_until = until;
   const int64_t *st = timeline_at(agr, tl, req->day, d->row); /* the whole row, for the trace */
-  xenv env = {req->vals, st, NULL, req->day, 0};
+  xenv env = {req->vals, st, NULL, req->day, 0, agr, NULL};
   const cgroup *g = &agr->groups[d->group];
   char day[11];
   date_format(req->day, day);
@@ -250,17 +291,17 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
       buf_printf(&b, ",\"kind\":\"%s\",\"tests\":[", kind_word(c->kind));
       char lbl[40];
       snprintf(lbl, sizeof lbl, "from %s", from);
-      trace_item(&b, agr, lbl, -1, req->day >= c->from, 1, &f2);
+      trace_item(&b, agr, &env, lbl, -1, req->day >= c->from, 1, &f2);
       if (c->through != DAY_MAX) {
         snprintf(lbl, sizeof lbl, "through %s", through);
-        trace_item(&b, agr, lbl, -1, req->day <= c->through, 1, &f2);
+        trace_item(&b, agr, &env, lbl, -1, req->day <= c->through, 1, &f2);
       }
       for (int w = 0; w < c->nwin; w++) {
         int h = eval_expr(agr, c->win[w], &env);
-        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 1, &f2);
+        trace_item(&b, agr, &env, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 1, &f2);
       }
-      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 1, &f2);
-      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 1, &f2);
+      if (c->when >= 0) trace_item(&b, agr, &env, "when", c->when, when, 1, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, &env, "requires", c->requires, requires, 1, &f2);
       buf_printf(&b, "],\"in_effect\":%s,\"applies\":%s,\"outcome\":\"%s\",\"role\":\"%s\",\"exception_to\":[",
                  in_effect ? "true" : "false", applies ? "true" : "false", outcome, role);
       for (int k = 0; k < c->nexcepts; k++) {
@@ -286,17 +327,17 @@ char *explain_render_until(const pactum_agreement *agr, const pactum_timeline *t
       buf_putc(&b, '\n');
       char lbl[40];
       snprintf(lbl, sizeof lbl, "from     %s", from);
-      trace_item(&b, agr, lbl, -1, req->day >= c->from, 0, &f2);
+      trace_item(&b, agr, &env, lbl, -1, req->day >= c->from, 0, &f2);
       if (c->through != DAY_MAX) {
         snprintf(lbl, sizeof lbl, "through  %s", through);
-        trace_item(&b, agr, lbl, -1, req->day <= c->through, 0, &f2);
+        trace_item(&b, agr, &env, lbl, -1, req->day <= c->through, 0, &f2);
       }
       for (int w = 0; w < c->nwin; w++) {
         int h = eval_expr(agr, c->win[w], &env);
-        trace_item(&b, agr, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
+        trace_item(&b, agr, &env, c->win_until[w] ? "until" : "while", c->win[w], c->win_until[w] ? !h : h, 0, &f2);
       }
-      if (c->when >= 0) trace_item(&b, agr, "when", c->when, when, 0, &f2);
-      if (c->requires >= 0) trace_item(&b, agr, "requires", c->requires, requires, 0, &f2);
+      if (c->when >= 0) trace_item(&b, agr, &env, "when", c->when, when, 0, &f2);
+      if (c->requires >= 0) trace_item(&b, agr, &env, "requires", c->requires, requires, 0, &f2);
       if (!strcmp(role, "determining")) buf_printf(&b, "    => %s (determining)\n", outcome);
       else if (!strcmp(role, "overridden")) buf_printf(&b, "    => %s, but overridden\n", c->kind == CL_PROHIBITION ? "deny" : requires ? "allow" : "deny");
       else if (!strcmp(role, "obligation")) buf_puts(&b, "    => obligation attached\n");
@@ -361,7 +402,7 @@ static void put_reason(buf *b, const pactum_agreement *agr, const cclause *c, co
     buf_printf(b, "ended on %s", d);
     return;
   }
-  xenv env = {NULL, st, NULL, day, 0};
+  xenv env = {NULL, st, NULL, day, 0, agr, NULL};
   for (int w = 0; w < c->nwin; w++) {
     int h = eval_expr(agr, c->win[w], &env);
     if (c->win_until[w] && h) {
@@ -485,8 +526,15 @@ char *status_render(const pactum_agreement *agr, const pactum_timeline *tl, int3
       buf_json_cstr(&b, agr->parties[c->owed_to].name);
       buf_puts(&b, ",\"what\":");
       buf_json_cstr(&b, c->what);
-      buf_printf(&b, ",\"total\":%lld,\"fulfilled\":%lld,\"remaining\":%lld,\"unit\":", (long long)c->total,
-                 (long long)done, (long long)left);
+      /* Money in dollars (num.h), other units as counted. */
+      type_ref ct = {.kind = c->is_money ? TY_MONEY : TY_INTEGER};
+      buf_puts(&b, ",\"total\":");
+      put_value(&b, agr, ct, c->total, 1);
+      buf_puts(&b, ",\"fulfilled\":");
+      put_value(&b, agr, ct, done, 1);
+      buf_puts(&b, ",\"remaining\":");
+      put_value(&b, agr, ct, left, 1);
+      buf_puts(&b, ",\"unit\":");
       buf_json_cstr(&b, c->unit);
       buf_printf(&b, ",\"percent\":%.2f,\"deadline\":", pct);
       if (c->has_deadline) buf_printf(&b, "\"%s\"", dl);

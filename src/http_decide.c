@@ -51,7 +51,8 @@ static int log_decision(server *s, const snapshot *sn, json_t *rq, const pactum_
 static int decide_one(server *s, worker *w, const snapshot *sn, json_t *rq, buf *b, pactum_error *err) {
   int rc = request_from_json(w->req, rq, date_today(), err);
   if (rc) return rc;
-  if (pactum_decide(s->agr, sn->tl, w->req, w->dec)) {
+  if ((rc = pactum_decide(s->agr, sn->tl, w->req, w->dec)) == PACTUM_EINPUT) return pactum_decision_error(w->dec, err);
+  if (rc) {
     snprintf(err->code, sizeof err->code, "internal");
     snprintf(err->message, sizeof err->message, "the request could not be decided");
     return PACTUM_EINTERNAL;
@@ -234,7 +235,7 @@ static void retype(const caction *act, json_t *obj, int is_context) {
       if (a->type.kind == TY_BOOL && sv) {
         if (!strcasecmp(sv, "true") || !strcmp(sv, "1")) json_object_set_new(obj, k, json_true());
         else if (!strcasecmp(sv, "false") || !strcmp(sv, "0")) json_object_set_new(obj, k, json_false());
-      } else if ((a->type.kind == TY_INTEGER || a->type.kind == TY_MONEY) && sv) {
+      } else if (a->type.kind == TY_INTEGER && sv) { /* money and decimals take their text as it is (num.h) */
         char *end;
         errno = 0;
         long long n = strtoll(sv, &end, 10);
@@ -288,6 +289,10 @@ enum MHD_Result http_decide_gate(req *q) {
   int64_t seq = sn->seq;
   http_snap_drop(sn);
   json_decref(rq);
+  if (d == PACTUM_EINPUT) {
+    pactum_decision_error(w->dec, &err);
+    return http_send_error(q, 400, ERR_BAD_REQUEST, err.code, "%s", err.message);
+  }
   if (d) return http_send_error(q, 500, ERR_INTERNAL, "internal", "the request could not be decided");
   if (unlogged) return http_send_error(q, 503, ERR_UNAVAILABLE, err.code, "%s", err.message);
   atomic_fetch_add(&s->decisions[w->dec->outcome], 1);

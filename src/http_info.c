@@ -109,6 +109,8 @@ static const char *type_name(type_kind k) {
   case TY_DATE: return "date";
   case TY_ENUM: return "enum";
   case TY_REF: return "ref";
+  case TY_DECIMAL: return "decimal";
+  case TY_DURATION: return "duration";
   default: return "none";
   }
 }
@@ -255,7 +257,7 @@ enum MHD_Result http_info_vocabulary(req *q) {
           buf_printf(&b, "\"%s\"", d);
           break;
         }
-        default: buf_i64(&b, at->def); break;
+        default: report_value(&b, agr, at->type, at->def, 1); break; /* numbers, money (num.h) */
         }
       }
       buf_putc(&b, '}');

@@ -9,6 +9,7 @@
 ** event counts toward a commitment exactly when it changed that commitment's sum.
 */
 #include "ledger.h"
+#include "num.h"
 #include "agreement.h"
 #include "alloc.h"
 #include "buf.h"
@@ -25,25 +26,18 @@ static const char *const status_word[] = {"open", "met", "missed"};
 
 /*
 ** v written into out[32] as the reports write amounts: money grouped with "$" after any sign
-** ("$1,250,000", "-$5"), anything else as plain digits. Returns the length; out is the
-** caller's.
+** ("$1,250,000", "-$5", "$0.004": money is in millionths of a dollar, num.h), anything else as
+** plain digits. Returns the length; out is the caller's.
 */
 static int fmt_amount(char out[32], int64_t v, int money) {
-  char digits[24];
-  int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
-  if (!money) {
-    memcpy(out, digits, (size_t)n + 1);
-    return n;
-  }
-  int neg = digits[0] == '-', o = 0;
-  if (neg) out[o++] = '-';
-  out[o++] = '$';
-  for (int i = neg; i < n; i++) {
-    if (i > neg && (n - i) % 3 == 0) out[o++] = ',';
-    out[o++] = digits[i];
-  }
-  out[o] = '\0';
-  return o;
+  if (!money) return snprintf(out, 32, "%lld", (long long)v);
+  return num_format(out, v, 1);
+}
+
+/* v as a JSON amount: money in dollars (an integer, or an exact decimal string), else the count. */
+static void put_json_amount(buf *b, int64_t v, int money) {
+  if (money) num_json(b, v);
+  else buf_i64(b, v);
 }
 
 /*
@@ -154,7 +148,9 @@ static int commitment_line(const ccommit *c, int64_t done, int32_t day, cline *o
   /* Events dated on the deadline still count, so the time left runs through the end of it. */
   out->whole = whole_months(day, (int64_t)c->deadline + 1, &out->rest);
   out->months = out->whole + (out->rest > 0);
-  out->pace = out->left / out->months + (out->left % out->months != 0);
+  /* Rounded up to a whole unit: a whole dollar for money (num.h), a whole unit otherwise. */
+  int64_t unit = c->is_money ? NUM_SCALE : 1, per = out->months * unit;
+  out->pace = (out->left / per + (out->left % per != 0)) * unit;
   out->has_pace = 1;
   return 0;
 }
@@ -272,8 +268,15 @@ static int render_json(buf *b, const pactum_agreement *agr, int i, const cline *
   buf_json_cstr(b, agr->parties[c->owed_to].name);
   buf_puts(b, ",\"unit\":");
   buf_json_cstr(b, c->unit ? c->unit : "");
-  buf_printf(b, ",\"total\":%lld,\"fulfilled\":%lld,\"remaining\":%lld,\"excess\":%lld,\"percent\":",
-             (long long)c->total, (long long)l->done, (long long)l->left, (long long)l->excess);
+  buf_puts(b, ",\"total\":");
+  put_json_amount(b, c->total, c->is_money);
+  buf_puts(b, ",\"fulfilled\":");
+  put_json_amount(b, l->done, c->is_money);
+  buf_puts(b, ",\"remaining\":");
+  put_json_amount(b, l->left, c->is_money);
+  buf_puts(b, ",\"excess\":");
+  put_json_amount(b, l->excess, c->is_money);
+  buf_puts(b, ",\"percent\":");
   put_percent(b, l->done, c->total);
   buf window;
   buf_init(&window);
@@ -288,7 +291,7 @@ static int render_json(buf *b, const pactum_agreement *agr, int i, const cline *
     date_format(c->deadline, dl);
     buf_printf(b, "\"%s\",\"days_left\":%lld,\"pace_per_month\":", dl,
                (long long)(l->days_to > 0 ? l->days_to : 0));
-    if (l->has_pace) buf_i64(b, l->pace);
+    if (l->has_pace) put_json_amount(b, l->pace, c->is_money);
     else buf_puts(b, l->status == ST_MET ? "0" : "null");
   } else {
     buf_puts(b, "null,\"days_left\":null,\"pace_per_month\":null");
@@ -300,7 +303,11 @@ static int render_json(buf *b, const pactum_agreement *agr, int i, const cline *
     if (n++) buf_putc(b, ',');
     buf_puts(b, "{\"period\":\"");
     put_period(b, p, it->by_quarter);
-    buf_printf(b, "\",\"amount\":%lld,\"cumulative\":%lld}", (long long)amount, (long long)cum);
+    buf_puts(b, "\",\"amount\":");
+    put_json_amount(b, amount, c->is_money);
+    buf_puts(b, ",\"cumulative\":");
+    put_json_amount(b, cum, c->is_money);
+    buf_putc(b, '}');
   }
   buf_puts(b, "]}");
   return rc;

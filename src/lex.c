@@ -3,6 +3,7 @@
 */
 #include "lex.h"
 #include "date.h"
+#include "num.h"
 
 #include <string.h>
 #include "banned.h"
@@ -28,7 +29,8 @@ const char *lex_kind_name(tok_kind k) {
   static const char *names[] = {
       "end of file", "identifier", "string", "integer", "money amount", "date",
       "'{'", "'}'", "'('", "')'", "'['", "']'", "','", "':'", "'.'", "'='",
-      "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "invalid token"};
+      "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "decimal number", "'+'", "'-'", "'*'", "'/'",
+      "invalid token"};
   return names[k];
 }
 
@@ -202,7 +204,6 @@ static token lex_number(lexer *lx, size_t start, int money) {
     t.num = day;
     return t;
   }
-  size_t digits_at = lx->pos;
   if (money && (lx->pos >= lx->len || !is_digit(lx->src[lx->pos]))) {
     t.at = here(lx, start);
     t.text = s;
@@ -210,23 +211,73 @@ static token lex_number(lexer *lx, size_t start, int money) {
     t.kind = TK_ERROR;
     return t;
   }
-  (void)digits_at;
   int over = lex_digits(lx, &t.num) ? 1 : 0;
+  /* A fraction: '.' and digits ("10.5", "$0.004"), then for a plain number an optional '%'. */
+  size_t frac_at = 0, frac_end = 0;
+  int percent = 0;
+  if (lx->pos + 1 < lx->len && lx->src[lx->pos] == '.' && is_digit(lx->src[lx->pos + 1])) {
+    frac_at = ++lx->pos;
+    while (lx->pos < lx->len && is_digit(lx->src[lx->pos])) lx->pos++;
+    frac_end = lx->pos;
+  }
+  if (lx->pos < lx->len && lx->src[lx->pos] == '%') {
+    percent = 1;
+    lx->pos++;
+  }
   /* A number glued to letters ("12abc") is one bad token, not two. */
   while (lx->pos < lx->len && is_word((unsigned char)lx->src[lx->pos])) {
     over = 2;
     lx->pos++;
   }
+  if (money && percent) over = 2; /* "$5%": a percentage of money is written 5% * $1 */
   t.at = here(lx, start);
   t.text = s;
-  if (over == 1) {
-    diag_error(lx->diags, t.at, "number '%.*s' does not fit in 64 bits", (int)(t.at.len > 40 ? 40 : t.at.len), s);
+  int n40 = (int)(t.at.len > 40 ? 40 : t.at.len);
+  if (over == 2) {
+    diag_error(lx->diags, t.at, "malformed number '%.*s'", n40, s);
     t.kind = TK_ERROR;
-  } else if (over == 2) {
-    diag_error(lx->diags, t.at, "malformed number '%.*s'", (int)(t.at.len > 40 ? 40 : t.at.len), s);
+    return t;
+  }
+  if (!money && !frac_at && !percent) {
+    if (over) {
+      diag_error(lx->diags, t.at, "number '%.*s' does not fit in 64 bits", n40, s);
+      t.kind = TK_ERROR;
+    } else {
+      t.kind = TK_INT;
+    }
+    return t;
+  }
+  /*
+  ** Money and decimals are fixed-point with 6 fractional digits (num.h): the whole part is
+  ** scaled, the fraction added, and a percentage divided by 100, all exactly.
+  */
+  int64_t whole = t.num, v = 0, f = 0;
+  int shift = percent ? 2 : 0, nf = 0, rc = over ? NUM_EOVERFLOW : num_scale(whole, &v);
+  for (size_t i = frac_at; frac_at && i < frac_end; i++) {
+    if (nf < NUM_DIGITS) f = f * 10 + (lx->src[i] - '0'), nf++;
+    else if (lx->src[i] != '0' && !rc) rc = NUM_EDIGITS;
+  }
+  for (int k = nf; k < NUM_DIGITS; k++) f *= 10;
+  if (!rc && v > INT64_MAX - f) rc = NUM_EOVERFLOW;
+  if (!rc) v += f;
+  if (!rc && shift) {
+    /* The digits a percentage drops must be zeros: 12.3456789% has 9 fractional digits. */
+    if (v % 100 != 0) rc = NUM_EDIGITS;
+    else v /= 100;
+  }
+  if (rc == NUM_EDIGITS) {
+    diag_error(lx->diags, t.at, "'%.*s' has more than %d fractional digits%s", n40, s, NUM_DIGITS,
+               percent ? " once divided by 100" : "");
+    t.kind = TK_ERROR;
+  } else if (rc) {
+    if (money)
+      diag_error(lx->diags, t.at, "money amount '%.*s' is out of range (at most $9,223,372,036,854.775807)", n40, s);
+    else
+      diag_error(lx->diags, t.at, "number '%.*s' is out of range (at most 9223372036854.775807)", n40, s);
     t.kind = TK_ERROR;
   } else {
-    t.kind = money ? TK_MONEY : TK_INT;
+    t.kind = money ? TK_MONEY : TK_DECIMAL;
+    t.num = v;
   }
   return t;
 }
@@ -271,6 +322,10 @@ token lex_next(lexer *lx) {
     case ',': k = TK_COMMA; break;
     case ':': k = TK_COLON; break;
     case '.': k = TK_DOT; break;
+    case '+': k = TK_PLUS; break;
+    case '-': k = TK_MINUS; break;
+    case '*': k = TK_STAR; break;
+    case '/': k = TK_SLASH; break;
     case '=': if (n == '=') lx->pos++, k = TK_EQ; else k = TK_ASSIGN; break;
     case '!': if (n == '=') lx->pos++, k = TK_NE; break;
     case '<': if (n == '=') lx->pos++, k = TK_LE; else k = TK_LT; break;

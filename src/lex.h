@@ -22,6 +22,8 @@ typedef enum tok_kind {
   TK_LBRACE, TK_RBRACE, TK_LPAREN, TK_RPAREN, TK_LBRACKET, TK_RBRACKET,
   TK_COMMA, TK_COLON, TK_DOT, TK_ASSIGN,
   TK_EQ, TK_NE, TK_LT, TK_LE, TK_GT, TK_GE,
+  TK_DECIMAL,                          /* 10.5, 0.004, 20% */
+  TK_PLUS, TK_MINUS, TK_STAR, TK_SLASH, /* arithmetic */
   TK_ERROR /* already reported; the parser skips it */
 } tok_kind;
 
@@ -31,7 +33,7 @@ typedef struct token {
   const char *text; /* points into the source; at.len bytes */
   const char *str;  /* TK_STRING: unescaped, NUL-terminated, in the arena */
   size_t str_len;
-  int64_t num;      /* TK_INT, TK_MONEY: value; TK_DATE: day number */
+  int64_t num;      /* TK_INT: value; TK_MONEY (dollars), TK_DECIMAL: value × 10^6 (num.h); TK_DATE: day number */
 } token;
 
 typedef struct lexer {

@@ -6,6 +6,7 @@
 ** Amounts are exact int64; sums are checked.
 */
 #include "obligations.h"
+#include "num.h"
 #include "alloc.h"
 #include "date.h"
 #include "error.h"
@@ -368,6 +369,12 @@ static void put_day_json(buf *b, int32_t day) {
   buf_printf(b, "\"%s\"", d);
 }
 
+/* An amount in JSON: money in dollars (num_json: an integer when whole, else an exact decimal string), an integer as itself. */
+static void put_amount_json(buf *b, int64_t v, int money) {
+  if (money) num_json(b, v);
+  else buf_i64(b, v);
+}
+
 size_t obligations_put_json(buf *b, const pactum_agreement *agr, const obligations_list *l, size_t limit) {
   size_t shown = l->n < limit ? l->n : limit;
   buf_putc(b, '[');
@@ -378,8 +385,12 @@ size_t obligations_put_json(buf *b, const pactum_agreement *agr, const obligatio
     buf_json_cstr(b, o->id);
     buf_printf(b, ",\"instance\":%d,\"state\":\"%s\",\"due\":", x->number, obligations_state_word(x->state));
     put_day_json(b, x->due);
-    if (x->has_owed) buf_printf(b, ",\"owed\":%lld,\"paid\":%lld", (long long)x->owed, (long long)x->paid);
-    else buf_puts(b, ",\"owed\":null,\"paid\":null");
+    if (x->has_owed) {
+      buf_puts(b, ",\"owed\":");
+      put_amount_json(b, x->owed, o->is_money);
+      buf_puts(b, ",\"paid\":");
+      put_amount_json(b, x->paid, o->is_money);
+    } else buf_puts(b, ",\"owed\":null,\"paid\":null");
     buf_printf(b, ",\"unit\":\"%s\"", x->has_owed && o->is_money ? "USD" : "");
     buf_puts(b, ",\"owed_by\":");
     buf_json_cstr(b, agr->parties[o->owed_by].name);
@@ -401,23 +412,10 @@ size_t obligations_put_json(buf *b, const pactum_agreement *agr, const obligatio
   return l->n - shown;
 }
 
-/* An amount as the reports write it: money as "$1,250", an integer as itself. */
+/* An amount as the reports write it: money as "$1,250" or "$0.004" (num_text), an integer as itself. */
 static void put_amount(buf *b, int64_t v, int money) {
-  char digits[24], out[40];
-  int n = snprintf(digits, sizeof digits, "%lld", (long long)v);
-  if (!money) {
-    buf_puts(b, digits);
-    return;
-  }
-  int neg = digits[0] == '-', o = 0;
-  if (neg) out[o++] = '-';
-  out[o++] = '$';
-  for (int i = neg; i < n; i++) {
-    if (i > neg && (n - i) % 3 == 0) out[o++] = ',';
-    out[o++] = digits[i];
-  }
-  out[o] = '\0';
-  buf_puts(b, out);
+  if (money) num_text(b, v, 1);
+  else buf_i64(b, v);
 }
 
 static void render_text(buf *b, const pactum_agreement *agr, const obligations_list *l, size_t limit) {

@@ -6,6 +6,7 @@
 */
 #include "ast.h"
 #include "date.h"
+#include "num.h"
 
 #include <stdio.h>
 
@@ -43,7 +44,7 @@ static void *node(parser *p, size_t n) {
 /* Describe the current token for "expected X, found Y" messages. */
 static void found(parser *p, char *out, size_t cap) {
   const token *t = &p->tok;
-  if (t->kind == TK_IDENT || t->kind == TK_INT || t->kind == TK_DATE || t->kind == TK_MONEY) {
+  if (t->kind == TK_IDENT || t->kind == TK_INT || t->kind == TK_DATE || t->kind == TK_MONEY || t->kind == TK_DECIMAL) {
     int n = (int)(t->at.len > 40 ? 40 : t->at.len);
     snprintf(out, cap, "'%.*s'", n, t->text);
   } else {
@@ -121,13 +122,13 @@ static int ident_list(parser *p, name_ref **head, const char *what) {
 /* ---- Types and literals ------------------------------------------------------------- */
 
 /*
-** type = "bool" | "string" | "integer" | "money" | "date" | "enum" "{" ident { "," ident } "}"
-**      | "ref" ident
+** type = "bool" | "string" | "integer" | "decimal" | "money" | "date" | "duration"
+**      | "enum" "{" ident { "," ident } "}" | "ref" ident
 */
 static int parse_type(parser *p, type_ref *t) {
   static const struct { const char *w; type_kind k; } simple[] = {
       {"bool", TY_BOOL}, {"string", TY_STRING}, {"integer", TY_INTEGER},
-      {"money", TY_MONEY}, {"date", TY_DATE}};
+      {"money", TY_MONEY}, {"date", TY_DATE}, {"decimal", TY_DECIMAL}, {"duration", TY_DURATION}};
   for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
     if (accept_word(p, simple[i].w)) {
       t->kind = simple[i].k;
@@ -139,7 +140,8 @@ static int parse_type(parser *p, type_ref *t) {
     t->kind = TY_REF;
     return 0;
   }
-  if (!accept_word(p, "enum")) return expected(p, "a type (bool, string, integer, money, date, enum or ref)");
+  if (!accept_word(p, "enum"))
+    return expected(p, "a type (bool, string, integer, decimal, money, date, duration, enum or ref)");
   if (expect(p, TK_LBRACE, "'{' after 'enum'")) return -1;
   enum_def *en = node(p, sizeof *en);
   if (!en) return -1;
@@ -167,22 +169,67 @@ static int parse_type(parser *p, type_ref *t) {
   return 0;
 }
 
-/* literal = string | integer | money | date | "true" | "false" | ident */
+/*
+** The unit after a count: `30 days`, `1 month`, `10 business days` (a duration, num.h). Called
+** with the count read; e is the literal, its value set here. 0 if no unit follows (a plain
+** integer), 1 if one did, -1 after an error.
+*/
+static int parse_unit(parser *p, expr *e) {
+  if (p->tok.kind != TK_IDENT) return 0;
+  int unit = num_unit_word(p->tok.text, p->tok.at.len);
+  if (unit == -1) return 0;
+  loc at = p->tok.at;
+  advance(p);
+  if (unit == -2) {
+    if (p->tok.kind != TK_IDENT || num_unit_word(p->tok.text, p->tok.at.len) != NUM_DAYS) {
+      expected(p, "'days' after 'business'");
+      return -1;
+    }
+    at = p->tok.at;
+    advance(p);
+    unit = NUM_BUSINESS_DAYS;
+  }
+  if (num_duration(e->num, unit, &e->num)) {
+    diag_error(p->diags, e->at, "a duration counts at most 10,000,000 units");
+    return -1;
+  }
+  e->duration = 1;
+  e->end = at.off + at.len;
+  e->at.len = e->end - e->start; /* the caret covers the count and its unit */
+  return 1;
+}
+
+/*
+** literal = string | [ "-" ] number | integer unit | money | date | "true" | "false" | ident
+** number = integer | decimal | money
+** unit = "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
+**      | "business" ( "day" | "days" )
+*/
 static expr *parse_literal(parser *p) {
   expr *e = node(p, sizeof *e);
   if (!e) return NULL;
   e->kind = EX_LIT;
   e->at = p->tok.at;
   e->start = p->tok.at.off;
+  int neg = 0;
+  if (p->tok.kind == TK_MINUS) {
+    advance(p);
+    if (p->tok.kind != TK_INT && p->tok.kind != TK_DECIMAL && p->tok.kind != TK_MONEY) {
+      expected(p, "a number after '-'");
+      return NULL;
+    }
+    neg = 1;
+  }
   switch (p->tok.kind) {
   case TK_STRING:
     e->str = p->tok.str;
     e->str_len = p->tok.str_len;
     break;
   case TK_INT:
+  case TK_DECIMAL:
   case TK_MONEY:
   case TK_DATE:
-    e->num = p->tok.num;
+    e->num = neg ? -p->tok.num : p->tok.num;
     break;
   case TK_IDENT:
     e->str = arena_strndup(p->ar, p->tok.text, p->tok.at.len);
@@ -199,7 +246,10 @@ static expr *parse_literal(parser *p) {
   }
   e->lit = p->tok.kind;
   e->end = p->tok.at.off + p->tok.at.len;
+  e->at.len = e->end - e->start;
+  if (e->at.line != p->tok.at.line) e->at.len = 1;
   advance(p);
+  if (e->lit == TK_INT && !neg && parse_unit(p, e) < 0) return NULL;
   return e;
 }
 
@@ -226,9 +276,44 @@ static expr *binary(parser *p, expr_kind k, loc at, expr *a, expr *b) {
   return e;
 }
 
+static expr *parse_sum(parser *p);
+
+/* 1 if the current token is the word w and the next byte after it (blanks skipped) is '('. */
+static int at_call(parser *p, const char *w) {
+  if (!lex_is(&p->tok, w)) return 0;
+  size_t i = p->tok.at.off + p->tok.at.len;
+  while (i < p->lx.len && (p->lx.src[i] == ' ' || p->lx.src[i] == '\t')) i++;
+  return i < p->lx.len && p->lx.src[i] == '(';
+}
+
+/* call = ( "min" | "max" ) "(" sum "," sum ")" */
+static expr *parse_call(parser *p) {
+  loc at = p->tok.at;
+  const char *name = lex_is(&p->tok, "min") ? "min" : "max";
+  advance(p);
+  if (expect(p, TK_LPAREN, "'('")) return NULL;
+  if (++p->nest > MAX_DEPTH) {
+    diag_error(p->diags, at, "condition nested too deeply (more than %d levels)", MAX_DEPTH);
+    return NULL;
+  }
+  expr *a = parse_sum(p);
+  if (!a || expect(p, TK_COMMA, "',' and the second value")) return NULL;
+  expr *b = parse_sum(p);
+  p->nest--;
+  if (!b) return NULL;
+  uint32_t end = p->tok.at.off + p->tok.at.len;
+  if (expect(p, TK_RPAREN, "')' after the second value")) return NULL;
+  expr *e = binary(p, EX_CALL, at, a, b);
+  if (!e) return NULL;
+  e->name = name;
+  e->start = at.off;
+  e->end = end;
+  return e;
+}
+
 /*
-** operand = "(" expr ")" | ( "resource" | "context" | "event" ) "." ident | "date" | ident | literal
-**         | "recorded" "by" ident
+** operand = "(" expr ")" | call | ( "resource" | "context" | "event" ) "." ident | "date" | ident
+**         | literal | "recorded" "by" ident
 */
 static expr *parse_operand(parser *p) {
   if (p->tok.kind == TK_LPAREN) {
@@ -244,12 +329,13 @@ static expr *parse_operand(parser *p) {
   }
   if (p->tok.kind != TK_IDENT) {
     if (p->tok.kind == TK_STRING || p->tok.kind == TK_INT || p->tok.kind == TK_MONEY ||
-        p->tok.kind == TK_DATE)
+        p->tok.kind == TK_DECIMAL || p->tok.kind == TK_DATE)
       return parse_literal(p);
     expected(p, "a condition or value");
     return NULL;
   }
   if (lex_is(&p->tok, "true") || lex_is(&p->tok, "false")) return parse_literal(p);
+  if (at_call(p, "min") || at_call(p, "max")) return parse_call(p);
   expr *e = node(p, sizeof *e);
   if (!e) return NULL;
   e->kind = EX_REF;
@@ -295,15 +381,71 @@ static expr *parse_in_set(parser *p, loc at, expr *a) {
   return e;
 }
 
-/* comparison = operand [ relop operand | "in" ( "[" literal { "," literal } "]" | ident ) ] */
+/* unary = "-" unary | operand */
+static expr *parse_unary(parser *p) {
+  if (p->tok.kind != TK_MINUS) return parse_operand(p);
+  loc at = p->tok.at;
+  advance(p);
+  if (++p->nest > MAX_DEPTH) {
+    diag_error(p->diags, at, "condition nested too deeply (more than %d levels)", MAX_DEPTH);
+    return NULL;
+  }
+  expr *a = parse_unary(p);
+  p->nest--;
+  if (!a) return NULL;
+  /* A minus before a number literal is part of the literal. */
+  if (a->kind == EX_LIT && !a->duration && (a->lit == TK_INT || a->lit == TK_DECIMAL || a->lit == TK_MONEY) &&
+      a->start == at.off + 1) {
+    a->num = -a->num;
+    a->start = at.off;
+    a->at = at;
+    a->at.len = a->end - a->start;
+    return a;
+  }
+  expr *e = binary(p, EX_ARITH, at, a, NULL);
+  if (!e) return NULL;
+  e->op = TK_MINUS;
+  e->start = at.off;
+  return e;
+}
+
+/* product = unary { ( "*" | "/" ) unary } */
+static expr *parse_product(parser *p) {
+  expr *e = parse_unary(p);
+  while (e && (p->tok.kind == TK_STAR || p->tok.kind == TK_SLASH)) {
+    loc at = p->tok.at;
+    tok_kind op = p->tok.kind;
+    advance(p);
+    expr *b = parse_unary(p);
+    e = b ? binary(p, EX_ARITH, at, e, b) : NULL;
+    if (e) e->op = op;
+  }
+  return e;
+}
+
+/* sum = product { ( "+" | "-" ) product } */
+static expr *parse_sum(parser *p) {
+  expr *e = parse_product(p);
+  while (e && (p->tok.kind == TK_PLUS || p->tok.kind == TK_MINUS)) {
+    loc at = p->tok.at;
+    tok_kind op = p->tok.kind;
+    advance(p);
+    expr *b = parse_product(p);
+    e = b ? binary(p, EX_ARITH, at, e, b) : NULL;
+    if (e) e->op = op;
+  }
+  return e;
+}
+
+/* comparison = sum [ relop sum | "in" ( "[" literal { "," literal } "]" | ident ) ] */
 static expr *parse_comparison(parser *p) {
-  expr *a = parse_operand(p);
+  expr *a = parse_sum(p);
   if (!a) return NULL;
   tok_kind k = p->tok.kind;
   if (k == TK_EQ || k == TK_NE || k == TK_LT || k == TK_LE || k == TK_GT || k == TK_GE) {
     loc at = p->tok.at;
     advance(p);
-    expr *b = parse_operand(p);
+    expr *b = parse_sum(p);
     if (!b) return NULL;
     expr *e = binary(p, EX_CMP, at, a, b);
     if (e) e->op = k;

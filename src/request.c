@@ -6,6 +6,7 @@
 #include "alloc.h"
 #include "error.h"
 #include "date.h"
+#include "num.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -138,7 +139,10 @@ int pactum_request_set_int(pactum_request *r, const char *attr, int64_t v, pactu
   int slot;
   if (lookup_qname(r, attr, &slot, err)) return PACTUM_EINPUT;
   type_kind k = r->agr->actions[r->action].attrs[slot].type.kind;
-  if (k != TY_INTEGER && k != TY_MONEY && k != TY_DATE) return wrong_type(r, slot, err);
+  if (k != TY_INTEGER && k != TY_MONEY && k != TY_DECIMAL && k != TY_DATE) return wrong_type(r, slot, err);
+  /* Money and decimals are given in whole units and kept in millionths (num.h). */
+  if ((k == TY_MONEY || k == TY_DECIMAL) && num_scale(v, &v))
+    return fail(err, "overflow", "attribute '%s' is out of range", attr);
   return set_attr(r, slot, v);
 }
 
@@ -165,6 +169,18 @@ int pactum_request_set_string(pactum_request *r, const char *attr, const char *v
     if (date_parse(v, n, &day)) return fail(err, "bad_date", "attribute '%s': '%.32s' is not a real date (YYYY-MM-DD)", a->qname, v);
     return set_attr(r, slot, day);
   }
+  if (a->type.kind == TY_MONEY || a->type.kind == TY_DECIMAL) {
+    int64_t x;
+    int rc = num_parse(v, n, &x);
+    if (rc == NUM_EOVERFLOW) return fail(err, "overflow", "attribute '%s' is out of range", a->qname);
+    if (rc) return wrong_type(r, slot, err);
+    return set_attr(r, slot, x);
+  }
+  if (a->type.kind == TY_DURATION) {
+    int64_t x;
+    if (num_duration_parse(v, n, &x)) return wrong_type(r, slot, err);
+    return set_attr(r, slot, x);
+  }
   return wrong_type(r, slot, err);
 }
 
@@ -181,9 +197,25 @@ static int set_json(pactum_request *r, int is_context, const char *key, json_t *
     if (!json_is_boolean(v)) return wrong_type(r, slot, err);
     return set_attr(r, slot, json_is_true(v));
   case TY_INTEGER:
-  case TY_MONEY:
     if (!json_is_integer(v)) return wrong_type(r, slot, err);
     return set_attr(r, slot, (int64_t)json_integer_value(v));
+  case TY_MONEY:
+  case TY_DECIMAL: {
+    /* Whole units as a JSON integer, or an exact decimal in a string; never a binary double (num.h). */
+    int64_t x;
+    int rc = num_from_json(v, &x);
+    if (rc == NUM_EOVERFLOW)
+      return fail(err, "overflow", "attribute '%s' is out of range (at most 9223372036854.775807)", a->qname);
+    if (rc == NUM_EDIGITS) return fail(err, "wrong_type", "attribute '%s' has more than 6 fractional digits", a->qname);
+    if (rc) return wrong_type(r, slot, err);
+    return set_attr(r, slot, x);
+  }
+  case TY_DURATION: {
+    int64_t x;
+    if (!json_is_string(v) || num_duration_parse(json_string_value(v), json_string_length(v), &x))
+      return wrong_type(r, slot, err);
+    return set_attr(r, slot, x);
+  }
   case TY_STRING: {
     if (!json_is_string(v)) return wrong_type(r, slot, err);
     int64_t id = string_id(r, json_string_value(v), json_string_length(v));

@@ -7,6 +7,7 @@
 #include "body.h"
 #include "alloc.h"
 #include "date.h"
+#include "num.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,6 +62,14 @@ static int vals_add_i64(space_vals *s, int64_t v) {
   return vals_add_buf(s, &b);
 }
 
+/* A money or decimal value (millionths, num.h) as JSON: whole units, or an exact decimal string. */
+static int vals_add_num(space_vals *s, int64_t v) {
+  buf b;
+  buf_init(&b);
+  num_json(&b, v);
+  return vals_add_buf(s, &b);
+}
+
 /* A day as a JSON string, if it is a real day of years 1..9999. */
 static int vals_add_day(space_vals *s, int64_t d) {
   if (d < date_from_ymd(1, 1, 1) || d > date_from_ymd(9999, 12, 31)) return 0;
@@ -78,10 +87,15 @@ static int vals_add_typed(space_vals *s, const pactum_agreement *agr, type_ref t
   case TY_DATE:
     return vals_add_day(s, k - 1) || vals_add_day(s, k) || vals_add_day(s, k + 1) ? -1 : 0;
   case TY_INTEGER:
-  case TY_MONEY:
     if (k > INT64_MIN && vals_add_i64(s, k - 1)) return -1;
     if (vals_add_i64(s, k)) return -1;
     return k < INT64_MAX ? vals_add_i64(s, k + 1) : 0;
+  case TY_MONEY:
+  case TY_DECIMAL:
+    /* The neighbours are a millionth away: the smallest step of these values (num.h). */
+    if (k > INT64_MIN && vals_add_num(s, k - 1)) return -1;
+    if (vals_add_num(s, k)) return -1;
+    return k < INT64_MAX ? vals_add_num(s, k + 1) : 0;
   default: return 0;
   }
 }
@@ -144,7 +158,7 @@ static int vals_add_other(const space *sp, space_vals *s) {
 /* Types with no natural constants still need a value: 0 for numbers, the first segment's day. */
 static int vals_add_fallback(const space *sp, space_vals *s, type_ref t) {
   if (t.kind == TY_STRING) return vals_add_other(sp, s);
-  if (t.kind == TY_INTEGER || t.kind == TY_MONEY) return s->n ? 0 : vals_add_i64(s, 0);
+  if (t.kind == TY_INTEGER || t.kind == TY_MONEY || t.kind == TY_DECIMAL) return s->n ? 0 : vals_add_i64(s, 0);
   if (t.kind == TY_DATE)
     for (int i = 0; i < sp->ndays; i++)
       if (vals_add_typed(s, sp->agr[0], t, sp->days[i])) return -1;
@@ -158,7 +172,7 @@ static int vals_add_fallback(const space *sp, space_vals *s, type_ref t) {
 */
 static int state_reps(const pactum_agreement *agr, int v, space_vals *out) {
   type_ref t = agr->states[v].type;
-  if (t.kind != TY_INTEGER && t.kind != TY_MONEY && t.kind != TY_DATE) return 0;
+  if (t.kind != TY_INTEGER && t.kind != TY_MONEY && t.kind != TY_DECIMAL && t.kind != TY_DATE) return 0;
   if (vals_add_typed(out, agr, t, agr->states[v].init)) return -1;
   for (int c = 0; c < agr->nclauses; c++) {
     const cclause *cl = &agr->clauses[c];
@@ -725,7 +739,8 @@ static int build_groups(space *sp) {
           /* The default itself (not its neighbours): requests that leave the attribute out. */
           if (at->has_default) {
             int rc = at->type.kind == TY_STRING ? vals_add_typed(v, agr, at->type, at->def)
-                     : at->type.kind == TY_INTEGER || at->type.kind == TY_MONEY ? vals_add_i64(v, at->def)
+                     : at->type.kind == TY_INTEGER ? vals_add_i64(v, at->def)
+                     : at->type.kind == TY_MONEY || at->type.kind == TY_DECIMAL ? vals_add_num(v, at->def)
                      : at->type.kind == TY_DATE ? vals_add_day(v, at->def)
                                                 : 0;
             if (rc) return -1;
@@ -795,6 +810,19 @@ static const char *operand_name(const pactum_agreement *agr, uint8_t src, int32_
 }
 
 /*
+** Arithmetic (value.c): the representatives are the constants compared with plain operands, so a
+** computed value (a price times a quantity, a date plus 30 days) may turn between them. Noted
+** with the expression's text.
+*/
+static void note_arith(space *sp, const pactum_agreement *agr, int32_t vroot) {
+  const vop *v = &agr->vcode[vroot];
+  uint32_t a = v->start < agr->src_len ? v->start : 0, b = v->end <= agr->src_len && v->end > a ? v->end : a;
+  int n = (int)(b - a > 80 ? 80 : b - a);
+  snprintf(sp->approx, sizeof sp->approx, "'%.*s' is computed (arithmetic), and its values are not all tried", n,
+           agr->src + a);
+}
+
+/*
 ** Note in sp->approx the first comparison of root between two values that are not constants,
 ** of a type whose values are represented (string, integer, money, date) rather than enumerated.
 */
@@ -808,6 +836,10 @@ static void find_approx(space *sp, const pactum_agreement *agr, int32_t root, in
   if (x->op == X_AND || x->op == X_OR) {
     find_approx(sp, agr, x->a, action, ev);
     find_approx(sp, agr, x->b, action, ev);
+    return;
+  }
+  if (x->op >= X_EQ && x->op <= X_GE && (x->lsrc == SRC_EXPR || x->rsrc == SRC_EXPR)) {
+    note_arith(sp, agr, x->lsrc == SRC_EXPR ? x->lslot : x->rslot);
     return;
   }
   if (x->op < X_EQ || x->op > X_GE || x->lsrc == SRC_CONST || x->rsrc == SRC_CONST) return;
@@ -861,8 +893,12 @@ static void build_approx(space *sp) {
       find_approx(sp, agr, cl->window, cl->action, -1);
     }
     for (int e = 0; e < agr->nevents; e++)
-      for (int k = 0; k < agr->events[e].nstmts; k++)
-        if (!exact_ref_guard(agr, e, k)) find_approx(sp, agr, agr->events[e].stmts[k].cond, -1, e);
+      for (int k = 0; k < agr->events[e].nstmts; k++) {
+        const cstmt *st = &agr->events[e].stmts[k];
+        if (!exact_ref_guard(agr, e, k)) find_approx(sp, agr, st->cond, -1, e);
+        if (!sp->approx[0] && st->kind == ST_SET && agr->code[st->value].lsrc == SRC_EXPR)
+          note_arith(sp, agr, agr->code[st->value].lslot);
+      }
   }
 }
 
@@ -1131,6 +1167,9 @@ void space_state_text(const space *sp, int side, int state, buf *out) {
       buf_puts(out, d);
       break;
     case TY_REF: put_witness_ref(sp, state, v[i], out); break;
+    case TY_MONEY:
+    case TY_DECIMAL:
+    case TY_DURATION: report_value(out, agr, st->type, v[i], 0); break;
     default: buf_i64(out, v[i]); break;
     }
   }

@@ -443,6 +443,11 @@ static int check_decision(tctx *t, json_t *sc, long line, pactum_timeline *tl, p
     line_error(t, line, "test '%s': the request is refused: %s [%s]", name, err.message, err.code);
     return -1;
   }
+  if (rc == PACTUM_EINPUT && dec->fault) {
+    pactum_decision_error(dec, &err); /* the clause whose arithmetic failed */
+    line_error(t, line, "test '%s': %s [%s]", name, err.message, err.code);
+    return -1;
+  }
   if (rc == PACTUM_EINPUT) {
     line_error(t, line, "test '%s': the request cannot be decided: an attribute without a default is not given", name);
     return -1;

@@ -243,7 +243,7 @@ static int window_finding(vstate *v, int32_t ci, buf *msg, example *ex) {
       else
         for (int i = 0; i < sp->nstates && !holds; i++) {
           if (sp->states[i].seg > seg) continue;
-          xenv env = {NULL, timeline_at(agr, sp->states[i].tl[0], day, v->row), NULL, day, 0};
+          xenv env = {NULL, timeline_at(agr, sp->states[i].tl[0], day, v->row), NULL, day, 0, agr, NULL};
           int h = eval_expr(agr, c->win[item], &env);
           holds = c->win_until[item] ? !h : h;
         }

@@ -11,6 +11,7 @@
 #include "alloc.h"
 #include "date.h"
 #include "error.h"
+#include "num.h"
 #include "space.h"
 #include "store.h"
 
@@ -75,6 +76,10 @@ static void type_phrase(buf *b, type_ref t) {
     for (int i = 0; i < t.en->n; i++) buf_printf(b, "%s%s", i ? ", " : "", t.en->names[i]);
   } else if (t.kind == TY_REF) {
     buf_printf(b, "the seq of an earlier '%s' event", t.target);
+  } else if (t.kind == TY_MONEY) {
+    buf_puts(b, "an amount of dollars (1250000, $0.004)");
+  } else if (t.kind == TY_DECIMAL) {
+    buf_puts(b, "a number (10.5)");
   } else {
     buf_puts(b, value_phrase(t.kind));
   }
@@ -107,7 +112,18 @@ static json_t *field_json(const cevent *ev, const cfield *f, const char *text, p
     if (!parse_number(text, &v)) return json_integer(v);
     break;
   case TY_MONEY:
-    if (!parse_number(text[0] == '$' ? text + 1 : text, &v)) return json_integer(v);
+  case TY_DECIMAL: {
+    /* "$1_000.50", "0.004": exact, in millionths (num.h); JSON takes it back in whole units. */
+    const char *t = f->type.kind == TY_MONEY && text[0] == '$' ? text + 1 : text;
+    char clean[64];
+    size_t n = 0;
+    for (const char *q = t; *q && n + 1 < sizeof clean; q++)
+      if (*q != '_') clean[n++] = *q;
+    if (!num_parse(clean, n, &v)) return num_json_value(v);
+    break;
+  }
+  case TY_DURATION:
+    if (!num_duration_parse(text, strlen(text), &v)) return json_string(text);
     break;
   case TY_DATE:
     if (!date_parse(text, strlen(text), &day)) return json_string(text);
@@ -830,9 +846,11 @@ static json_t *state_diff(const cmp_ctx *c, int32_t d, const int64_t *sb, const 
                                              value_json(agr, agr->states[i].type, sh[i])));
   for (int i = 0; i < agr->ncommits; i++) {
     int64_t b = sb[agr->nstates + i], h = sh[agr->nstates + i];
+    type_ref t = {.kind = agr->commits[i].is_money ? TY_MONEY : TY_INTEGER}; /* money in dollars (num.h) */
     if (b != h)
-      json_array_append_new(commits, json_pack("{s:s,s:I,s:I,s:I}", "id", agr->commits[i].id, "baseline", (json_int_t)b,
-                                               "whatif", (json_int_t)h, "total", (json_int_t)agr->commits[i].total));
+      json_array_append_new(commits, json_pack("{s:s,s:o,s:o,s:o}", "id", agr->commits[i].id, "baseline",
+                                               value_json(agr, t, b), "whatif", value_json(agr, t, h), "total",
+                                               value_json(agr, t, agr->commits[i].total)));
   }
   for (int i = 0; i < agr->nclauses; i++) {
     int b = clause_in_effect(agr, &agr->clauses[i], sb, d), h = clause_in_effect(agr, &agr->clauses[i], sh, d);
@@ -1223,7 +1241,11 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
       for (int side = 0; side < 2; side++) {
         json_t *val = json_object_get(x, side ? "whatif" : "baseline");
         if (side) buf_puts(&b, " -> ");
+        type_kind tk = k < agr->nstates ? agr->states[k].type.kind : TY_NONE;
+        int64_t n = 0;
         if (ref) report_value(&b, agr, agr->states[k].type, (int64_t)json_integer_value(val), 0); /* "seq 4", "none" */
+        else if ((tk == TY_MONEY || tk == TY_DECIMAL) && num_from_json(val, &n) == NUM_OK)
+          report_value(&b, agr, agr->states[k].type, n, 0); /* "$200.10", "0.995027" */
         else put_json(&b, val);
       }
       buf_putc(&b, '\n');
@@ -1234,11 +1256,17 @@ char *whatif_render_text(const pactum_agreement *agr, json_t *r) {
       while (k < agr->ncommits && strcmp(agr->commits[k].id, id)) k++;
       type_ref t = {.kind = k < agr->ncommits && agr->commits[k].is_money ? TY_MONEY : TY_INTEGER};
       buf_printf(&b, "  commitment %s: ", id);
-      report_value(&b, agr, t, (int64_t)json_integer_value(json_object_get(x, "baseline")), 0);
-      buf_puts(&b, " -> ");
-      report_value(&b, agr, t, (int64_t)json_integer_value(json_object_get(x, "whatif")), 0);
-      buf_puts(&b, " of ");
-      report_value(&b, agr, t, (int64_t)json_integer_value(json_object_get(x, "total")), 0);
+      static const char *const sides[] = {"baseline", " -> ", "whatif", " of ", "total"};
+      for (int s2 = 0; s2 < 5; s2++) {
+        if (s2 % 2) {
+          buf_puts(&b, sides[s2]);
+          continue;
+        }
+        json_t *val = json_object_get(x, sides[s2]);
+        int64_t n = (int64_t)json_integer_value(val);
+        if (t.kind == TY_MONEY && num_from_json(val, &n)) n = 0; /* written by value_json: cannot fail */
+        report_value(&b, agr, t, n, 0);
+      }
       if (k < agr->ncommits && agr->commits[k].unit && !agr->commits[k].is_money) buf_printf(&b, " %s", agr->commits[k].unit);
       buf_putc(&b, '\n');
     }

@@ -372,7 +372,7 @@ errors = [
     ("panel_verdict 1 verified rejected 2029-06-01", "--add 'panel_verdict 1 verified rejected 2029-06-01': too many values for event 'panel_verdict': 'rejected' has no field left to fill (its fields: declaration, verdict)"),
     ("agi_verified 2029-06-01", "--add 'agi_verified 2029-06-01': unknown event type 'agi_verified'; the agreement's event types are agi_declared, panel_verdict, azure_purchase, azure_purchase_prior_commitment"),
     ('agi_declared "Open AI 2029-01-15', "--add 'agi_declared \"Open AI 2029-01-15': a double quote is not closed"),
-    ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' is a whole number of dollars; got '12x'"),
+    ("azure_purchase 12x 2029-01-15", "--add 'azure_purchase 12x 2029-01-15': field 'amount_usd' of event 'azure_purchase' is an amount of dollars (1250000, $0.004); got '12x'"),
     ("   ", "--add '   ': empty; give TYPE [VALUE | FIELD=VALUE]... DATE"),
 ]
 for text, msg in errors:

@@ -415,8 +415,9 @@ d = decide_ev(ev_sameday, "2029-01-15")
 check("events of one day apply in file order (declared, then verified; CRLF lines)",
       d is not None and d["decision"] == "not_applicable", d)
 ev_over = tmpfile("overflow.jsonl",
-                  '{"type":"azure_purchase","date":"2026-01-01","amount_usd":9223372036854775807}\n'
-                  '{"type":"azure_purchase","date":"2026-01-02","amount_usd":1}\n')
+                  '{"type":"azure_purchase","date":"2026-01-01","amount_usd":"9223372036854.775807"}\n'
+                  '{"type":"azure_purchase","date":"2026-01-02","amount_usd":"0.000001"}\n')
+# (money is kept in millionths of a dollar: the largest sum is $9,223,372,036,854.775807)
 r = run("status", "--events", ev_over, "--date", "2026-02-01")
 check("a purchase taking the commitment past 64 bits is rejected: FILE:2 [overflow]",
       r.rc == 2 and r.out == "" and r.err.startswith(f"{ev_over}:2: error: ") and "[overflow]" in r.err, r)
@@ -654,11 +655,11 @@ r = run("status", "--date", "2026-13-01")
 check("status with a malformed --date exits 2", r.rc == 2 and r.out == "", r)
 
 # A negative amount counted toward a commitment is rejected (docs/formats.md, negative_amount),
-# down to -2^63, so `fulfilled` never goes below 0 and `remaining` never wraps around.
+# down to -2^63 millionths of a dollar, so `fulfilled` never goes below 0 and `remaining` never wraps around.
 ev_min = tmpfile("min.jsonl", '{"type":"azure_purchase","date":"2026-01-01","amount_usd":5}\n'
-                 '{"type":"azure_purchase","date":"2026-01-02","amount_usd":-9223372036854775808}\n')
+                 '{"type":"azure_purchase","date":"2026-01-02","amount_usd":"-9223372036854.775808"}\n')
 r = run("status", "--events", ev_min, "--date", "2026-02-01", "--format", "json")
-check("a purchase of -2^63 dollars: rejected at line 2 with [negative_amount], no crash",
+check("a purchase of -2^63 millionths of a dollar: rejected at line 2 with [negative_amount], no crash",
       sane(r) and r.rc == 2 and r.out == "" and r.err.startswith(f"{ev_min}:2: error: ")
       and "[negative_amount]" in r.err, r)
 r = run("status", "--date=2026-06-01", "--format=json")

@@ -534,33 +534,44 @@ def date_2025_02_29():
 
 # ---- Money --------------------------------------------------------------------------------
 
+def usd(m):
+    """An amount of m millionths of a dollar as pactum reads and writes it in JSON (docs/formats.md):
+    whole dollars as an integer, anything else as an exact decimal in a string."""
+    if m % 10**6 == 0:
+        return "%d" % (m // 10**6)
+    return '"%d.%s"' % (m // 10**6, ("%06d" % (m % 10**6)).rstrip("0"))
+
+
 def money_sum_overflow():
-    purchase = '{"type":"volume_purchase","date":"%s","amount_usd":%d}'
+    # Money is kept in millionths of a dollar: the largest sum is INT64_MAX millionths.
+    purchase = '{"type":"volume_purchase","date":"%s","amount_usd":%s}'
     overflow = ("event 'volume_purchase' would take commitment 'volume_commitment' past the 64-bit range")
     db = path("money.db")
-    # Exactly INT64_MAX in total is allowed, and the ledger reports it to the dollar.
-    f = write("max.jsonl", purchase % ("2026-02-01", INT64_MAX - 10) + "\n" + purchase % ("2026-05-02", 10) + "\n")
+    # Exactly INT64_MAX millionths in total is allowed, and the ledger reports it to the millionth.
+    f = write("max.jsonl", purchase % ("2026-02-01", usd(INT64_MAX - 10)) + "\n" + purchase % ("2026-05-02", usd(10)) + "\n")
     r = run("event", "import", f, "--db", db, "--agreement", RESELLER)
-    check("two purchases summing to exactly INT64_MAX are recorded", r.rc == 0 and "recorded 2 events" in r.out, r)
+    check("two purchases summing to exactly INT64_MAX millionths are recorded", r.rc == 0 and "recorded 2 events" in r.out, r)
     r = run("ledger", "--agreement", RESELLER, "--db", db, "--date", "2026-06-01", "--format", "json")
     led = json.loads(r.out) if r.rc == 0 else {}
     c = (led.get("commitments") or [{}])[0]
     expect("ledger at INT64_MAX", r, 0, "", secs=2, rss_mb=64)
-    check("  ... fulfilled INT64_MAX, excess INT64_MAX - $5,000,000, months to the dollar",
-          c.get("fulfilled") == INT64_MAX and c.get("excess") == INT64_MAX - 5000000 and c.get("remaining") == 0 and
+    j = lambda m: json.loads(usd(m))
+    check("  ... fulfilled INT64_MAX, excess INT64_MAX - $5,000,000, months to the millionth",
+          c.get("fulfilled") == j(INT64_MAX) and c.get("excess") == j(INT64_MAX - 5000000 * 10**6) and
+          c.get("remaining") == 0 and
           [(p["period"], p["amount"], p["cumulative"]) for p in c.get("periods", []) if p["amount"]] ==
-          [("2026-02", INT64_MAX - 10, INT64_MAX - 10), ("2026-05", 10, INT64_MAX)], r)
-    # One dollar more: refused, nothing recorded, the store as it was.
-    f = write("more.jsonl", purchase % ("2026-06-01", 1) + "\n")
+          [("2026-02", j(INT64_MAX - 10), j(INT64_MAX - 10)), ("2026-05", j(10), j(INT64_MAX))], r)
+    # One millionth more: refused, nothing recorded, the store as it was.
+    f = write("more.jsonl", purchase % ("2026-06-01", usd(1)) + "\n")
     r = run("event", "import", f, "--db", db, "--agreement", RESELLER)
-    expect("one more dollar, past INT64_MAX", r, 2,
+    expect("one more millionth, past INT64_MAX", r, 2,
            "%s:1: error: %s [overflow]\npactum: nothing was recorded\n" % (f, overflow), secs=2, rss_mb=64)
     r = run("audit", "verify", "--db", db)
     # Its records: the store's store_created record and the two events.
     check("  ... the store still holds 2 events and verifies", r.rc == 0 and re.search(r"^events: ok: 3 records,", r.out, re.M), r)
     # Two amounts of INT64_MAX in one batch: the second is refused, and the first is not kept.
     db2 = path("money2.db")
-    f = write("two.jsonl", purchase % ("2026-02-01", INT64_MAX) + "\n" + purchase % ("2026-02-02", INT64_MAX) + "\n")
+    f = write("two.jsonl", purchase % ("2026-02-01", usd(INT64_MAX)) + "\n" + purchase % ("2026-02-02", usd(INT64_MAX)) + "\n")
     r = run("event", "import", f, "--db", db2, "--agreement", RESELLER)
     expect("two purchases of INT64_MAX in one batch", r, 2,
            "%s:2: error: %s [overflow]\npactum: nothing was recorded\n" % (f, overflow), secs=2, rss_mb=64)
@@ -568,15 +579,15 @@ def money_sum_overflow():
     r = run("ledger", "--agreement", RESELLER, "--events", f, "--date", "2026-06-01")
     expect("ledger --events over the same two", r, 2, "%s:2: error: %s [overflow]\n" % (f, overflow), secs=2,
            rss_mb=64)
-    # Many purchases that pass INT64_MAX only all together (2^60 each: the 8th passes it).
-    many = "".join(purchase % ("2026-03-%02d" % (i + 1), 2**60) + "\n" for i in range(10))
+    # Many purchases that pass INT64_MAX only all together (2^60 millionths each: the 8th passes it).
+    many = "".join(purchase % ("2026-03-%02d" % (i + 1), usd(2**60)) + "\n" for i in range(10))
     f = write("many.jsonl", many)
     r = run("event", "import", f, "--db", path("money3.db"), "--agreement", RESELLER)
     expect("ten purchases of 2^60: the 8th passes INT64_MAX", r, 2,
            "%s:8: error: %s [overflow]\npactum: nothing was recorded\n" % (f, overflow), secs=2, rss_mb=64)
     srv = Server(db="money-http.db")
     try:
-        body = "[" + purchase % ("2026-02-01", INT64_MAX) + "," + purchase % ("2026-02-02", 1) + "]"
+        body = "[" + purchase % ("2026-02-01", usd(INT64_MAX)) + "," + purchase % ("2026-02-02", usd(1)) + "]"
         http_expect(srv, "a batch past INT64_MAX", "/v1/events", body, 400, "overflow",
                     "event 1: %s; nothing was written" % overflow, auth=True)
     finally:

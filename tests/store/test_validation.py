@@ -102,8 +102,9 @@ refused("a field the event type does not have", db,
 refused("a missing field", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01"}]), 1, "missing_field")
 refused("an amount with a fraction", db, '{"type":"azure_purchase","date":"2026-03-01","amount_usd":1.5}\n', 1,
         "wrong_type")
-refused("an amount as a string", db, jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": "1"}]),
-        1, "wrong_type")
+# Money in a string must be an exact decimal ("0.004"); a JSON real is refused above (docs/formats.md).
+refused("an amount as a string that is not a number", db,
+        jsonl([{"type": "azure_purchase", "date": "2026-03-01", "amount_usd": "one"}]), 1, "wrong_type")
 refused("a verdict outside its enum", db,
         jsonl([{"type": "panel_verdict", "date": "2026-03-01", "declaration": decl, "verdict": "maybe"}]), 1, "wrong_type")
 refused("malformed JSON on line 2", db, jsonl([purchase("2026-03-01", 1)]) + '{"type": \n', 2, "bad_json")
@@ -127,20 +128,25 @@ refused("a settings_changed record in a store without bootstrap keys", db,
 refused("a negative purchase", db, jsonl([purchase("2026-03-01", -5)]), 1, "negative_amount")
 
 # ---- 64-bit amounts ----------------------------------------------------------------------------
+# Money is kept in millionths of a dollar (docs/language.md "Types and literals"): the largest sum
+# is INT64_MAX millionths, $9,223,372,036,854.775807. Amounts with a fraction go in strings.
+MAX_USD = "9223372036854.775807"
 o = fresh("overflow.db")
 run("init", "--db", o)
-r = add(o, [purchase("2026-01-10", INT64_MAX - 10)])
-check("a purchase of INT64_MAX - 10 is recorded exactly", r.rc == 0 and '"amount_usd":%d' % (INT64_MAX - 10) in
-      run("events", "--db", o).out, r)
-refused("a purchase that would take the sum past INT64_MAX", o, jsonl([purchase("2026-01-11", 11)]), 1, "overflow")
+r = add(o, [purchase("2026-01-10", "9223372036854.775797")])  # INT64_MAX - 10 millionths
+check("a purchase of INT64_MAX - 10 millionths is recorded exactly",
+      r.rc == 0 and '"amount_usd":"9223372036854.775797"' in run("events", "--db", o).out, r)
+refused("a purchase that would take the sum past INT64_MAX", o, jsonl([purchase("2026-01-11", "0.000011")]), 1,
+        "overflow")
 refused("an overflow on the 2nd event of a batch whose 1st fits", o,
-        jsonl([purchase("2026-01-11", 10), purchase("2026-01-12", 1)]), 2, "overflow")
-r = add(o, [purchase("2026-01-11", 10)])
+        jsonl([purchase("2026-01-11", "0.00001"), purchase("2026-01-12", "0.000001")]), 2, "overflow")
+r = add(o, [purchase("2026-01-11", "0.00001")])
 check("a purchase that brings the sum to exactly INT64_MAX is recorded", r.rc == 0, r)
 r = run("ledger", "--db", o, "--date", "2026-01-31", "--format", "json")
-check("the ledger shows fulfilled = INT64_MAX, not a wrapped value",
-      ('"fulfilled":%d' % INT64_MAX) in r.out and "-" not in r.out.split('"fulfilled":')[1][:3], r)
-refused("a purchase of 1 past INT64_MAX", o, jsonl([purchase("2026-01-12", 1)]), 1, "overflow")
+check("the ledger shows fulfilled = INT64_MAX millionths, not a wrapped value",
+      ('"fulfilled":"%s"' % MAX_USD) in r.out, r)
+refused("a purchase of a millionth past INT64_MAX", o, jsonl([purchase("2026-01-12", "0.000001")]), 1, "overflow")
+refused("a whole-dollar amount past the range", o, jsonl([purchase("2026-01-12", 9223372036855)]), 1, "overflow")
 refused("an amount that is itself past the 64-bit range", o,
         '{"type":"azure_purchase","date":"2026-01-12","amount_usd":9223372036854775808}\n', 1, "bad_json")
 

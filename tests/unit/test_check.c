@@ -117,18 +117,18 @@ static void test_types(void **state) {
   assert_first_error(BASE "on ev { set phase = event.amount > $1 }\n",
                      "t.pact:9:34: error: 'set' takes a value, not a condition");
   assert_first_error(BASE "fact f = zz { quote s \"x\" }\n",
-                     "t.pact:9:10: error: a fact's value must be a string, number, money amount, date or bool");
+                     "t.pact:9:10: error: a fact's value must be a string, number, money amount, date, duration or bool");
 }
 
 static void test_ordering_message(void **state) {
   (void)state;
   /* The operator is quoted once, as in the documented message "'<' orders integers, ...". */
   assert_first_error(BASE P "when context.c < \"y\"" Q,
-                     "t.pact:9:54: error: '<' orders integers, money and dates, not string");
+                     "t.pact:9:54: error: '<' orders integers, decimals, money and dates, not string");
   assert_first_error(BASE P "when context.k >= green" Q,
-                     "t.pact:9:54: error: '>=' orders integers, money and dates, not enum { red, green }");
+                     "t.pact:9:54: error: '>=' orders integers, decimals, money and dates, not enum { red, green }");
   assert_first_error(BASE P "when resource.r > false" Q,
-                     "t.pact:9:55: error: '>' orders integers, money and dates, not bool");
+                     "t.pact:9:55: error: '>' orders integers, decimals, money and dates, not bool");
 }
 
 static void test_duplicate_clause_note(void **state) {

@@ -91,9 +91,14 @@ static void test_validation_errors(void **state) {
   refused(tl, "{\"type\":\"start\",\"date\":\"2026-01-01\",\"who\":\"x\",\"x\":1}", "unknown_field",
           "unknown field 'x' of event 'start'");
   refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\"}", "missing_field", "event 'pay' has no field 'amount'");
-  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"10\"}", "wrong_type",
-          "field 'amount' of event 'pay' must be a whole number of dollars");
+  /* Money is a JSON integer of dollars or an exact decimal in a string; a JSON real (a binary double) is refused. */
+  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"ten\"}", "wrong_type",
+          "field 'amount' of event 'pay' must be an amount of dollars (a JSON integer, or an exact decimal in a string: \"0.004\")");
   refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":1.5}", "wrong_type", NULL);
+  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"0.0000001\"}", "wrong_type",
+          "field 'amount' of event 'pay' has more than 6 fractional digits");
+  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":9223372036855}", "overflow",
+          "field 'amount' of event 'pay' is out of range (at most 9223372036854.775807)");
   refused(tl, "{\"type\":\"units\",\"date\":\"2026-01-01\",\"n\":\"1\"}", "wrong_type",
           "field 'n' of event 'units' must be an integer");
   refused(tl, "{\"type\":\"start\",\"date\":\"2026-01-01\",\"who\":5}", "wrong_type",
@@ -131,7 +136,7 @@ static void test_guards_and_order(void **state) {
   refused(tl, "{\"type\":\"finish\",\"date\":\"2026-01-13\"}", "guard_failed", "event 'finish' rejected: not active");
   assert_int_equal(pactum_timeline_count(tl), 4);
   assert_int_equal(at(f, tl, day(2026, 1, 12))[S_PHASE], DONE);
-  assert_int_equal(at(f, tl, day(2026, 1, 12))[C_MONEY], 3);
+  assert_int_equal(at(f, tl, day(2026, 1, 12))[C_MONEY], 3000000); /* $3 in millionths (num.h) */
   pactum_timeline_free(tl);
   assert_int_equal(pactum_timeline_count(NULL), 0);
   pactum_timeline_free(NULL);
@@ -146,12 +151,13 @@ static void test_state_as_of(void **state) {
   ok(tl, "{\"type\":\"finish\",\"date\":\"2026-03-01\"}");
   ok(tl, "{\"type\":\"units\",\"date\":\"2026-03-01\",\"n\":4}");
   assert_int_equal(pactum_timeline_count(tl), 5);
+  /* Money sums are in millionths of a dollar (num.h): $250 is 250000000. */
   struct { int32_t day; int64_t phase, money, widgets, level; } want[] = {
       {DAY_MIN, IDLE, 0, 0, 0},          {day(2025, 1, 1), IDLE, 0, 0, 0},
-      {day(2026, 1, 9), IDLE, 0, 0, 0},  {day(2026, 1, 10), ACTIVE, 250, 0, 0},
-      {day(2026, 1, 31), ACTIVE, 250, 0, 0}, {day(2026, 2, 1), ACTIVE, 750, 0, 0},
-      {day(2026, 2, 28), ACTIVE, 750, 0, 0}, {day(2026, 3, 1), DONE, 750, 4, 4},
-      {day(2099, 1, 1), DONE, 750, 4, 4}, {DAY_MAX, DONE, 750, 4, 4},
+      {day(2026, 1, 9), IDLE, 0, 0, 0},  {day(2026, 1, 10), ACTIVE, 250000000, 0, 0},
+      {day(2026, 1, 31), ACTIVE, 250000000, 0, 0}, {day(2026, 2, 1), ACTIVE, 750000000, 0, 0},
+      {day(2026, 2, 28), ACTIVE, 750000000, 0, 0}, {day(2026, 3, 1), DONE, 750000000, 4, 4},
+      {day(2099, 1, 1), DONE, 750000000, 4, 4}, {DAY_MAX, DONE, 750000000, 4, 4},
   };
   for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
     const int64_t *st = at(f, tl, want[i].day);
@@ -245,16 +251,19 @@ static void test_overflow(void **state) {
   ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-03\",\"amount\":5}");
   assert_true(at(f, tl, DAY_MAX)[C_WIDGETS] == INT64_MAX);
   assert_int_equal(at(f, tl, DAY_MAX)[S_LEVEL], 0);
-  assert_int_equal(at(f, tl, DAY_MAX)[C_MONEY], 5);
+  assert_int_equal(at(f, tl, DAY_MAX)[C_MONEY], 5000000);
   assert_int_equal(pactum_timeline_count(tl), 3);
   pactum_timeline_free(tl);
 
-  /* Large sums that stay in range are fine: 2^62 + 2^62 - 1 = INT64_MAX. */
+  /*
+  ** Large sums that stay in range are fine: money is in millionths, so the largest sum is
+  ** $9,223,372,036,854.775807 = (2^63 - 1) / 10^6, reached here exactly; a millionth more is refused.
+  */
   tl = pactum_timeline_new(f->agr);
-  ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":4611686018427387904}");
-  ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":4611686018427387903}");
+  ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"9223372036854.775806\"}");
+  ok(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"0.000001\"}");
   assert_true(at(f, tl, DAY_MAX)[C_MONEY] == INT64_MAX);
-  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":1}", "overflow",
+  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-01\",\"amount\":\"0.000001\"}", "overflow",
           "event 'pay' would take commitment 'money_owed' past the 64-bit range");
   pactum_timeline_free(tl);
 }
@@ -266,7 +275,8 @@ static void test_negative_amounts(void **state) {
   /* A negative amount never counts toward a commitment; the event's `set` is not kept either. */
   refused(tl, "{\"type\":\"units\",\"date\":\"2026-01-02\",\"n\":-1}", "negative_amount",
           "event 'units' counts -1 toward commitment 'widgets'; amounts cannot be negative");
-  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-02\",\"amount\":-9223372036854775808}", "negative_amount", NULL);
+  refused(tl, "{\"type\":\"pay\",\"date\":\"2026-01-02\",\"amount\":\"-0.000001\"}", "negative_amount",
+          "event 'pay' counts -$0.000001 toward commitment 'money_owed'; amounts cannot be negative");
   assert_int_equal(at(f, tl, DAY_MAX)[S_LEVEL], 3);
   assert_int_equal(at(f, tl, DAY_MAX)[C_WIDGETS], 3);
   assert_int_equal(pactum_timeline_count(tl), 1);

@@ -20,7 +20,7 @@
 
 /* A state ahead of the commitments (so their slots are offset), an event that counts toward
    neither, an integer commitment with a unit and a deadline, and a money commitment whose
-   total is INT64_MAX. */
+   total is INT64_MAX millionths: $9,223,372,036,854.775807 (money is kept in millionths, num.h). */
 static const char small_src[] =
     "agreement \"ledger-test\" { version \"1\" effective 2026-01-01 }\n"
     "party a \"A\"\n"
@@ -33,7 +33,7 @@ static const char small_src[] =
     "on note { set level = 1 }\n"
     "commitment widgets { owed_by a owed_to b what \"Ship 3 widgets\" total 3 unit \"widgets\" "
     "counted from ship.n deadline 2026-12-31 quote s \"ship\" }\n"
-    "commitment huge { owed_by b owed_to a what \"Pay everything\" total $9_223_372_036_854_775_807 "
+    "commitment huge { owed_by b owed_to a what \"Pay everything\" total $9_223_372_036_854.775807 "
     "counted from pay.amount quote s \"pay\" }\n"
     "action go by a\n"
     "permission p { principal a action go quote s \"go\" }\n";
@@ -129,10 +129,9 @@ static json_t *commitment(json_t *root, size_t i) {
   for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
     if (!json_object_get(c, fields[k])) fail_msg("commitment %zu has no '%s'", i, fields[k]);
   assert_true(json_is_string(json_object_get(c, "id")));
-  assert_true(json_is_integer(json_object_get(c, "total")));
-  assert_true(json_is_integer(json_object_get(c, "fulfilled")));
-  assert_true(json_is_integer(json_object_get(c, "remaining")));
-  assert_true(json_is_integer(json_object_get(c, "excess")));
+  /* Amounts: whole units as integers, money with a fraction as an exact decimal string (num.h). */
+  for (const char *const *k = (const char *const[]){"total", "fulfilled", "remaining", "excess", NULL}; *k; k++)
+    assert_true(json_is_integer(json_object_get(c, *k)) || json_is_string(json_object_get(c, *k)));
   assert_true(json_is_number(json_object_get(c, "percent")));
   assert_true(json_is_array(json_object_get(c, "periods")));
   return c;
@@ -167,6 +166,19 @@ static void periods_are(json_t *c, const period *want, size_t n) {
       fail_msg("period %zu is %s %lld %lld, expected %s %lld %lld", i, str_at(p, "period"), int_at(p, "amount"),
                int_at(p, "cumulative"), want[i].label, want[i].amount, want[i].cumulative);
   }
+}
+
+/* The JSON text of member key of o: 12 or "0.000807". */
+static char *text_at(json_t *o, const char *key) {
+  char *t = json_dumps(json_object_get(o, key), JSON_ENCODE_ANY);
+  if (!t) fail_msg("'%s' is missing", key);
+  return t;
+}
+
+static void text_is(json_t *o, const char *key, const char *want) {
+  char *t = text_at(o, key);
+  if (strcmp(t, want) != 0) fail_msg("'%s' is %s, expected %s", key, t, want);
+  free(t);
 }
 
 /* The percent as written: the raw JSON text must carry exactly two decimals. */
@@ -546,9 +558,9 @@ static void test_units_and_int64(void **state) {
   static const char *const evs[] = {
       "{\"type\":\"note\",\"date\":\"2026-01-05\"}",
       "{\"type\":\"ship\",\"date\":\"2026-03-10\",\"n\":1}",
-      "{\"type\":\"pay\",\"date\":\"2026-04-01\",\"amount\":9223372036854775000}",
+      "{\"type\":\"pay\",\"date\":\"2026-04-01\",\"amount\":\"9223372036854.775\"}",
       "{\"type\":\"ship\",\"date\":\"2026-06-30\",\"n\":1}",
-      "{\"type\":\"pay\",\"date\":\"2026-06-30\",\"amount\":807}",
+      "{\"type\":\"pay\",\"date\":\"2026-06-30\",\"amount\":\"0.000807\"}",
       NULL,
   };
   pactum_timeline *tl = timeline(f->small, evs);
@@ -558,8 +570,9 @@ static void test_units_and_int64(void **state) {
   ** days_left: 2026-06-30 -> 2026-12-31 = 31 + 31 + 30 + 31 + 30 + 31 = 184.
   ** Pace: 2026-06-30 up to 2027-01-01: 6 whole months (to 2026-12-30) and 2 days, counted as 7;
   ** 1 / 7 rounded up is 1.
-  ** huge ($9,223,372,036,854,775,807 = INT64_MAX): 9,223,372,036,854,775,000 in April and 807 in
-  ** June reach it exactly: met, 100.00%, no deadline.
+  ** huge ($9,223,372,036,854.775807 = INT64_MAX millionths): $9,223,372,036,854.775 in April and
+  ** $0.000807 in June reach it exactly: met, 100.00%, no deadline. JSON gives these amounts with a
+  ** fraction as exact decimal strings.
   */
   json_t *root = ledger_json(f->small, tl, day(2026, 6, 30), 0);
   json_t *w = commitment(root, 0);
@@ -572,14 +585,18 @@ static void test_units_and_int64(void **state) {
   const period wm[] = {{"2026-03", 1, 1}, {"2026-04", 0, 1}, {"2026-05", 0, 1}, {"2026-06", 1, 2}};
   periods_are(w, wm, 4);
   json_t *h = commitment(root, 1);
-  assert_int_equal(int_at(h, "total"), INT64_MAX);
-  assert_int_equal(int_at(h, "fulfilled"), INT64_MAX);
+  text_is(h, "total", "\"9223372036854.775807\"");
+  text_is(h, "fulfilled", "\"9223372036854.775807\"");
   assert_int_equal(int_at(h, "remaining"), 0);
   assert_string_equal(str_at(h, "status"), "met");
-  const period hm[] = {{"2026-04", 9223372036854775000LL, 9223372036854775000LL},
-                       {"2026-05", 0, 9223372036854775000LL},
-                       {"2026-06", 807, INT64_MAX}};
-  periods_are(h, hm, 3);
+  json_t *hp = json_object_get(h, "periods");
+  assert_int_equal(json_array_size(hp), 3);
+  text_is(json_array_get(hp, 0), "amount", "\"9223372036854.775\"");
+  text_is(json_array_get(hp, 0), "cumulative", "\"9223372036854.775\"");
+  text_is(json_array_get(hp, 1), "amount", "0");
+  text_is(json_array_get(hp, 1), "cumulative", "\"9223372036854.775\"");
+  text_is(json_array_get(hp, 2), "amount", "\"0.000807\"");
+  text_is(json_array_get(hp, 2), "cumulative", "\"9223372036854.775807\"");
   json_decref(root);
   char *s = ledger_render(f->small, tl, day(2026, 6, 30), 0, 1);
   assert_non_null(s);
@@ -588,15 +605,15 @@ static void test_units_and_int64(void **state) {
   pactum_string_free(s);
 
   /*
-  ** On 2026-05-31: widgets 1 of 3 = 33.33%; huge 9,223,372,036,854,775,000 of INT64_MAX is
-  ** 100 - 807 / 92,233,720,368,547,758.07 % = 99.99999999999999912...%, which rounds to 100.00
-  ** while 807 remain: open.
+  ** On 2026-05-31: widgets 1 of 3 = 33.33%; huge 9,223,372,036,854,775,000 of INT64_MAX millionths
+  ** is 100 - 807 / 92,233,720,368,547,758.07 % = 99.99999999999999912...%, which rounds to 100.00
+  ** while $0.000807 remain: open.
   */
   s = ledger_render(f->small, tl, day(2026, 5, 31), 0, 1);
   assert_non_null(s);
   percent_text_is(s, "33.33");
   percent_text_is(s, "100.00");
-  assert_non_null(strstr(s, "\"remaining\":807,\"excess\":0,"));
+  assert_non_null(strstr(s, "\"remaining\":\"0.000807\",\"excess\":0,"));
   pactum_string_free(s);
 
   /* The text: plain numbers with the unit for widgets, grouped dollars for huge. */
@@ -609,8 +626,8 @@ static void test_units_and_int64(void **state) {
                  "  quarter  amount  cumulative  (widgets)\n"
                  "  2026-Q1       1           1\n"
                  "  2026-Q2       1           2\n") ||
-      !strstr(s, "  total      $9,223,372,036,854,775,807\n") ||
-      !strstr(s, "  2026-Q2  $9,223,372,036,854,775,807  $9,223,372,036,854,775,807\n"))
+      !strstr(s, "  total      $9,223,372,036,854.775807\n") ||
+      !strstr(s, "  2026-Q2  $9,223,372,036,854.775807  $9,223,372,036,854.775807\n"))
     fail_msg("unexpected text:\n%s", s);
   pactum_string_free(s);
 

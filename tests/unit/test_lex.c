@@ -386,12 +386,61 @@ static void test_numbers(void **state) {
   no_errors(r);
   check_tok(r, 0, TK_IDENT, 1, 1, 0, 2);
   lex_done(r);
-  /* A dot separates: there are no decimals. */
+  /* A dot between digits makes a decimal, kept in millionths (num.h); before a letter it separates. */
   r = LEX("1.5");
+  no_errors(r);
+  check_tok(r, 0, TK_DECIMAL, 1, 1, 0, 3);
+  assert_true(r->t[0].num == 1500000);
+  lex_done(r);
+  r = LEX("1.x");
   no_errors(r);
   check_tok(r, 0, TK_INT, 1, 1, 0, 1);
   check_tok(r, 1, TK_DOT, 1, 2, 1, 1);
-  check_tok(r, 2, TK_INT, 1, 3, 2, 1);
+  check_tok(r, 2, TK_IDENT, 1, 3, 2, 1);
+  lex_done(r);
+}
+
+static void test_decimals(void **state) {
+  (void)state;
+  /* 0.004 = 4000 millionths; 10.5 = 10500000; 20% = 0.2 = 200000; 0.5% = 0.005 = 5000. */
+  lexrun *r = LEX("0.004 10.5 20% 0.5% 1_000.25 12.345678");
+  no_errors(r);
+  check_tok(r, 0, TK_DECIMAL, 1, 1, 0, 5);
+  assert_true(r->t[0].num == 4000);
+  check_tok(r, 1, TK_DECIMAL, 1, 7, 6, 4);
+  assert_true(r->t[1].num == 10500000);
+  check_tok(r, 2, TK_DECIMAL, 1, 12, 11, 3);
+  assert_true(r->t[2].num == 200000);
+  check_tok(r, 3, TK_DECIMAL, 1, 16, 15, 4);
+  assert_true(r->t[3].num == 5000);
+  assert_true(r->t[4].num == 1000250000);
+  assert_true(r->t[5].num == 12345678);
+  lex_done(r);
+  /* Trailing zeros past the sixth digit change nothing; other digits there are an error. */
+  r = LEX("1.50000000");
+  no_errors(r);
+  assert_true(r->t[0].num == 1500000);
+  lex_done(r);
+  r = LEX("0.0000001");
+  assert_string_equal(diags(r), "t.pact:1:1: error: '0.0000001' has more than 6 fractional digits\n"
+                                "    1 | 0.0000001\n"
+                                "      | ^~~~~~~~~\n");
+  lex_done(r);
+  /* 12.34567% is 0.1234567: seven digits once divided by 100. */
+  r = LEX("12.34567%");
+  first_error(r, "t.pact:1:1: error: '12.34567%' has more than 6 fractional digits once divided by 100");
+  lex_done(r);
+  /* The largest decimal is 9223372036854.775807. */
+  r = LEX("9223372036854.775807 9223372036854.775808");
+  first_error(r, "t.pact:1:22: error: number '9223372036854.775808' is out of range (at most 9223372036854.775807)");
+  assert_true(r->t[0].num == INT64_MAX);
+  lex_done(r);
+  r = LEX("+ - * /");
+  no_errors(r);
+  check_tok(r, 0, TK_PLUS, 1, 1, 0, 1);
+  check_tok(r, 1, TK_MINUS, 1, 3, 2, 1);
+  check_tok(r, 2, TK_STAR, 1, 5, 4, 1);
+  check_tok(r, 3, TK_SLASH, 1, 7, 6, 1);
   lex_done(r);
 }
 
@@ -410,13 +459,18 @@ static void test_overflow(void **state) {
   r = LEX("x 99999999999999999999999");
   first_error(r, "t.pact:1:3: error: number '99999999999999999999999' does not fit in 64 bits");
   lex_done(r);
-  r = LEX("$9223372036854775807");
+  /* Money is kept in millionths of a dollar (num.h): at most $9,223,372,036,854.775807. */
+  r = LEX("$9223372036854.775807");
   no_errors(r);
   assert_int_equal(r->t[0].kind, TK_MONEY);
   assert_true(r->t[0].num == INT64_MAX);
   lex_done(r);
+  r = LEX("$9223372036855");
+  first_error(r, "t.pact:1:1: error: money amount '$9223372036855' is out of range (at most $9,223,372,036,854.775807)");
+  check_tok(r, 0, TK_ERROR, 1, 1, 0, 14);
+  lex_done(r);
   r = LEX("$9223372036854775808");
-  first_error(r, "t.pact:1:1: error: number '$9223372036854775808' does not fit in 64 bits");
+  first_error(r, "t.pact:1:1: error: money amount '$9223372036854775808' is out of range (at most $9,223,372,036,854.775807)");
   check_tok(r, 0, TK_ERROR, 1, 1, 0, 20);
   lex_done(r);
 }
@@ -426,11 +480,22 @@ static void test_money(void **state) {
   lexrun *r = LEX("$250_000_000_000 $0 $7");
   no_errors(r);
   check_tok(r, 0, TK_MONEY, 1, 1, 0, 16);
-  assert_true(r->t[0].num == 250000000000LL);
+  assert_true(r->t[0].num == 250000000000LL * 1000000);
   check_tok(r, 1, TK_MONEY, 1, 18, 17, 2);
   assert_int_equal(r->t[1].num, 0);
   check_tok(r, 2, TK_MONEY, 1, 21, 20, 2);
-  assert_int_equal(r->t[2].num, 7);
+  assert_int_equal(r->t[2].num, 7000000);
+  lex_done(r);
+  /* Sub-dollar amounts: $0.004 is 4000 millionths, $1_000.50 is 1000500000. */
+  r = LEX("$0.004 $1_000.50");
+  no_errors(r);
+  check_tok(r, 0, TK_MONEY, 1, 1, 0, 6);
+  assert_int_equal(r->t[0].num, 4000);
+  check_tok(r, 1, TK_MONEY, 1, 8, 7, 9);
+  assert_true(r->t[1].num == 1000500000LL);
+  lex_done(r);
+  r = LEX("$5%");
+  first_error(r, "t.pact:1:1: error: malformed number '$5%'");
   lex_done(r);
   r = LEX("$");
   assert_string_equal(diags(r), "t.pact:1:1: error: expected digits after '$'\n"
@@ -449,7 +514,7 @@ static void test_money(void **state) {
   /* A money amount is never a date. */
   r = LEX("$2025-10-28");
   assert_int_equal(r->t[0].kind, TK_MONEY);
-  assert_int_equal(r->t[0].num, 2025);
+  assert_int_equal(r->t[0].num, 2025000000); /* $2025, in millionths */
   lex_done(r);
 }
 
@@ -494,11 +559,12 @@ static void test_dates(void **state) {
   assert_true(r->d.errors >= 1);
   for (int i = 0; i < r->n; i++) assert_int_not_equal(r->t[i].kind, TK_DATE);
   lex_done(r);
-  /* Not the date shape: an integer, then a stray '-'. */
+  /* Not the date shape: an integer, a minus (arithmetic, which the parser refuses here), ... */
   r = LEX("2025-1-01");
+  no_errors(r);
   check_tok(r, 0, TK_INT, 1, 1, 0, 4);
-  first_error(r, "t.pact:1:5: error: unexpected character '-'");
-  check_tok(r, 1, TK_INT, 1, 6, 5, 1);
+  check_tok(r, 1, TK_MINUS, 1, 5, 4, 1);
+  check_tok(r, 2, TK_INT, 1, 6, 5, 1);
   lex_done(r);
 }
 
@@ -608,6 +674,7 @@ int main(void) {
       cmocka_unit_test_teardown(test_string_errors, release_all),
       cmocka_unit_test_teardown(test_numbers, release_all),
       cmocka_unit_test_teardown(test_overflow, release_all),
+      cmocka_unit_test_teardown(test_decimals, release_all),
       cmocka_unit_test_teardown(test_money, release_all),
       cmocka_unit_test_teardown(test_dates, release_all),
       cmocka_unit_test_teardown(test_bang_and_stray_bytes, release_all),

@@ -14,6 +14,9 @@
 
 #include <jansson.h>
 
+/* Money in the engine's unit: millionths of a dollar (num.h). */
+#define USD(n) ((int64_t)(n) * 1000000)
+
 static const char src[] =
     "agreement \"obl\" { version \"1\" effective 2026-01-01 }\n"
     "party a\n"
@@ -124,8 +127,8 @@ static void test_due_day_and_after(void **state) {
   assert_int_equal(x->trigger, D("2026-01-10"));
   assert_int_equal(x->trigger_seq, 1);
   assert_true(x->has_owed);
-  assert_int_equal(x->owed, 1000);
-  assert_int_equal(x->paid, 0);
+  assert_int_equal(x->owed, USD(1000));
+  assert_int_equal(x->paid, USD(0));
   assert_int_equal(count(agr, &l, "invoices"), 1);
   obligations_release(&l);
   /* The day after, unpaid: violated. */
@@ -149,7 +152,7 @@ static void test_partial_then_full(void **state) {
   int64_t paid;
   /* 400 of 1000 by 2026-01-25: active. */
   assert_int_equal(state_on(agr, tl, "2026-01-25", "invoices", 1, &paid), OBS_ACTIVE);
-  assert_int_equal(paid, 400);
+  assert_int_equal(paid, USD(400));
   /* 400 + 600 = 1000 on 2026-02-05, before the due day 2026-02-09: fulfilled on time. */
   obligations_list l;
   pactum_error err;
@@ -157,10 +160,10 @@ static void test_partial_then_full(void **state) {
   const obl_instance *x = find(agr, &l, "invoices", 1);
   assert_int_equal(x->state, OBS_FULFILLED);
   assert_true(x->on_time);
-  assert_int_equal(x->paid, 1000);
+  assert_int_equal(x->paid, USD(1000));
   assert_int_equal(x->fulfilled, D("2026-02-05"));
   /* Invoice 8 got nothing: the payments named invoice 7. */
-  assert_int_equal(find(agr, &l, "invoices", 2)->paid, 0);
+  assert_int_equal(find(agr, &l, "invoices", 2)->paid, USD(0));
   obligations_release(&l);
   pactum_timeline_free(tl);
   pactum_agreement_free(agr);
@@ -204,7 +207,7 @@ static void test_discharge(void **state) {
   assert_int_equal(x->state, OBS_DISCHARGED);
   assert_int_equal(x->discharged, D("2026-02-20"));
   /* The payment after the discharge is counted toward it but does not fulfil it. */
-  assert_int_equal(x->paid, 20);
+  assert_int_equal(x->paid, USD(20));
   assert_int_equal(x->fulfilled, DAY_MAX);
   x = find(agr, &l, "invoices", 3);
   assert_int_equal(x->state, OBS_DISCHARGED);
@@ -286,19 +289,19 @@ static void test_at(void **state) {
   pactum_timeline *tl = fold(agr, ev);
   int64_t paid;
   assert_int_equal(state_on(agr, tl, "2026-06-29", "fee", 1, &paid), OBS_PENDING);
-  assert_int_equal(paid, 0);
+  assert_int_equal(paid, USD(0));
   assert_int_equal(state_on(agr, tl, "2026-07-31", "fee", 1, &paid), OBS_ACTIVE);
-  assert_int_equal(paid, 60);
+  assert_int_equal(paid, USD(60));
   obligations_list l;
   pactum_error err;
   assert_int_equal(obligations_compute(agr, tl, D("2026-08-01"), &l, &err), PACTUM_OK);
   const obl_instance *x = find(agr, &l, "fee", 1);
   assert_int_equal(x->state, OBS_FULFILLED);
   assert_false(x->on_time);
-  assert_int_equal(x->paid, 100);
-  assert_int_equal(x->owed, 100);
+  assert_int_equal(x->paid, USD(100));
+  assert_int_equal(x->owed, USD(100));
   assert_int_equal(l.unmatched[3], 1);
-  assert_int_equal(l.unmatched_amount[3], 5);
+  assert_int_equal(l.unmatched_amount[3], USD(5));
   obligations_release(&l);
   pactum_timeline_free(tl);
   pactum_agreement_free(agr);

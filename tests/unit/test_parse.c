@@ -147,7 +147,7 @@ static void test_tree(void **state) {
   at = at->next;
   assert_int_equal(at->type.kind, TY_MONEY);
   assert_int_equal(at->def->lit, TK_MONEY);
-  assert_int_equal(at->def->num, 5);
+  assert_int_equal(at->def->num, 5000000); /* $5 in millionths (num.h) */
   at = at->next;
   assert_int_equal(at->type.kind, TY_ENUM);
   assert_int_equal(at->type.en->n, 3);
@@ -191,7 +191,7 @@ static void test_tree(void **state) {
   assert_int_equal(s2->cond->a->scope, REF_EVENT);
   assert_string_equal(s2->cond->a->name, "amount");
   assert_int_equal(s2->cond->b->lit, TK_MONEY);
-  assert_int_equal(s2->cond->b->num, 10);
+  assert_int_equal(s2->cond->b->num, 10000000); /* $10 in millionths (num.h) */
   assert_null(s2->next);
 
   clause_decl *c1 = f->clauses;
@@ -275,13 +275,13 @@ static void test_tree(void **state) {
   assert_int_equal(m->deadline, date_from_ymd(2030, 12, 31));
   commitment_decl *m2 = m->next;
   assert_true(m2->total_is_money);
-  assert_int_equal(m2->total, 7);
+  assert_int_equal(m2->total, 7000000); /* $7 in millionths */
   assert_string_equal(m2->unit, "USD");
 
   fact_decl *fa = f->facts;
   assert_string_equal(fa->name, "f");
   assert_int_equal(fa->value->lit, TK_MONEY);
-  assert_int_equal(fa->value->num, 3);
+  assert_int_equal(fa->value->num, 3000000);
   assert_string_equal(fa->unit, "USD");
   assert_string_equal(fa->notes->text, "n");
   parsed_free(p);
@@ -358,7 +358,7 @@ static void test_syntax_errors(void **state) {
   assert_first_error(HDR "permission p { principal a action act from \"2026\" }\n",
                      "t.pact:5:44: error: expected a date (YYYY-MM-DD) or a year, found string");
   assert_first_error(HDR "state v: float = 1\n",
-                     "t.pact:5:10: error: expected a type (bool, string, integer, money, date, enum or ref), found 'float'");
+                     "t.pact:5:10: error: expected a type (bool, string, integer, decimal, money, date, duration, enum or ref), found 'float'");
   assert_first_error(HDR "source s2 official2 \"x\"\n",
                      "t.pact:5:11: error: expected a confidence: official, press or seed, found 'official2'");
   assert_first_error(HDR "permission p { principal a action act when resource r }\n",
@@ -389,12 +389,17 @@ static void test_syntax_errors(void **state) {
 
 static void test_numbers_out_of_range(void **state) {
   (void)state;
-  /* Integers and money are at most 2^63 - 1; a larger literal is an error, not a wrapped value. */
+  /*
+  ** Integers are at most 2^63 - 1, money (kept in millionths) at most $(2^63 - 1) / 10^6; a larger
+  ** literal is an error, not a wrapped value.
+  */
   assert_first_error(HDR "fact f = 99999999999999999999 { quote s \"x\" }\n",
                      "t.pact:5:10: error: number '99999999999999999999' does not fit in 64 bits");
-  assert_first_error(HDR "fact f = $9223372036854775808 { quote s \"x\" }\n",
-                     "t.pact:5:10: error: number '$9223372036854775808' does not fit in 64 bits");
-  pactum_agreement *agr = unit_load_ok(HDR "fact f = $9223372036854775807 { quote s \"x\" }\n");
+  assert_first_error(HDR "fact f = $9223372036854.775808 { quote s \"x\" }\n",
+                     "t.pact:5:10: error: money amount '$9223372036854.775808' is out of range (at most $9,223,372,036,854.775807)");
+  pactum_agreement *agr = unit_load_ok(HDR "fact f = $9223372036854.775807 { quote s \"x\" }\n");
+  pactum_agreement_free(agr);
+  agr = unit_load_ok(HDR "fact f = 9223372036854775807 { quote s \"x\" }\n");
   pactum_agreement_free(agr);
 }
 

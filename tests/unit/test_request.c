@@ -93,7 +93,7 @@ static void test_defaults(void **state) {
   assert_true(r->set == 0);
   assert_int_equal(r->vals[A_FLAG], 1);
   assert_int_equal(r->vals[A_COUNT], 3);
-  assert_int_equal(r->vals[A_PRICE], 10);
+  assert_int_equal(r->vals[A_PRICE], 10000000); /* $10 in millionths (num.h) */
   assert_int_equal(r->vals[A_COLOR], 1); /* green is member 1 */
   assert_true(sid(f, "std") >= 0);
   assert_int_equal(r->vals[A_TAG], sid(f, "std"));
@@ -116,16 +116,16 @@ static void test_all_given(void **state) {
   assert_true(r->set == 0x7f);
   assert_int_equal(r->vals[A_FLAG], 0);
   assert_int_equal(r->vals[A_COUNT], -5);
-  assert_int_equal(r->vals[A_PRICE], 7);
+  assert_int_equal(r->vals[A_PRICE], 7000000);
   assert_int_equal(r->vals[A_COLOR], 0);
   assert_int_equal(r->vals[A_TAG], sid(f, "known"));
   assert_int_equal(r->vals[A_TAG2], sid(f, ""));
   assert_int_equal(r->vals[A_DUE], date_from_ymd(2030, 12, 31));
   assert_int_equal(pactum_decide(f->agr, NULL, f->req, f->dec), PACTUM_OK);
   assert_int_equal(pactum_decision_outcome(f->dec), PACTUM_ALLOW);
-  /* 64-bit extremes pass through. */
+  /* 64-bit extremes pass through: for money, in millionths, -$9,223,372,036,854.775808 is INT64_MIN. */
   assert_int_equal(parse(f, "{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"count\":9223372036854775807,"
-                            "\"price\":-9223372036854775808}}", 0), PACTUM_OK);
+                            "\"price\":\"-9223372036854.775808\"}}", 0), PACTUM_OK);
   assert_true(f->req->vals[A_COUNT] == INT64_MAX);
   assert_true(f->req->vals[A_PRICE] == INT64_MIN);
 }
@@ -190,8 +190,14 @@ static void test_errors(void **state) {
   refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"count\":\"3\"}}", "wrong_type",
           "attribute 'resource.count' must be an integer");
   refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"count\":1.5}}", "wrong_type", NULL);
-  refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"price\":\"10\"}}", "wrong_type",
-          "attribute 'resource.price' must be a whole number of dollars");
+  /* Money: a JSON integer of dollars, or an exact decimal in a string; never a JSON real. */
+  refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"price\":\"ten\"}}", "wrong_type",
+          "attribute 'resource.price' must be an amount of dollars (a JSON integer, or an exact decimal in a string: \"0.004\")");
+  refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"price\":0.5}}", "wrong_type", NULL);
+  refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"price\":\"0.0000005\"}}", "wrong_type",
+          "attribute 'resource.price' has more than 6 fractional digits");
+  refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"price\":-9223372036855}}", "overflow",
+          "attribute 'resource.price' is out of range (at most 9223372036854.775807)");
   refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"color\":\"blue\"}}", "wrong_type",
           "'blue' is not a member of attribute 'resource.color'");
   refused("{\"principal\":\"a\",\"action\":\"act\",\"resource\":{\"color\":1}}", "wrong_type",
@@ -272,7 +278,9 @@ static void test_set_api(void **state) {
   assert_int_equal(pactum_request_set_int(r, "resource.count", -7, &err), PACTUM_OK);
   assert_int_equal(r->vals[A_COUNT], -7);
   assert_int_equal(pactum_request_set_int(r, "resource.price", 99, &err), PACTUM_OK);
-  assert_int_equal(r->vals[A_PRICE], 99);
+  assert_int_equal(r->vals[A_PRICE], 99000000); /* whole dollars in, millionths kept */
+  assert_int_equal(pactum_request_set_string(r, "resource.price", "0.004", &err), PACTUM_OK);
+  assert_int_equal(r->vals[A_PRICE], 4000);
   assert_int_equal(pactum_request_set_int(r, "context.due", 20000, &err), PACTUM_OK);
   assert_int_equal(r->vals[A_DUE], 20000);
   assert_int_equal(pactum_request_set_int(r, "resource.flag", 1, &err), PACTUM_EINPUT);

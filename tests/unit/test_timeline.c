@@ -26,6 +26,8 @@ static const char refs_src[] =
     "event acceptance { order: ref order }\n"
     "on order { set pending = event.seq }\n";
 
+#define USD 1000000 /* one dollar in millionths (num.h) */
+
 /* ---- The naive model: a full row per event, folded by the rules of agreement_src ------- */
 
 typedef struct model {
@@ -76,7 +78,7 @@ static int model_fold(model *m, const gen_event *e) {
     break;
   case 2:
     if (e->x < 0) return 0;
-    r[C_MONEY] += e->x;
+    r[C_MONEY] += e->x * USD; /* money is kept in millionths of a dollar (num.h) */
     break;
   case 3:
     if (e->x < 0) return 0;
@@ -330,22 +332,22 @@ static void test_view_does_not_see_later_appends(void **state) {
   assert_int_equal(pactum_timeline_count(v40), 40);
   assert_int_equal(pactum_timeline_count(empty), 0);
   int64_t row[WIDTH];
-  assert_int_equal(timeline_at(agr, v40, DAY_MAX, row)[C_MONEY], tri(40));
-  assert_int_equal(timeline_now(v40)[C_MONEY], tri(40));
-  assert_int_equal(timeline_at(agr, tl, DAY_MAX, row)[C_MONEY], tri(240));
-  assert_int_equal(timeline_at(agr, empty, DAY_MAX, row)[C_MONEY], 0);
+  assert_int_equal(timeline_at(agr, v40, DAY_MAX, row)[C_MONEY], USD * (tri(40)));
+  assert_int_equal(timeline_now(v40)[C_MONEY], USD * (tri(40)));
+  assert_int_equal(timeline_at(agr, tl, DAY_MAX, row)[C_MONEY], USD * (tri(240)));
+  assert_int_equal(timeline_at(agr, empty, DAY_MAX, row)[C_MONEY], USD * (0));
   assert_int_equal(timeline_count_until(v40, DAY_MAX), 40);
   assert_int_equal(timeline_changes(v40, C_MONEY, 1000), 40);
-  for (size_t k = 0; k <= 40; k++) assert_int_equal(timeline_row(v40, k, row)[C_MONEY], tri(k));
+  for (size_t k = 0; k <= 40; k++) assert_int_equal(timeline_row(v40, k, row)[C_MONEY], USD * (tri(k)));
   /* A view of a view, and a copy of a view, which can be appended to on its own. */
   pactum_timeline *vv = timeline_view(v40);
   pactum_timeline *c40 = timeline_copy(v40);
   assert_non_null(vv);
   assert_non_null(c40);
   pays(c40, 500, 1);
-  assert_int_equal(timeline_now(c40)[C_MONEY], tri(40) + 501);
-  assert_int_equal(timeline_now(vv)[C_MONEY], tri(40));
-  assert_int_equal(timeline_now(v40)[C_MONEY], tri(40));
+  assert_int_equal(timeline_now(c40)[C_MONEY], USD * (tri(40) + 501));
+  assert_int_equal(timeline_now(vv)[C_MONEY], USD * (tri(40)));
+  assert_int_equal(timeline_now(v40)[C_MONEY], USD * (tri(40)));
   assert_int_equal(pactum_timeline_count(tl), 240);
   /* A view refuses an append: a bug in its caller, reported as internal, and nothing changes. */
   pactum_error err;
@@ -357,9 +359,9 @@ static void test_view_does_not_see_later_appends(void **state) {
   assert_int_equal(timeline_push(v40, 0, after, 1, -1), -1);
   /* Free in every order: the timeline first, then the views, which still read. */
   pactum_timeline_free(tl);
-  for (size_t k = 0; k <= 40; k++) assert_int_equal(timeline_row(vv, k, row)[C_MONEY], tri(k));
+  for (size_t k = 0; k <= 40; k++) assert_int_equal(timeline_row(vv, k, row)[C_MONEY], USD * (tri(k)));
   pactum_timeline_free(v40);
-  assert_int_equal(timeline_at(agr, vv, DAY_MAX, row)[C_MONEY], tri(40));
+  assert_int_equal(timeline_at(agr, vv, DAY_MAX, row)[C_MONEY], USD * (tri(40)));
   pactum_timeline_free(c40);
   pactum_timeline_free(vv);
   pactum_timeline_free(empty);
@@ -418,7 +420,7 @@ static void test_truncate_after_view(void **state) {
     assert_non_null(v);
     timeline_truncate(tl, cut, (int64_t)cut);
     assert_int_equal(pactum_timeline_count(tl), cut);
-    assert_int_equal(timeline_now(tl)[C_MONEY], tri(cut));
+    assert_int_equal(timeline_now(tl)[C_MONEY], USD * (tri(cut)));
     /* Other events where the dropped ones were: units, then pays of 1000 each. */
     char js[128], d[11];
     pactum_error err;
@@ -431,7 +433,7 @@ static void test_truncate_after_view(void **state) {
     int64_t row[WIDTH];
     for (size_t k = 0; k <= 100; k++) {
       timeline_row(v, k, row);
-      assert_int_equal(row[C_MONEY], tri(k));
+      assert_int_equal(row[C_MONEY], USD * (tri(k)));
       assert_int_equal(row[C_WIDGETS], 0);
       if (k < 100) assert_int_equal(timeline_day(v, k), date_from_ymd(2026, 1, 1) + (int32_t)k);
     }
@@ -439,7 +441,7 @@ static void test_truncate_after_view(void **state) {
     for (size_t k = 0; k <= cut + 150; k++) {
       timeline_row(tl, k, row);
       size_t extra = k > cut ? k - cut : 0, units = (extra + 2) / 3, paid = extra - units;
-      assert_int_equal(row[C_MONEY], tri(k < cut ? k : cut) + 1000 * (int64_t)paid);
+      assert_int_equal(row[C_MONEY], USD * (tri(k < cut ? k : cut) + 1000 * (int64_t)paid));
       assert_int_equal(row[C_WIDGETS], 2 * (int64_t)units);
       assert_int_equal(row[S_LEVEL], units ? 2 : 0);
     }
@@ -450,7 +452,7 @@ static void test_truncate_after_view(void **state) {
     pays(tl, 1000, 10);
     assert_int_equal(pactum_timeline_count(v2), cut + 150);
     assert_int_equal(timeline_row(v2, cut + 150, row)[C_WIDGETS], 100);
-    assert_int_equal(timeline_row(v, 100, row)[C_MONEY], tri(100));
+    assert_int_equal(timeline_row(v, 100, row)[C_MONEY], USD * (tri(100)));
     pactum_timeline_free(tl);
     pactum_timeline_free(v2);
     pactum_timeline_free(v);
@@ -528,9 +530,9 @@ static void *reader(void *p) {
     pactum_timeline *v = take(sh);
     if (v) {
       size_t n = pactum_timeline_count(v);
-      if (timeline_now(v)[C_MONEY] != tri(n)) sh->bad = 1;
+      if (timeline_now(v)[C_MONEY] != USD * tri(n)) sh->bad = 1;
       size_t k = n / 2 + (size_t)(sh->checked % 7);
-      if (k <= n && timeline_row(v, k, row)[C_MONEY] != tri(k)) sh->bad = 1;
+      if (k <= n && timeline_row(v, k, row)[C_MONEY] != USD * tri(k)) sh->bad = 1;
       if (k < n && timeline_day(v, k) != date_from_ymd(2026, 1, 1) + (int32_t)k) sh->bad = 1;
       sh->checked++;
       pactum_timeline_free(v);
@@ -605,7 +607,7 @@ static void test_allocation_failures(void **state) {
         assert_string_equal(err.code, "out_of_memory");
         assert_int_equal(pactum_timeline_count(tl), folded);
         assert_int_equal(timeline_now(tl)[C_MONEY], before);
-        assert_int_equal(timeline_row(tl, folded, row)[C_MONEY], tri(folded));
+        assert_int_equal(timeline_row(tl, folded, row)[C_MONEY], USD * (tri(folded)));
         if (folded) assert_int_equal(timeline_day(tl, folded - 1), date_from_ymd(2026, 1, 1) + (int32_t)folded - 1);
         failed = 1;
       } else {
@@ -617,10 +619,10 @@ static void test_allocation_failures(void **state) {
     px_alloc_fail_after(0);
     /* Whatever failed, what exists reads right. */
     if (tl)
-      for (size_t k = 0; k <= folded; k++) assert_int_equal(timeline_row(tl, k, row)[C_MONEY], tri(k));
+      for (size_t k = 0; k <= folded; k++) assert_int_equal(timeline_row(tl, k, row)[C_MONEY], USD * (tri(k)));
     if (v) {
       assert_int_equal(pactum_timeline_count(v), 20);
-      for (size_t k = 0; k <= 20; k++) assert_int_equal(timeline_row(v, k, row)[C_MONEY], tri(k));
+      for (size_t k = 0; k <= 20; k++) assert_int_equal(timeline_row(v, k, row)[C_MONEY], USD * (tri(k)));
     }
     if (c) assert_memory_equal(timeline_now(c), timeline_now(tl), sizeof row);
     if (v2) assert_int_equal(pactum_timeline_count(v2), folded);

@@ -78,7 +78,7 @@ static void test_add_values(void **state) {
   assert_add(agr, "open_it true _1 1 2026-01-01 x w 2026-05-01",
              "ERR: field 'n' of event 'open_it' is an integer; got '_1'");
   assert_add(agr, "open_it true 1 $ 2026-01-01 x w 2026-05-01",
-             "ERR: field 'amount' of event 'open_it' is a whole number of dollars; got '$'");
+             "ERR: field 'amount' of event 'open_it' is an amount of dollars (1250000, $0.004); got '$'");
   assert_add(agr, "open_it true 1 1 2026-02-30 x w 2026-05-01",
              "ERR: field 'due' of event 'open_it' is a date (YYYY-MM-DD); got '2026-02-30'");
   assert_add(agr, "open_it true 1 1 2026-01-01 z w 2026-05-01",
