@@ -207,4 +207,52 @@ else:
     # clause that is no first-class obligation has no instance, so this one must fail.
     check("obligations: compared once status has them", rc == 1 and "obligations[large_deal_notice 1].state: expected" in out, out + err)
 
+# ---- obligation states compared with a first-class obligation ------------------------------------
+# Invoices of 2026-02-02 ($12,000) and 2026-02-16 ($8,000), each due 30 days later: 2026-03-04
+# (26 days to the end of February 2026, then 4) and 2026-03-18 (12, then 18). The first is paid in
+# full on its due day (fulfilled, on time); the second is never paid: active on 03-18, violated on
+# 03-19. A test that expects it active on 03-19 must fail.
+if has_obligations:
+    DUTIES = """agreement "duties" {
+  version "1.0"
+  effective 2026-01-01
+}
+party relay
+party nimbus
+source contract official "contract.txt"
+event invoice { number: integer  amount: money }
+event invoice_paid { number: integer  amount: money }
+obligation invoice_payment {
+  owed_by relay
+  owed_to nimbus
+  what "Payment of each invoice within 30 days of its date"
+  on invoice
+  due 30 days after trigger
+  amount event.amount
+  fulfilled by invoice_paid where event.number == trigger.number counting amount
+  quote contract "Relay shall pay each Nimbus invoice within 30 days of its date."
+}
+"""
+    ev = [{"type": "invoice", "date": "2026-02-02", "number": 101, "amount": 12000},
+          {"type": "invoice", "date": "2026-02-16", "number": 102, "amount": 8000},
+          {"type": "invoice_paid", "date": "2026-03-04", "number": 101, "amount": 12000}]
+    inst = lambda n, **kw: dict({"id": "invoice_payment", "instance": n}, **kw)  # noqa: E731
+    duties = [{"name": "due_day_and_after", "events": ev, "status": [
+        {"date": "2026-03-18", "obligations": [inst(1, state="fulfilled", due="2026-03-04", owed=12000, paid=12000),
+                                               inst(2, state="active", due="2026-03-18", owed=8000, paid=0)]},
+        {"date": "2026-03-19", "obligations": [inst(2, state="violated")]}]},
+              {"name": "wrong_state", "events": ev, "status": {"date": "2026-03-19", "obligations": [inst(2, state="active")]}}]
+    d = os.path.join(TMP, "duties")
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "duties.pact"), "w") as f:
+        f.write(DUTIES)
+    path = os.path.join(d, "duties.test.jsonl")
+    with open(path, "w") as f:
+        f.write("".join(json.dumps(t) + "\n" for t in duties))
+    rc, out, err = run("test", d)
+    check("duties: exit 1 (one test fails)", rc == 1, out + err)
+    check("duties: the states on the due day and the day after pass", "1 passed, 1 failed" in out, out)
+    check("duties: a wrong state is reported with what was found",
+          f'FAIL {path}:2: wrong_state: status 2026-03-19 obligations[invoice_payment 2].state: expected "active", got "violated"' in out, out)
+
 finish()
