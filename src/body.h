@@ -28,7 +28,7 @@ int body_quorum_example(const struct cbody *b, int *out /* OUT */);
 ** group in *have; -1 when every requirement is met.
 */
 int body_quorum_unmet(const struct cbody *b, const int *members, int n, int *have /* OUT */);
-/* "3 of the 4 members of 'panel'", with ", including 1 from microsoft and 1 from openai" when it has requirements. */
+/* "3 of the 4 members of 'board'", with ", including 1 from vendor_side and 1 from reseller_side" when it has requirements. */
 void body_quorum_text(const struct cbody *b, char *out /* OUT */, size_t cap);
 
 #endif

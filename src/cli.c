@@ -981,7 +981,7 @@ static void command_help(const command *c) {
   if (c->accepts & O_KEY) printf("\n  --key FILE        the secret key file to sign with");
   if (c->accepts & O_ADD)
     printf("\n  --add EVENT       a hypothetical event: its type, its fields' values (in declared order, or\n"
-           "                    FIELD=VALUE; a ref is a seq) and its date, e.g. 'panel_verdict 1 verified 2029-06-01';\n"
+           "                    FIELD=VALUE; a ref is a seq) and its date, e.g. 'payment_missed INV-7 2026-03-01';\n"
            "                    added events get the seqs after the baseline's last, in the order given; repeatable");
   if (c->accepts & O_REQUESTS)
     printf("\n  --requests FILE   the requests to compare, one JSON object per line (default: generated over the\n"

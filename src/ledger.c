@@ -233,8 +233,8 @@ static void put_days(buf *b, int64_t n) {
 }
 
 /*
-** The window of commitment c, as written after `counted from`: "azure_purchase.amount_usd since
-** 2025-10-28 where ...", the `where` as its source text. Written only when c has a window (`since`
+** The window of commitment c, as written after `counted from`: "volume_purchase.amount_usd since
+** 2026-07-01 where ...", the `where` as its source text. Written only when c has a window (`since`
 ** or `where`); returns whether it has one.
 */
 static int put_window(buf *b, const pactum_agreement *agr, const ccommit *c) {

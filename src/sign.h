@@ -157,7 +157,7 @@ int sign_verify_event(const json_t *event, const sign_scope *sc, const keyring *
 ** "not_allowed" (naming who may) or "no_quorum" (how many members and how many are needed).
 */
 int sign_authorize(const pactum_agreement *agr, int ev, const signer_set *who, pactum_error *err);
-/* "'panel_verdict' is recorded by 3 of the 5 members of 'panel'" style phrase of who may record ev. */
+/* "'resolution' is recorded by 2 of the 3 members of 'board'" style phrase of who may record ev. */
 void sign_who_records(const pactum_agreement *agr, int ev, char *out /* OUT */, size_t cap);
 /* 1 if name is a party of agr, or BODY.MEMBER of one of its bodies. */
 int sign_signer_known(const pactum_agreement *agr, const char *name);

@@ -353,7 +353,7 @@ static int validate(tctx *t, json_t *sc, long line) {
   return 0;
 }
 
-/* "event 1 (panel_verdict, 2027-04-01)" */
+/* "event 1 (payment_missed, 2026-03-01)" */
 static void event_label(buf *b, size_t i, json_t *ev) {
   const char *type = json_string_value(json_object_get(ev, "type")), *date = json_string_value(json_object_get(ev, "date"));
   buf_printf(b, "event %zu (%s, %s)", i, type ? type : "?", date ? date : "?");

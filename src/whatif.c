@@ -307,7 +307,7 @@ static int32_t event_day(json_t *ev) {
   return day;
 }
 
-/* "panel_verdict, 2029-06-01" */
+/* "payment_missed, 2026-03-01" */
 static void event_label(buf *b, json_t *ev) {
   const char *t = json_string_value(json_object_get(ev, "type")), *d = json_string_value(json_object_get(ev, "date"));
   buf_printf(b, "%.64s, %.10s", t ? t : "?", d ? d : "?");
