@@ -41,44 +41,23 @@ void obligations_fold(const pactum_agreement *agr, int ei, const int64_t *fields
 
 static int32_t last_day(void) { return date_from_ymd(DATE_MAX_YEAR, 12, 31); }
 
-/* day + k calendar months, the day of the month clamped to the month's length, or last_day(). */
-static int32_t add_months(int32_t day, int64_t k) {
-  int y, m, d;
-  date_to_ymd(day, &y, &m, &d);
-  int64_t t = (int64_t)y * 12 + (m - 1) + k;
-  if (t >= (int64_t)(DATE_MAX_YEAR + 1) * 12) return last_day();
-  int ny = (int)(t / 12), nm = (int)(t % 12) + 1;
-  int32_t first = date_from_ymd(ny, nm, 1);
-  int32_t next = nm == 12 ? (ny == DATE_MAX_YEAR ? last_day() + 1 : date_from_ymd(ny + 1, 1, 1)) : date_from_ymd(ny, nm + 1, 1);
-  int len = (int)(next - first);
-  return first + (d < len ? d : len) - 1;
+/*
+** day + count units by date.c's date_add (months clamped to the month's last day, business days
+** Monday to Friday); a count is never negative here, so a day past year 9999 is last_day().
+*/
+static int32_t add_units(int32_t day, int64_t count, int num_unit) {
+  int64_t d;
+  int32_t r = num_duration(count, num_unit, &d) == NUM_OK ? date_add(day, d) : DATE_NONE;
+  return r == DATE_NONE ? last_day() : r;
 }
 
-/* Monday 0 .. Sunday 6 (day 0, 1970-01-01, was a Thursday). */
-static int weekday(int32_t day) { return (int)((((int64_t)day + 3) % 7 + 7) % 7); }
+/* day + k calendar months, or last_day(). */
+static int32_t add_months(int32_t day, int64_t k) { return add_units(day, k, NUM_MONTHS); }
 
 int32_t obligations_date_add(int32_t day, int64_t count, obl_unit unit) {
-  int64_t r;
-  switch (unit) {
-  case OBU_MONTH: return add_months(day, count);
-  case OBU_YEAR: return add_months(day, count * 12);
-  case OBU_WEEK: r = (int64_t)day + count * 7; break;
-  case OBU_BDAY: {
-    /* From a Saturday or Sunday, the business days ahead are those ahead of the Friday before. */
-    r = day;
-    if (count == 0) break;
-    int wd = weekday(day);
-    if (wd >= 5) r -= wd - 4;
-    r += count / 5 * 7;
-    for (int64_t left = count % 5; left > 0;) {
-      r++;
-      if (weekday((int32_t)r) < 5) left--;
-    }
-    break;
-  }
-  default: r = (int64_t)day + count; break;
-  }
-  return r > last_day() ? last_day() : (int32_t)r;
+  static const int num_unit[] = {[OBU_DAY] = NUM_DAYS, [OBU_WEEK] = NUM_WEEKS, [OBU_MONTH] = NUM_MONTHS,
+                                 [OBU_YEAR] = NUM_YEARS, [OBU_BDAY] = NUM_BUSINESS_DAYS};
+  return add_units(day, count, num_unit[unit]);
 }
 
 /* The due day of an instance of o triggered on `trigger`. */

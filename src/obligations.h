@@ -112,8 +112,8 @@ void obligations_fold(const pactum_agreement *agr, int ei, const int64_t *fields
 /*
 ** day + count units, for a relative deadline: days and weeks as days; months and years keep the
 ** day of the month, clamped to the month's last day (2027-01-31 + 1 month = 2027-02-28);
-** business days count Monday to Friday, not the start day. Clamped to 9999-12-31. (Stream N's
-** date_add in date.c will replace this.)
+** business days count Monday to Friday, not the start day. Clamped to 9999-12-31. (date.c's
+** date_add does the arithmetic.)
 */
 int32_t obligations_date_add(int32_t day, int64_t count, obl_unit unit);
 
